@@ -1,0 +1,105 @@
+import { Schema } from "effect"
+import { BasePresence } from "./presence"
+import { AssignmentMethod, OperatingHours } from "./queue"
+import { RouteRule } from "./workstream"
+
+/**
+ * Commands are the only way to change routing state. Their schemas are the validation every
+ * driver applies at its edge (N3); rules that need the state (unknown ids, duplicates) are
+ * checked by `decide`.
+ */
+const Id = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128))
+const Label = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(200))
+const Units = Schema.Int.pipe(Schema.between(1, 1000))
+const Priority = Schema.Int.pipe(Schema.between(-1000, 1000))
+const Millis = (min: number, max: number) => Schema.Int.pipe(Schema.between(min, max))
+const AttributesSchema = Schema.Record({ key: Schema.String, value: Schema.String })
+
+export const DefinePresence = Schema.TaggedStruct("DefinePresence", {
+  presenceId: Id,
+  label: Label,
+  base: BasePresence,
+})
+
+export const RegisterRep = Schema.TaggedStruct("RegisterRep", {
+  repId: Id,
+  name: Label,
+  presenceId: Schema.optional(Id),
+  /** R2: units per capacity profile, e.g. { voice: 1 }. */
+  capacity: Schema.Record({ key: Id, value: Units }),
+})
+
+export const SetPresence = Schema.TaggedStruct("SetPresence", { repId: Id, presenceId: Id })
+
+export const CreateQueue = Schema.TaggedStruct("CreateQueue", {
+  queueId: Id,
+  name: Label,
+  priority: Schema.optional(Priority),
+  assignment: Schema.optional(AssignmentMethod),
+  profile: Schema.optional(Id),
+  units: Schema.optional(Units),
+  members: Schema.optional(Schema.Array(Id)),
+  offerTimeoutMs: Schema.optional(Millis(1_000, 600_000)),
+  declineLimit: Schema.optional(Schema.Int.pipe(Schema.between(1, 100))),
+  agingStepMs: Schema.optional(Schema.NullOr(Millis(1_000, 86_400_000))),
+  defaultHandleTimeMs: Schema.optional(Millis(1_000, 86_400_000)),
+  operatingHours: Schema.optional(Schema.NullOr(OperatingHours)),
+})
+
+export const AddQueueMember = Schema.TaggedStruct("AddQueueMember", { queueId: Id, repId: Id })
+export const RemoveQueueMember = Schema.TaggedStruct("RemoveQueueMember", {
+  queueId: Id,
+  repId: Id,
+})
+
+export const DefineWorkstream = Schema.TaggedStruct("DefineWorkstream", {
+  workstreamId: Id,
+  name: Label,
+  rules: Schema.Array(RouteRule),
+  fallbackQueueId: Id,
+})
+
+/** A work item straight into a queue. */
+export const EnqueueItem = Schema.TaggedStruct("EnqueueItem", {
+  itemId: Id,
+  queueId: Id,
+  priority: Schema.optional(Priority),
+  attributes: Schema.optional(AttributesSchema),
+})
+
+/** R6: an incoming item that the workstream's rules place in a queue. */
+export const RouteIncoming = Schema.TaggedStruct("RouteIncoming", {
+  itemId: Id,
+  workstreamId: Id,
+  priority: Schema.optional(Priority),
+  attributes: Schema.optional(AttributesSchema),
+})
+
+export const AcceptOffer = Schema.TaggedStruct("AcceptOffer", { offerId: Id, repId: Id })
+export const DeclineOffer = Schema.TaggedStruct("DeclineOffer", { offerId: Id, repId: Id })
+/** Sent by the offer's timer; a late or repeated one changes nothing. */
+export const ExpireOffer = Schema.TaggedStruct("ExpireOffer", { offerId: Id })
+export const CompleteWork = Schema.TaggedStruct("CompleteWork", { itemId: Id, repId: Id })
+/** The caller hung up before a rep took the call. */
+export const AbandonItem = Schema.TaggedStruct("AbandonItem", { itemId: Id })
+/** A supervisor puts an escalated item back into automatic distribution. */
+export const RequeueItem = Schema.TaggedStruct("RequeueItem", { itemId: Id })
+
+export const RoutingCommand = Schema.Union(
+  DefinePresence,
+  RegisterRep,
+  SetPresence,
+  CreateQueue,
+  AddQueueMember,
+  RemoveQueueMember,
+  DefineWorkstream,
+  EnqueueItem,
+  RouteIncoming,
+  AcceptOffer,
+  DeclineOffer,
+  ExpireOffer,
+  CompleteWork,
+  AbandonItem,
+  RequeueItem,
+)
+export type RoutingCommand = typeof RoutingCommand.Type

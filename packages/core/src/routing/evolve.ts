@@ -1,0 +1,236 @@
+import { serviceKey } from "./aging"
+import type { RoutingEvent } from "./events"
+import { NOT_IN_HEAP } from "./heap"
+import { receivesNormalWork } from "./presence"
+import {
+  HANDLE_TIME_WINDOW,
+  type ItemState,
+  newQueueState,
+  type QueueState,
+  type RepState,
+  type RouterState,
+  syncMembership,
+  syncRep,
+} from "./state"
+
+/**
+ * Apply one event to the state. Events are facts already decided, so nothing here validates;
+ * replaying a stream of events through `evolve` rebuilds the exact state that produced them.
+ */
+export const evolve = (state: RouterState, event: RoutingEvent): void => {
+  switch (event._tag) {
+    case "PresenceDefined":
+      state.presences.set(event.presenceId, {
+        presenceId: event.presenceId,
+        label: event.label,
+        base: event.base,
+      })
+      return
+    case "RepRegistered": {
+      const capacity = new Map<string, { total: number; used: number }>()
+      for (const [profile, total] of Object.entries(event.capacity)) {
+        capacity.set(profile, { total, used: 0 })
+      }
+      state.reps.set(event.repId, {
+        repId: event.repId,
+        name: event.name,
+        presenceId: event.presenceId,
+        base: basePresence(state, event.presenceId),
+        capacity,
+        memberships: new Map(),
+        idleSince: event.at,
+        lastOfferSeq: 0,
+      })
+      return
+    }
+    case "PresenceChanged": {
+      const rep = repOf(state, event.repId)
+      const before = receivesNormalWork(rep.base)
+      rep.presenceId = event.to
+      rep.base = basePresence(state, event.to)
+      if (!before && receivesNormalWork(rep.base)) rep.idleSince = event.at
+      syncRep(rep)
+      return
+    }
+    case "QueueCreated": {
+      const { _tag, members, ...config } = event
+      const queue = newQueueState(config)
+      state.queues.set(config.queueId, queue)
+      for (const repId of members) addMember(state, queue, repOf(state, repId))
+      return
+    }
+    case "QueueMemberAdded":
+      addMember(state, queueOf(state, event.queueId), repOf(state, event.repId))
+      return
+    case "QueueMemberRemoved": {
+      const queue = queueOf(state, event.queueId)
+      const m = queue.members.get(event.repId)
+      if (m === undefined) return
+      if (m.heapIndex !== NOT_IN_HEAP) queue.offerable.remove(m)
+      queue.members.delete(event.repId)
+      m.rep.memberships.delete(event.queueId)
+      return
+    }
+    case "WorkstreamDefined": {
+      const { _tag, ...workstream } = event
+      state.workstreams.set(workstream.workstreamId, workstream)
+      return
+    }
+    case "ItemQueued": {
+      const queue = queueOf(state, event.queueId)
+      const key = serviceKey(event.priority, event.at, queue.config.agingStepMs)
+      const item: ItemState = {
+        itemId: event.itemId,
+        queue,
+        priority: event.priority,
+        arrivedAt: event.at,
+        attributes: event.attributes,
+        keyPrimary: key.primary,
+        keySecondary: key.secondary,
+        seq: ++state.counters.arrivals,
+        status: "waiting",
+        heapIndex: NOT_IN_HEAP,
+        offers: 0,
+        declines: 0,
+        excluded: [],
+        offer: null,
+        assignedTo: null,
+        acceptedAt: 0,
+      }
+      state.items.set(item.itemId, item)
+      queue.waiting.push(item)
+      return
+    }
+    case "OfferMade": {
+      const item = itemOf(state, event.itemId)
+      const rep = repOf(state, event.repId)
+      const queue = item.queue
+      if (item.heapIndex !== NOT_IN_HEAP) queue.waiting.remove(item)
+      const offer = { offerId: event.offerId, item, rep, at: event.at, expiresAt: event.expiresAt }
+      item.status = "offered"
+      item.offers += 1
+      item.offer = offer
+      state.offers.set(event.offerId, offer)
+      useUnits(rep, queue, queue.config.units)
+      const seq = ++state.counters.offers
+      rep.lastOfferSeq = seq
+      const m = rep.memberships.get(queue.config.queueId)
+      if (m !== undefined) m.lastOfferSeq = seq
+      syncRep(rep)
+      return
+    }
+    case "OfferAccepted": {
+      const item = closeOffer(state, event.offerId)
+      item.status = "assigned"
+      item.assignedTo = repOf(state, event.repId)
+      item.acceptedAt = event.at
+      return
+    }
+    case "OfferDeclined":
+    case "OfferExpired": {
+      const item = closeOffer(state, event.offerId)
+      releaseUnits(repOf(state, event.repId), item.queue, event.at)
+      item.declines += 1
+      item.excluded.push(event.repId)
+      // R4: once everyone in the queue has had a turn, a new round may start with anyone.
+      if (
+        item.queue.members.size > 0 &&
+        [...item.queue.members.keys()].every((id) => item.excluded.includes(id))
+      ) {
+        item.excluded = []
+      }
+      item.status = "waiting"
+      item.queue.waiting.push(item)
+      return
+    }
+    case "OfferWithdrawn": {
+      const item = closeOffer(state, event.offerId)
+      releaseUnits(repOf(state, event.repId), item.queue, event.at)
+      return
+    }
+    case "ItemEscalated": {
+      const item = itemOf(state, event.itemId)
+      if (item.heapIndex !== NOT_IN_HEAP) item.queue.waiting.remove(item)
+      item.status = "escalated"
+      return
+    }
+    case "ItemRequeued": {
+      const item = itemOf(state, event.itemId)
+      item.status = "waiting"
+      item.declines = 0
+      item.excluded = []
+      item.queue.waiting.push(item)
+      return
+    }
+    case "WorkCompleted": {
+      const item = itemOf(state, event.itemId)
+      releaseUnits(repOf(state, event.repId), item.queue, event.at)
+      recordHandleTime(item.queue, event.handleMs)
+      state.items.delete(event.itemId)
+      return
+    }
+    case "ItemAbandoned": {
+      const item = itemOf(state, event.itemId)
+      if (item.heapIndex !== NOT_IN_HEAP) item.queue.waiting.remove(item)
+      state.items.delete(event.itemId)
+      return
+    }
+  }
+}
+
+const basePresence = (state: RouterState, presenceId: string) => {
+  const definition = state.presences.get(presenceId)
+  if (definition === undefined) throw new Error(`event names unknown presence ${presenceId}`)
+  return definition.base
+}
+
+const lookup =
+  <T>(what: string, pick: (state: RouterState) => Map<string, T>) =>
+  (state: RouterState, id: string): T => {
+    const found = pick(state).get(id)
+    if (found === undefined) throw new Error(`event names unknown ${what} ${id}`)
+    return found
+  }
+
+const repOf = lookup("rep", (s) => s.reps)
+const queueOf = lookup("queue", (s) => s.queues)
+const itemOf = lookup("item", (s) => s.items)
+
+const addMember = (state: RouterState, queue: QueueState, rep: RepState): void => {
+  if (queue.members.has(rep.repId)) return
+  const m = {
+    rep,
+    queue,
+    order: ++state.counters.members,
+    lastOfferSeq: 0,
+    heapIndex: NOT_IN_HEAP,
+  }
+  queue.members.set(rep.repId, m)
+  rep.memberships.set(queue.config.queueId, m)
+  syncMembership(m)
+}
+
+const closeOffer = (state: RouterState, offerId: string): ItemState => {
+  const offer = state.offers.get(offerId)
+  if (offer === undefined) throw new Error(`event names unknown offer ${offerId}`)
+  state.offers.delete(offerId)
+  offer.item.offer = null
+  return offer.item
+}
+
+const useUnits = (rep: RepState, queue: QueueState, units: number): void => {
+  const c = rep.capacity.get(queue.config.profile)
+  if (c !== undefined) c.used += units
+}
+
+const releaseUnits = (rep: RepState, queue: QueueState, at: number): void => {
+  const c = rep.capacity.get(queue.config.profile)
+  if (c !== undefined) c.used -= queue.config.units
+  rep.idleSince = at
+  syncRep(rep)
+}
+
+const recordHandleTime = (queue: QueueState, handleMs: number): void => {
+  queue.handleTimes[queue.handleTimesNext] = handleMs
+  queue.handleTimesNext = (queue.handleTimesNext + 1) % HANDLE_TIME_WINDOW
+}

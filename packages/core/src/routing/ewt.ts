@@ -1,0 +1,42 @@
+import { receivesNormalWork } from "./presence"
+import type { QueueState } from "./state"
+
+/**
+ * R5: estimated wait time. Documented in docs/ewt.md; in short:
+ *
+ *   AHT      mean of the queue's last HANDLE_TIME_WINDOW handle times (accept to complete),
+ *            or the queue's default handle time until it has any history
+ *   staffed  work slots of members whose presence receives work: floor(total units / units per item)
+ *   free     slots free right now among those members
+ *   EWT(p)   0 when p <= free; otherwise (p - free) * AHT / staffed; unknown when staffed = 0
+ *
+ * With every slot busy, slots free up at staffed / AHT per unit time on average, so the p-th in
+ * line waits for p - free departures.
+ */
+export interface Staffing {
+  readonly staffed: number
+  readonly free: number
+  readonly ahtMs: number
+  readonly ahtFromHistory: boolean
+}
+
+export const staffing = (queue: QueueState): Staffing => {
+  const { profile, units, defaultHandleTimeMs } = queue.config
+  let staffed = 0
+  let free = 0
+  for (const m of queue.members.values()) {
+    if (!receivesNormalWork(m.rep.base)) continue
+    const c = m.rep.capacity.get(profile)
+    if (c === undefined) continue
+    staffed += Math.floor(c.total / units)
+    free += Math.floor((c.total - c.used) / units)
+  }
+  const history = queue.handleTimes
+  const ahtFromHistory = history.length > 0
+  const ahtMs = ahtFromHistory ? history.reduce((a, b) => a + b, 0) / history.length : defaultHandleTimeMs
+  return { staffed, free, ahtMs, ahtFromHistory }
+}
+
+/** EWT in ms of the item at 1-based `position`, or null when nobody is staffed. */
+export const ewtAtPosition = (s: Staffing, position: number): number | null =>
+  s.staffed === 0 ? null : (Math.max(0, position - s.free) * s.ahtMs) / s.staffed

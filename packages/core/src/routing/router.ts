@@ -1,0 +1,73 @@
+import { Either } from "effect"
+import type { RoutingCommand } from "./commands"
+import { decide } from "./decide"
+import { fillItem, fillRep } from "./dispatch"
+import type { RoutingError } from "./errors"
+import type { RoutingEvent } from "./events"
+import { evolve } from "./evolve"
+import type { RouterState } from "./state"
+
+/**
+ * One command, start to finish: decide its events, apply them, then let the dispatcher make the
+ * offers they allow. Returns every event in order (the command's, then the offers), which is
+ * exactly what the store appends and what replay feeds back through `evolve`.
+ * On error nothing was applied.
+ */
+export const execute = (
+  state: RouterState,
+  command: RoutingCommand,
+  now: number,
+): Either.Either<RoutingEvent[], RoutingError> => {
+  const decided = decide(state, command, now)
+  if (Either.isLeft(decided)) return Either.left(decided.left)
+  const out: RoutingEvent[] = []
+  for (const event of decided.right) {
+    out.push(event)
+    evolve(state, event)
+  }
+  for (const event of decided.right) followUp(state, event, now, out)
+  return Either.right(out)
+}
+
+/** Replay a stored stream. */
+export const replay = (state: RouterState, events: Iterable<RoutingEvent>): RouterState => {
+  for (const event of events) evolve(state, event)
+  return state
+}
+
+/** Which part of the state an event may have made matchable, and the matching it triggers. */
+const followUp = (state: RouterState, event: RoutingEvent, now: number, out: RoutingEvent[]): void => {
+  switch (event._tag) {
+    case "PresenceChanged":
+    case "QueueMemberAdded":
+    case "OfferWithdrawn":
+    case "WorkCompleted":
+      fillRepById(state, event.repId, now, out)
+      return
+    case "QueueCreated":
+      for (const repId of event.members) fillRepById(state, repId, now, out)
+      return
+    case "ItemQueued":
+    case "ItemRequeued":
+      fillItemById(state, event.itemId, now, out)
+      return
+    case "OfferDeclined":
+    case "OfferExpired":
+      // R4: someone else first, then whatever else the freed rep can take.
+      fillItemById(state, event.itemId, now, out)
+      fillRepById(state, event.repId, now, out)
+      return
+    default:
+      return
+  }
+}
+
+const fillRepById = (state: RouterState, repId: string, now: number, out: RoutingEvent[]) => {
+  const rep = state.reps.get(repId)
+  if (rep !== undefined) fillRep(state, rep, now, out)
+}
+
+const fillItemById = (state: RouterState, itemId: string, now: number, out: RoutingEvent[]) => {
+  const item = state.items.get(itemId)
+  if (item !== undefined) fillItem(state, item, now, out)
+}

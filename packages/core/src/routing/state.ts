@@ -1,0 +1,165 @@
+import { IndexedHeap, NOT_IN_HEAP } from "./heap"
+import {
+  type BasePresence,
+  basePresenceDefinitions,
+  type PresenceDefinition,
+  receivesNormalWork,
+} from "./presence"
+import type { QueueConfig } from "./queue"
+import type { Attributes, Workstream } from "./workstream"
+
+/**
+ * The routing state. `evolve` is its only writer: it mutates in place because the router must
+ * make hundreds of thousands of decisions a second over 100,000 waiting items; `decide` and the
+ * views only read it.
+ */
+export interface RouterState {
+  readonly presences: Map<string, PresenceDefinition>
+  readonly reps: Map<string, RepState>
+  readonly queues: Map<string, QueueState>
+  readonly workstreams: Map<string, Workstream>
+  /** Items that are waiting, offered, assigned or escalated. Finished items leave. */
+  readonly items: Map<string, ItemState>
+  readonly offers: Map<string, OfferState>
+  /** Ever-growing counters that make ties and round robin deterministic. */
+  counters: { arrivals: number; offers: number; members: number }
+}
+
+export interface RepState {
+  readonly repId: string
+  readonly name: string
+  presenceId: string
+  base: BasePresence
+  /** R2: total and used units per capacity profile. */
+  readonly capacity: Map<string, { total: number; used: number }>
+  readonly memberships: Map<string, Membership>
+  /** When the rep last freed capacity or became able to take work (most idle). */
+  idleSince: number
+  /** Sequence number of the rep's latest offer (tie-breaks). */
+  lastOfferSeq: number
+}
+
+/** A rep's place in one queue; sits in the queue's offerable heap while the rep can take work. */
+export interface Membership {
+  readonly rep: RepState
+  readonly queue: QueueState
+  /** Order of joining the queue (final tie-break). */
+  readonly order: number
+  /** Sequence number of the latest offer from this queue to this rep (round robin). */
+  lastOfferSeq: number
+  heapIndex: number
+}
+
+export interface QueueState {
+  readonly config: QueueConfig
+  readonly members: Map<string, Membership>
+  readonly waiting: IndexedHeap<ItemState>
+  readonly offerable: IndexedHeap<Membership>
+  /** R5: the most recent handle times, a ring of HANDLE_TIME_WINDOW entries. */
+  readonly handleTimes: number[]
+  handleTimesNext: number
+}
+
+export type ItemStatus = "waiting" | "offered" | "assigned" | "escalated"
+
+export interface ItemState {
+  readonly itemId: string
+  readonly queue: QueueState
+  readonly priority: number
+  readonly arrivedAt: number
+  readonly attributes: Attributes
+  /** B4 service key (see aging.ts), fixed at arrival. */
+  readonly keyPrimary: number
+  readonly keySecondary: number
+  readonly seq: number
+  status: ItemStatus
+  heapIndex: number
+  offers: number
+  declines: number
+  /** Reps who declined or let it expire in the current round (R4: someone else first). */
+  excluded: string[]
+  offer: OfferState | null
+  assignedTo: RepState | null
+  acceptedAt: number
+}
+
+export interface OfferState {
+  readonly offerId: string
+  readonly item: ItemState
+  readonly rep: RepState
+  readonly at: number
+  readonly expiresAt: number
+}
+
+export const HANDLE_TIME_WINDOW = 50
+
+export const emptyState = (): RouterState => ({
+  presences: basePresenceDefinitions(),
+  reps: new Map(),
+  queues: new Map(),
+  workstreams: new Map(),
+  items: new Map(),
+  offers: new Map(),
+  counters: { arrivals: 0, offers: 0, members: 0 },
+})
+
+/** Service order inside a queue: smaller key first, then earlier arrival (R3, B4). */
+export const itemBefore = (a: ItemState, b: ItemState): boolean =>
+  a.keyPrimary !== b.keyPrimary
+    ? a.keyPrimary < b.keyPrimary
+    : a.keySecondary !== b.keySecondary
+      ? a.keySecondary < b.keySecondary
+      : a.seq < b.seq
+
+export const freeUnits = (rep: RepState, profile: string): number => {
+  const c = rep.capacity.get(profile)
+  return c === undefined ? 0 : c.total - c.used
+}
+
+/** Can this member be offered this queue's next item right now (R1, R2)? */
+export const isOfferable = (m: Membership): boolean =>
+  receivesNormalWork(m.rep.base) && freeUnits(m.rep, m.queue.config.profile) >= m.queue.config.units
+
+const tieBreak = (a: Membership, b: Membership): boolean =>
+  a.rep.lastOfferSeq !== b.rep.lastOfferSeq ? a.rep.lastOfferSeq < b.rep.lastOfferSeq : a.order < b.order
+
+/** R3: the assignment methods as orders over a queue's offerable members. */
+export const memberOrder = (config: QueueConfig): ((a: Membership, b: Membership) => boolean) => {
+  switch (config.assignment) {
+    case "highest_capacity":
+      return (a, b) => {
+        const fa = freeUnits(a.rep, config.profile)
+        const fb = freeUnits(b.rep, config.profile)
+        return fa !== fb ? fa > fb : tieBreak(a, b)
+      }
+    case "round_robin":
+      return (a, b) =>
+        a.lastOfferSeq !== b.lastOfferSeq ? a.lastOfferSeq < b.lastOfferSeq : a.order < b.order
+    case "most_idle":
+      return (a, b) =>
+        a.rep.idleSince !== b.rep.idleSince ? a.rep.idleSince < b.rep.idleSince : tieBreak(a, b)
+  }
+}
+
+export const newQueueState = (config: QueueConfig): QueueState => ({
+  config,
+  members: new Map(),
+  waiting: new IndexedHeap(itemBefore),
+  offerable: new IndexedHeap(memberOrder(config)),
+  handleTimes: [],
+  handleTimesNext: 0,
+})
+
+/** Put a membership where it belongs in its queue's offerable heap after the rep changed. */
+export const syncMembership = (m: Membership): void => {
+  const heap = m.queue.offerable
+  const inHeap = m.heapIndex !== NOT_IN_HEAP
+  if (isOfferable(m)) {
+    if (inHeap) heap.update(m)
+    else heap.push(m)
+  } else if (inHeap) heap.remove(m)
+}
+
+export const syncRep = (rep: RepState): void => {
+  for (const m of rep.memberships.values()) syncMembership(m)
+}

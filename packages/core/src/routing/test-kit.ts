@@ -1,0 +1,71 @@
+import { Either } from "effect"
+import type { RoutingCommand } from "./commands"
+import type { RoutingError } from "./errors"
+import type { RoutingEvent } from "./events"
+import { execute } from "./router"
+import { emptyState, type RouterState } from "./state"
+
+/**
+ * A pure harness for the routing rules: the real `execute`, a hand-moved time, and offer
+ * expiry fired from the state's pending offers in due order (what the durable timers do).
+ */
+export const routingHarness = (startAt = 0) => {
+  const state: RouterState = emptyState()
+  const log: RoutingEvent[] = []
+  let now = startAt
+
+  const run = (command: RoutingCommand): RoutingEvent[] => {
+    const result = execute(state, command, now)
+    if (Either.isLeft(result))
+      throw new Error(`${command._tag} failed: ${result.left._tag} ${result.left.message}`)
+    log.push(...result.right)
+    return result.right
+  }
+  const reject = (command: RoutingCommand): RoutingError => {
+    const result = execute(state, command, now)
+    if (Either.isRight(result)) throw new Error(`${command._tag} was expected to fail`)
+    return result.left
+  }
+  const advance = (ms: number): RoutingEvent[] => {
+    const target = now + ms
+    const fired: RoutingEvent[] = []
+    for (;;) {
+      let next: { offerId: string; expiresAt: number } | undefined
+      for (const o of state.offers.values()) {
+        if (o.expiresAt <= target && (next === undefined || o.expiresAt < next.expiresAt)) next = o
+      }
+      if (next === undefined) break
+      now = next.expiresAt
+      fired.push(...run({ _tag: "ExpireOffer", offerId: next.offerId }))
+    }
+    now = target
+    return fired
+  }
+  const offersTo = (repId: string) => [...state.offers.values()].filter((o) => o.rep.repId === repId)
+
+  return {
+    state,
+    log,
+    run,
+    reject,
+    advance,
+    offersTo,
+    get now() {
+      return now
+    },
+    set now(t: number) {
+      now = t
+    },
+  }
+}
+
+export type RoutingHarness = ReturnType<typeof routingHarness>
+
+/** A rep who is available with one voice unit, the common case in tests. */
+export const voiceRep = (repId: string, units = 1): RoutingCommand => ({
+  _tag: "RegisterRep",
+  repId,
+  name: repId,
+  presenceId: "available",
+  capacity: { voice: units },
+})

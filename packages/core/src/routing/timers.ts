@@ -1,0 +1,31 @@
+import type { TimerChange } from "../ports/timer"
+import type { RoutingCommand } from "./commands"
+import type { RoutingEvent } from "./events"
+
+/** The durable timers routing needs, derived from its events so there is one source of truth. */
+export const offerExpiryTimerId = (offerId: string): string => `routing/offer-expiry/${offerId}`
+
+export const routingTimers = (event: RoutingEvent): readonly TimerChange<RoutingCommand>[] => {
+  switch (event._tag) {
+    case "OfferMade":
+      return [
+        {
+          _tag: "Arm",
+          timer: {
+            timerId: offerExpiryTimerId(event.offerId),
+            dueAt: event.expiresAt,
+            command: { _tag: "ExpireOffer", offerId: event.offerId },
+          },
+        },
+      ]
+    case "OfferAccepted":
+    case "OfferDeclined":
+    case "OfferExpired":
+    case "OfferWithdrawn":
+      return [{ _tag: "Disarm", timerId: offerExpiryTimerId(event.offerId) }]
+    default:
+      return NO_TIMERS
+  }
+}
+
+const NO_TIMERS: readonly TimerChange<RoutingCommand>[] = []
