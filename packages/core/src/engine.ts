@@ -1,6 +1,6 @@
 import { Effect, Either } from "effect"
 import { Clock } from "./ports/clock"
-import { Store, StoreUnavailable, type VersionConflict } from "./ports/store"
+import { Store, StoreUnavailable, VersionConflict } from "./ports/store"
 import type { Timer, TimerChange } from "./ports/timer"
 
 /**
@@ -71,7 +71,20 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
         if (stale) yield* reload
         const now = yield* clock.now
         const decided = domain.execute(state, command, now)
-        if (Either.isLeft(decided)) return Either.left(decided.left)
+        if (Either.isLeft(decided)) {
+          // Another node may have written what this command needs: refuse only on fresh state.
+          const latest = yield* store.version(domain.stream)
+          if (latest !== version) {
+            stale = true
+            return yield* new VersionConflict({ stream: domain.stream, expected: version, actual: latest })
+          }
+          // A timer whose command is refused is still consumed, or it would never fire again.
+          if (consumed.length > 0) {
+            version = yield* store.append(domain.stream, version, [], consumed)
+            yield* applyTimers(consumed)
+          }
+          return Either.left(decided.left)
+        }
         const events = decided.right
         const changes = [...consumed, ...events.flatMap(domain.timersOf)]
         if (events.length === 0 && changes.length === 0) return Either.right(events)

@@ -31,6 +31,7 @@ export const makeMemoryStore = (): Store["Type"] => {
           timers: [...stream.timers.values()] as Timer<C>[],
         }
       }),
+    version: (name) => Effect.sync(() => streamOf(name).events.length),
     append: <E, C>(
       name: string,
       expectedVersion: number,

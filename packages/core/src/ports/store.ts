@@ -29,6 +29,8 @@ export class Store extends Context.Tag("lifeline/Store")<
   Store,
   {
     readonly load: <E, C>(stream: string) => Effect.Effect<StreamSnapshot<E, C>, StoreUnavailable>
+    /** The stream's current version, without its events: a cheap freshness check. */
+    readonly version: (stream: string) => Effect.Effect<number, StoreUnavailable>
     readonly append: <E, C>(
       stream: string,
       expectedVersion: number,
