@@ -17,6 +17,8 @@ export class VirtualClock extends Context.Tag("lifeline/VirtualClock")<
     /** Fire timers until none is left (or `limit` fired, against runaway re-arming). */
     readonly runAll: (limit?: number) => Effect.Effect<number>
     readonly pending: Effect.Effect<readonly { readonly timerId: string; readonly dueAt: number }[]>
+    /** When the next armed timer is due; undefined when none is armed. */
+    readonly nextDueAt: Effect.Effect<number | undefined>
   }
 >() {}
 
@@ -83,6 +85,7 @@ export const makeVirtualClock = (startAt: number) => {
         while (fired < limit && (yield* fireNext(Number.POSITIVE_INFINITY))) fired += 1
         return fired
       }),
+    nextDueAt: Effect.sync(() => heap.peek()?.dueAt),
     pending: Effect.sync(() =>
       [...heap.unordered()]
         .sort((a, b) => (before(a, b) ? -1 : 1))

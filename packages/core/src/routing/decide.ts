@@ -78,8 +78,8 @@ export const decide = (state: RouterState, command: RoutingCommand, now: number)
     case "DefineWorkstream":
       return defineWorkstream(state, command)
     case "EnqueueItem":
-      if (state.items.has(command.itemId)) return taken("work item", command.itemId, "itemId")
       if (!state.queues.has(command.queueId)) return unknown("queue", command.queueId, "queueId")
+      if (state.items.has(command.itemId)) return taken("work item", command.itemId, "itemId")
       return ok(queued(command.itemId, command.queueId, command.priority, command.attributes, now, null))
     case "RouteIncoming": {
       const workstream = state.workstreams.get(command.workstreamId)

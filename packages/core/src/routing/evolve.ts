@@ -2,6 +2,7 @@ import { serviceKey } from "./aging"
 import type { RoutingEvent } from "./events"
 import { NOT_IN_HEAP } from "./heap"
 import { receivesNormalWork } from "./presence"
+import { clearRefusals, refuse } from "./refusals"
 import {
   HANDLE_TIME_WINDOW,
   type ItemState,
@@ -131,14 +132,7 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
       const item = closeOffer(state, event.offerId)
       releaseUnits(repOf(state, event.repId), item.queue, event.at)
       item.declines += 1
-      item.excluded.push(event.repId)
-      // R4: once everyone in the queue has had a turn, a new round may start with anyone.
-      if (
-        item.queue.members.size > 0 &&
-        [...item.queue.members.keys()].every((id) => item.excluded.includes(id))
-      ) {
-        item.excluded = []
-      }
+      refuse(item, event.repId)
       item.status = "waiting"
       item.queue.waiting.push(item)
       return
@@ -158,7 +152,7 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
       const item = itemOf(state, event.itemId)
       item.status = "waiting"
       item.declines = 0
-      item.excluded = []
+      clearRefusals(item)
       item.queue.waiting.push(item)
       return
     }
@@ -166,12 +160,14 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
       const item = itemOf(state, event.itemId)
       releaseUnits(repOf(state, event.repId), item.queue, event.at)
       recordHandleTime(item.queue, event.handleMs)
+      clearRefusals(item)
       state.items.delete(event.itemId)
       return
     }
     case "ItemAbandoned": {
       const item = itemOf(state, event.itemId)
       if (item.heapIndex !== NOT_IN_HEAP) item.queue.waiting.remove(item)
+      clearRefusals(item)
       state.items.delete(event.itemId)
       return
     }

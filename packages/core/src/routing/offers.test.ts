@@ -35,7 +35,7 @@ describe("R4 offers", () => {
 
   it("R4 a declined item is offered to another rep first, and the decliner gets other work", () => {
     const h = twoReps()
-    h.run({ ...voiceRep("cy"), presenceId: "offline" })
+    h.run(voiceRep("cy", 1, "offline"))
     h.run({ _tag: "AddQueueMember", queueId: "q", repId: "cy" })
     h.run({ _tag: "EnqueueItem", itemId: "c1", queueId: "q" }) // ann
     h.run({ _tag: "EnqueueItem", itemId: "c2", queueId: "q" }) // bob

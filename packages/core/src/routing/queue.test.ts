@@ -18,7 +18,7 @@ const finish = (h: RoutingHarness, repId: string) => {
 describe("R3 queues", () => {
   it("R3 items are served by priority, then oldest first (strict order without aging)", () => {
     const h = routingHarness()
-    h.run({ ...voiceRep("ann"), presenceId: "offline" })
+    h.run(voiceRep("ann", 1, "offline"))
     h.run({ _tag: "CreateQueue", queueId: "q", name: "Q", agingStepMs: null, members: ["ann"] })
     const arrivals: [string, number][] = [
       ["low-old", 0],
@@ -101,7 +101,7 @@ describe("R3 queues", () => {
 
   it("R3 a rep in several queues is served from the higher-priority queue first", () => {
     const h = routingHarness()
-    h.run({ ...voiceRep("ann"), presenceId: "away" })
+    h.run(voiceRep("ann", 1, "away"))
     h.run({ _tag: "CreateQueue", queueId: "general", name: "General", priority: 1, members: ["ann"] })
     h.run({ _tag: "CreateQueue", queueId: "vip", name: "VIP", priority: 5, members: ["ann"] })
     h.run({ _tag: "EnqueueItem", itemId: "g1", queueId: "general", priority: 9 })

@@ -1,10 +1,11 @@
 import { Either } from "effect"
 import type { RoutingCommand } from "./commands"
 import { decide } from "./decide"
-import { fillItem, fillRep } from "./dispatch"
+import { fillItem, fillRep, refillRefused } from "./dispatch"
 import type { RoutingError } from "./errors"
 import type { RoutingEvent } from "./events"
 import { evolve } from "./evolve"
+import { receivesNormalWork } from "./presence"
 import type { RouterState } from "./state"
 
 /**
@@ -38,12 +39,25 @@ export const replay = (state: RouterState, events: Iterable<RoutingEvent>): Rout
 /** Which part of the state an event may have made matchable, and the matching it triggers. */
 const followUp = (state: RouterState, event: RoutingEvent, now: number, out: RoutingEvent[]): void => {
   switch (event._tag) {
-    case "PresenceChanged":
+    case "PresenceChanged": {
+      fillRepById(state, event.repId, now, out)
+      // A rep who stops taking work may have been the one others were passed over for.
+      const rep = state.reps.get(event.repId)
+      if (rep !== undefined && !receivesNormalWork(rep.base)) {
+        for (const m of rep.memberships.values()) refillRefused(state, m.queue, now, out)
+      }
+      return
+    }
     case "QueueMemberAdded":
     case "OfferWithdrawn":
     case "WorkCompleted":
       fillRepById(state, event.repId, now, out)
       return
+    case "QueueMemberRemoved": {
+      const queue = state.queues.get(event.queueId)
+      if (queue !== undefined) refillRefused(state, queue, now, out)
+      return
+    }
     case "QueueCreated":
       for (const repId of event.members) fillRepById(state, repId, now, out)
       return
@@ -53,8 +67,8 @@ const followUp = (state: RouterState, event: RoutingEvent, now: number, out: Rou
       return
     case "OfferDeclined":
     case "OfferExpired":
-      // R4: someone else first, then whatever else the freed rep can take.
-      fillItemById(state, event.itemId, now, out)
+      // R4: someone else first; then the freed rep takes its best item, in service order.
+      fillItemById(state, event.itemId, now, out, event.repId)
       fillRepById(state, event.repId, now, out)
       return
     default:
@@ -67,7 +81,13 @@ const fillRepById = (state: RouterState, repId: string, now: number, out: Routin
   if (rep !== undefined) fillRep(state, rep, now, out)
 }
 
-const fillItemById = (state: RouterState, itemId: string, now: number, out: RoutingEvent[]) => {
+const fillItemById = (
+  state: RouterState,
+  itemId: string,
+  now: number,
+  out: RoutingEvent[],
+  skipRepId?: string,
+) => {
   const item = state.items.get(itemId)
-  if (item !== undefined) fillItem(state, item, now, out)
+  if (item !== undefined) fillItem(state, item, now, out, skipRepId)
 }

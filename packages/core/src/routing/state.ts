@@ -55,6 +55,8 @@ export interface QueueState {
   readonly members: Map<string, Membership>
   readonly waiting: IndexedHeap<ItemState>
   readonly offerable: IndexedHeap<Membership>
+  /** Items some rep refused in the current round (see refusals.ts); few at any time. */
+  readonly refused: Set<ItemState>
   /** R5: the most recent handle times, a ring of HANDLE_TIME_WINDOW entries. */
   readonly handleTimes: number[]
   handleTimesNext: number
@@ -146,6 +148,7 @@ export const newQueueState = (config: QueueConfig): QueueState => ({
   members: new Map(),
   waiting: new IndexedHeap(itemBefore),
   offerable: new IndexedHeap(memberOrder(config)),
+  refused: new Set(),
   handleTimes: [],
   handleTimesNext: 0,
 })

@@ -61,11 +61,15 @@ export const routingHarness = (startAt = 0) => {
 
 export type RoutingHarness = ReturnType<typeof routingHarness>
 
-/** A rep who is available with one voice unit, the common case in tests. */
-export const voiceRep = (repId: string, units = 1): RoutingCommand => ({
+/** A rep with voice units only (one by default), available unless told otherwise. */
+export const voiceRep = (
+  repId: string,
+  units = 1,
+  presenceId = "available",
+): Extract<RoutingCommand, { _tag: "RegisterRep" }> => ({
   _tag: "RegisterRep",
   repId,
   name: repId,
-  presenceId: "available",
+  presenceId,
   capacity: { voice: units },
 })

@@ -3,7 +3,7 @@ import { routingHarness, voiceRep } from "./test-kit"
 
 const withWorkstream = () => {
   const h = routingHarness()
-  h.run({ ...voiceRep("ann"), presenceId: "offline" })
+  h.run(voiceRep("ann", 1, "offline"))
   for (const queueId of ["billing", "spanish", "general"]) {
     h.run({ _tag: "CreateQueue", queueId, name: queueId, members: ["ann"] })
   }

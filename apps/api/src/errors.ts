@@ -1,0 +1,67 @@
+import type { RoutingError, StoreUnavailable } from "@lifeline/core"
+import { ParseResult, Schema } from "effect"
+import type { Context } from "hono"
+import type { ContentfulStatusCode } from "hono/utils/http-status"
+
+/** The request body is not JSON, or not a JSON object. */
+export class InvalidBody extends Schema.TaggedError<InvalidBody>()("InvalidBody", {
+  message: Schema.String,
+}) {}
+
+/** Everything a handler may fail with; each tag has exactly one status below. */
+export type ApiError = RoutingError | StoreUnavailable | ParseResult.ParseError | InvalidBody
+
+export interface ErrorBody {
+  readonly error: { readonly code: string; readonly message: string; readonly field?: string }
+}
+
+const STATUS: Record<ApiError["_tag"], ContentfulStatusCode> = {
+  UnknownEntity: 404,
+  AlreadyExists: 409,
+  InvalidField: 400,
+  InvalidState: 409,
+  NotYours: 403,
+  ParseError: 400,
+  InvalidBody: 400,
+  StoreUnavailable: 503,
+}
+
+/** `["rules", 0, "queueId"]` -> `rules[0].queueId`, the form core uses in its own errors. */
+const fieldPath = (path: readonly PropertyKey[]): string =>
+  path
+    .map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`))
+    .join("")
+
+const schemaErrorBody = (error: ParseResult.ParseError): ErrorBody => {
+  const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
+  if (issue === undefined || issue.path.length === 0) {
+    return { error: { code: "InvalidBody", message: issue?.message ?? error.message } }
+  }
+  const field = fieldPath(issue.path)
+  const sep = issue._tag === "Missing" || issue._tag === "Unexpected" ? " " : ": "
+  return { error: { code: "InvalidField", message: `${field}${sep}${issue.message}`, field } }
+}
+
+export const errorBody = (error: ApiError): ErrorBody => {
+  switch (error._tag) {
+    case "ParseError":
+      return schemaErrorBody(error)
+    case "InvalidBody":
+    case "StoreUnavailable":
+      return { error: { code: error._tag, message: error.message } }
+    default:
+      return { error: { code: error._tag, message: error.message, field: error.field } }
+  }
+}
+
+export const errorResponse = (c: Context, error: ApiError): Response =>
+  c.json(errorBody(error), STATUS[error._tag])
+
+export const routeNotFound = (c: Context): Response =>
+  c.json({ error: { code: "NotFound", message: `no route for ${c.req.method} ${c.req.path}` } }, 404)
+
+/** A defect, not bad input: log it, and tell the client no more than that. */
+export const internalError = (cause: unknown, c: Context): Response => {
+  console.error(cause)
+  return c.json({ error: { code: "Internal", message: "internal error" } }, 500)
+}

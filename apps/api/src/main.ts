@@ -1,0 +1,41 @@
+import { existsSync } from "node:fs"
+import { fileURLToPath } from "node:url"
+import { Config, Effect, ManagedRuntime } from "effect"
+import { buildApp } from "./app"
+import { seedDemo } from "./demo"
+import { ApiLive } from "./layers"
+import { listen } from "./server"
+
+const ServerConfig = Config.all({
+  port: Config.port("PORT").pipe(Config.withDefault(3000)),
+  hostname: Config.string("HOST").pipe(Config.withDefault("127.0.0.1")),
+})
+
+const WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url))
+
+/** A stuck shutdown (a client that never lets go) must not keep the process forever. */
+const SHUTDOWN_GRACE_MS = 5_000
+
+const main = async () => {
+  const config = await Effect.runPromise(ServerConfig)
+  const runtime = ManagedRuntime.make(ApiLive)
+  await runtime.runPromise(seedDemo)
+  const webRoot = existsSync(WEB_DIST) ? WEB_DIST : undefined
+  const app = buildApp(runtime, webRoot === undefined ? {} : { webRoot })
+  const server = await listen(app, config)
+  console.log(`Lifeline API listening on ${server.url}`)
+  console.log(webRoot === undefined ? "web app not built (apps/web/dist missing)" : `serving ${webRoot} at /`)
+
+  const stop = async (signal: NodeJS.Signals) => {
+    console.log(`${signal}: shutting down`)
+    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref()
+    await server.close()
+    await runtime.dispose()
+  }
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, (s) => void stop(s))
+}
+
+main().catch((error: unknown) => {
+  console.error(error)
+  process.exitCode = 1
+})

@@ -1,0 +1,67 @@
+import { execFileSync } from "node:child_process"
+import { fileURLToPath } from "node:url"
+import { describe, expect, it } from "vitest"
+import { formatSummary } from "./report"
+import { runSimulation } from "./run"
+import { BUILT_IN_SCENARIO, type Scenario } from "./scenario"
+
+const report = (seed: number, hours = 2, scenario?: Scenario) =>
+  formatSummary(runSimulation({ seed, hours, ...(scenario === undefined ? {} : { scenario }) }))
+
+/** Far more reps than calls that can overlap: nobody should ever wait. */
+const ample: Scenario = {
+  ...BUILT_IN_SCENARIO,
+  name: "ample",
+  reps: Array.from({ length: 60 }, (_, i) => ({ repId: `rep-${i + 1}`, queues: ["billing", "support"] })),
+}
+
+describe("simulator", () => {
+  it("same seed, byte-identical report", () => {
+    expect(report(42)).toBe(report(42))
+  })
+
+  it("the CLI prints the same bytes for the same seed", () => {
+    const cli = () =>
+      execFileSync(process.execPath, ["--import", "tsx", "src/main.ts", "--seed", "42", "--hours", "1"], {
+        cwd: fileURLToPath(new URL("..", import.meta.url)),
+        encoding: "utf8",
+      })
+    const first = cli()
+    expect(first).toBe(report(42, 1))
+    expect(cli()).toBe(first)
+  })
+
+  it("a different seed gives a different run", () => {
+    expect(report(42)).not.toBe(report(43))
+  })
+
+  it("answers no more calls than were offered, with waits that make sense", () => {
+    const summary = runSimulation({ seed: 7, hours: 4 })
+    expect(summary.queues.map((q) => q.queueId)).toEqual(["billing", "support"])
+    for (const q of summary.queues) {
+      expect(q.offered).toBeGreaterThan(0)
+      expect(q.answered).toBeLessThanOrEqual(q.offered)
+      expect(q.asaMs).not.toBeNull()
+      expect(q.asaMs ?? 0).toBeGreaterThanOrEqual(0)
+      expect(q.maxWaitMs ?? 0).toBeGreaterThanOrEqual(q.asaMs ?? 0)
+    }
+  })
+
+  it("with ample staffing every call is answered at once", () => {
+    const summary = runSimulation({ seed: 7, hours: 4, scenario: ample })
+    for (const q of summary.queues) {
+      expect(q.offered).toBeGreaterThan(50)
+      expect(q.answered).toBe(q.offered)
+      expect(q.maxWaitMs).toBe(0)
+    }
+  })
+
+  it("offered calls follow the scenario's arrival rates", () => {
+    // 200 h: billing expects 8000 calls (sd ~90), support 4800 (sd ~70).
+    const [billing, support] = runSimulation({ seed: 11, hours: 200, scenario: ample }).queues
+    expect(billing?.offered).toBeGreaterThan(7600)
+    expect(billing?.offered).toBeLessThan(8400)
+    expect(support?.offered).toBeGreaterThan(4500)
+    expect(support?.offered).toBeLessThan(5100)
+  })
+})
