@@ -1,0 +1,71 @@
+import { it } from "@effect/vitest"
+import { Clock } from "@lifeline/core"
+import { Effect } from "effect"
+import { describe, expect } from "vitest"
+import { VirtualClock, VirtualClockLive } from "./virtual-clock"
+
+const recorder = Effect.gen(function* () {
+  const clock = yield* Clock
+  const fired: [string, number][] = []
+  yield* clock.onDue((id) => Effect.map(clock.now, (now) => void fired.push([id, now])))
+  return fired
+})
+
+describe("virtual clock", () => {
+  it.effect("time stands still until moved, then jumps from timer to timer in due order", () =>
+    Effect.gen(function* () {
+      const clock = yield* Clock
+      const control = yield* VirtualClock
+      const fired = yield* recorder
+      yield* clock.arm("b", 2_000)
+      yield* clock.arm("a", 1_000)
+      yield* clock.arm("c", 2_000)
+      expect(yield* clock.now).toBe(0)
+      expect(yield* control.nextDueAt).toBe(1_000)
+      expect(yield* control.advanceTo(1_999)).toBe(1)
+      expect(yield* clock.now).toBe(1_999)
+      expect(yield* control.advanceBy(1)).toBe(2)
+      // Ties fire in arming order, each with `now` at its own due time.
+      expect(fired).toEqual([
+        ["a", 1_000],
+        ["b", 2_000],
+        ["c", 2_000],
+      ])
+    }).pipe(Effect.provide(VirtualClockLive(0))),
+  )
+
+  it.effect("re-arming moves a timer, disarming drops it, and a handler may arm a later one", () =>
+    Effect.gen(function* () {
+      const clock = yield* Clock
+      const control = yield* VirtualClock
+      const fired: string[] = []
+      yield* clock.onDue((id) =>
+        Effect.gen(function* () {
+          fired.push(id)
+          if (id === "first") yield* clock.arm("chained", (yield* clock.now) + 500)
+        }),
+      )
+      yield* clock.arm("first", 100)
+      yield* clock.arm("moved", 50)
+      yield* clock.arm("moved", 10_000)
+      yield* clock.arm("dropped", 200)
+      yield* clock.disarm("dropped")
+      expect(yield* control.advanceTo(1_000)).toBe(2)
+      expect(fired).toEqual(["first", "chained"])
+      expect(yield* control.pending).toEqual([{ timerId: "moved", dueAt: 10_000 }])
+      expect(yield* control.runAll()).toBe(1)
+      expect(yield* clock.now).toBe(10_000)
+    }).pipe(Effect.provide(VirtualClockLive(0))),
+  )
+
+  it.effect("a timer armed in the past fires at the next move, without turning time back", () =>
+    Effect.gen(function* () {
+      const clock = yield* Clock
+      const control = yield* VirtualClock
+      const fired = yield* recorder
+      yield* clock.arm("late", 100)
+      expect(yield* control.advanceBy(0)).toBe(1)
+      expect(fired).toEqual([["late", 5_000]])
+    }).pipe(Effect.provide(VirtualClockLive(5_000))),
+  )
+})
