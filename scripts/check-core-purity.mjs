@@ -3,7 +3,7 @@
  * ARCHITECTURE, rule 1: `packages/core` imports nothing from adapters or apps and nothing that
  * does I/O; it never reads the wall clock or a random source. This script keeps it so.
  *
- * It scans every source file under packages/core/src (except `*.test.ts` and `test-kit.ts`) and
+ * It scans every source file under packages/core/src (except `*.test.ts` and `*test-kit.ts`) and
  * fails, listing file:line and the reason, when the code
  *   - imports anything but a relative path or 'effect' (node: built-ins, fs, path, http, @libsql,
  *     drizzle-orm, hono, resend, @azure, @lifeline/adapters, ...), statically, dynamically or
@@ -30,7 +30,7 @@ import { fileURLToPath, pathToFileURL } from "node:url"
 
 /** Source files the check reads, and the test-only files it leaves alone. */
 const SOURCE_FILE = /\.(?:[cm]?ts|tsx|[cm]?js)$/
-const EXEMPT_FILE = /(?:\.test\.(?:[cm]?ts|tsx)|^test-kit\.(?:[cm]?ts|tsx))$/
+const EXEMPT_FILE = /(?:\.test\.(?:[cm]?ts|tsx)|(?:^|\.)test-kit\.(?:[cm]?ts|tsx))$/
 
 /** The only package core may import, besides its own files. */
 const ALLOWED_PACKAGES = ["effect"]

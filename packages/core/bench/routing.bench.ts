@@ -19,7 +19,6 @@ import {
   emptyState,
   execute,
   type ItemState,
-  itemBefore,
   type RepState,
   type RouterState,
   type RoutingCommand,
@@ -301,18 +300,35 @@ const checkNothingLeftApart = (state: RouterState): number => {
   return free
 }
 
-/** R3 across queues: higher queue priority first, then the queue's own service order. */
-const servedBefore = (a: ItemState, b: ItemState): boolean =>
-  a.queue.config.priority !== b.queue.config.priority
-    ? a.queue.config.priority > b.queue.config.priority
-    : itemBefore(a, b)
+/**
+ * R3/B4 across a rep's queues, written from the rules rather than from the router's code: higher
+ * queue priority first, then higher effective priority at `now` (priority + waited / agingStepMs,
+ * or the plain priority without aging), then older, then earlier arrival order. Exact (BigInt).
+ */
+const servedBefore = (a: ItemState, b: ItemState, now: number): boolean => {
+  const qa = a.queue.config
+  const qb = b.queue.config
+  if (qa.priority !== qb.priority) return qa.priority > qb.priority
+  const effective = (item: ItemState, step: number | null): [bigint, bigint] =>
+    step === null
+      ? [BigInt(item.priority), 1n]
+      : [BigInt(item.priority) * BigInt(step) + BigInt(now - item.arrivedAt), BigInt(step)]
+  const [na, da] = effective(a, qa.agingStepMs)
+  const [nb, db] = effective(b, qb.agingStepMs)
+  const diff = na * db - nb * da
+  if (diff !== 0n) return diff > 0n
+  return a.arrivedAt !== b.arrivedAt ? a.arrivedAt < b.arrivedAt : a.seq < b.seq
+}
 
-/** The item the router should offer `rep` next: the best head among its queues (all units are 1). */
-const expectedNextFor = (rep: RepState): ItemState | undefined => {
+/**
+ * The item the router should offer `rep` next at `now`: the best head among its queues (every
+ * queue's own order agrees with effective priority, and all units are 1).
+ */
+const expectedNextFor = (rep: RepState, now: number): ItemState | undefined => {
   let best: ItemState | undefined
   for (const m of rep.memberships.values()) {
     const head = m.queue.waiting.peek()
-    if (head !== undefined && (best === undefined || servedBefore(head, best))) best = head
+    if (head !== undefined && (best === undefined || servedBefore(head, best, now))) best = head
   }
   return best
 }
@@ -398,7 +414,7 @@ const steadyState = () => {
     const k = Math.floor(d.rng() * busy.length)
     const done = busy[k] as Assignment
     const rep = d.state.reps.get(done.repId) as RepState
-    const expected = expectedNextFor(rep)
+    const expected = expectedNextFor(rep, d.now)
     busy[k] = busy[busy.length - 1] as Assignment
     busy.pop()
     const events = d.run({ _tag: "CompleteWork", itemId: done.itemId, repId: done.repId })

@@ -13,7 +13,7 @@ import {
   universeArb,
   type Watch,
   type World,
-} from "./router.property.arbitraries"
+} from "./router.property.test-kit"
 import { emptyState, type ItemState, type QueueState, type RepState, type RouterState } from "./state"
 
 /**
