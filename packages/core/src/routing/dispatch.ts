@@ -1,14 +1,17 @@
-import type { RoutingEvent } from "./events"
-import { evolve } from "./evolve"
+import type { EventOf, RoutingEvent } from "./events"
+import { applyOffer } from "./evolve"
 import type { HeapSlot, IndexedHeap } from "./heap"
 import { passesOver } from "./refusals"
 import {
   type ItemState,
+  isOfferable,
   itemBefore,
+  type Membership,
   memberOrder,
   type QueueState,
   type RepState,
   type RouterState,
+  settle,
 } from "./state"
 
 /**
@@ -30,8 +33,9 @@ export const fillItem = (
   skipRepId?: string,
 ): void => {
   if (item.status !== "waiting") return
+  settle(state)
   const m = firstWhere(item.queue.offerable, (c) => c.rep.repId !== skipRepId && !passesOver(item, c.rep))
-  if (m !== undefined) offer(state, item, m.rep, now, out)
+  if (m !== undefined) offer(state, item, m.rep, now, out, m)
 }
 
 /**
@@ -41,14 +45,23 @@ export const fillItem = (
 export const fillRep = (state: RouterState, rep: RepState, now: number, out: RoutingEvent[]): void => {
   for (;;) {
     let best: ItemState | undefined
-    for (const m of rep.memberships.values()) {
-      if (!m.queue.offerable.has(m)) continue
-      const candidate = firstWhere(m.queue.waiting, (item) => !passesOver(item, rep))
-      if (candidate !== undefined && (best === undefined || servedBefore(candidate, best, now)))
+    let from: Membership | undefined
+    const list = rep.membershipList
+    for (let i = 0; i < list.length; i++) {
+      const m = list[i] as Membership
+      if (!isOfferable(m)) continue
+      const head = m.queue.waiting.peek()
+      const candidate =
+        head === undefined || !passesOver(head, rep)
+          ? head
+          : firstWhere(m.queue.waiting, (item) => !passesOver(item, rep))
+      if (candidate !== undefined && (best === undefined || servedBefore(candidate, best, now))) {
         best = candidate
+        from = m
+      }
     }
     if (best === undefined) return
-    offer(state, best, rep, now, out)
+    offer(state, best, rep, now, out, from)
   }
 }
 
@@ -63,6 +76,7 @@ export const refillRefused = (
   out: RoutingEvent[],
 ): void => {
   if (queue.refused.size === 0) return
+  settle(state)
   const before = memberOrder(queue.config)
   const free = [...queue.offerable.unordered()].sort((a, b) => (before(a, b) ? -1 : before(b, a) ? 1 : 0))
   for (const m of free) fillRep(state, m.rep, now, out)
@@ -106,8 +120,9 @@ const offer = (
   rep: RepState,
   now: number,
   out: RoutingEvent[],
+  membership?: Membership,
 ): void => {
-  const event: RoutingEvent = {
+  const event: EventOf<"OfferMade"> = {
     _tag: "OfferMade",
     offerId: `${item.itemId}/${item.offers + 1}`,
     itemId: item.itemId,
@@ -116,7 +131,7 @@ const offer = (
     expiresAt: now + item.queue.config.offerTimeoutMs,
   }
   out.push(event)
-  evolve(state, event)
+  applyOffer(state, event, item, rep, membership)
 }
 
 /**

@@ -1,17 +1,17 @@
 import { serviceKey } from "./aging"
-import type { RoutingEvent } from "./events"
+import type { EventOf, RoutingEvent } from "./events"
 import { NOT_IN_HEAP } from "./heap"
 import { receivesNormalWork } from "./presence"
 import { clearRefusals, refuse } from "./refusals"
 import {
   HANDLE_TIME_WINDOW,
   type ItemState,
+  type Membership,
   newQueueState,
   type QueueState,
   type RepState,
   type RouterState,
-  syncMembership,
-  syncRep,
+  unsettle,
 } from "./state"
 
 /**
@@ -39,6 +39,7 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
         base: basePresence(state, event.presenceId),
         capacity,
         memberships: new Map(),
+        membershipList: [],
         idleSince: event.at,
         lastOfferSeq: 0,
       })
@@ -50,7 +51,7 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
       rep.presenceId = event.to
       rep.base = basePresence(state, event.to)
       if (!before && receivesNormalWork(rep.base)) rep.idleSince = event.at
-      syncRep(rep)
+      unsettle(state, rep)
       return
     }
     case "QueueCreated": {
@@ -70,6 +71,7 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
       if (m.heapIndex !== NOT_IN_HEAP) queue.offerable.remove(m)
       queue.members.delete(event.repId)
       m.rep.memberships.delete(event.queueId)
+      m.rep.membershipList.splice(m.rep.membershipList.indexOf(m), 1)
       return
     }
     case "WorkstreamDefined": {
@@ -102,24 +104,9 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
       queue.waiting.push(item)
       return
     }
-    case "OfferMade": {
-      const item = itemOf(state, event.itemId)
-      const rep = repOf(state, event.repId)
-      const queue = item.queue
-      if (item.heapIndex !== NOT_IN_HEAP) queue.waiting.remove(item)
-      const offer = { offerId: event.offerId, item, rep, at: event.at, expiresAt: event.expiresAt }
-      item.status = "offered"
-      item.offers += 1
-      item.offer = offer
-      state.offers.set(event.offerId, offer)
-      useUnits(rep, queue, queue.config.units)
-      const seq = ++state.counters.offers
-      rep.lastOfferSeq = seq
-      const m = rep.memberships.get(queue.config.queueId)
-      if (m !== undefined) m.lastOfferSeq = seq
-      syncRep(rep)
+    case "OfferMade":
+      applyOffer(state, event, itemOf(state, event.itemId), repOf(state, event.repId))
       return
-    }
     case "OfferAccepted": {
       const item = closeOffer(state, event.offerId)
       item.status = "assigned"
@@ -130,7 +117,7 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
     case "OfferDeclined":
     case "OfferExpired": {
       const item = closeOffer(state, event.offerId)
-      releaseUnits(repOf(state, event.repId), item.queue, event.at)
+      releaseUnits(state, repOf(state, event.repId), item.queue, event.at)
       item.declines += 1
       refuse(item, event.repId)
       item.status = "waiting"
@@ -139,7 +126,7 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
     }
     case "OfferWithdrawn": {
       const item = closeOffer(state, event.offerId)
-      releaseUnits(repOf(state, event.repId), item.queue, event.at)
+      releaseUnits(state, repOf(state, event.repId), item.queue, event.at)
       return
     }
     case "ItemEscalated": {
@@ -158,7 +145,7 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
     }
     case "WorkCompleted": {
       const item = itemOf(state, event.itemId)
-      releaseUnits(repOf(state, event.repId), item.queue, event.at)
+      releaseUnits(state, repOf(state, event.repId), item.queue, event.at)
       recordHandleTime(item.queue, event.handleMs)
       clearRefusals(item)
       state.items.delete(event.itemId)
@@ -180,17 +167,12 @@ const basePresence = (state: RouterState, presenceId: string) => {
   return definition.base
 }
 
-const lookup =
-  <T>(what: string, pick: (state: RouterState) => Map<string, T>) =>
-  (state: RouterState, id: string): T => {
-    const found = pick(state).get(id)
-    if (found === undefined) throw new Error(`event names unknown ${what} ${id}`)
-    return found
-  }
-
-const repOf = lookup("rep", (s) => s.reps)
-const queueOf = lookup("queue", (s) => s.queues)
-const itemOf = lookup("item", (s) => s.items)
+const missing = (what: string, id: string): never => {
+  throw new Error(`event names unknown ${what} ${id}`)
+}
+const repOf = (state: RouterState, id: string): RepState => state.reps.get(id) ?? missing("rep", id)
+const queueOf = (state: RouterState, id: string): QueueState => state.queues.get(id) ?? missing("queue", id)
+const itemOf = (state: RouterState, id: string): ItemState => state.items.get(id) ?? missing("item", id)
 
 const addMember = (state: RouterState, queue: QueueState, rep: RepState): void => {
   if (queue.members.has(rep.repId)) return
@@ -200,10 +182,12 @@ const addMember = (state: RouterState, queue: QueueState, rep: RepState): void =
     order: ++state.counters.members,
     lastOfferSeq: 0,
     heapIndex: NOT_IN_HEAP,
+    units: rep.capacity.get(queue.config.profile),
   }
   queue.members.set(rep.repId, m)
   rep.memberships.set(queue.config.queueId, m)
-  syncMembership(m)
+  rep.membershipList.push(m)
+  unsettle(state, rep)
 }
 
 const closeOffer = (state: RouterState, offerId: string): ItemState => {
@@ -214,16 +198,37 @@ const closeOffer = (state: RouterState, offerId: string): ItemState => {
   return offer.item
 }
 
-const useUnits = (rep: RepState, queue: QueueState, units: number): void => {
-  const c = rep.capacity.get(queue.config.profile)
-  if (c !== undefined) c.used += units
+/**
+ * The OfferMade event, for callers that hold the item and rep already (the dispatcher applies
+ * each offer the moment it decides it, so it skips the lookups).
+ */
+export const applyOffer = (
+  state: RouterState,
+  event: EventOf<"OfferMade">,
+  item: ItemState,
+  rep: RepState,
+  membership: Membership | undefined = rep.memberships.get(item.queue.config.queueId),
+): void => {
+  const queue = item.queue
+  if (item.heapIndex !== NOT_IN_HEAP) queue.waiting.remove(item)
+  const offer = { offerId: event.offerId, item, rep, at: event.at, expiresAt: event.expiresAt }
+  item.status = "offered"
+  item.offers += 1
+  item.offer = offer
+  state.offers.set(event.offerId, offer)
+  const units = membership?.units ?? rep.capacity.get(queue.config.profile)
+  if (units !== undefined) units.used += queue.config.units
+  const seq = ++state.counters.offers
+  rep.lastOfferSeq = seq
+  if (membership !== undefined) membership.lastOfferSeq = seq
+  unsettle(state, rep)
 }
 
-const releaseUnits = (rep: RepState, queue: QueueState, at: number): void => {
+const releaseUnits = (state: RouterState, rep: RepState, queue: QueueState, at: number): void => {
   const c = rep.capacity.get(queue.config.profile)
   if (c !== undefined) c.used -= queue.config.units
   rep.idleSince = at
-  syncRep(rep)
+  unsettle(state, rep)
 }
 
 const recordHandleTime = (queue: QueueState, handleMs: number): void => {

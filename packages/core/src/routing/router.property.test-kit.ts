@@ -437,8 +437,9 @@ export const fingerprint = (s: RouterState): string =>
     reps: keyed(
       s.reps.values(),
       (r) => r.repId,
-      (r) => ({
+      ({ membershipList, ...r }) => ({
         ...r,
+        membershipList: membershipList.map((m) => m.queue.config.queueId),
         capacity: keyed(
           r.capacity,
           ([profile]) => profile,

@@ -6,7 +6,7 @@ import type { RoutingError } from "./errors"
 import type { RoutingEvent } from "./events"
 import { evolve } from "./evolve"
 import { receivesNormalWork } from "./presence"
-import type { RouterState } from "./state"
+import { type RouterState, settle } from "./state"
 
 /**
  * One command, start to finish: decide its events, apply them, then let the dispatcher make the
@@ -22,11 +22,17 @@ export const execute = (
   const decided = decide(state, command, now)
   if (Either.isLeft(decided)) return Either.left(decided.left)
   const out: RoutingEvent[] = []
-  for (const event of decided.right) {
-    out.push(event)
-    evolve(state, event)
+  state.deferSettle = true
+  try {
+    for (const event of decided.right) {
+      out.push(event)
+      evolve(state, event)
+    }
+    for (const event of decided.right) followUp(state, event, now, out)
+  } finally {
+    state.deferSettle = false
+    settle(state)
   }
-  for (const event of decided.right) followUp(state, event, now, out)
   return Either.right(out)
 }
 

@@ -23,6 +23,14 @@ export interface RouterState {
   readonly offers: Map<string, OfferState>
   /** Ever-growing counters that make ties and round robin deterministic. */
   counters: { arrivals: number; offers: number; members: number }
+  /**
+   * Reps whose capacity, presence or tie-break keys changed since their queues' offerable heaps
+   * were last brought up to date. `evolve` settles them at once unless `deferSettle` is set:
+   * inside one command the router settles only when it needs the heaps, so a rep who frees a
+   * unit and takes the next item at once never enters and leaves its queues' heaps.
+   */
+  readonly unsettled: Set<RepState>
+  deferSettle: boolean
 }
 
 export interface RepState {
@@ -33,6 +41,8 @@ export interface RepState {
   /** R2: total and used units per capacity profile. */
   readonly capacity: Map<string, { total: number; used: number }>
   readonly memberships: Map<string, Membership>
+  /** The same memberships as an array, for the dispatcher's hot loop. */
+  readonly membershipList: Membership[]
   /** When the rep last freed capacity or became able to take work (most idle). */
   idleSince: number
   /** Sequence number of the rep's latest offer (tie-breaks). */
@@ -45,6 +55,8 @@ export interface Membership {
   readonly queue: QueueState
   /** Order of joining the queue (final tie-break). */
   readonly order: number
+  /** The rep's units of the queue's profile (shared with the rep's capacity map). */
+  readonly units: { total: number; used: number } | undefined
   /** Sequence number of the latest offer from this queue to this rep (round robin). */
   lastOfferSeq: number
   heapIndex: number
@@ -103,6 +115,8 @@ export const emptyState = (): RouterState => ({
   items: new Map(),
   offers: new Map(),
   counters: { arrivals: 0, offers: 0, members: 0 },
+  unsettled: new Set(),
+  deferSettle: false,
 })
 
 /** Service order inside a queue: smaller key first, then earlier arrival (R3, B4). */
@@ -120,7 +134,11 @@ export const freeUnits = (rep: RepState, profile: string): number => {
 
 /** Can this member be offered this queue's next item right now (R1, R2)? */
 export const isOfferable = (m: Membership): boolean =>
-  receivesNormalWork(m.rep.base) && freeUnits(m.rep, m.queue.config.profile) >= m.queue.config.units
+  receivesNormalWork(m.rep.base) &&
+  m.units !== undefined &&
+  m.units.total - m.units.used >= m.queue.config.units
+
+const freeOf = (m: Membership): number => (m.units === undefined ? 0 : m.units.total - m.units.used)
 
 const tieBreak = (a: Membership, b: Membership): boolean =>
   a.rep.lastOfferSeq !== b.rep.lastOfferSeq ? a.rep.lastOfferSeq < b.rep.lastOfferSeq : a.order < b.order
@@ -130,8 +148,8 @@ export const memberOrder = (config: QueueConfig): ((a: Membership, b: Membership
   switch (config.assignment) {
     case "highest_capacity":
       return (a, b) => {
-        const fa = freeUnits(a.rep, config.profile)
-        const fb = freeUnits(b.rep, config.profile)
+        const fa = freeOf(a)
+        const fb = freeOf(b)
         return fa !== fb ? fa > fb : tieBreak(a, b)
       }
     case "round_robin":
@@ -164,5 +182,19 @@ export const syncMembership = (m: Membership): void => {
 }
 
 export const syncRep = (rep: RepState): void => {
-  for (const m of rep.memberships.values()) syncMembership(m)
+  const list = rep.membershipList
+  for (let i = 0; i < list.length; i++) syncMembership(list[i] as Membership)
+}
+
+/** Note that a rep's place in its queues' heaps may have changed. */
+export const unsettle = (state: RouterState, rep: RepState): void => {
+  state.unsettled.add(rep)
+  if (!state.deferSettle) settle(state)
+}
+
+/** Bring every changed rep's place in its queues' offerable heaps up to date. */
+export const settle = (state: RouterState): void => {
+  if (state.unsettled.size === 0) return
+  for (const rep of state.unsettled) syncRep(rep)
+  state.unsettled.clear()
 }
