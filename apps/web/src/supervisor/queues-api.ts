@@ -1,19 +1,7 @@
-/**
- * GET /api/queues as the web app reads it. Mirrors `QueueView` in packages/core
- * (routing/views.ts); the web app does not depend on core, so keep the two in step.
- */
-export type BasePresence = "available" | "busy" | "busy_dnd" | "away" | "offline"
+import type { QueueView } from "@lifeline/core"
 
-export interface QueueView {
-  readonly queueId: string
-  readonly name: string
-  readonly waiting: number
-  readonly staffed: number
-  readonly free: number
-  readonly ahtMs: number
-  readonly ewtMs: number | null
-  readonly repsByPresence: Readonly<Record<BasePresence, number>>
-}
+/** GET /api/queues as the web app reads it: the core's own read model, as JSON. */
+export type { QueueView }
 
 export const fetchQueues = async (signal?: AbortSignal): Promise<readonly QueueView[]> => {
   const res = await fetch("/api/queues", signal === undefined ? {} : { signal })
