@@ -8,6 +8,7 @@ import {
   type ItemState,
   type Membership,
   newQueueState,
+  type OfferState,
   type QueueState,
   type RepState,
   type RouterState,
@@ -108,16 +109,16 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
       applyOffer(state, event, itemOf(state, event.itemId), repOf(state, event.repId))
       return
     case "OfferAccepted": {
-      const item = closeOffer(state, event.offerId)
+      const { item, rep } = closeOffer(state, event.offerId)
       item.status = "assigned"
-      item.assignedTo = repOf(state, event.repId)
+      item.assignedTo = rep
       item.acceptedAt = event.at
       return
     }
     case "OfferDeclined":
     case "OfferExpired": {
-      const item = closeOffer(state, event.offerId)
-      releaseUnits(state, repOf(state, event.repId), item.queue, event.at)
+      const { item, rep } = closeOffer(state, event.offerId)
+      releaseUnits(state, rep, item.queue, event.at)
       item.declines += 1
       refuse(item, event.repId)
       item.status = "waiting"
@@ -125,8 +126,8 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
       return
     }
     case "OfferWithdrawn": {
-      const item = closeOffer(state, event.offerId)
-      releaseUnits(state, repOf(state, event.repId), item.queue, event.at)
+      const { item, rep } = closeOffer(state, event.offerId)
+      releaseUnits(state, rep, item.queue, event.at)
       return
     }
     case "ItemEscalated": {
@@ -145,7 +146,7 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
     }
     case "WorkCompleted": {
       const item = itemOf(state, event.itemId)
-      releaseUnits(state, repOf(state, event.repId), item.queue, event.at)
+      releaseUnits(state, item.assignedTo ?? repOf(state, event.repId), item.queue, event.at)
       recordHandleTime(item.queue, event.handleMs)
       clearRefusals(item)
       state.items.delete(event.itemId)
@@ -190,12 +191,11 @@ const addMember = (state: RouterState, queue: QueueState, rep: RepState): void =
   unsettle(state, rep)
 }
 
-const closeOffer = (state: RouterState, offerId: string): ItemState => {
-  const offer = state.offers.get(offerId)
-  if (offer === undefined) throw new Error(`event names unknown offer ${offerId}`)
+const closeOffer = (state: RouterState, offerId: string): OfferState => {
+  const offer = state.offers.get(offerId) ?? missing("offer", offerId)
   state.offers.delete(offerId)
   offer.item.offer = null
-  return offer.item
+  return offer
 }
 
 /**
