@@ -29,8 +29,8 @@ import {
   type RoutingCommand,
   type RoutingEvent,
   settle,
-} from "../src/index"
-import { fillRep } from "../src/routing/dispatch"
+} from "../packages/core/src/index"
+import { fillRep } from "../packages/core/src/routing/dispatch"
 
 const REPS = 10_000
 const QUEUES = 100
