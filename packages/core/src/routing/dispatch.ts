@@ -1,6 +1,5 @@
 import type { EventOf, RoutingEvent } from "./events"
 import { applyOffer } from "./evolve"
-import type { HeapSlot, IndexedHeap } from "./heap"
 import { passesOver } from "./refusals"
 import {
   type ItemState,
@@ -138,7 +137,13 @@ const offer = (
  * The first element in heap order that passes `ok`. The head passes almost always; the rare
  * passed-over ones are popped aside and put back.
  */
-const firstWhere = <T extends HeapSlot>(heap: IndexedHeap<T>, ok: (t: T) => boolean): T | undefined => {
+interface Heap<T> {
+  peek(): T | undefined
+  pop(): T | undefined
+  push(t: T): void
+}
+
+const firstWhere = <T>(heap: Heap<T>, ok: (t: T) => boolean): T | undefined => {
   const head = heap.peek()
   if (head === undefined || ok(head)) return head
   const aside: T[] = []

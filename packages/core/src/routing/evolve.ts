@@ -93,7 +93,8 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
         keySecondary: key.secondary,
         seq: ++state.counters.arrivals,
         status: "waiting",
-        heapIndex: NOT_IN_HEAP,
+        queued: false,
+        queuedGen: 0,
         offers: 0,
         declines: 0,
         excluded: [],
@@ -132,7 +133,7 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
     }
     case "ItemEscalated": {
       const item = itemOf(state, event.itemId)
-      if (item.heapIndex !== NOT_IN_HEAP) item.queue.waiting.remove(item)
+      item.queue.waiting.remove(item)
       item.status = "escalated"
       return
     }
@@ -154,7 +155,7 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
     }
     case "ItemAbandoned": {
       const item = itemOf(state, event.itemId)
-      if (item.heapIndex !== NOT_IN_HEAP) item.queue.waiting.remove(item)
+      item.queue.waiting.remove(item)
       clearRefusals(item)
       state.items.delete(event.itemId)
       return
@@ -210,7 +211,7 @@ export const applyOffer = (
   membership: Membership | undefined = rep.memberships.get(item.queue.config.queueId),
 ): void => {
   const queue = item.queue
-  if (item.heapIndex !== NOT_IN_HEAP) queue.waiting.remove(item)
+  queue.waiting.remove(item)
   const offer = { offerId: event.offerId, item, rep, at: event.at, expiresAt: event.expiresAt }
   item.status = "offered"
   item.offers += 1

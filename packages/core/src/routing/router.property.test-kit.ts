@@ -468,10 +468,11 @@ export const fingerprint = (s: RouterState): string =>
     items: keyed(
       s.items.values(),
       (i) => i.itemId,
-      (i) => ({
+      // queuedGen only tells live heap entries from stale ones; its count is not state.
+      ({ queuedGen, ...i }) => ({
         ...i,
         queue: i.queue.config.queueId,
-        heapIndex: i.heapIndex !== NOT_IN_HEAP,
+        queued: i.queue.waiting.has(i as ItemState),
         offer: i.offer?.offerId ?? null,
         assignedTo: i.assignedTo?.repId ?? null,
       }),

@@ -6,6 +6,7 @@ import {
   receivesNormalWork,
 } from "./presence"
 import type { QueueConfig } from "./queue"
+import { WaitingQueue } from "./waiting-queue"
 import type { Attributes, Workstream } from "./workstream"
 
 /**
@@ -65,7 +66,7 @@ export interface Membership {
 export interface QueueState {
   readonly config: QueueConfig
   readonly members: Map<string, Membership>
-  readonly waiting: IndexedHeap<ItemState>
+  readonly waiting: WaitingQueue
   readonly offerable: IndexedHeap<Membership>
   /** Items some rep refused in the current round (see refusals.ts); few at any time. */
   readonly refused: Set<ItemState>
@@ -87,7 +88,9 @@ export interface ItemState {
   readonly keySecondary: number
   readonly seq: number
   status: ItemStatus
-  heapIndex: number
+  /** In its queue's waiting heap; the generation tells a live heap entry from a stale one. */
+  queued: boolean
+  queuedGen: number
   offers: number
   declines: number
   /** Reps who declined or let it expire in the current round (R4: someone else first). */
@@ -164,7 +167,7 @@ export const memberOrder = (config: QueueConfig): ((a: Membership, b: Membership
 export const newQueueState = (config: QueueConfig): QueueState => ({
   config,
   members: new Map(),
-  waiting: new IndexedHeap(itemBefore),
+  waiting: new WaitingQueue(),
   offerable: new IndexedHeap(memberOrder(config)),
   refused: new Set(),
   handleTimes: [],
