@@ -1,7 +1,7 @@
 /**
  * A binary min-heap whose elements remember their own slot (`heapIndex`), so an element can be
  * removed or re-keyed in O(log n) without a search. Each element lives in at most one heap.
- * The router keeps one per queue for waiting items and one per queue for offerable reps.
+ * The router keeps one per queue for its offerable reps; the virtual clock keeps its timers in one.
  */
 export interface HeapSlot {
   heapIndex: number

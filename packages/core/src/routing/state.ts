@@ -130,11 +130,6 @@ export const itemBefore = (a: ItemState, b: ItemState): boolean =>
       ? a.keySecondary < b.keySecondary
       : a.seq < b.seq
 
-export const freeUnits = (rep: RepState, profile: string): number => {
-  const c = rep.capacity.get(profile)
-  return c === undefined ? 0 : c.total - c.used
-}
-
 /** Can this member be offered this queue's next item right now (R1, R2)? */
 export const isOfferable = (m: Membership): boolean =>
   receivesNormalWork(m.rep.base) &&
