@@ -1,3 +1,4 @@
+import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { effectivePriority, overtakingHorizon, serviceKey } from "./aging"
 import { routingHarness } from "./test-kit"
@@ -75,5 +76,77 @@ describe("B4 aging bounds a low-priority item's wait", () => {
   it("B4 without aging the same load starves the low item for the whole hour (why aging exists)", () => {
     const { served } = saturate(null, 3_600_000)
     expect(served.some((s) => s.itemId === "low")).toBe(false)
+  })
+})
+
+describe("B4 aging bound under random loads (property)", () => {
+  const load = fc.record({
+    agingStepMs: fc.integer({ min: 1_000, max: 120_000 }),
+    handleMs: fc.integer({ min: 1_000, max: 60_000 }),
+    arrivals: fc.array(
+      fc.record({ gapMs: fc.integer({ min: 0, max: 30_000 }), priority: fc.integer({ min: -3, max: 3 }) }),
+      { minLength: 2, maxLength: 60 },
+    ),
+  })
+
+  it("B4 no item is served before another that waited, if it arrived after that item's horizon (property)", () => {
+    fc.assert(
+      fc.property(load, ({ agingStepMs, handleMs, arrivals }) => {
+        const h = routingHarness()
+        h.run({
+          _tag: "RegisterRep",
+          repId: "ann",
+          name: "Ann",
+          presenceId: "available",
+          capacity: { voice: 1 },
+        })
+        h.run({ _tag: "CreateQueue", queueId: "q", name: "Q", agingStepMs, members: ["ann"] })
+        const arrived = new Map<string, { at: number; priority: number }>()
+        const servedAt = new Map<string, number>()
+        const highest = Math.max(...arrivals.map((a) => a.priority))
+        let t = 0
+        const schedule = arrivals.map((a, i) => {
+          t += a.gapMs
+          return { itemId: `i${i}`, at: t, priority: a.priority }
+        })
+        let busyUntil = Number.POSITIVE_INFINITY
+        let current: string | undefined
+        const acceptOffer = () => {
+          const [offer] = h.offersTo("ann")
+          if (offer === undefined) return
+          h.run({ _tag: "AcceptOffer", offerId: offer.offerId, repId: "ann" })
+          current = offer.item.itemId
+          servedAt.set(current, h.now)
+          busyUntil = h.now + handleMs
+        }
+        let next = 0
+        while (next < schedule.length || current !== undefined) {
+          const arrival = schedule[next]
+          if (arrival !== undefined && arrival.at < busyUntil) {
+            h.now = arrival.at
+            arrived.set(arrival.itemId, { at: arrival.at, priority: arrival.priority })
+            h.run({ _tag: "EnqueueItem", itemId: arrival.itemId, queueId: "q", priority: arrival.priority })
+            next += 1
+          } else if (current !== undefined) {
+            h.now = busyUntil
+            h.run({ _tag: "CompleteWork", itemId: current, repId: "ann" })
+            current = undefined
+            busyUntil = Number.POSITIVE_INFINITY
+          }
+          if (current === undefined) acceptOffer()
+        }
+        expect(servedAt.size).toBe(schedule.length)
+        for (const [x, sx] of servedAt) {
+          const ax = arrived.get(x) as { at: number; priority: number }
+          const horizon = overtakingHorizon(ax.priority, ax.at, highest, agingStepMs)
+          for (const [y, sy] of servedAt) {
+            const ay = arrived.get(y) as { at: number; priority: number }
+            // y overtook x: it was served first although x was already waiting when it arrived.
+            if (sy < sx && ay.at > ax.at) expect(ay.at).toBeLessThan(horizon)
+          }
+        }
+      }),
+      { numRuns: 300 },
+    )
   })
 })
