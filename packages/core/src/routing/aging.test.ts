@@ -1,7 +1,7 @@
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { effectivePriority, overtakingHorizon, serviceKey } from "./aging"
-import { routingHarness } from "./test-kit"
+import { routingHarness, voiceRep } from "./test-kit"
 
 const HANDLE_MS = 10_000
 const STEP_MS = 60_000
@@ -15,7 +15,7 @@ const LOW = 1
  */
 const saturate = (agingStepMs: number | null, horizonMs: number) => {
   const h = routingHarness(-1)
-  h.run({ _tag: "RegisterRep", repId: "ann", name: "Ann", presenceId: "offline", capacity: { voice: 1 } })
+  h.run(voiceRep("ann", 1, "offline"))
   h.run({ _tag: "CreateQueue", queueId: "q", name: "Q", agingStepMs, members: ["ann"] })
   const arrivedAt = new Map<string, number>()
   const enqueue = (itemId: string, priority: number) => {
@@ -93,13 +93,7 @@ describe("B4 aging bound under random loads (property)", () => {
     fc.assert(
       fc.property(load, ({ agingStepMs, handleMs, arrivals }) => {
         const h = routingHarness()
-        h.run({
-          _tag: "RegisterRep",
-          repId: "ann",
-          name: "Ann",
-          presenceId: "available",
-          capacity: { voice: 1 },
-        })
+        h.run(voiceRep("ann"))
         h.run({ _tag: "CreateQueue", queueId: "q", name: "Q", agingStepMs, members: ["ann"] })
         const arrived = new Map<string, { at: number; priority: number }>()
         const servedAt = new Map<string, number>()

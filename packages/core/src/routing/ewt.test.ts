@@ -1,18 +1,9 @@
 import { describe, expect, it } from "vitest"
-import { routingHarness, voiceRep } from "./test-kit"
+import { queueOfReps, routingHarness, voiceRep } from "./test-kit"
 import { positionView, queueView } from "./views"
 
 const busyQueue = () => {
-  const h = routingHarness()
-  h.run(voiceRep("ann"))
-  h.run(voiceRep("bob"))
-  h.run({
-    _tag: "CreateQueue",
-    queueId: "q",
-    name: "Q",
-    defaultHandleTimeMs: 180_000,
-    members: ["ann", "bob"],
-  })
+  const h = queueOfReps(["ann", "bob"], { defaultHandleTimeMs: 180_000 })
   for (const id of ["a", "b", "w1", "w2", "w3"]) h.run({ _tag: "EnqueueItem", itemId: id, queueId: "q" })
   h.run({ _tag: "AcceptOffer", offerId: "a/1", repId: "ann" })
   h.run({ _tag: "AcceptOffer", offerId: "b/1", repId: "bob" })

@@ -1,22 +1,9 @@
 import { describe, expect, it } from "vitest"
 import type { RoutingHarness } from "./test-kit"
-import { routingHarness, voiceRep } from "./test-kit"
+import { queueOfReps, routingHarness, voiceRep } from "./test-kit"
 
-const twoReps = (declineLimit = 5): RoutingHarness => {
-  const h = routingHarness()
-  h.run(voiceRep("ann"))
-  h.run(voiceRep("bob"))
-  h.run({
-    _tag: "CreateQueue",
-    queueId: "q",
-    name: "Q",
-    assignment: "round_robin",
-    offerTimeoutMs: 20_000,
-    declineLimit,
-    members: ["ann", "bob"],
-  })
-  return h
-}
+const twoReps = (declineLimit = 5): RoutingHarness =>
+  queueOfReps(["ann", "bob"], { assignment: "round_robin", offerTimeoutMs: 20_000, declineLimit })
 
 describe("R4 offers", () => {
   it("R4 an unanswered offer expires at the configured time and goes to someone else first", () => {

@@ -73,3 +73,13 @@ export const voiceRep = (
   presenceId,
   capacity: { voice: units },
 })
+
+type CreateQueueOptions = Omit<Extract<RoutingCommand, { _tag: "CreateQueue" }>, "_tag" | "queueId" | "name">
+
+/** A harness with available one-unit voice reps who are the members of queue "q". */
+export const queueOfReps = (repIds: readonly string[], options: CreateQueueOptions = {}): RoutingHarness => {
+  const h = routingHarness()
+  for (const repId of repIds) h.run(voiceRep(repId))
+  h.run({ _tag: "CreateQueue", queueId: "q", name: "Q", ...options, members: repIds })
+  return h
+}
