@@ -24,7 +24,15 @@ export interface Engine<S, C, E, Err> {
   readonly read: <A>(reader: (state: S, now: number) => A) => Effect.Effect<A>
   /** Timers armed and not yet fired or disarmed. */
   readonly pendingTimers: Effect.Effect<readonly Timer<C>[]>
+  /**
+   * Hear every batch of events this engine appends, with the stream version after it, in append
+   * order (SSE, the outbox dispatcher, projections). Listeners run inside the command's lock and
+   * must only record or fork: they must not run engine commands themselves. Returns unsubscribe.
+   */
+  readonly subscribe: (listener: AppendListener<E>) => Effect.Effect<() => void>
 }
+
+export type AppendListener<E> = (events: readonly E[], version: number) => void
 
 /** How often a command is decided again after losing a race before the store is called down. */
 const MAX_ATTEMPTS = 20
@@ -39,6 +47,10 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
     /** Set when a write failed after the state took the events: rebuild before deciding. */
     let stale = false
     const timers = new Map<string, Timer<C>>()
+    const listeners = new Set<AppendListener<E>>()
+    const published = (events: readonly E[]) => {
+      for (const listener of listeners) listener(events, version)
+    }
 
     const reload = Effect.gen(function* () {
       const snapshot = yield* store.load<E, C>(domain.stream)
@@ -93,6 +105,7 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
         version = yield* store.append(domain.stream, version, events, changes)
         stale = false
         yield* applyTimers(changes)
+        if (events.length > 0) published(events)
         return Either.right(events)
       })
 
@@ -132,6 +145,11 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
       execute: (command) => runUnlocked(command, []).pipe(lock.withPermits(1)),
       read: (reader) => Effect.map(clock.now, (now) => reader(state, now)).pipe(lock.withPermits(1)),
       pendingTimers: Effect.sync(() => [...timers.values()]),
+      subscribe: (listener) =>
+        Effect.sync(() => {
+          listeners.add(listener)
+          return () => listeners.delete(listener)
+        }),
     }
     return engine
   })
