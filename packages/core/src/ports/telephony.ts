@@ -44,6 +44,9 @@ export type TelephonyAction =
 export class Telephony extends Context.Tag("lifeline/Telephony")<
   Telephony,
   {
-    readonly perform: (action: TelephonyAction, idempotencyKey: string) => Effect.Effect<void, TelephonyFailed>
+    readonly perform: (
+      action: TelephonyAction,
+      idempotencyKey: string,
+    ) => Effect.Effect<void, TelephonyFailed>
   }
 >() {}

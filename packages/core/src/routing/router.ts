@@ -43,7 +43,7 @@ export const replay = (state: RouterState, events: Iterable<RoutingEvent>): Rout
 }
 
 /** Which part of the state an event may have made matchable, and the matching it triggers. */
-const followUp = (state: RouterState, event: RoutingEvent, now: number, out: RoutingEvent[]): void => {
+export const followUp = (state: RouterState, event: RoutingEvent, now: number, out: RoutingEvent[]): void => {
   switch (event._tag) {
     case "PresenceChanged": {
       fillRepById(state, event.repId, now, out)

@@ -1,0 +1,123 @@
+import { Either } from "effect"
+import { callbackModule } from "../callback/module"
+import { emergencyModule } from "../emergency/module"
+import { outboxModule } from "../outbox/module"
+import type { TimerChange } from "../ports/timer"
+import { InvalidField } from "../routing/errors"
+import type { RoutingEvent } from "../routing/events"
+import { settle } from "../routing/state"
+import { type CenterCommand, PROVIDER_COMMAND_TAGS, type ProviderCommand } from "./commands"
+import type { CenterError } from "./errors"
+import type { CenterEvent } from "./events"
+import { decideProviderDefault, linesModule } from "./lines"
+import type { CenterDecision, CenterModule } from "./module"
+import { routingModule } from "./routing-module"
+import { type CenterState, SEEN_PROVIDER_EVENTS } from "./state"
+
+/** Every module, in the order they see each event. */
+const MODULES: readonly CenterModule[] = [
+  routingModule,
+  outboxModule,
+  emergencyModule,
+  callbackModule,
+  linesModule,
+]
+/** The modules that may claim a provider event before plain routing does (E6 before C3). */
+const PROVIDER_CLAIMS: readonly CenterModule[] = [emergencyModule, callbackModule]
+
+const BY_COMMAND = new Map<string, CenterModule>()
+for (const m of MODULES) for (const tag of m.commands) BY_COMMAND.set(tag, m)
+
+const decide = (state: CenterState, command: CenterCommand, now: number): CenterDecision => {
+  if (PROVIDER_COMMAND_TAGS.has(command._tag)) return decideProvider(state, command as ProviderCommand, now)
+  const module = BY_COMMAND.get(command._tag)
+  if (module === undefined) {
+    return Either.left(new InvalidField({ field: "_tag", message: `unknown command '${command._tag}'` }))
+  }
+  return module.decide(state, command, now)
+}
+
+/** N2: a provider event is acted on once; a repeat (same event id) changes nothing. */
+const decideProvider = (state: CenterState, command: ProviderCommand, now: number): CenterDecision => {
+  if (state.seenProviderEvents.has(command.eventId)) return Either.right([])
+  let decided: CenterDecision | undefined
+  for (const m of PROVIDER_CLAIMS) {
+    decided = m.onProvider?.(state, command, now)
+    if (decided !== undefined) break
+  }
+  decided ??= decideProviderDefault(state, command, now)
+  if (Either.isLeft(decided) || decided.right.length === 0) return decided
+  return Either.right([{ _tag: "ProviderEventHandled", eventId: command.eventId, at: now }, ...decided.right])
+}
+
+const evolveCenter = (state: CenterState, event: CenterEvent): void => {
+  if (event._tag !== "ProviderEventHandled") return
+  const seen = state.seenProviderEvents
+  seen.add(event.eventId)
+  if (seen.size > SEEN_PROVIDER_EVENTS) {
+    const oldest = seen.values().next()
+    if (oldest.done !== true) seen.delete(oldest.value)
+  }
+}
+
+/** Apply one event to every module's part of the state. */
+export const evolveCenterState = (state: CenterState, event: CenterEvent): void => {
+  evolveCenter(state, event)
+  for (const m of MODULES) m.evolve(state, event)
+}
+
+/**
+ * One command, start to finish: decide, apply, then run every module's follow-ups until none
+ * emits more (offers the router makes, emails an emergency queues, a dial after a callback is
+ * accepted). Returns every event in application order, which is what the store appends and
+ * replay applies. On error nothing was applied.
+ */
+export const executeCenter = (
+  state: CenterState,
+  command: CenterCommand,
+  now: number,
+): Either.Either<CenterEvent[], CenterError> => {
+  const decided = decide(state, command, now)
+  if (Either.isLeft(decided)) return Either.left(decided.left)
+  const out: CenterEvent[] = []
+  const apply = (event: CenterEvent) => {
+    evolveCenterState(state, event)
+    out.push(event)
+  }
+  const routed: RoutingEvent[] = []
+  state.routing.deferSettle = true
+  try {
+    for (const event of decided.right) apply(event)
+    for (let i = 0; i < out.length; i++) {
+      const event = out[i] as CenterEvent
+      routed.length = 0
+      routingModule.followUpApplied(state, event, now, routed)
+      for (const r of routed) {
+        evolveCenter(state, r)
+        for (const m of MODULES) if (m !== routingModule) m.evolve(state, r)
+        out.push(r)
+      }
+      for (const m of MODULES) m.followUp?.(state, event, now, apply)
+    }
+  } finally {
+    state.routing.deferSettle = false
+    settle(state.routing)
+  }
+  return Either.right(out)
+}
+
+export const replayCenter = (state: CenterState, events: Iterable<CenterEvent>): CenterState => {
+  for (const event of events) evolveCenterState(state, event)
+  return state
+}
+
+export const centerTimers = (event: CenterEvent): readonly TimerChange<CenterCommand>[] => {
+  let all: readonly TimerChange<CenterCommand>[] = NO_TIMERS
+  for (const m of MODULES) {
+    const timers = m.timersOf?.(event)
+    if (timers !== undefined && timers.length > 0) all = all.length === 0 ? timers : [...all, ...timers]
+  }
+  return all
+}
+
+const NO_TIMERS: readonly TimerChange<CenterCommand>[] = []

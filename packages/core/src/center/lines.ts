@@ -1,0 +1,85 @@
+import { Either } from "effect"
+import { isCallbackItem } from "../callback/state"
+import type { OutboxMessage } from "../outbox/message"
+import { decide as decideRouting } from "../routing/decide"
+import type { ProviderCommand } from "./commands"
+import type { CenterEvent } from "./events"
+import type { CenterDecision, CenterModule } from "./module"
+import type { CenterState } from "./state"
+
+/** A telephony action queued in the outbox; its id is derived so a replayed decision repeats it. */
+export const telephonyMessage = (
+  messageId: string,
+  action: Extract<OutboxMessage, { _tag: "Telephony" }>["action"],
+  purpose: string,
+  ref: string,
+  at: number,
+): CenterEvent => ({
+  _tag: "OutboxQueued",
+  messageId,
+  message: { _tag: "Telephony", action },
+  purpose,
+  ref,
+  at,
+})
+
+/**
+ * Ordinary inbound lines, when no module claimed the provider event: an inbound call is routed
+ * by its workstream (R6) and answered; a caller who hangs up while waiting or ringing abandons
+ * the item; anything else about an unknown or finished call changes nothing.
+ */
+export const decideProviderDefault = (
+  state: CenterState,
+  command: ProviderCommand,
+  now: number,
+): CenterDecision => {
+  switch (command._tag) {
+    case "InboundCall": {
+      const attributes: Record<string, string> = { to: command.to }
+      if (command.from !== null) attributes.from = command.from
+      const routed = decideRouting(
+        state.routing,
+        { _tag: "RouteIncoming", itemId: command.callId, workstreamId: command.workstreamId, attributes },
+        now,
+      )
+      if (Either.isLeft(routed)) return Either.left(routed.left)
+      const answer = telephonyMessage(
+        `call/${command.callId}/answer`,
+        { _tag: "Answer", callId: command.callId },
+        "answer",
+        command.callId,
+        now,
+      )
+      return Either.right([...routed.right, answer])
+    }
+    case "CallEnded": {
+      const item = state.routing.items.get(command.callId)
+      if (item === undefined || (item.status !== "waiting" && item.status !== "offered"))
+        return Either.right([])
+      const abandoned = decideRouting(state.routing, { _tag: "AbandonItem", itemId: command.callId }, now)
+      return Either.isLeft(abandoned) ? Either.right([]) : abandoned
+    }
+    default:
+      return Either.right([])
+  }
+}
+
+/** When a rep accepts an ordinary call, the waiting caller is bridged to that rep. */
+export const linesModule: CenterModule = {
+  name: "lines",
+  commands: new Set(),
+  decide: () => Either.right([]),
+  evolve: () => {},
+  followUp: (state, event, now, emit) => {
+    if (event._tag !== "OfferAccepted" || isCallbackItem(state.callback, event.itemId)) return
+    emit(
+      telephonyMessage(
+        `call/${event.itemId}/connect/${event.offerId}`,
+        { _tag: "Connect", callId: event.itemId, repId: event.repId },
+        "connect",
+        event.itemId,
+        now,
+      ),
+    )
+  },
+}

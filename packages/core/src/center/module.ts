@@ -1,0 +1,35 @@
+import type { Either } from "effect"
+import type { TimerChange } from "../ports/timer"
+import type { CenterCommand, ProviderCommand } from "./commands"
+import type { CenterError } from "./errors"
+import type { CenterEvent } from "./events"
+import type { CenterState } from "./state"
+
+export type CenterDecision = Either.Either<readonly CenterEvent[], CenterError>
+
+/** Emit a follow-up event: the center applies it at once and appends it after the command's. */
+export type Emit = (event: CenterEvent) => void
+
+/**
+ * One capability of the contact center (emergency, callback, outbox) as the center runs it.
+ * All parts share one state and one event stream, so a command that touches several (an
+ * emergency dial sets presence and queues an email) is one atomic append.
+ *
+ * - `decide` answers the commands whose tags are in `commands`; it only reads the state.
+ * - `evolve` sees every event of the stream and updates the module's own part of the state.
+ * - `followUp` reacts to any event after it was applied, emitting further events (pure).
+ * - `onProvider` may claim a provider event (see commands.ts); undefined means "not mine".
+ */
+export interface CenterModule {
+  readonly name: string
+  readonly commands: ReadonlySet<string>
+  readonly decide: (state: CenterState, command: CenterCommand, now: number) => CenterDecision
+  readonly evolve: (state: CenterState, event: CenterEvent) => void
+  readonly followUp?: (state: CenterState, event: CenterEvent, now: number, emit: Emit) => void
+  readonly onProvider?: (
+    state: CenterState,
+    command: ProviderCommand,
+    now: number,
+  ) => CenterDecision | undefined
+  readonly timersOf?: (event: CenterEvent) => readonly TimerChange<CenterCommand>[]
+}

@@ -1,0 +1,25 @@
+import { type CallbackState, emptyCallbackState } from "../callback/state"
+import { type EmergencyState, emptyEmergencyState } from "../emergency/state"
+import { emptyOutboxState, type OutboxState } from "../outbox/state"
+import { emptyState as emptyRouterState, type RouterState } from "../routing/state"
+
+/** How many provider event ids are remembered for deduplication (N2). */
+export const SEEN_PROVIDER_EVENTS = 100_000
+
+/** The whole contact center's state: one part per module, rebuilt from one event stream. */
+export interface CenterState {
+  readonly routing: RouterState
+  readonly outbox: OutboxState
+  readonly emergency: EmergencyState
+  readonly callback: CallbackState
+  /** Recently handled provider event ids, oldest first (insertion order). */
+  readonly seenProviderEvents: Set<string>
+}
+
+export const emptyCenterState = (): CenterState => ({
+  routing: emptyRouterState(),
+  outbox: emptyOutboxState(),
+  emergency: emptyEmergencyState(),
+  callback: emptyCallbackState(),
+  seenProviderEvents: new Set(),
+})

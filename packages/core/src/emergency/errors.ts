@@ -1,0 +1,1 @@
+export type EmergencyError = never
