@@ -29,6 +29,10 @@ const BY_COMMAND = new Map<string, CenterModule>()
 for (const m of MODULES) for (const tag of m.commands) BY_COMMAND.set(tag, m)
 
 const decide = (state: CenterState, command: CenterCommand, now: number): CenterDecision => {
+  for (const m of MODULES) {
+    const refused = m.guard?.(state, command, now)
+    if (refused !== undefined) return Either.left(refused)
+  }
   if (PROVIDER_COMMAND_TAGS.has(command._tag)) return decideProvider(state, command as ProviderCommand, now)
   const module = BY_COMMAND.get(command._tag)
   if (module === undefined) {

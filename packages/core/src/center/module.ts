@@ -19,6 +19,8 @@ export type Emit = (event: CenterEvent) => void
  * - `evolve` sees every event of the stream and updates the module's own part of the state.
  * - `followUp` reacts to any event after it was applied, emitting further events (pure).
  * - `onProvider` may claim a provider event (see commands.ts); undefined means "not mine".
+ * - `guard` may refuse any command before it is decided (e.g. no presence change by hand while
+ *   an emergency call is up); undefined lets it through.
  */
 export interface CenterModule {
   readonly name: string
@@ -31,5 +33,6 @@ export interface CenterModule {
     command: ProviderCommand,
     now: number,
   ) => CenterDecision | undefined
+  readonly guard?: (state: CenterState, command: CenterCommand, now: number) => CenterError | undefined
   readonly timersOf?: (event: CenterEvent) => readonly TimerChange<CenterCommand>[]
 }
