@@ -1,46 +1,31 @@
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { MemoryStoreLive, VirtualClockLive } from "@lifeline/adapters"
-import { ROUTING_STREAM, RoutingLive, Store } from "@lifeline/core"
-import { Effect, Layer, ManagedRuntime } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { buildApp } from "./app"
-import { seedDemo } from "./demo"
+import { DEMO_API_KEYS, parseApiKeys } from "./auth/keys"
 import { listen } from "./server"
+import { type ApiHarness, apiHarness, json, KEYS, T0 } from "./test-kit"
 
-const T0 = Date.UTC(2025, 0, 6, 9, 0)
-
-/** The API's wiring with a virtual clock, and the store exposed so a test can count events. */
-const TestLive = RoutingLive.pipe(Layer.provideMerge(Layer.merge(MemoryStoreLive, VirtualClockLive(T0))))
-
-let runtime: ManagedRuntime.ManagedRuntime<Layer.Layer.Success<typeof TestLive>, unknown>
-let app: ReturnType<typeof buildApp>
-
+let h: ApiHarness
 beforeEach(async () => {
-  runtime = ManagedRuntime.make(TestLive)
-  await runtime.runPromise(seedDemo)
-  app = buildApp(runtime)
+  h = await apiHarness()
 })
-afterEach(() => runtime.dispose())
+afterEach(() => h.dispose())
 
-const storedEvents = () =>
-  runtime.runPromise(Effect.flatMap(Store, (store) => store.load(ROUTING_STREAM))).then((s) => s.version)
-
-const post = (body: string) =>
-  app.request("/api/items", { method: "POST", body, headers: { "content-type": "application/json" } })
-
-const json = async (res: Response) => (await res.json()) as Record<string, unknown>
+const get = (path: string, key: string = KEYS.admin) => h.request(key, "GET", path)
+const post = (body: string, key: string = KEYS.integrator) => h.request(key, "POST", "/api/items", body)
+const storedEvents = () => h.storedEvents()
 
 describe("api", () => {
   it("answers the health check", async () => {
-    const res = await app.request("/healthz")
+    const res = await h.app.request("/healthz")
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ status: "ok" })
   })
 
   it("R5 lists every seeded queue with its waiting calls, staffing and EWT", async () => {
-    const res = await app.request("/api/queues")
+    const res = await get("/api/queues")
     expect(res.status).toBe(200)
     const views = (await res.json()) as { queueId: string }[]
     expect(views.map((v) => v.queueId)).toEqual(["billing", "support", "sales"])
@@ -60,8 +45,8 @@ describe("api", () => {
   })
 
   it("returns one queue, or 404 with the field for an unknown one", async () => {
-    expect(await json(await app.request("/api/queues/sales"))).toMatchObject({ queueId: "sales", waiting: 1 })
-    const res = await app.request("/api/queues/nope")
+    expect(await json(await get("/api/queues/sales"))).toMatchObject({ queueId: "sales", waiting: 1 })
+    const res = await get("/api/queues/nope")
     expect(res.status).toBe(404)
     expect(await res.json()).toEqual({
       error: { code: "UnknownEntity", message: "unknown queue 'nope'", field: "queueId" },
@@ -84,7 +69,7 @@ describe("api", () => {
         },
       ],
     })
-    const position = await app.request("/api/items/vip-1/position")
+    const position = await get("/api/items/vip-1/position")
     expect(position.status).toBe(200)
     // Ahead of the two priority-0 calls; one of three busy slots frees in 240 s / 3 on average.
     expect(await position.json()).toEqual({
@@ -95,11 +80,11 @@ describe("api", () => {
       ewtMs: 80_000,
       effectivePriority: 2,
     })
-    expect(await json(await app.request("/api/queues/billing"))).toMatchObject({ waiting: 3 })
+    expect(await json(await get("/api/queues/billing"))).toMatchObject({ waiting: 3 })
   })
 
   it("404 for the position of an unknown item", async () => {
-    const res = await app.request("/api/items/nobody/position")
+    const res = await get("/api/items/nobody/position")
     expect(res.status).toBe(404)
     expect(await json(res)).toMatchObject({ error: { code: "UnknownEntity", field: "itemId" } })
   })
@@ -135,11 +120,11 @@ describe("api", () => {
       })
     }
     expect(await storedEvents()).toBe(before)
-    expect(await json(await app.request("/api/queues/billing"))).toMatchObject({ waiting: 2 })
+    expect(await json(await get("/api/queues/billing"))).toMatchObject({ waiting: 2 })
   })
 
   it("answers unknown routes with a JSON 404", async () => {
-    const res = await app.request("/api/nothing-here")
+    const res = await get("/api/nothing-here")
     expect(res.status).toBe(404)
     expect(await json(res)).toMatchObject({ error: { code: "NotFound" } })
   })
@@ -147,7 +132,7 @@ describe("api", () => {
   it("serves a built web app at / and keeps unknown API paths JSON", async () => {
     const webRoot = mkdtempSync(join(tmpdir(), "lifeline-web-"))
     writeFileSync(join(webRoot, "index.html"), "<!doctype html><title>Lifeline</title>")
-    const withWeb = buildApp(runtime, { webRoot })
+    const withWeb = buildApp(h.runtime, { keys: parseApiKeys(DEMO_API_KEYS), hub: h.hub, webRoot })
     const page = await withWeb.request("/")
     expect(page.status).toBe(200)
     expect(page.headers.get("content-type")).toMatch(/^text\/html/)
@@ -156,7 +141,7 @@ describe("api", () => {
   })
 
   it("serves /healthz from a real server on a free port", async () => {
-    const server = await listen(app, { port: 0, hostname: "127.0.0.1" })
+    const server = await listen(h.app, { port: 0, hostname: "127.0.0.1" })
     try {
       expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
       const res = await fetch(`${server.url}/healthz`)

@@ -1,24 +1,65 @@
 import { serveStatic } from "@hono/node-server/serve-static"
+import { Center } from "@lifeline/core"
+import { Effect } from "effect"
 import { Hono } from "hono"
+import { bodyLimit } from "hono/body-limit"
+import type { AuthEnv } from "./auth/middleware"
+import { authenticate } from "./auth/middleware"
+import type { Principal } from "./auth/principal"
 import { internalError, routeNotFound } from "./errors"
 import { type ApiRuntime, makeHandle } from "./handle"
-import { itemRoutes } from "./routes/items"
-import { queueRoutes } from "./routes/queues"
+import { type LiveHub, makeLiveHub } from "./live/hub"
+import { openApiDocument } from "./openapi"
+import { deliveryRoutes } from "./routes/deliveries"
+import { eventRoutes } from "./routes/events"
+import { itemRoutes, offerRoutes } from "./routes/items"
+import { presenceRoutes } from "./routes/presences"
+import { queueRoutes, workstreamRoutes } from "./routes/queues"
+import { repRoutes } from "./routes/reps"
 
 export interface AppOptions {
+  /** API keys and whom they stand for (N4). */
+  readonly keys: ReadonlyMap<string, Principal>
+  readonly hub: LiveHub
   /** A built web app (apps/web/dist) to serve at `/`; the API alone when absent. */
   readonly webRoot?: string
 }
 
+/** Bodies larger than this are refused with 413 before they are read. */
+export const MAX_BODY_BYTES = 64 * 1024
+
 /** The HTTP surface over the core. It owns no state: everything lives behind `runtime`. */
-export const buildApp = (runtime: ApiRuntime, options: AppOptions = {}): Hono => {
+export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv> => {
   const handle = makeHandle(runtime)
-  const app = new Hono()
+  const app = new Hono<AuthEnv>()
+    .use(
+      "/api/*",
+      bodyLimit({
+        maxSize: MAX_BODY_BYTES,
+        onError: (c) =>
+          c.json(
+            { error: { code: "PayloadTooLarge", message: `request body over ${MAX_BODY_BYTES} bytes` } },
+            413,
+          ),
+      }),
+    )
+    .use("/api/*", authenticate(options.keys))
     .get("/healthz", (c) => c.json({ status: "ok" }))
+    .route("/api/presences", presenceRoutes(handle))
+    .route("/api/reps", repRoutes(handle))
     .route("/api/queues", queueRoutes(handle))
+    .route("/api/workstreams", workstreamRoutes(handle))
     .route("/api/items", itemRoutes(handle))
+    .route("/api/offers", offerRoutes(handle))
+    .route("/api/deliveries", deliveryRoutes(handle))
+    .route("/api/events", eventRoutes(handle, runtime, options.hub))
+  app.get("/api/openapi.json", openApiDocument(app))
   if (options.webRoot !== undefined) app.use("*", serveStatic({ root: options.webRoot }))
   app.notFound(routeNotFound)
   app.onError(internalError)
   return app
 }
+
+/** The live hub over the runtime's center; close it when the runtime goes. */
+export const liveHubOf = (runtime: ApiRuntime): Promise<LiveHub> =>
+  runtime.runPromise(Effect.flatMap(Center, makeLiveHub))

@@ -1,4 +1,4 @@
-import { Routing, type RoutingCommand, type RoutingEvent } from "@lifeline/core"
+import { Center, type CenterEvent, type RoutingCommand } from "@lifeline/core"
 import { Effect } from "effect"
 
 const rep = (repId: string, name: string, presenceId: string, voice: number): RoutingCommand => ({
@@ -78,8 +78,8 @@ export const DEMO_COMMANDS: readonly RoutingCommand[] = [
   call("call-8", "sales"),
 ]
 
-const acceptOffers = (events: readonly RoutingEvent[]) =>
-  Effect.flatMap(Routing, (routing) =>
+const acceptOffers = (events: readonly CenterEvent[]) =>
+  Effect.flatMap(Center, (routing) =>
     Effect.forEach(
       events.flatMap((e) => (e._tag === "OfferMade" ? [e] : [])),
       (offer) => routing.execute({ _tag: "AcceptOffer", offerId: offer.offerId, repId: offer.repId }),
@@ -88,7 +88,7 @@ const acceptOffers = (events: readonly RoutingEvent[]) =>
   )
 
 /** Run the demo through the ordinary commands, answering every offer they lead to. */
-export const seedDemo = Effect.flatMap(Routing, (routing) =>
+export const seedDemo = Effect.flatMap(Center, (routing) =>
   Effect.forEach(DEMO_COMMANDS, (command) => routing.execute(command).pipe(Effect.flatMap(acceptOffers)), {
     discard: true,
   }),

@@ -1,7 +1,8 @@
-import type { RoutingError, StoreUnavailable } from "@lifeline/core"
+import type { CenterError, StoreUnavailable } from "@lifeline/core"
 import { ParseResult, Schema } from "effect"
 import type { Context } from "hono"
 import type { ContentfulStatusCode } from "hono/utils/http-status"
+import type { Forbidden, Unauthenticated } from "./auth/principal"
 
 /** The request body is not JSON, or not a JSON object. */
 export class InvalidBody extends Schema.TaggedError<InvalidBody>()("InvalidBody", {
@@ -9,7 +10,13 @@ export class InvalidBody extends Schema.TaggedError<InvalidBody>()("InvalidBody"
 }) {}
 
 /** Everything a handler may fail with; each tag has exactly one status below. */
-export type ApiError = RoutingError | StoreUnavailable | ParseResult.ParseError | InvalidBody
+export type ApiError =
+  | CenterError
+  | StoreUnavailable
+  | ParseResult.ParseError
+  | InvalidBody
+  | Unauthenticated
+  | Forbidden
 
 export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string; readonly field?: string }
@@ -24,6 +31,8 @@ const STATUS: Record<ApiError["_tag"], ContentfulStatusCode> = {
   ParseError: 400,
   InvalidBody: 400,
   StoreUnavailable: 503,
+  Unauthenticated: 401,
+  Forbidden: 403,
 }
 
 /** `["rules", 0, "queueId"]` -> `rules[0].queueId`, the form core uses in its own errors. */
@@ -48,7 +57,16 @@ export const errorBody = (error: ApiError): ErrorBody => {
       return schemaErrorBody(error)
     case "InvalidBody":
     case "StoreUnavailable":
+    case "Unauthenticated":
       return { error: { code: error._tag, message: error.message } }
+    case "Forbidden":
+      return {
+        error: {
+          code: error._tag,
+          message: error.message,
+          ...(error.field === undefined ? {} : { field: error.field }),
+        },
+      }
     default:
       return { error: { code: error._tag, message: error.message, field: error.field } }
   }

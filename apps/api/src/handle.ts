@@ -1,19 +1,45 @@
-import type { Routing } from "@lifeline/core"
+import type { Center } from "@lifeline/core"
 import { Effect, type ManagedRuntime } from "effect"
 import type { Context } from "hono"
+import type { AuthEnv } from "./auth/middleware"
+import { Forbidden, type Principal, type Role, Unauthenticated } from "./auth/principal"
 import { type ApiError, errorResponse } from "./errors"
 
 /**
  * The runtime the API runs its Effects on; the composition root picks its layers. Building them
  * may fail (store unreachable), hence `unknown`: main.ts seeds first, so that stops the start.
  */
-export type ApiRuntime = ManagedRuntime.ManagedRuntime<Routing, unknown>
+export type ApiRuntime = ManagedRuntime.ManagedRuntime<Center, unknown>
 
-/** Adapts an Effect handler to Hono: typed failures become error responses, defects reach onError. */
+export type ApiContext = Context<AuthEnv>
+export type Handler = (c: ApiContext, who: Principal) => Effect.Effect<Response, ApiError, Center>
+
+/**
+ * Adapts an Effect handler to Hono for the given roles (N4): no key is a 401, a role not listed
+ * a 403; typed failures become error responses, defects reach onError.
+ */
 export const makeHandle =
   (runtime: ApiRuntime) =>
-  (handler: (c: Context) => Effect.Effect<Response, ApiError, Routing>) =>
-  (c: Context): Promise<Response> =>
-    runtime.runPromise(handler(c).pipe(Effect.catchAll((error) => Effect.succeed(errorResponse(c, error)))))
+  (roles: readonly Role[], handler: Handler) =>
+  (c: ApiContext): Promise<Response> => {
+    const who = c.get("principal")
+    const program: Effect.Effect<Response, ApiError, Center> =
+      who === undefined
+        ? Effect.fail(
+            new Unauthenticated({ message: "an API key is required (Authorization: Bearer <key>)" }),
+          )
+        : roles.includes(who.role)
+          ? handler(c, who)
+          : Effect.fail(new Forbidden({ message: `a ${who.role} may not ${c.req.method} ${c.req.path}` }))
+    return runtime.runPromise(
+      program.pipe(Effect.catchAll((error) => Effect.succeed(errorResponse(c, error)))),
+    )
+  }
 
 export type Handle = ReturnType<typeof makeHandle>
+
+/** N4: a rep acts only on itself; other roles listed for the route act on anyone. */
+export const actingOn = (who: Principal, repId: string): Effect.Effect<void, Forbidden> =>
+  who.role === "rep" && who.repId !== repId
+    ? Effect.fail(new Forbidden({ message: "a rep acts only on itself", field: "repId" }))
+    : Effect.void

@@ -1,7 +1,8 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { Config, Effect, ManagedRuntime } from "effect"
-import { buildApp } from "./app"
+import { buildApp, liveHubOf } from "./app"
+import { DEMO_API_KEYS, parseApiKeys } from "./auth/keys"
 import { seedDemo } from "./demo"
 import { ApiLive } from "./layers"
 import { listen } from "./server"
@@ -21,7 +22,15 @@ const main = async () => {
   const runtime = ManagedRuntime.make(ApiLive)
   await runtime.runPromise(seedDemo)
   const webRoot = existsSync(WEB_DIST) ? WEB_DIST : undefined
-  const app = buildApp(runtime, webRoot === undefined ? {} : { webRoot })
+  const configuredKeys = process.env.LIFELINE_API_KEYS
+  const keys = parseApiKeys(configuredKeys ?? DEMO_API_KEYS)
+  if (configuredKeys === undefined) {
+    console.log(
+      "LIFELINE_API_KEYS not set: using the demo keys (demo-admin-key, demo-rep-ana, ...) — local demo only",
+    )
+  }
+  const hub = await liveHubOf(runtime)
+  const app = buildApp(runtime, { keys, hub, ...(webRoot === undefined ? {} : { webRoot }) })
   const server = await listen(app, config)
   console.log(`Lifeline API listening on ${server.url}`)
   console.log(webRoot === undefined ? "web app not built (apps/web/dist missing)" : `serving ${webRoot} at /`)

@@ -1,36 +1,117 @@
-import { EnqueueItem, positionView, Routing, UnknownEntity } from "@lifeline/core"
+import { EnqueueItem, positionView, RouteIncoming, UnknownEntity } from "@lifeline/core"
 import { Effect, Schema } from "effect"
 import { Hono } from "hono"
+import type { AuthEnv } from "../auth/middleware"
+import { Forbidden, type Principal } from "../auth/principal"
 import type { Handle } from "../handle"
+import { doc } from "../openapi"
 import { decodeBody } from "../request-body"
+import { param, readView, runCommand } from "./run"
 
-/** The body of POST /api/items: the EnqueueItem command without its tag. */
 const EnqueueItemBody = EnqueueItem.pipe(Schema.omit("_tag"))
+const RouteIncomingBody = RouteIncoming.pipe(Schema.omit("_tag"))
+const RepBody = Schema.Struct({ repId: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128)) })
 
+/** The rep a rep-facing command acts for: a rep is always itself; an admin names one. */
+const repFor = (c: Parameters<Parameters<Handle>[1]>[0], who: Principal) =>
+  who.role === "rep" ? Effect.succeed(who.repId) : decodeBody(c, RepBody).pipe(Effect.map((b) => b.repId))
+
+/** R3, R4, R6: work items in, their position, and the offers reps answer. */
 export const itemRoutes = (handle: Handle) =>
-  new Hono()
+  new Hono<AuthEnv>()
     .post(
       "/",
-      handle((c) =>
-        Effect.gen(function* () {
-          const body = yield* decodeBody(c, EnqueueItemBody)
-          const routing = yield* Routing
-          const events = yield* routing.execute({ _tag: "EnqueueItem", ...body })
-          return c.json({ events }, 201)
-        }),
+      doc({
+        summary: "Put a work item in a queue (R3)",
+        tag: "items",
+        roles: ["integrator", "admin"],
+        body: EnqueueItemBody,
+        status: 201,
+      }),
+      handle(["integrator", "admin"], (c) =>
+        decodeBody(c, EnqueueItemBody).pipe(
+          Effect.flatMap((b) => runCommand(c, { _tag: "EnqueueItem", ...b }, 201)),
+        ),
+      ),
+    )
+    .post(
+      "/route",
+      doc({
+        summary: "Route an incoming item by a workstream (R6)",
+        tag: "items",
+        roles: ["integrator", "admin"],
+        body: RouteIncomingBody,
+        status: 201,
+      }),
+      handle(["integrator", "admin"], (c) =>
+        decodeBody(c, RouteIncomingBody).pipe(
+          Effect.flatMap((b) => runCommand(c, { _tag: "RouteIncoming", ...b }, 201)),
+        ),
       ),
     )
     .get(
       "/:itemId/position",
-      handle((c) =>
+      doc({
+        summary: "An item's position and EWT (R3, R5)",
+        tag: "items",
+        roles: ["integrator", "admin", "supervisor"],
+      }),
+      handle(["integrator", "admin", "supervisor"], (c) =>
         Effect.gen(function* () {
-          const itemId = c.req.param("itemId") ?? ""
-          const routing = yield* Routing
-          const view = yield* routing.read((state, now) => positionView(state, itemId, now))
-          if (view === undefined) {
+          const itemId = param(c, "itemId")
+          const view = yield* readView((s, now) => positionView(s.routing, itemId, now))
+          if (view === undefined)
             return yield* new UnknownEntity({ entity: "work item", id: itemId, field: "itemId" })
-          }
           return c.json(view)
         }),
       ),
     )
+    .post(
+      "/:itemId/requeue",
+      doc({
+        summary: "Return an escalated item to distribution (R4)",
+        tag: "items",
+        roles: ["supervisor", "admin"],
+      }),
+      handle(["supervisor", "admin"], (c) =>
+        runCommand(c, { _tag: "RequeueItem", itemId: param(c, "itemId") }),
+      ),
+    )
+    .post(
+      "/:itemId/complete",
+      doc({
+        summary: "The rep finished the work (R2: frees capacity)",
+        tag: "items",
+        roles: ["rep", "admin"],
+      }),
+      handle(["rep", "admin"], (c, who) =>
+        repFor(c, who).pipe(
+          Effect.flatMap((repId) =>
+            runCommand(c, { _tag: "CompleteWork", itemId: param(c, "itemId"), repId }),
+          ),
+        ),
+      ),
+    )
+
+/** R4: a rep accepts or declines an offer made to it. */
+export const offerRoutes = (handle: Handle) =>
+  new Hono<AuthEnv>()
+    .post(
+      "/:offerId/accept",
+      doc({ summary: "Accept an offer (R4; C6 dials a callback only now)", tag: "offers", roles: ["rep"] }),
+      handle(["rep"], (c, who) => answer(c, who, "AcceptOffer")),
+    )
+    .post(
+      "/:offerId/decline",
+      doc({ summary: "Decline an offer (R4; B1: not a callback attempt)", tag: "offers", roles: ["rep"] }),
+      handle(["rep"], (c, who) => answer(c, who, "DeclineOffer")),
+    )
+
+const answer = (
+  c: Parameters<Parameters<Handle>[1]>[0],
+  who: Principal,
+  tag: "AcceptOffer" | "DeclineOffer",
+) =>
+  who.role === "rep"
+    ? runCommand(c, { _tag: tag, offerId: param(c, "offerId"), repId: who.repId })
+    : Effect.fail(new Forbidden({ message: "only the rep answers its offers" }))

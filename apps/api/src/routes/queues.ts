@@ -1,33 +1,108 @@
-import { queueView, Routing, UnknownEntity } from "@lifeline/core"
-import { Effect } from "effect"
+import { CreateQueue, DefineWorkstream, queueView, UnknownEntity } from "@lifeline/core"
+import { Effect, Schema } from "effect"
 import { Hono } from "hono"
+import type { AuthEnv } from "../auth/middleware"
+import { Forbidden, seesQueue } from "../auth/principal"
 import type { Handle } from "../handle"
+import { doc } from "../openapi"
+import { decodeBody } from "../request-body"
+import { param, readView, runCommand } from "./run"
 
-/** R5 read models of the queues: waiting count, staffing and EWT. */
+const CreateQueueBody = CreateQueue.pipe(Schema.omit("_tag"))
+const MemberBody = Schema.Struct({ repId: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128)) })
+const DefineWorkstreamBody = DefineWorkstream.pipe(Schema.omit("_tag"))
+const READERS = ["admin", "supervisor", "integrator"] as const
+
+/** R3, R5: queues with their live view (waiting, staffing, EWT); admins configure them. */
 export const queueRoutes = (handle: Handle) =>
-  new Hono()
+  new Hono<AuthEnv>()
     .get(
       "/",
-      handle((c) =>
-        Effect.gen(function* () {
-          const routing = yield* Routing
-          const views = yield* routing.read((state) =>
-            [...state.queues.keys()].flatMap((queueId) => queueView(state, queueId) ?? []),
-          )
-          return c.json(views)
-        }),
+      doc({ summary: "Queues with waiting, staffing and EWT (R5)", tag: "queues", roles: READERS }),
+      handle(READERS, (c, who) =>
+        readView((s) =>
+          [...s.routing.queues.keys()]
+            .filter((q) => seesQueue(who, q))
+            .flatMap((q) => queueView(s.routing, q) ?? []),
+        ).pipe(Effect.map((views) => c.json(views))),
+      ),
+    )
+    .post(
+      "/",
+      doc({
+        summary: "Create a queue (R3)",
+        tag: "queues",
+        roles: ["admin"],
+        body: CreateQueueBody,
+        status: 201,
+      }),
+      handle(["admin"], (c) =>
+        decodeBody(c, CreateQueueBody).pipe(
+          Effect.flatMap((b) => runCommand(c, { _tag: "CreateQueue", ...b }, 201)),
+        ),
       ),
     )
     .get(
       "/:queueId",
-      handle((c) =>
+      doc({ summary: "One queue's view (R5)", tag: "queues", roles: READERS }),
+      handle(READERS, (c, who) =>
         Effect.gen(function* () {
-          const queueId = c.req.param("queueId") ?? ""
-          const routing = yield* Routing
-          const view = yield* routing.read((state) => queueView(state, queueId))
+          const queueId = param(c, "queueId")
+          if (!seesQueue(who, queueId)) {
+            return yield* new Forbidden({ message: "not one of your queues", field: "queueId" })
+          }
+          const view = yield* readView((s) => queueView(s.routing, queueId))
           if (view === undefined)
             return yield* new UnknownEntity({ entity: "queue", id: queueId, field: "queueId" })
           return c.json(view)
         }),
+      ),
+    )
+    .post(
+      "/:queueId/members",
+      doc({ summary: "Add a member rep (R3)", tag: "queues", roles: ["admin"], body: MemberBody }),
+      handle(["admin"], (c) =>
+        decodeBody(c, MemberBody).pipe(
+          Effect.flatMap((b) =>
+            runCommand(c, { _tag: "AddQueueMember", queueId: param(c, "queueId"), repId: b.repId }),
+          ),
+        ),
+      ),
+    )
+    .delete(
+      "/:queueId/members/:repId",
+      doc({ summary: "Remove a member rep (R3)", tag: "queues", roles: ["admin"] }),
+      handle(["admin"], (c) =>
+        runCommand(c, { _tag: "RemoveQueueMember", queueId: param(c, "queueId"), repId: param(c, "repId") }),
+      ),
+    )
+
+/** R6: workstreams route incoming calls to queues by rules. */
+export const workstreamRoutes = (handle: Handle) =>
+  new Hono<AuthEnv>()
+    .get(
+      "/",
+      doc({
+        summary: "Workstreams and their route-to-queue rules (R6)",
+        tag: "workstreams",
+        roles: ["admin", "integrator"],
+      }),
+      handle(["admin", "integrator"], (c) =>
+        readView((s) => [...s.routing.workstreams.values()]).pipe(Effect.map((list) => c.json(list))),
+      ),
+    )
+    .post(
+      "/",
+      doc({
+        summary: "Define a workstream (R6, C2)",
+        tag: "workstreams",
+        roles: ["admin"],
+        body: DefineWorkstreamBody,
+        status: 201,
+      }),
+      handle(["admin"], (c) =>
+        decodeBody(c, DefineWorkstreamBody).pipe(
+          Effect.flatMap((b) => runCommand(c, { _tag: "DefineWorkstream", ...b }, 201)),
+        ),
       ),
     )

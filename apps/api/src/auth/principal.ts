@@ -1,0 +1,26 @@
+import { Schema } from "effect"
+
+/** Who is calling (N4). Reps act only on themselves; supervisors see their queues. */
+export type Principal =
+  | { readonly role: "admin"; readonly name: string }
+  | { readonly role: "integrator"; readonly name: string }
+  | { readonly role: "supervisor"; readonly name: string; readonly queues: ReadonlySet<string> | "all" }
+  | { readonly role: "rep"; readonly name: string; readonly repId: string }
+
+export type Role = Principal["role"]
+
+/** No credentials, or credentials nobody issued (401). */
+export class Unauthenticated extends Schema.TaggedError<Unauthenticated>()("Unauthenticated", {
+  message: Schema.String,
+}) {}
+
+/** Known caller, not allowed to do this (403). */
+export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
+  message: Schema.String,
+  field: Schema.optional(Schema.String),
+}) {}
+
+export const seesQueue = (p: Principal, queueId: string): boolean =>
+  p.role === "admin" ||
+  p.role === "integrator" ||
+  (p.role === "supervisor" && (p.queues === "all" || p.queues.has(queueId)))

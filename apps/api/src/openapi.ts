@@ -1,0 +1,75 @@
+import { Schema } from "effect"
+import type { Hono } from "hono"
+import { describeRoute, openAPIRouteHandler, resolver } from "hono-openapi"
+import type { Role } from "./auth/principal"
+
+const ErrorBodySchema = Schema.Struct({
+  error: Schema.Struct({
+    code: Schema.String,
+    message: Schema.String,
+    field: Schema.optional(Schema.String),
+  }),
+})
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { "application/json": { schema: resolver(Schema.standardSchemaV1(ErrorBodySchema)) } },
+})
+
+export interface RouteDoc {
+  readonly summary: string
+  readonly tag: string
+  /** Roles allowed (N4); documented on the operation. */
+  readonly roles: readonly Role[] | "public"
+  // biome-ignore lint/suspicious/noExplicitAny: any body schema
+  readonly body?: Schema.Schema<any, any, never>
+  readonly status?: 200 | 201 | 202 | 204
+}
+
+/** OpenAPI description of one route, from the same schema its handler validates with. */
+export const doc = (d: RouteDoc) =>
+  describeRoute({
+    summary: d.summary,
+    tags: [d.tag],
+    ...(d.roles === "public"
+      ? { security: [] }
+      : { description: `Roles: ${d.roles.join(", ")}.`, security: [{ apiKey: [] }] }),
+    ...(d.body === undefined
+      ? {}
+      : {
+          requestBody: {
+            required: true,
+            content: { "application/json": { schema: resolver(Schema.standardSchemaV1(d.body)) } },
+          },
+        }),
+    responses: {
+      [d.status ?? 200]: { description: "Success" },
+      400: errorResponse("Bad input: the field is named (N3)"),
+      ...(d.roles === "public"
+        ? {}
+        : { 401: errorResponse("No or unknown API key"), 403: errorResponse("Role not allowed (N4)") }),
+      404: errorResponse("Unknown id"),
+      409: errorResponse("Conflicts with the current state"),
+    },
+  })
+
+/** The served OpenAPI document: built from the routes registered on `app`. */
+// biome-ignore lint/suspicious/noExplicitAny: any Hono app, whatever its env and routes
+export const openApiDocument = (app: Hono<any, any, any>) =>
+  openAPIRouteHandler(app, {
+    documentation: {
+      info: {
+        title: "Lifeline API",
+        version: "0.2.0",
+        description:
+          "Contact-center voice platform: routing, emergency calls by reps, direct callback. " +
+          "Errors are `{error:{code,message,field?}}`.",
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: "http", scheme: "bearer", description: "An API key from LIFELINE_API_KEYS" },
+        },
+      },
+    },
+    exclude: ["/api/openapi.json"],
+  })

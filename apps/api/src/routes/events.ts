@@ -1,0 +1,90 @@
+import { type CenterEvent, queueView } from "@lifeline/core"
+import { Effect } from "effect"
+import { Hono } from "hono"
+import { streamSSE } from "hono/streaming"
+import type { AuthEnv } from "../auth/middleware"
+import { type Principal, seesQueue } from "../auth/principal"
+import type { ApiRuntime, Handle } from "../handle"
+import type { Batch, LiveHub } from "../live/hub"
+import { doc } from "../openapi"
+import { readView } from "./run"
+
+/** A rep's stream carries the events about that rep only (offers, presence, its own emergency). */
+const aboutRep = (events: readonly CenterEvent[], repId: string): CenterEvent[] =>
+  events.filter((e) => "repId" in e && e.repId === repId)
+
+/** Supervisors get queue views, not raw events: never an emergency detail (E8, N4). */
+const queueViewsFor = (who: Principal) =>
+  readView((s) =>
+    [...s.routing.queues.keys()]
+      .filter((q) => seesQueue(who, q))
+      .flatMap((q) => queueView(s.routing, q) ?? []),
+  )
+
+/** Coalesce bursts: a supervisor's views are pushed at most this often. */
+const VIEW_INTERVAL_MS = 250
+
+/**
+ * Live events over SSE, resumable with `Last-Event-ID` (the stream version). Reps receive
+ * `event` messages with their own events; supervisors, admins and integrators receive `queues`
+ * messages with fresh queue views whenever routing changed.
+ */
+export const eventRoutes = (handle: Handle, runtime: ApiRuntime, hub: LiveHub) =>
+  new Hono<AuthEnv>().get(
+    "/",
+    doc({
+      summary: "Live events (SSE), resumable with Last-Event-ID",
+      tag: "live",
+      roles: ["rep", "supervisor", "admin", "integrator"],
+    }),
+    handle(["rep", "supervisor", "admin", "integrator"], (c, who) =>
+      Effect.sync(() =>
+        streamSSE(c, async (stream) => {
+          const lastId = Number(c.req.header("last-event-id") ?? Number.NaN)
+          const queue: Batch[] = []
+          let wake: (() => void) | undefined
+          const stop = hub.listen((batch) => {
+            queue.push(batch)
+            wake?.()
+          })
+          stream.onAbort(() => {
+            stop()
+            wake?.()
+          })
+          const sendBatch = async (batch: Batch) => {
+            if (who.role !== "rep") return
+            const mine = aboutRep(batch.events, who.repId)
+            if (mine.length > 0)
+              await stream.writeSSE({
+                id: String(batch.version),
+                event: "events",
+                data: JSON.stringify(mine),
+              })
+          }
+          const sendViews = async (id: number) => {
+            const views = await runtime.runPromise(queueViewsFor(who))
+            await stream.writeSSE({ id: String(id), event: "queues", data: JSON.stringify(views) })
+          }
+          if (Number.isFinite(lastId) && who.role === "rep") {
+            const missed = hub.since(lastId)
+            if (missed === undefined) await stream.writeSSE({ event: "reset", data: "{}" })
+            else for (const b of missed) await sendBatch(b)
+          }
+          if (who.role !== "rep") await sendViews(Number.isFinite(lastId) ? lastId : 0)
+          else await stream.writeSSE({ event: "ready", data: "{}" })
+          while (!stream.aborted) {
+            if (queue.length === 0) await new Promise<void>((r) => (wake = r))
+            wake = undefined
+            const batches = queue.splice(0)
+            const last = batches.at(-1)
+            if (last === undefined) continue
+            if (who.role === "rep") for (const b of batches) await sendBatch(b)
+            else {
+              await sendViews(last.version)
+              await stream.sleep(VIEW_INTERVAL_MS)
+            }
+          }
+        }),
+      ),
+    ),
+  )

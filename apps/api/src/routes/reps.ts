@@ -1,0 +1,105 @@
+import { assignedToRep, offersForRep, RegisterRep, repView, UnknownEntity } from "@lifeline/core"
+import { Effect, Schema } from "effect"
+import { Hono } from "hono"
+import type { AuthEnv } from "../auth/middleware"
+import { seesQueue } from "../auth/principal"
+import { actingOn, type Handle } from "../handle"
+import { doc } from "../openapi"
+import { decodeBody } from "../request-body"
+import { param, readView, runCommand } from "./run"
+
+const RegisterRepBody = RegisterRep.pipe(Schema.omit("_tag"))
+const PresenceBody = Schema.Struct({ presenceId: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128)) })
+
+const findRep = (repId: string) =>
+  readView((s) => {
+    const rep = s.routing.reps.get(repId)
+    return rep === undefined ? undefined : repView(rep)
+  }).pipe(
+    Effect.flatMap((view) =>
+      view === undefined
+        ? Effect.fail(new UnknownEntity({ entity: "rep", id: repId, field: "repId" }))
+        : Effect.succeed(view),
+    ),
+  )
+
+/** R1, R2: reps, their presence and capacity; a rep's own offers and work (C5). */
+export const repRoutes = (handle: Handle) =>
+  new Hono<AuthEnv>()
+    .get(
+      "/",
+      doc({ summary: "List reps", tag: "reps", roles: ["admin", "supervisor", "integrator"] }),
+      handle(["admin", "supervisor", "integrator"], (c, who) =>
+        readView((s) =>
+          [...s.routing.reps.values()]
+            .filter(
+              (rep) =>
+                who.role !== "supervisor" || [...rep.memberships.keys()].some((q) => seesQueue(who, q)),
+            )
+            .map(repView),
+        ).pipe(Effect.map((views) => c.json(views))),
+      ),
+    )
+    .post(
+      "/",
+      doc({
+        summary: "Register a rep (R1, R2)",
+        tag: "reps",
+        roles: ["admin"],
+        body: RegisterRepBody,
+        status: 201,
+      }),
+      handle(["admin"], (c) =>
+        decodeBody(c, RegisterRepBody).pipe(
+          Effect.flatMap((b) => runCommand(c, { _tag: "RegisterRep", ...b }, 201)),
+        ),
+      ),
+    )
+    .get(
+      "/:repId",
+      doc({ summary: "One rep", tag: "reps", roles: ["admin", "supervisor", "rep"] }),
+      handle(["admin", "supervisor", "rep"], (c, who) =>
+        actingOn(who, param(c, "repId")).pipe(
+          Effect.zipRight(findRep(param(c, "repId"))),
+          Effect.map((view) => c.json(view)),
+        ),
+      ),
+    )
+    .put(
+      "/:repId/presence",
+      doc({ summary: "Set a rep's presence (R1)", tag: "reps", roles: ["rep", "admin"], body: PresenceBody }),
+      handle(["rep", "admin"], (c, who) =>
+        Effect.gen(function* () {
+          const repId = param(c, "repId")
+          yield* actingOn(who, repId)
+          const body = yield* decodeBody(c, PresenceBody)
+          return yield* runCommand(c, { _tag: "SetPresence", repId, presenceId: body.presenceId })
+        }),
+      ),
+    )
+    .get(
+      "/:repId/offers",
+      doc({
+        summary: "Offers ringing for a rep, marked call or callback (R4, C5)",
+        tag: "reps",
+        roles: ["rep", "admin"],
+      }),
+      handle(["rep", "admin"], (c, who) =>
+        actingOn(who, param(c, "repId")).pipe(
+          Effect.zipRight(findRep(param(c, "repId"))),
+          Effect.zipRight(readView((s) => offersForRep(s, param(c, "repId")))),
+          Effect.map((offers) => c.json(offers)),
+        ),
+      ),
+    )
+    .get(
+      "/:repId/work",
+      doc({ summary: "Work a rep has accepted", tag: "reps", roles: ["rep", "admin"] }),
+      handle(["rep", "admin"], (c, who) =>
+        actingOn(who, param(c, "repId")).pipe(
+          Effect.zipRight(findRep(param(c, "repId"))),
+          Effect.zipRight(readView((s) => assignedToRep(s, param(c, "repId")))),
+          Effect.map((work) => c.json(work)),
+        ),
+      ),
+    )

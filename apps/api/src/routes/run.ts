@@ -1,0 +1,16 @@
+import { Center, type CenterCommand, type CenterEvent, type CenterState } from "@lifeline/core"
+import { Effect } from "effect"
+import type { ContentfulStatusCode } from "hono/utils/http-status"
+import type { ApiContext } from "../handle"
+
+/** Run one command through the center and answer with the events it appended. */
+export const runCommand = (c: ApiContext, command: CenterCommand, status: ContentfulStatusCode = 200) =>
+  Effect.flatMap(Center, (center) => center.execute(command)).pipe(
+    Effect.map((events: readonly CenterEvent[]) => c.json({ events }, status)),
+  )
+
+/** Read a view of the current state (the reader must copy what it returns). */
+export const readView = <A>(reader: (state: CenterState, now: number) => A) =>
+  Effect.flatMap(Center, (center) => center.read(reader))
+
+export const param = (c: ApiContext, name: string): string => c.req.param(name) ?? ""

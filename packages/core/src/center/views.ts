@@ -1,0 +1,94 @@
+import { isCallbackItem } from "../callback/state"
+import type { OutboxEntry } from "../outbox/state"
+import type { BasePresence } from "../routing/presence"
+import type { RepState } from "../routing/state"
+import type { CenterState } from "./state"
+
+/** What a rep, a supervisor or an admin sees of one rep (never emergency details: E8, N4). */
+export interface RepView {
+  readonly repId: string
+  readonly name: string
+  readonly presenceId: string
+  readonly base: BasePresence
+  readonly capacity: Readonly<Record<string, { readonly total: number; readonly used: number }>>
+  readonly queues: readonly string[]
+}
+
+export const repView = (rep: RepState): RepView => ({
+  repId: rep.repId,
+  name: rep.name,
+  presenceId: rep.presenceId,
+  base: rep.base,
+  capacity: Object.fromEntries(
+    [...rep.capacity].map(([profile, c]) => [profile, { total: c.total, used: c.used }]),
+  ),
+  queues: [...rep.memberships.keys()],
+})
+
+/** C5: an offer says whether it is a call or a callback. */
+export interface OfferView {
+  readonly offerId: string
+  readonly itemId: string
+  readonly queueId: string
+  readonly repId: string
+  readonly kind: "call" | "callback"
+  readonly at: number
+  readonly expiresAt: number
+  readonly attributes: Readonly<Record<string, string>>
+}
+
+export const offersForRep = (state: CenterState, repId: string): OfferView[] => {
+  const out: OfferView[] = []
+  for (const offer of state.routing.offers.values()) {
+    if (offer.rep.repId !== repId) continue
+    out.push({
+      offerId: offer.offerId,
+      itemId: offer.item.itemId,
+      queueId: offer.item.queue.config.queueId,
+      repId,
+      kind: isCallbackItem(state.callback, offer.item.itemId) ? "callback" : "call",
+      at: offer.at,
+      expiresAt: offer.expiresAt,
+      attributes: offer.item.attributes,
+    })
+  }
+  return out
+}
+
+/** Work a rep has accepted and not completed. */
+export const assignedToRep = (state: CenterState, repId: string) =>
+  [...state.routing.items.values()]
+    .filter((item) => item.assignedTo?.repId === repId)
+    .map((item) => ({
+      itemId: item.itemId,
+      queueId: item.queue.config.queueId,
+      kind: isCallbackItem(state.callback, item.itemId) ? ("callback" as const) : ("call" as const),
+      acceptedAt: item.acceptedAt,
+    }))
+
+/** B6: one outbox message as an admin sees it. */
+export interface DeliveryView {
+  readonly messageId: string
+  readonly purpose: string
+  readonly ref: string
+  readonly channel: "email" | "telephony"
+  readonly to: readonly string[]
+  readonly status: OutboxEntry["status"]
+  readonly attempts: number
+  readonly retryAt: number | null
+  readonly queuedAt: number
+  readonly history: OutboxEntry["history"]
+}
+
+export const deliveryView = (entry: OutboxEntry): DeliveryView => ({
+  messageId: entry.messageId,
+  purpose: entry.purpose,
+  ref: entry.ref,
+  channel: entry.message._tag === "Email" ? "email" : "telephony",
+  to: entry.message._tag === "Email" ? entry.message.mail.to : [],
+  status: entry.status,
+  attempts: entry.attempts,
+  retryAt: entry.retryAt,
+  queuedAt: entry.queuedAt,
+  history: [...entry.history],
+})
