@@ -21,6 +21,9 @@ const queueViewsFor = (who: Principal) =>
       .flatMap((q) => queueView(s.routing, q) ?? []),
   )
 
+/** A comment line this often keeps proxies from closing an idle stream. */
+const HEARTBEAT_MS = 15_000
+
 /** Coalesce bursts: a supervisor's views are pushed at most this often. */
 const VIEW_INTERVAL_MS = 250
 
@@ -73,11 +76,16 @@ export const eventRoutes = (handle: Handle, runtime: ApiRuntime, hub: LiveHub) =
           if (who.role !== "rep") await sendViews(Number.isFinite(lastId) ? lastId : 0)
           else await stream.writeSSE({ event: "ready", data: "{}" })
           while (!stream.aborted) {
-            if (queue.length === 0) await new Promise<void>((r) => (wake = r))
+            if (queue.length === 0) {
+              await Promise.race([new Promise<void>((r) => (wake = r)), stream.sleep(HEARTBEAT_MS)])
+            }
             wake = undefined
             const batches = queue.splice(0)
             const last = batches.at(-1)
-            if (last === undefined) continue
+            if (last === undefined) {
+              if (!stream.aborted) await stream.write(": keep-alive\n\n")
+              continue
+            }
             if (who.role === "rep") for (const b of batches) await sendBatch(b)
             else {
               await sendViews(last.version)

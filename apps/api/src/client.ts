@@ -1,0 +1,86 @@
+import type {
+  CenterEvent,
+  CreateQueue,
+  DeliveryView,
+  EnqueueItem,
+  OfferView,
+  PositionView,
+  QueueView,
+  RegisterRep,
+  RepView,
+  RouteIncoming,
+} from "@lifeline/core"
+
+type Body<S extends { readonly Type: { readonly _tag: string } }> = Omit<S["Type"], "_tag">
+
+/** An error answer of the API: `{error:{code,message,field?}}` with its HTTP status. */
+export class LifelineApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly field: string | undefined,
+  ) {
+    super(`${status} ${code}: ${message}`)
+    this.name = "LifelineApiError"
+  }
+}
+
+export interface CommandResult {
+  readonly events: readonly CenterEvent[]
+}
+
+/**
+ * A typed client for the Lifeline REST API, for integrators and for the web app. Request bodies
+ * are the core's command schemas, responses the core's view types, so a change in either shows
+ * up here at compile time.
+ */
+export const lifelineClient = (baseUrl: string, apiKey: string, fetchImpl: typeof fetch = fetch) => {
+  const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetchImpl(`${baseUrl.replace(/\/$/, "")}${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+    const text = await res.text()
+    const parsed: unknown = text === "" ? undefined : JSON.parse(text)
+    if (!res.ok) {
+      const e = (parsed as { error?: { code?: string; message?: string; field?: string } } | undefined)?.error
+      throw new LifelineApiError(res.status, e?.code ?? "Unknown", e?.message ?? text, e?.field)
+    }
+    return parsed as T
+  }
+  const seg = encodeURIComponent
+  return {
+    call,
+    queues: () => call<QueueView[]>("GET", "/api/queues"),
+    queue: (queueId: string) => call<QueueView>("GET", `/api/queues/${seg(queueId)}`),
+    createQueue: (body: Body<typeof CreateQueue>) => call<CommandResult>("POST", "/api/queues", body),
+    reps: () => call<RepView[]>("GET", "/api/reps"),
+    rep: (repId: string) => call<RepView>("GET", `/api/reps/${seg(repId)}`),
+    registerRep: (body: Body<typeof RegisterRep>) => call<CommandResult>("POST", "/api/reps", body),
+    setPresence: (repId: string, presenceId: string) =>
+      call<CommandResult>("PUT", `/api/reps/${seg(repId)}/presence`, { presenceId }),
+    offers: (repId: string) => call<OfferView[]>("GET", `/api/reps/${seg(repId)}/offers`),
+    enqueueItem: (body: Body<typeof EnqueueItem>) => call<CommandResult>("POST", "/api/items", body),
+    routeIncoming: (body: Body<typeof RouteIncoming>) =>
+      call<CommandResult>("POST", "/api/items/route", body),
+    position: (itemId: string) => call<PositionView>("GET", `/api/items/${seg(itemId)}/position`),
+    complete: (itemId: string, repId?: string) =>
+      call<CommandResult>(
+        "POST",
+        `/api/items/${seg(itemId)}/complete`,
+        repId === undefined ? undefined : { repId },
+      ),
+    accept: (offerId: string) => call<CommandResult>("POST", `/api/offers/${seg(offerId)}/accept`),
+    decline: (offerId: string) => call<CommandResult>("POST", `/api/offers/${seg(offerId)}/decline`),
+    deliveries: () => call<DeliveryView[]>("GET", "/api/deliveries"),
+    retryDelivery: (messageId: string) =>
+      call<CommandResult>("POST", `/api/deliveries/${seg(messageId)}/retry`),
+  }
+}
+
+export type LifelineClient = ReturnType<typeof lifelineClient>
