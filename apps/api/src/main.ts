@@ -8,7 +8,11 @@ import { ApiLive } from "./layers"
 import { listen } from "./server"
 
 const ServerConfig = Config.all({
-  port: Config.port("PORT").pipe(Config.withDefault(3000)),
+  // 0 asks the OS for a free port (tests and the load command); the URL printed says which.
+  port: Config.integer("PORT").pipe(
+    Config.validate({ message: "PORT must be 0-65535", validation: (p) => p >= 0 && p <= 65535 }),
+    Config.withDefault(3000),
+  ),
   hostname: Config.string("HOST").pipe(Config.withDefault("127.0.0.1")),
 })
 
