@@ -1,0 +1,279 @@
+import { randomBytes, randomUUID } from "node:crypto"
+import type { IncomingMessage } from "node:http"
+import { type CloudEvent, callbackEvent, type EventGridSchema, incomingCallDelivery } from "./acs-events"
+import * as ops from "./acs-operations"
+import {
+  type AcsError,
+  acsError,
+  checkApiVersion,
+  checkSignature,
+  type IdentifierModel,
+  isAcsError,
+  phoneModel,
+  repeatabilityOf,
+  userModel,
+} from "./acs-wire"
+import { headersOf, isObject, listen, postJson, sendJson } from "./http"
+
+/**
+ * A stand-in for ACS Call Automation (REST 2025-06-15) on 127.0.0.1, for tests that drive the
+ * real SDK. It checks what the real service checks first (HMAC signature, api-version, required
+ * fields, identifier shapes), answers with the swagger's shapes and CommunicationErrorResponse,
+ * honours Repeatability-Request-ID (a repeat gets the first answer and changes nothing), and plays
+ * the provider's side on demand: ring an inbound call through Event Grid, connect, press keys,
+ * time out, add the rep, hang up, each posted to the call's callback URI as ACS does.
+ *
+ * Not modelled: media, real timing (nothing happens until a test says so), the JWT ACS puts in
+ * callback Authorization headers, repeatability expiry.
+ */
+
+export interface RecordedRequest {
+  readonly method: string
+  readonly path: string
+  readonly query: Readonly<Record<string, string>>
+  readonly headers: Readonly<Record<string, string>>
+  readonly body: unknown
+}
+
+export interface Delivery {
+  readonly url: string
+  readonly body: readonly unknown[]
+  readonly headers: Readonly<Record<string, string>>
+  /** What the receiver answered; 0 when it could not be reached. */
+  status: number
+}
+
+export interface RingOptions {
+  /** The Event Grid subscription endpoint (with its token). */
+  readonly webhookUrl: string
+  /** E.164 numbers, or `8:acs:...` raw ids for ACS users. */
+  readonly from: string
+  readonly to: string
+  readonly schema?: EventGridSchema
+  readonly callerDisplayName?: string
+}
+
+export type AcsStandin = Awaited<ReturnType<typeof startAcsStandin>>
+
+const modelOf = (address: string): IdentifierModel =>
+  address.startsWith("+") ? phoneModel(address) : userModel(address)
+const OK = { code: 200, subCode: 0, message: "Action completed successfully." }
+
+export const startAcsStandin = async (options: { readonly accessKey?: string } = {}) => {
+  const accessKey = options.accessKey ?? randomBytes(32).toString("base64")
+  const state: ops.AcsState = { calls: new Map(), ringing: new Map(), performed: [] }
+  const requests: RecordedRequest[] = []
+  const deliveries: Delivery[] = []
+  const replies = new Map<string, { readonly route: string; readonly reply: ops.Reply }>()
+  const injected: AcsError[] = []
+
+  const route = (method: string, path: string, body: Record<string, unknown>): ops.Reply => {
+    const base = "/calling/callConnections"
+    if (method === "POST" && path === base) return ops.createCall(state, body)
+    if (method === "POST" && path === `${base}:answer`) return ops.answerCall(state, body)
+    if (method === "POST" && path === `${base}:redirect`) return ops.redirectCall(state, body)
+    if (method === "POST" && path === `${base}:reject`) return ops.rejectCall(state, body)
+    const match =
+      /^\/calling\/callConnections\/([^/:]+)(?::(terminate|play|recognize)|\/participants(:add)?)?$/.exec(
+        path,
+      )
+    const id = decodeURIComponent(match?.[1] ?? "")
+    const [action, participants, add] = [match?.[2], match?.[0]?.includes("/participants"), match?.[3]]
+    if (match !== null && method === "GET" && action === undefined && !participants) {
+      const call = ops.liveCall(state, id, false)
+      return isAcsError(call) ? call : { status: 200, body: ops.propertiesOf(call) }
+    }
+    if (match !== null && method === "DELETE" && action === undefined && !participants) {
+      return ops.endCall(state, id, "HangupCall")
+    }
+    if (match !== null && method === "POST" && action === "terminate")
+      return ops.endCall(state, id, "TerminateCall")
+    if (match !== null && method === "POST" && action === "play") return ops.play(state, id, body)
+    if (match !== null && method === "POST" && action === "recognize") return ops.recognize(state, id, body)
+    if (match !== null && method === "POST" && add !== undefined) return ops.addParticipant(state, id, body)
+    if (match !== null && method === "GET" && participants && add === undefined)
+      return ops.participantsOf(state, id)
+    return acsError(404, "NotFound", `No operation ${method} ${path}.`)
+  }
+
+  const handle = (req: IncomingMessage, rawBody: string): { reply: ops.Reply; replayed: boolean } => {
+    const method = req.method ?? "GET"
+    const url = new URL(req.url ?? "/", "http://standin")
+    let body: unknown
+    try {
+      body = rawBody === "" ? {} : JSON.parse(rawBody)
+    } catch {
+      body = undefined
+    }
+    requests.push({
+      method,
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: headersOf(req),
+      body,
+    })
+    const early =
+      checkSignature(req, rawBody, accessKey) ?? checkApiVersion(url.searchParams) ?? injected.shift()
+    if (early !== undefined) return { reply: early, replayed: false }
+    if (!isObject(body))
+      return { reply: acsError(400, "BadRequest", "The body is not a JSON object."), replayed: false }
+    const repeatId = repeatabilityOf(req)
+    if (isAcsError(repeatId)) return { reply: repeatId, replayed: false }
+    const routeKey = `${method} ${url.pathname}`
+    const earlier = repeatId === undefined ? undefined : replies.get(repeatId)
+    if (earlier !== undefined) {
+      return earlier.route === routeKey
+        ? { reply: earlier.reply, replayed: true }
+        : {
+            reply: acsError(409, "Conflict", "Repeatability-Request-ID reused for another request."),
+            replayed: false,
+          }
+    }
+    const reply = route(method, url.pathname, body)
+    // Only a success is remembered: a failed attempt may be tried again with the same id.
+    if (repeatId !== undefined && !isAcsError(reply)) replies.set(repeatId, { route: routeKey, reply })
+    return { reply, replayed: false }
+  }
+
+  const server = await listen((req, res, rawBody) => {
+    const { reply, replayed } = handle(req, rawBody)
+    if (isAcsError(reply)) {
+      sendJson(res, reply.status, { error: { code: reply.code, message: reply.message } })
+      return
+    }
+    const headers: Record<string, string> = req.headers["repeatability-request-id"]
+      ? { "Repeatability-Result": "accepted" }
+      : {}
+    if (replayed) headers["x-standin-replayed"] = "true"
+    sendJson(res, reply.status, reply.body, headers)
+  })
+
+  const callOf = (callConnectionId: string): ops.StandinCall => {
+    const call = state.calls.get(callConnectionId)
+    if (call === undefined) throw new Error(`stand-in: no call ${callConnectionId}`)
+    return call
+  }
+  const deliver = async (url: string, body: readonly unknown[], headers: Record<string, string> = {}) => {
+    const delivery: Delivery = { url, body, headers, status: 0 }
+    deliveries.push(delivery)
+    delivery.status = await postJson(url, body, headers)
+    return delivery.status
+  }
+  const emit = (call: ops.StandinCall, name: string, data: Record<string, unknown>) =>
+    deliver(call.callbackUri, [callbackEvent(name, call, data)])
+  const withContext = (operationContext: string | undefined) =>
+    operationContext === undefined ? {} : { operationContext }
+
+  return {
+    endpoint: `${server.url}/`,
+    accessKey,
+    connectionString: `endpoint=${server.url}/;accesskey=${accessKey}`,
+    requests: requests as readonly RecordedRequest[],
+    /** Operations that took effect, once each, in order (repeats and rejections excluded). */
+    performed: state.performed as readonly ops.Performed[],
+    calls: state.calls as ReadonlyMap<string, ops.StandinCall>,
+    ringing: state.ringing as ReadonlyMap<string, ops.RingingCall>,
+    /** Every event POST the stand-in made, with the receiver's answer. */
+    deliveries: deliveries as readonly Delivery[],
+    /** The next `count` requests (after signature and api-version checks) fail with `status`. */
+    failNext: (count: number, status: number, code = "InjectedFailure") => {
+      for (let i = 0; i < count; i++) injected.push(acsError(status, code, `Injected failure (${status}).`))
+    },
+    /** An inbound call: posts IncomingCall to the Event Grid endpoint. */
+    ringIncomingCall: async (ring: RingOptions) => {
+      const incoming = {
+        from: modelOf(ring.from),
+        to: modelOf(ring.to),
+        serverCallId: `srv-${randomUUID()}`,
+        correlationId: randomUUID(),
+        incomingCallContext: `ctx.${randomBytes(24).toString("base64url")}`,
+        ...(ring.callerDisplayName === undefined ? {} : { callerDisplayName: ring.callerDisplayName }),
+      }
+      state.ringing.set(incoming.incomingCallContext, { ...incoming, state: "ringing" })
+      const delivery = incomingCallDelivery(ring.schema ?? "EventGrid", incoming)
+      const status = await deliver(ring.webhookUrl, delivery.body, delivery.headers)
+      return { ...incoming, eventId: delivery.eventId, status }
+    },
+    /** The callee answered (outbound) or the answer completed (inbound). */
+    callConnected: (callConnectionId: string) => {
+      const call = callOf(callConnectionId)
+      call.state = "connected"
+      return emit(call, "CallConnected", { ...withContext(call.operationContext), resultInformation: OK })
+    },
+    /** The callee did not answer (B1) or the number could not be reached. */
+    createCallFailed: (
+      callConnectionId: string,
+      result = { code: 408, subCode: 10004, message: "Call not answered." },
+    ) => {
+      const call = callOf(callConnectionId)
+      call.state = "disconnected"
+      return emit(call, "CreateCallFailed", {
+        ...withContext(call.operationContext),
+        resultInformation: result,
+      })
+    },
+    playCompleted: (callConnectionId: string) => {
+      const call = callOf(callConnectionId)
+      const play = call.pendingPlay
+      if (play === undefined) throw new Error("stand-in: no play in progress")
+      call.pendingPlay = undefined
+      return emit(call, "PlayCompleted", { ...withContext(play.operationContext), resultInformation: OK })
+    },
+    /** The caller presses keys while a recognize is running: `["one"]` is the 1 of C3. */
+    pressTones: (callConnectionId: string, tones: readonly string[]) => {
+      const call = callOf(callConnectionId)
+      const running = call.pendingRecognize
+      if (running === undefined) throw new Error("stand-in: no recognize in progress")
+      call.pendingRecognize = undefined
+      return emit(call, "RecognizeCompleted", {
+        ...withContext(running.operationContext),
+        recognitionType: "dtmf",
+        dtmfResult: { tones },
+        resultInformation: { code: 200, subCode: 8514, message: "Action completed, max digits received." },
+      })
+    },
+    recognizeTimedOut: (callConnectionId: string) => {
+      const call = callOf(callConnectionId)
+      const running = call.pendingRecognize
+      if (running === undefined) throw new Error("stand-in: no recognize in progress")
+      call.pendingRecognize = undefined
+      return emit(call, "RecognizeFailed", {
+        ...withContext(running.operationContext),
+        resultInformation: {
+          code: 400,
+          subCode: 8510,
+          message: "Action failed, initial silence timeout reached.",
+        },
+      })
+    },
+    /** The invited rep answers (`true`) or does not (`false`); the oldest pending invitation. */
+    participantAnswered: (callConnectionId: string, answered = true) => {
+      const call = callOf(callConnectionId)
+      const invite = call.pendingAdds.shift()
+      if (invite === undefined) throw new Error("stand-in: no participant being added")
+      if (answered) call.participants.push(invite.participant)
+      return emit(call, answered ? "AddParticipantSucceeded" : "AddParticipantFailed", {
+        ...withContext(invite.operationContext),
+        participant: invite.participant,
+        resultInformation: answered
+          ? OK
+          : { code: 408, subCode: 10004, message: "Participant did not answer." },
+      })
+    },
+    /** The customer hangs up, or the call ended after a terminate. */
+    disconnected: (callConnectionId: string) => {
+      const call = callOf(callConnectionId)
+      call.state = "disconnected"
+      return emit(call, "CallDisconnected", { resultInformation: OK })
+    },
+    /** Posts an earlier delivery again, as a provider retrying would (N2). */
+    redeliver: (eventId: string) => {
+      const earlier = deliveries.find((d) => d.body.some((e) => isObject(e) && e.id === eventId))
+      if (earlier === undefined) throw new Error(`stand-in: no delivery of event ${eventId}`)
+      return deliver(earlier.url, earlier.body, earlier.headers)
+    },
+    close: server.close,
+  }
+}
+
+export type { CloudEvent }
