@@ -84,6 +84,23 @@ export const CompleteWork = Schema.TaggedStruct("CompleteWork", { itemId: Id, re
 export const AbandonItem = Schema.TaggedStruct("AbandonItem", { itemId: Id })
 /** A supervisor puts an escalated item back into automatic distribution. */
 export const RequeueItem = Schema.TaggedStruct("RequeueItem", { itemId: Id })
+/**
+ * The rep hands assigned work back for later: the rep is freed and the item waits outside
+ * distribution, keeping its age, until `ResumeItem` (B1: a callback waiting for its retry).
+ */
+export const HoldItem = Schema.TaggedStruct("HoldItem", { itemId: Id, repId: Id })
+/** A held item returns to its queue with its original age and place. */
+export const ResumeItem = Schema.TaggedStruct("ResumeItem", { itemId: Id })
+/** A waiting or escalated item moves to another queue, keeping its age (C1 overflow transfer). */
+export const TransferItem = Schema.TaggedStruct("TransferItem", { itemId: Id, queueId: Id })
+/**
+ * The item leaves for a reason other than a caller's hang-up or a rep's completion (C1
+ * voicemail or end call, C8 expiry, B1 unreachable); a pending offer is withdrawn first.
+ */
+export const CloseItem = Schema.TaggedStruct("CloseItem", {
+  itemId: Id,
+  reason: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(64)),
+})
 
 export const RoutingCommand = Schema.Union(
   DefinePresence,
@@ -101,5 +118,9 @@ export const RoutingCommand = Schema.Union(
   CompleteWork,
   AbandonItem,
   RequeueItem,
+  HoldItem,
+  ResumeItem,
+  TransferItem,
+  CloseItem,
 )
 export type RoutingCommand = typeof RoutingCommand.Type

@@ -9,6 +9,7 @@ import {
   UnknownEntity,
 } from "./errors"
 import type { RoutingEvent } from "./events"
+import { closeItem, holdItem, resumeItem, transferItem } from "./item-moves"
 import { QUEUE_DEFAULTS } from "./queue"
 import type { OfferState, RouterState } from "./state"
 import { routeToQueue } from "./workstream"
@@ -112,6 +113,14 @@ export const decide = (state: RouterState, command: RoutingCommand, now: number)
       }
       return ok({ _tag: "ItemRequeued", itemId: item.itemId, at: now })
     }
+    case "HoldItem":
+      return holdItem(state, command, now)
+    case "ResumeItem":
+      return resumeItem(state, command, now)
+    case "TransferItem":
+      return transferItem(state, command, now)
+    case "CloseItem":
+      return closeItem(state, command, now)
   }
 }
 

@@ -89,6 +89,26 @@ export type RoutingEvent =
       readonly at: number
     }
   | { readonly _tag: "ItemAbandoned"; readonly itemId: string; readonly at: number }
+  /** Assigned work handed back for later: the rep is freed, the item keeps its age (B1). */
+  | { readonly _tag: "ItemHeld"; readonly itemId: string; readonly repId: string; readonly at: number }
+  /** A held item is back in its queue, at its original place. */
+  | { readonly _tag: "ItemResumed"; readonly itemId: string; readonly at: number }
+  /** The item now waits in `toQueueId`, with its original arrival time (C1 transfer). */
+  | {
+      readonly _tag: "ItemTransferred"
+      readonly itemId: string
+      readonly fromQueueId: string
+      readonly toQueueId: string
+      readonly at: number
+    }
+  /** The item left for `reason` (not a hang-up, not completed); `repId` is freed if it had one. */
+  | {
+      readonly _tag: "ItemClosed"
+      readonly itemId: string
+      readonly reason: string
+      readonly repId: string | null
+      readonly at: number
+    }
 
 export type RoutingEventTag = RoutingEvent["_tag"]
 export type EventOf<T extends RoutingEventTag> = Extract<RoutingEvent, { _tag: T }>

@@ -82,26 +82,7 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
     }
     case "ItemQueued": {
       const queue = queueOf(state, event.queueId)
-      const key = serviceKey(event.priority, event.at, queue.config.agingStepMs)
-      const item: ItemState = {
-        itemId: event.itemId,
-        queue,
-        priority: event.priority,
-        arrivedAt: event.at,
-        attributes: event.attributes,
-        keyPrimary: key.primary,
-        keySecondary: key.secondary,
-        seq: ++state.counters.arrivals,
-        status: "waiting",
-        queued: false,
-        queuedGen: 0,
-        offers: 0,
-        declines: 0,
-        excluded: [],
-        offer: null,
-        assignedTo: null,
-        acceptedAt: 0,
-      }
+      const item = newItem(queue, event, ++state.counters.arrivals, 0)
       state.items.set(item.itemId, item)
       queue.waiting.push(item)
       return
@@ -160,6 +141,74 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
       state.items.delete(event.itemId)
       return
     }
+    case "ItemClosed": {
+      const item = itemOf(state, event.itemId)
+      item.queue.waiting.remove(item)
+      if (item.status === "assigned") {
+        releaseUnits(state, item.assignedTo ?? repOf(state, event.repId ?? ""), item.queue, event.at)
+      }
+      clearRefusals(item)
+      state.items.delete(event.itemId)
+      return
+    }
+    case "ItemHeld": {
+      const item = itemOf(state, event.itemId)
+      releaseUnits(state, item.assignedTo ?? repOf(state, event.repId), item.queue, event.at)
+      item.status = "held"
+      item.assignedTo = null
+      // A new round when it comes back: nobody has refused it since a rep took it.
+      item.declines = 0
+      clearRefusals(item)
+      return
+    }
+    case "ItemResumed": {
+      const item = itemOf(state, event.itemId)
+      item.status = "waiting"
+      item.queue.waiting.push(item)
+      return
+    }
+    case "ItemTransferred": {
+      const old = itemOf(state, event.itemId)
+      old.queue.waiting.remove(old)
+      clearRefusals(old)
+      const queue = queueOf(state, event.toQueueId)
+      const item = newItem(queue, { ...old, at: old.arrivedAt }, old.seq, old.offers)
+      state.items.set(item.itemId, item)
+      queue.waiting.push(item)
+      return
+    }
+  }
+}
+
+/**
+ * A waiting item of `queue`. A transferred item keeps its arrival time, sequence number and
+ * offer count (offer ids stay unique); its service key follows the new queue's aging (B4).
+ */
+const newItem = (
+  queue: QueueState,
+  from: { itemId: string; priority: number; at: number; attributes: ItemState["attributes"] },
+  seq: number,
+  offers: number,
+): ItemState => {
+  const key = serviceKey(from.priority, from.at, queue.config.agingStepMs)
+  return {
+    itemId: from.itemId,
+    queue,
+    priority: from.priority,
+    arrivedAt: from.at,
+    attributes: from.attributes,
+    keyPrimary: key.primary,
+    keySecondary: key.secondary,
+    seq,
+    status: "waiting",
+    queued: false,
+    queuedGen: 0,
+    offers,
+    declines: 0,
+    excluded: [],
+    offer: null,
+    assignedTo: null,
+    acceptedAt: 0,
   }
 }
 

@@ -44,7 +44,11 @@ export interface Universe {
 export type Step =
   | { readonly kind: "presence"; readonly rep: number; readonly presence: number }
   | { readonly kind: "enqueue"; readonly queue: number; readonly priority: number }
-  | { readonly kind: "accept" | "decline" | "complete" | "abandon" | "requeue"; readonly pick: number }
+  | {
+      readonly kind: "accept" | "decline" | "complete" | "abandon" | "requeue" | "hold" | "resume" | "close"
+      readonly pick: number
+    }
+  | { readonly kind: "transfer"; readonly pick: number; readonly queue: number }
   | { readonly kind: "advance"; readonly ms: number }
   | { readonly kind: "join" | "leave"; readonly queue: number; readonly rep: number }
   | { readonly kind: "invalid"; readonly variant: number; readonly pick: number }
@@ -76,7 +80,7 @@ export const uniformAgingUniverseArb: fc.Arbitrary<Universe> = fc
   .map(([u, agingStepMs]) => ({ ...u, queues: u.queues.map((q) => ({ ...q, agingStepMs })) }))
 
 const n = fc.nat({ max: 999 })
-const picked = (kind: "accept" | "decline" | "complete" | "abandon" | "requeue") =>
+const picked = (kind: Exclude<Picked, "invalid" | "transfer">) =>
   fc.record({ kind: fc.constant(kind), pick: n })
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
@@ -94,6 +98,10 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: picked("complete") },
   { weight: 1, arbitrary: picked("abandon") },
   { weight: 1, arbitrary: picked("requeue") },
+  { weight: 1, arbitrary: picked("hold") },
+  { weight: 1, arbitrary: picked("resume") },
+  { weight: 1, arbitrary: picked("close") },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("transfer" as const), pick: n, queue: n }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("advance" as const), ms: fc.nat({ max: 60_000 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("join" as const), queue: n, rep: n }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("leave" as const), queue: n, rep: n }) },
@@ -167,7 +175,8 @@ const setup = (u: Universe): RoutingCommand[] => [
  * emits second (an escalation after a refusal, an abandon after its withdrawn offer).
  */
 const continuesCommand = (event: RoutingEvent, previous: RoutingEvent | undefined): boolean =>
-  event._tag === "ItemEscalated" || (event._tag === "ItemAbandoned" && previous?._tag === "OfferWithdrawn")
+  event._tag === "ItemEscalated" ||
+  ((event._tag === "ItemAbandoned" || event._tag === "ItemClosed") && previous?._tag === "OfferWithdrawn")
 
 /** Run a world: setup, the steps, and with `drain` every rep signs out and every offer runs out. */
 export const simulate = (u: Universe, steps: readonly Step[], watch: Watch, drain = false): World => {
@@ -250,7 +259,7 @@ type Picked = Extract<Step, { pick: number }>["kind"]
 
 /** The valid command a picking step stands for in the live state, if there is one to pick. */
 const picks: Record<
-  Exclude<Picked, "invalid">,
+  Exclude<Picked, "invalid" | "transfer">,
   (h: RoutingHarness, pick: number) => RoutingCommand | undefined
 > = {
   accept: (h, pick) => {
@@ -279,6 +288,38 @@ const picks: Record<
     )
     return i && { _tag: "RequeueItem", itemId: i.itemId }
   },
+  hold: (h, pick) => {
+    const i = at(itemsOf(h, assigned), pick)
+    return i?.assignedTo ? { _tag: "HoldItem", itemId: i.itemId, repId: i.assignedTo.repId } : undefined
+  },
+  resume: (h, pick) => {
+    const i = at(
+      itemsOf(h, (x) => x.status === "held"),
+      pick,
+    )
+    return i && { _tag: "ResumeItem", itemId: i.itemId }
+  },
+  close: (h, pick) => {
+    const i = at(itemsOf(h), pick)
+    return i && { _tag: "CloseItem", itemId: i.itemId, reason: "expired" }
+  },
+}
+
+/** A waiting or escalated item to another queue, when there is another. */
+const transfer = (
+  h: RoutingHarness,
+  u: Universe,
+  pick: number,
+  queue: number,
+): RoutingCommand | undefined => {
+  const i = at(
+    itemsOf(h, (x) => x.status === "waiting" || x.status === "escalated"),
+    pick,
+  )
+  const to = queueId(queue % u.queues.length)
+  return i && to !== i.queue.config.queueId
+    ? { _tag: "TransferItem", itemId: i.itemId, queueId: to }
+    : undefined
 }
 
 const interpret = (world: World, u: Universe, step: Step, watch: Watch, it: { nextItem: number }) => {
@@ -317,6 +358,8 @@ const interpret = (world: World, u: Universe, step: Step, watch: Watch, it: { ne
     }
     case "invalid":
       return rejectInvalid(world, u, step, watch)
+    case "transfer":
+      return run(transfer(h, u, step.pick, step.queue))
     default:
       return run(picks[step.kind](h, step.pick))
   }
@@ -410,8 +453,50 @@ const INVALID: readonly MakeInvalid[] = [
     expected: "UnknownEntity",
   }),
   (h, pick) => {
+    const i = at(
+      itemsOf(h, (x) => x.status !== "held"),
+      pick,
+    )
+    return i && { command: { _tag: "ResumeItem", itemId: i.itemId }, expected: "InvalidState" }
+  },
+  (h, pick, _other, anyRep) => {
+    const i = at(
+      itemsOf(h, (x) => !assigned(x)),
+      pick,
+    )
+    return i && { command: { _tag: "HoldItem", itemId: i.itemId, repId: anyRep }, expected: "InvalidState" }
+  },
+  (h, pick, other) => {
+    const i = at(itemsOf(h, assigned), pick)
+    const command: RoutingCommand | undefined = i?.assignedTo
+      ? { _tag: "HoldItem", itemId: i.itemId, repId: other(i.assignedTo.repId) }
+      : undefined
+    return command && { command, expected: "NotYours" }
+  },
+  (h, pick) => {
+    const i = at(itemsOf(h), pick)
+    const command: RoutingCommand | undefined = i && {
+      _tag: "TransferItem",
+      itemId: i.itemId,
+      queueId: i.queue.config.queueId,
+    }
+    return command && { command, expected: "InvalidField" }
+  },
+  (h, pick) => {
+    const i = at(
+      itemsOf(h, (x) => x.status === "offered" || x.status === "assigned" || x.status === "held"),
+      pick,
+    )
+    const to = [...h.state.queues.keys()].find((q) => q !== i?.queue.config.queueId)
+    if (i === undefined || to === undefined) return undefined
+    return { command: { _tag: "TransferItem", itemId: i.itemId, queueId: to }, expected: "InvalidState" }
+  },
+  (h, pick) => {
     const finished = h.log.flatMap((e) =>
-      (e._tag === "WorkCompleted" || e._tag === "ItemAbandoned") && !h.state.items.has(e.itemId) ? [e] : [],
+      (e._tag === "WorkCompleted" || e._tag === "ItemAbandoned" || e._tag === "ItemClosed") &&
+      !h.state.items.has(e.itemId)
+        ? [e]
+        : [],
     )
     const e = at(finished, pick)
     return e && { command: { _tag: "AbandonItem", itemId: e.itemId }, expected: "UnknownEntity" }

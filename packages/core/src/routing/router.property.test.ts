@@ -214,12 +214,16 @@ const checkNotStranded = (s: RouterState) => {
   }
 }
 
-/** R4 from the log: one pending offer per item, never offered once accepted, accepted once. */
+/**
+ * R4 from the log: one pending offer per item, never offered while a rep has it, accepted once per
+ * stint with a rep (a rep who holds the item hands it back, B1, and it may be offered again).
+ */
 const noDoubleAssignment = (): Watch => {
   const open = new Map<string, string>()
   const accepted = new Set<string>()
   return {
     beforeEvent(_s, e) {
+      if (e._tag === "ItemHeld") accepted.delete(e.itemId)
       if (e._tag === "OfferMade") {
         if (open.has(e.itemId)) fail(`R4 ${e.itemId} offered while ${open.get(e.itemId)} is pending`)
         if (accepted.has(e.itemId)) fail(`R4 ${e.itemId} offered after it was accepted`)
@@ -265,7 +269,12 @@ const refusalModel = () => {
     round: (itemId: string) => new Set(round.get(itemId)),
     /** Call with each event before the state applies it. */
     see(s: RouterState, e: RoutingEvent) {
-      if (e._tag === "ItemQueued" || e._tag === "ItemRequeued") {
+      if (
+        e._tag === "ItemQueued" ||
+        e._tag === "ItemRequeued" ||
+        e._tag === "ItemHeld" ||
+        e._tag === "ItemTransferred"
+      ) {
         since.set(e.itemId, new Set())
         round.set(e.itemId, new Set())
       } else if (e._tag === "OfferDeclined" || e._tag === "OfferExpired") {
@@ -337,7 +346,13 @@ const escalationAtLimit = (): Watch => {
   return {
     afterDecided(s, decided) {
       for (const e of decided) {
-        if (e._tag === "ItemQueued" || e._tag === "ItemRequeued") refusals.set(e.itemId, 0)
+        if (
+          e._tag === "ItemQueued" ||
+          e._tag === "ItemRequeued" ||
+          e._tag === "ItemHeld" ||
+          e._tag === "ItemTransferred"
+        )
+          refusals.set(e.itemId, 0)
         if (e._tag !== "OfferDeclined" && e._tag !== "OfferExpired") continue
         const count = (refusals.get(e.itemId) ?? 0) + 1
         refusals.set(e.itemId, count)

@@ -69,7 +69,15 @@ export const followUp = (state: RouterState, event: RoutingEvent, now: number, o
       return
     case "ItemQueued":
     case "ItemRequeued":
+    case "ItemResumed":
+    case "ItemTransferred":
       fillItemById(state, event.itemId, now, out)
+      return
+    case "ItemHeld":
+      fillRepById(state, event.repId, now, out)
+      return
+    case "ItemClosed":
+      if (event.repId !== null) fillRepById(state, event.repId, now, out)
       return
     case "OfferDeclined":
     case "OfferExpired":

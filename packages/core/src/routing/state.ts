@@ -75,7 +75,8 @@ export interface QueueState {
   handleTimesNext: number
 }
 
-export type ItemStatus = "waiting" | "offered" | "assigned" | "escalated"
+/** `held`: out of distribution until resumed, keeping its age (B1 callback retry). */
+export type ItemStatus = "waiting" | "offered" | "assigned" | "escalated" | "held"
 
 export interface ItemState {
   readonly itemId: string
