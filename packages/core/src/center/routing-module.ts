@@ -30,6 +30,10 @@ const ROUTING_EVENT_TAGS: ReadonlySet<string> = new Set<RoutingEvent["_tag"]>([
   "ItemRequeued",
   "WorkCompleted",
   "ItemAbandoned",
+  "ItemHeld",
+  "ItemResumed",
+  "ItemTransferred",
+  "ItemClosed",
 ])
 
 export const isRoutingEvent = (event: CenterEvent): event is RoutingEvent =>
