@@ -1,4 +1,121 @@
 import { Schema } from "effect"
 
-export const EmergencyCommand = Schema.Never
+/**
+ * Emergency commands. Their schemas are the validation every driver applies at its edge (N3);
+ * rules that need the state (unknown reps, template placeholders, addresses) are checked by
+ * `decide`. Roles (N4): the rep dials and ends for itself; admins configure; the
+ * `ExpireCallbackLease` command is sent by the lease's durable timer only.
+ */
+const Id = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128))
+const Label = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(200))
+
+/** A phone number in E.164 form, e.g. +15550100123. */
+export const E164 = Schema.String.pipe(
+  Schema.pattern(/^\+[1-9]\d{6,14}$/, {
+    message: () => "must be an E.164 number: '+', country code and number, digits only",
+  }),
+)
+/** A short dial string such as 911 or 112. */
+const ShortNumber = Schema.String.pipe(
+  Schema.pattern(/^\d{2,6}$/, { message: () => "must be 2 to 6 digits" }),
+)
+const RegionCode = Schema.String.pipe(
+  Schema.pattern(/^[A-Z]{2}$/, { message: () => "must be a two-letter code such as US or GB" }),
+)
+
+/** E1: the rep dialled what may be an emergency number; the browser reports where it is. */
+export const DialEmergency = Schema.TaggedStruct("DialEmergency", {
+  repId: Id,
+  dialString: Schema.String.pipe(Schema.maxLength(32)),
+  location: Schema.Struct({
+    /** The region the browser's location setting reports (ISO 3166 code); null when off. */
+    region: Schema.NullOr(Schema.String.pipe(Schema.maxLength(16))),
+    /** The browser's IANA time zone, for the time in the notification. */
+    timeZone: Schema.optional(Schema.String.pipe(Schema.maxLength(64))),
+  }),
+})
+
+/** E10: the rep ended the emergency call. A repeat, or one for an older session, is a no-op. */
+export const EndEmergency = Schema.TaggedStruct("EndEmergency", {
+  repId: Id,
+  sessionId: Schema.optional(Id),
+})
+
+/** E5: sent by the lease's durable timer at the dial + 60 minutes. */
+export const ExpireCallbackLease = Schema.TaggedStruct("ExpireCallbackLease", { leaseId: Id })
+
+/** E1: replace the region/number table (it ships with the SPEC's defaults). */
+export const ConfigureEmergencyRegions = Schema.TaggedStruct("ConfigureEmergencyRegions", {
+  regions: Schema.Array(
+    Schema.Struct({
+      region: RegionCode,
+      name: Label,
+      aliases: Schema.optional(Schema.Array(RegionCode).pipe(Schema.maxItems(5))),
+      timeZone: Schema.String.pipe(Schema.maxLength(64)),
+      locale: Schema.String.pipe(Schema.maxLength(35)),
+      emergencyNumbers: Schema.Array(ShortNumber).pipe(Schema.minItems(1), Schema.maxItems(10)),
+      testNumbers: Schema.optional(Schema.Array(ShortNumber).pipe(Schema.maxItems(10))),
+    }),
+  ).pipe(Schema.minItems(1), Schema.maxItems(100)),
+})
+
+/** E2: reps with units of these capacity profiles call out from `callingNumber`. */
+export const DefineOutboundVoiceProfile = Schema.TaggedStruct("DefineOutboundVoiceProfile", {
+  profileId: Id,
+  name: Label,
+  callingNumber: E164,
+  capacityProfiles: Schema.Array(Id).pipe(Schema.minItems(1), Schema.maxItems(50)),
+})
+
+/** E3: the tenant's calling-plan numbers and its direct-routing rules. */
+export const ConfigureEmergencyCarrier = Schema.TaggedStruct("ConfigureEmergencyCarrier", {
+  callingPlanNumbers: Schema.Array(E164).pipe(Schema.maxItems(10_000)),
+  directRoutingRules: Schema.Array(
+    Schema.Struct({
+      ruleId: Id,
+      pattern: Schema.String.pipe(
+        Schema.pattern(/^(\d{1,15}\*?|\*)$/, {
+          message: () => "must be digits, digits followed by '*', or '*'",
+        }),
+      ),
+      carrier: Label,
+    }),
+  ).pipe(Schema.maxItems(100)),
+})
+
+/** E5/B5: the callback numbers, the overflow number and the fallback reps. */
+export const ConfigureCallbackPool = Schema.TaggedStruct("ConfigureCallbackPool", {
+  numbers: Schema.Array(E164).pipe(Schema.maxItems(1_000)),
+  overflowNumber: Schema.NullOr(E164),
+  fallbackRepIds: Schema.Array(Id).pipe(Schema.minItems(1), Schema.maxItems(5)),
+})
+
+/** E9/E11: "a@x.com; b@y.org" — every address is validated; empty clears the list. */
+export const SetEmergencyContacts = Schema.TaggedStruct("SetEmergencyContacts", {
+  repId: Id,
+  contacts: Schema.String.pipe(Schema.maxLength(5_000)),
+})
+
+/** E2: whether the rep's mailbox is enabled for the notification (enabled until said otherwise). */
+export const SetRepMailbox = Schema.TaggedStruct("SetRepMailbox", { repId: Id, enabled: Schema.Boolean })
+
+/** E11: the notification template; unknown placeholders are refused. */
+export const SetNotificationTemplate = Schema.TaggedStruct("SetNotificationTemplate", {
+  subject: Schema.String.pipe(Schema.maxLength(1_000)),
+  body: Schema.String.pipe(Schema.maxLength(20_000)),
+})
+
+export const EmergencyCommand = Schema.Union(
+  DialEmergency,
+  EndEmergency,
+  ExpireCallbackLease,
+  ConfigureEmergencyRegions,
+  DefineOutboundVoiceProfile,
+  ConfigureEmergencyCarrier,
+  ConfigureCallbackPool,
+  SetEmergencyContacts,
+  SetRepMailbox,
+  SetNotificationTemplate,
+)
 export type EmergencyCommand = typeof EmergencyCommand.Type
+export type EmergencyCommandOf<T extends EmergencyCommand["_tag"]> = Extract<EmergencyCommand, { _tag: T }>

@@ -1,3 +1,100 @@
-// biome-ignore lint/complexity/noBannedTypes: placeholder until the module lands
-export type EmergencyState = {}
-export const emptyEmergencyState = (): EmergencyState => ({})
+import { type CallbackPool, emptyPool, type Lease } from "./callback-lease"
+import { type CarrierConfig, emptyCarrierConfig, type OutboundVoiceProfile } from "./carrier-path"
+import type { EmergencyEventOf, SessionOrigin } from "./events"
+import { DEFAULT_TEMPLATE, type NotificationTemplate } from "./notification-template"
+import { DEFAULT_REGIONS, type RegionTable, regionTable } from "./regions"
+
+/** One emergency for one rep: from the dial (or a PSAP callback) to its end (E4, E10). */
+export interface Session {
+  readonly sessionId: string
+  readonly repId: string
+  /** E4: what the rep's presence was before the session, restored at its end (E10). */
+  readonly previousPresence: string
+  readonly origin: SessionOrigin
+  readonly openedAt: number
+  /** The latest dial in the session, if any. */
+  dial: EmergencyEventOf<"EmergencyDialled"> | null
+  /** E9: the contacts were sent the notification in this session. */
+  notified: boolean
+  endedAt: number | null
+}
+
+/** A PSAP callback in progress: who it was sent to, and who is left to try (B5). */
+export interface PsapCall {
+  readonly callId: string
+  readonly number: string
+  readonly leaseId: string | null
+  /** The rep the current redirect went to. */
+  target: string
+  role: "rep" | "fallback"
+  attempt: number
+  /** Reps this call was sent to (or passed over: the signed-out lease holder), not tried again. */
+  readonly tried: Set<string>
+  /** The session this call opened (the rep had none up), ended with the call. */
+  sessionId: string | null
+}
+
+/** What the operator sees of emergencies (E1 refused attempts, E3 decisions, B5): no content. */
+export type OperatorRecord =
+  | EmergencyEventOf<"EmergencyDialRefused">
+  | {
+      readonly _tag: "CarrierPathDecided"
+      readonly region: string
+      readonly number: string
+      readonly test: boolean
+      readonly outboundProfileId: string
+      readonly callingNumber: string
+      readonly carrierPath: EmergencyEventOf<"EmergencyDialled">["carrierPath"]
+      readonly at: number
+    }
+  | EmergencyEventOf<"CallbackPoolExhausted">
+  | EmergencyEventOf<"PsapCallbackUnanswered">
+
+/** How many operator records are kept (emergencies are rare; the log is the full record). */
+export const OPERATOR_LOG_LIMIT = 1_000
+
+export interface EmergencyState {
+  regions: RegionTable
+  carrier: CarrierConfig
+  readonly outboundProfiles: Map<string, OutboundVoiceProfile>
+  pool: CallbackPool
+  /** Live leases (and ones past their end whose expiry timer has not fired yet). */
+  readonly leases: Map<string, Lease>
+  readonly leaseByRep: Map<string, Lease>
+  readonly leaseByNumber: Map<string, Lease>
+  /** When each pool number was last released (least recently used goes first). */
+  readonly releasedAt: Map<string, number>
+  /** Every session, ended ones included (a handful a year: kept for the delivery view). */
+  readonly sessions: Map<string, Session>
+  readonly activeByRep: Map<string, Session>
+  readonly psapCalls: Map<string, PsapCall>
+  /** E9/E11: per-rep emergency contacts, validated addresses. */
+  readonly contacts: Map<string, readonly string[]>
+  /** E2: reps whose mailbox an admin disabled (enabled unless said otherwise). */
+  readonly mailboxDisabled: Set<string>
+  template: NotificationTemplate
+  readonly operatorLog: OperatorRecord[]
+  readonly counters: { sessions: number; leases: number }
+}
+
+export const emptyEmergencyState = (): EmergencyState => ({
+  regions: regionTable(DEFAULT_REGIONS),
+  carrier: emptyCarrierConfig(),
+  outboundProfiles: new Map(),
+  pool: emptyPool(),
+  leases: new Map(),
+  leaseByRep: new Map(),
+  leaseByNumber: new Map(),
+  releasedAt: new Map(),
+  sessions: new Map(),
+  activeByRep: new Map(),
+  psapCalls: new Map(),
+  contacts: new Map(),
+  mailboxDisabled: new Set(),
+  template: DEFAULT_TEMPLATE,
+  operatorLog: [],
+  counters: { sessions: 0, leases: 0 },
+})
+
+/** Ids are counted in the state, so a replayed decision names the same session and lease. */
+export const nextSessionId = (state: EmergencyState): string => `emergency-${state.counters.sessions + 1}`

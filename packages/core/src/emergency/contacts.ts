@@ -1,0 +1,62 @@
+import { Either } from "effect"
+import { InvalidField } from "../routing/errors"
+
+/**
+ * E9/E11: a rep's emergency contacts, entered as one line of addresses separated by semicolons.
+ * The Greek question mark (U+037E), which is the semicolon of Greek keyboards, separates too.
+ * "Name <address>" as mail programs copy it is accepted; the address is kept.
+ */
+export const MAX_CONTACTS = 20
+
+const SEPARATOR = /[;\u037E]/
+const NAMED = /^[^<>]*<([^<>]+)>$/
+const LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/
+const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/
+
+/** A plain address (no display name, no comments), as a mail provider will take it. */
+export const isEmailAddress = (address: string): boolean => {
+  if (address.length > 254) return false
+  const at = address.lastIndexOf("@")
+  if (at <= 0 || at > 64) return false
+  const local = address.slice(0, at)
+  const labels = address.slice(at + 1).split(".")
+  if (!LOCAL.test(local) || labels.length < 2) return false
+  const tld = labels[labels.length - 1] ?? ""
+  return labels.every((l) => LABEL.test(l)) && /^[A-Za-z]{2,}$|^xn--/.test(tld)
+}
+
+const bad = (entry: string, position: number): InvalidField => {
+  const hint = entry.includes(",") ? "; separate addresses with semicolons" : ""
+  return new InvalidField({
+    field: "contacts",
+    message: `'${entry}' (address ${position}) is not a valid email address${hint}`,
+  })
+}
+
+/**
+ * Parse and validate the whole line: every address must be valid, or nothing changes and the
+ * error names the first bad one. Empty entries (a trailing `;`) are skipped, repeats dropped;
+ * an empty line clears the list.
+ */
+export const parseContacts = (input: string): Either.Either<readonly string[], InvalidField> => {
+  const out: string[] = []
+  const seen = new Set<string>()
+  let position = 0
+  for (const raw of input.split(SEPARATOR)) {
+    const entry = raw.trim()
+    if (entry === "") continue
+    position += 1
+    const address = (NAMED.exec(entry)?.[1] ?? entry).trim()
+    if (!isEmailAddress(address)) return Either.left(bad(entry, position))
+    const key = address.toLowerCase()
+    if (seen.has(key)) continue
+    seen.add(key)
+    out.push(address)
+  }
+  if (out.length > MAX_CONTACTS) {
+    return Either.left(
+      new InvalidField({ field: "contacts", message: `at most ${MAX_CONTACTS} addresses (got ${out.length})` }),
+    )
+  }
+  return Either.right(out)
+}

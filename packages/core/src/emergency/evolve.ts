@@ -1,0 +1,180 @@
+import type { CenterEvent } from "../center/events"
+import type { Lease } from "./callback-lease"
+import type { EmergencyEventOf } from "./events"
+import { regionTable } from "./regions"
+import { type EmergencyState, OPERATOR_LOG_LIMIT, type OperatorRecord } from "./state"
+
+/**
+ * Apply one event to the emergency state. Events are facts already decided, so nothing here
+ * validates; replaying the stream rebuilds the remembered presences, the leases and the calls in
+ * progress exactly (N1), which is how a presence is restored after a restart (E10).
+ */
+export const evolveEmergency = (em: EmergencyState, event: CenterEvent): void => {
+  switch (event._tag) {
+    case "EmergencyRegionsConfigured":
+      em.regions = regionTable(event.regions)
+      return
+    case "OutboundVoiceProfileDefined": {
+      const { _tag, ...profile } = event
+      em.outboundProfiles.set(profile.profileId, profile)
+      return
+    }
+    case "EmergencyCarrierConfigured":
+      em.carrier = {
+        callingPlanNumbers: new Set(event.callingPlanNumbers),
+        directRoutingRules: event.directRoutingRules,
+      }
+      return
+    case "CallbackPoolConfigured":
+      em.pool = {
+        numbers: event.numbers,
+        members: new Set(event.numbers),
+        overflowNumber: event.overflowNumber,
+        fallbackRepIds: event.fallbackRepIds,
+      }
+      return
+    case "EmergencyContactsSet":
+      if (event.contacts.length === 0) em.contacts.delete(event.repId)
+      else em.contacts.set(event.repId, event.contacts)
+      return
+    case "RepMailboxSet":
+      if (event.enabled) em.mailboxDisabled.delete(event.repId)
+      else em.mailboxDisabled.add(event.repId)
+      return
+    case "NotificationTemplateSet":
+      em.template = { subject: event.subject, body: event.body }
+      return
+    case "EmergencyDialRefused":
+    case "CallbackPoolExhausted":
+      log(em, event)
+      return
+    case "EmergencySessionOpened":
+      openSession(em, event)
+      return
+    case "EmergencyDialled":
+      dialled(em, event)
+      return
+    case "CallbackLeased":
+    case "CallbackLeaseRenewed":
+      leased(em, event)
+      return
+    case "CallbackLeaseExpired":
+      expired(em, event)
+      return
+    case "PsapCallbackReceived":
+    case "PsapCallbackRedirected":
+    case "PsapCallbackUnanswered":
+    case "PsapCallbackEnded":
+      psapCall(em, event)
+      return
+    case "EmergencyEnded": {
+      const session = em.sessions.get(event.sessionId)
+      if (session !== undefined) session.endedAt = event.at
+      em.activeByRep.delete(event.repId)
+      return
+    }
+    default:
+      return
+  }
+}
+
+const log = (em: EmergencyState, record: OperatorRecord): void => {
+  em.operatorLog.push(record)
+  if (em.operatorLog.length > OPERATOR_LOG_LIMIT) em.operatorLog.shift()
+}
+
+const openSession = (em: EmergencyState, event: EmergencyEventOf<"EmergencySessionOpened">): void => {
+  em.counters.sessions += 1
+  const session = {
+    sessionId: event.sessionId,
+    repId: event.repId,
+    previousPresence: event.previousPresence,
+    origin: event.origin,
+    openedAt: event.at,
+    dial: null,
+    notified: false,
+    endedAt: null,
+  }
+  em.sessions.set(session.sessionId, session)
+  em.activeByRep.set(session.repId, session)
+  if (event.origin._tag === "PsapCallback") {
+    const call = em.psapCalls.get(event.origin.callId)
+    if (call !== undefined) call.sessionId = event.sessionId
+  }
+}
+
+const dialled = (em: EmergencyState, event: EmergencyEventOf<"EmergencyDialled">): void => {
+  const session = em.sessions.get(event.sessionId)
+  if (session !== undefined) {
+    session.dial = event
+    if (event.notification === "queued") session.notified = true
+  }
+  const { region, number, test, outboundProfileId, callingNumber, carrierPath, at } = event
+  log(em, { _tag: "CarrierPathDecided", region, number, test, outboundProfileId, callingNumber, carrierPath, at })
+}
+
+const leased = (em: EmergencyState, event: EmergencyEventOf<"CallbackLeased" | "CallbackLeaseRenewed">): void => {
+  const known = em.leases.get(event.leaseId)
+  if (known !== undefined) {
+    known.sessionId = event.sessionId
+    known.leasedAt = event.at
+    known.expiresAt = event.expiresAt
+    return
+  }
+  em.counters.leases += 1
+  const lease: Lease = {
+    leaseId: event.leaseId,
+    repId: event.repId,
+    number: event.number,
+    sessionId: event.sessionId,
+    leasedAt: event.at,
+    expiresAt: event.expiresAt,
+  }
+  em.leases.set(lease.leaseId, lease)
+  em.leaseByRep.set(lease.repId, lease)
+  em.leaseByNumber.set(lease.number, lease)
+}
+
+const expired = (em: EmergencyState, event: EmergencyEventOf<"CallbackLeaseExpired">): void => {
+  em.leases.delete(event.leaseId)
+  if (em.leaseByRep.get(event.repId)?.leaseId === event.leaseId) em.leaseByRep.delete(event.repId)
+  if (em.leaseByNumber.get(event.number)?.leaseId === event.leaseId) em.leaseByNumber.delete(event.number)
+  em.releasedAt.set(event.number, event.at)
+}
+
+type PsapEvent = EmergencyEventOf<
+  "PsapCallbackReceived" | "PsapCallbackRedirected" | "PsapCallbackUnanswered" | "PsapCallbackEnded"
+>
+
+const psapCall = (em: EmergencyState, event: PsapEvent): void => {
+  switch (event._tag) {
+    case "PsapCallbackReceived":
+      em.psapCalls.set(event.callId, {
+        callId: event.callId,
+        number: event.number,
+        leaseId: event.leaseId,
+        target: "",
+        role: "rep",
+        attempt: 0,
+        tried: new Set(event.repId === null ? [] : [event.repId]),
+        sessionId: null,
+      })
+      return
+    case "PsapCallbackRedirected": {
+      const call = em.psapCalls.get(event.callId)
+      if (call === undefined) return
+      call.target = event.repId
+      call.role = event.role
+      call.attempt = event.attempt
+      call.tried.add(event.repId)
+      return
+    }
+    case "PsapCallbackUnanswered":
+      log(em, event)
+      em.psapCalls.delete(event.callId)
+      return
+    case "PsapCallbackEnded":
+      em.psapCalls.delete(event.callId)
+      return
+  }
+}

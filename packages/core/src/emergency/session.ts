@@ -1,0 +1,165 @@
+import { Either } from "effect"
+import type { CenterCommand } from "../center/commands"
+import type { CenterError } from "../center/errors"
+import type { CenterEvent } from "../center/events"
+import type { CenterDecision } from "../center/module"
+import type { CenterState } from "../center/state"
+import { InvalidField, InvalidState, UnknownEntity } from "../routing/errors"
+import type { RepState } from "../routing/state"
+import { callbackOnDial } from "./callback-lease"
+import type { EmergencyCommandOf } from "./commands"
+import type { EmergencyEventOf, SessionOrigin } from "./events"
+import { notificationEvents, notificationOutcome, notificationValues } from "./notification"
+import { checkDial, type DialCheck } from "./preconditions"
+import { dialDigits } from "./regions"
+import { nextSessionId, type Session } from "./state"
+
+/** E4: the presence a rep is switched to for the whole emergency, whatever it was. */
+export const EMERGENCY_PRESENCE = "busy_dnd"
+
+const ok = (events: CenterEvent[]): CenterDecision => Either.right(events)
+
+const unknownRep = (repId: string): CenterDecision =>
+  Either.left(new UnknownEntity({ entity: "rep", id: repId, field: "repId" }))
+
+/**
+ * E1: a dial string that is an emergency number in the rep's region starts the flow whatever the
+ * rep's state. A dial string that is no emergency number anywhere is not ours (an error: the
+ * dialer places ordinary calls). One that is, but cannot be carried (E2), is refused and logged.
+ */
+export const decideDial = (
+  state: CenterState,
+  command: EmergencyCommandOf<"DialEmergency">,
+  now: number,
+): CenterDecision => {
+  const rep = state.routing.reps.get(command.repId)
+  if (rep === undefined) return unknownRep(command.repId)
+  const number = dialDigits(command.dialString)
+  if (number === undefined || !state.emergency.regions.anyNumber.has(number)) {
+    return Either.left(
+      new InvalidField({
+        field: "dialString",
+        message: `'${command.dialString}' is not an emergency number; ordinary calls go through the dialer`,
+      }),
+    )
+  }
+  const check = checkDial(state.emergency, rep, number, command.location)
+  if (check._tag === "Refused") {
+    const { reasons, message } = check
+    const region = command.location.region
+    return ok([{ _tag: "EmergencyDialRefused", repId: rep.repId, dialString: command.dialString, region, reasons, message, at: now }])
+  }
+  return ok(dialEvents(state, rep, number, check, now))
+}
+
+/** E4: open a session: remember the presence, switch to DND at once. */
+export const openSession = (
+  state: CenterState,
+  rep: RepState,
+  origin: SessionOrigin,
+  now: number,
+): CenterEvent[] => {
+  const sessionId = nextSessionId(state.emergency)
+  const events: CenterEvent[] = [
+    { _tag: "EmergencySessionOpened", sessionId, repId: rep.repId, previousPresence: rep.presenceId, origin, at: now },
+  ]
+  if (rep.presenceId !== EMERGENCY_PRESENCE) {
+    events.push({ _tag: "PresenceChanged", repId: rep.repId, from: rep.presenceId, to: EMERGENCY_PRESENCE, at: now })
+  }
+  return events
+}
+
+/**
+ * The events of an accepted dial. A dial while the rep's session is up (a redial after a drop, a
+ * retried request) joins that session: the presence remembered at the first dial is kept.
+ */
+const dialEvents = (
+  state: CenterState,
+  rep: RepState,
+  number: string,
+  check: Extract<DialCheck, { _tag: "Allowed" }>,
+  now: number,
+): CenterEvent[] => {
+  const em = state.emergency
+  const active = em.activeByRep.get(rep.repId)
+  const opened = active === undefined ? openSession(state, rep, { _tag: "Dial" }, now) : []
+  const sessionId = active?.sessionId ?? nextSessionId(em)
+  const test = check.kind === "test"
+  const callback = test ? undefined : callbackOnDial(em, rep.repId, sessionId, check.profile.callingNumber, now)
+  const notification = notificationOutcome(em, rep.repId, active, test)
+  const dialled: EmergencyEventOf<"EmergencyDialled"> = {
+    _tag: "EmergencyDialled",
+    sessionId,
+    repId: rep.repId,
+    number,
+    test,
+    region: check.policy.region,
+    timeZone: check.timeZone,
+    outboundProfileId: check.profile.profileId,
+    callingNumber: check.profile.callingNumber,
+    carrierPath: check.path,
+    callbackNumber: callback?.number ?? null,
+    notification,
+    at: now,
+  }
+  const events: CenterEvent[] = [...opened, dialled, ...(callback?.events ?? [])]
+  if (notification === "queued" && callback !== undefined) {
+    const values = notificationValues({
+      repId: rep.repId,
+      repName: rep.name,
+      number,
+      policy: check.policy,
+      timeZone: check.timeZone,
+      callbackNumber: callback.number,
+      callbackUntil: callback.until,
+      at: now,
+    })
+    events.push(...notificationEvents(em, rep.repId, sessionId, values, now))
+  }
+  return events
+}
+
+/** E10: close the session and give the rep back the presence remembered at its start. */
+export const endSession = (
+  state: CenterState,
+  session: Session,
+  reason: EmergencyEventOf<"EmergencyEnded">["reason"],
+  now: number,
+): CenterEvent[] => {
+  const { sessionId, repId, previousPresence } = session
+  const events: CenterEvent[] = [
+    { _tag: "EmergencyEnded", sessionId, repId, reason, restoredPresence: previousPresence, at: now },
+  ]
+  const current = state.routing.reps.get(repId)?.presenceId
+  if (current !== undefined && current !== previousPresence) {
+    events.push({ _tag: "PresenceChanged", repId, from: current, to: previousPresence, at: now })
+  }
+  return events
+}
+
+/** E10: the rep ended the call. Without a session up (a repeat, a stale session id) it is a no-op. */
+export const decideEnd = (
+  state: CenterState,
+  command: EmergencyCommandOf<"EndEmergency">,
+  now: number,
+): CenterDecision => {
+  if (!state.routing.reps.has(command.repId)) return unknownRep(command.repId)
+  const session = state.emergency.activeByRep.get(command.repId)
+  if (session === undefined) return ok([])
+  if (command.sessionId !== undefined && command.sessionId !== session.sessionId) return ok([])
+  return ok(endSession(state, session, "rep_ended", now))
+}
+
+/**
+ * E4/E10: nobody sets the presence of a rep in an emergency by hand (the rep's own panel shows
+ * only End call, E7); the presence remembered at the dial is what the end restores.
+ */
+export const guardPresence = (state: CenterState, command: CenterCommand): CenterError | undefined => {
+  if (command._tag !== "SetPresence" || state.emergency.activeByRep.size === 0) return undefined
+  const session = state.emergency.activeByRep.get(command.repId)
+  if (session === undefined) return undefined
+  return new InvalidState({
+    field: "presenceId",
+    message: `an emergency call is in progress; presence returns to '${session.previousPresence}' when it ends`,
+  })
+}

@@ -1,0 +1,105 @@
+import { Either } from "effect"
+import type { CenterDecision } from "../center/module"
+import type { CenterState } from "../center/state"
+import { InvalidField, type RoutingError, UnknownEntity } from "../routing/errors"
+import type { EmergencyCommandOf } from "./commands"
+import { parseContacts } from "./contacts"
+import type { EmergencyEvent } from "./events"
+import { validateTemplate } from "./notification-template"
+import { isLocale, isTimeZone } from "./regions"
+
+/** Admin commands (E1 table, E2/E3 set-up, E5/B5 pool, E9/E11 notification). Errors name the field. */
+export type SettingsCommand = EmergencyCommandOf<
+  | "ConfigureEmergencyRegions"
+  | "DefineOutboundVoiceProfile"
+  | "ConfigureEmergencyCarrier"
+  | "ConfigureCallbackPool"
+  | "SetEmergencyContacts"
+  | "SetRepMailbox"
+  | "SetNotificationTemplate"
+>
+
+const ok = (...events: EmergencyEvent[]): CenterDecision => Either.right(events)
+const fail = (error: RoutingError): CenterDecision => Either.left(error)
+const invalid = (field: string, message: string): CenterDecision => fail(new InvalidField({ field, message }))
+
+/** The index of the first repeat in `values`, or -1. */
+const firstRepeat = (values: readonly string[]): number =>
+  values.findIndex((v, i) => values.indexOf(v) !== i)
+
+export const decideSettings = (state: CenterState, command: SettingsCommand): CenterDecision => {
+  switch (command._tag) {
+    case "ConfigureEmergencyRegions":
+      return configureRegions(command)
+    case "DefineOutboundVoiceProfile": {
+      const { _tag, ...profile } = command
+      return ok({ _tag: "OutboundVoiceProfileDefined", ...profile })
+    }
+    case "ConfigureEmergencyCarrier": {
+      const dup = firstRepeat(command.callingPlanNumbers)
+      if (dup >= 0) return invalid(`callingPlanNumbers[${dup}]`, "is listed twice")
+      const rule = firstRepeat(command.directRoutingRules.map((r) => r.ruleId))
+      if (rule >= 0) return invalid(`directRoutingRules[${rule}].ruleId`, "is used twice")
+      const { callingPlanNumbers, directRoutingRules } = command
+      return ok({ _tag: "EmergencyCarrierConfigured", callingPlanNumbers, directRoutingRules })
+    }
+    case "ConfigureCallbackPool":
+      return configurePool(state, command)
+    case "SetEmergencyContacts": {
+      if (!state.routing.reps.has(command.repId))
+        return fail(new UnknownEntity({ entity: "rep", id: command.repId, field: "repId" }))
+      const parsed = parseContacts(command.contacts)
+      if (Either.isLeft(parsed)) return fail(parsed.left)
+      return ok({ _tag: "EmergencyContactsSet", repId: command.repId, contacts: parsed.right })
+    }
+    case "SetRepMailbox": {
+      if (!state.routing.reps.has(command.repId))
+        return fail(new UnknownEntity({ entity: "rep", id: command.repId, field: "repId" }))
+      const enabled = !state.emergency.mailboxDisabled.has(command.repId)
+      return enabled === command.enabled
+        ? ok()
+        : ok({ _tag: "RepMailboxSet", repId: command.repId, enabled: command.enabled })
+    }
+    case "SetNotificationTemplate": {
+      const valid = validateTemplate(command)
+      if (Either.isLeft(valid)) return fail(valid.left)
+      return ok({ _tag: "NotificationTemplateSet", ...valid.right })
+    }
+  }
+}
+
+const configureRegions = (command: EmergencyCommandOf<"ConfigureEmergencyRegions">): CenterDecision => {
+  const codes = new Map<string, string>()
+  const regions = []
+  for (const [i, r] of command.regions.entries()) {
+    const at = `regions[${i}]`
+    const aliases = r.aliases ?? []
+    for (const [field, code] of [["region", r.region], ...aliases.map((a, j) => [`aliases[${j}]`, a])]) {
+      const taken = codes.get(code as string)
+      if (taken !== undefined) return invalid(`${at}.${field}`, `'${code}' is already used by ${taken}`)
+      codes.set(code as string, r.region)
+    }
+    if (!isTimeZone(r.timeZone)) return invalid(`${at}.timeZone`, `'${r.timeZone}' is not an IANA time zone`)
+    if (!isLocale(r.locale)) return invalid(`${at}.locale`, `'${r.locale}' is not a BCP 47 locale`)
+    const testNumbers = r.testNumbers ?? []
+    const both = testNumbers.findIndex((n) => r.emergencyNumbers.includes(n))
+    if (both >= 0) return invalid(`${at}.testNumbers[${both}]`, "is also an emergency number")
+    regions.push({ ...r, aliases, testNumbers })
+  }
+  return ok({ _tag: "EmergencyRegionsConfigured", regions })
+}
+
+const configurePool = (state: CenterState, command: EmergencyCommandOf<"ConfigureCallbackPool">): CenterDecision => {
+  const dup = firstRepeat(command.numbers)
+  if (dup >= 0) return invalid(`numbers[${dup}]`, "is listed twice")
+  if (command.overflowNumber !== null && command.numbers.includes(command.overflowNumber))
+    return invalid("overflowNumber", "must not be one of the pool's numbers")
+  for (const [i, repId] of command.fallbackRepIds.entries()) {
+    if (!state.routing.reps.has(repId))
+      return fail(new UnknownEntity({ entity: "rep", id: repId, field: `fallbackRepIds[${i}]` }))
+  }
+  const rep = firstRepeat(command.fallbackRepIds)
+  if (rep >= 0) return invalid(`fallbackRepIds[${rep}]`, "is listed twice")
+  const { numbers, overflowNumber, fallbackRepIds } = command
+  return ok({ _tag: "CallbackPoolConfigured", numbers, overflowNumber, fallbackRepIds })
+}

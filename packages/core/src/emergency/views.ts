@@ -1,0 +1,211 @@
+import type { CenterEvent } from "../center/events"
+import type { CenterState } from "../center/state"
+import type { DeliveryAttempt, DeliveryStatus } from "../outbox/state"
+import { leaseLiveAt } from "./callback-lease"
+import { type CarrierPath, outboundProfilesOf, routeEmergencyCall } from "./carrier-path"
+import { EmergencyUnavailable } from "./errors"
+import type { EmergencyEventOf, NotificationOutcome } from "./events"
+import { NOTIFICATION_PURPOSE } from "./notification"
+import { PLACEHOLDERS } from "./notification-template"
+import type { UnavailableReason } from "./preconditions"
+import type { OperatorRecord } from "./state"
+
+/**
+ * Read models (N4): emergency data is shown to no one beyond what E9 sends. The rep sees its own
+ * session; a supervisor sees a count; an admin sees set-up, readiness and delivery status, and
+ * the operator log (refused attempts, carrier decisions) without names of contacts or content.
+ */
+
+export type DialOutcome =
+  | {
+      readonly _tag: "Started"
+      readonly sessionId: string
+      readonly test: boolean
+      readonly callingNumber: string
+      readonly carrierPath: CarrierPath
+      readonly callbackNumber: string | null
+      readonly callbackUntil: number | null
+      readonly notification: NotificationOutcome
+    }
+  | { readonly _tag: "Refused"; readonly error: EmergencyUnavailable }
+
+const FIELD_OF: Record<UnavailableReason, string> = {
+  location_unknown: "location",
+  unsupported_region: "location",
+  not_emergency_number_in_region: "dialString",
+  no_outbound_voice_profile: "repId",
+  no_carrier_path: "repId",
+}
+
+/** The typed error the rep is shown for a refused dial (E1: use a local phone). */
+export const refusalError = (event: EmergencyEventOf<"EmergencyDialRefused">): EmergencyUnavailable => {
+  const reason = event.reasons[0] ?? "no_carrier_path"
+  return new EmergencyUnavailable({ field: FIELD_OF[reason], reason, reasons: [...event.reasons], message: event.message })
+}
+
+/** What a DialEmergency's events mean for the rep's browser: place the call, or use a local phone. */
+export const dialOutcome = (events: readonly CenterEvent[]): DialOutcome | undefined => {
+  for (const e of events) {
+    if (e._tag === "EmergencyDialRefused") return { _tag: "Refused", error: refusalError(e) }
+    if (e._tag !== "EmergencyDialled") continue
+    const lease = events.find((l) => l._tag === "CallbackLeased" || l._tag === "CallbackLeaseRenewed")
+    return {
+      _tag: "Started",
+      sessionId: e.sessionId,
+      test: e.test,
+      callingNumber: e.callingNumber,
+      carrierPath: e.carrierPath,
+      callbackNumber: e.callbackNumber,
+      callbackUntil: lease !== undefined && "expiresAt" in lease ? lease.expiresAt : null,
+      notification: e.notification,
+    }
+  }
+  return undefined
+}
+
+/** E7: the rep's own panel during its emergency. Only ever served to that rep (N4). */
+export interface RepEmergencyView {
+  readonly sessionId: string
+  readonly since: number
+  readonly alert: "An emergency call is in progress"
+  /** E7: the panel shows device settings and End call only. */
+  readonly actions: readonly ["device_settings", "end_call"]
+  readonly test: boolean
+  readonly dialledNumber: string | null
+  readonly callbackNumber: string | null
+  readonly callbackUntil: number | null
+  /** A PSAP callback is being put through to the rep. */
+  readonly psapCallback: boolean
+}
+
+export const repEmergencyView = (state: CenterState, repId: string, now: number): RepEmergencyView | null => {
+  const em = state.emergency
+  const session = em.activeByRep.get(repId)
+  if (session === undefined) return null
+  const lease = em.leaseByRep.get(repId)
+  const live = lease !== undefined && leaseLiveAt(lease, now) ? lease : undefined
+  let psapCallback = false
+  for (const call of em.psapCalls.values()) if (call.target === repId && call.role === "rep") psapCallback = true
+  return {
+    sessionId: session.sessionId,
+    since: session.openedAt,
+    alert: "An emergency call is in progress",
+    actions: ["device_settings", "end_call"],
+    test: session.dial?.test ?? false,
+    dialledNumber: session.dial?.number ?? null,
+    callbackNumber: live?.number ?? null,
+    callbackUntil: live?.expiresAt ?? null,
+    psapCallback,
+  }
+}
+
+/** N4: all a supervisor learns (the rep's presence shows DND like any other DND). */
+export const supervisorEmergencyView = (state: CenterState): { readonly activeEmergencies: number } => ({
+  activeEmergencies: state.emergency.activeByRep.size,
+})
+
+export interface EmergencyReadiness {
+  readonly repId: string
+  /** E2: what would block the call now, whatever the rep's location. */
+  readonly blocking: readonly UnavailableReason[]
+  readonly outboundProfileId: string | null
+  /** E3: the path each supported region's first emergency number would take; null: none. */
+  readonly carrierPaths: readonly { readonly region: string; readonly number: string; readonly path: CarrierPath | null }[]
+  /** E2/E9: the email only (never blocks the call). */
+  readonly notification: {
+    readonly contacts: number
+    readonly mailboxEnabled: boolean
+    readonly issues: readonly ("no_contacts" | "mailbox_disabled")[]
+  }
+}
+
+/** E2 for an admin, before any crisis: every missing precondition of one rep. */
+export const emergencyReadiness = (state: CenterState, repId: string): EmergencyReadiness | undefined => {
+  const rep = state.routing.reps.get(repId)
+  if (rep === undefined) return undefined
+  const em = state.emergency
+  let profileId: string | null = null
+  const carrierPaths = em.regions.list.flatMap((policy) => {
+    const number = policy.emergencyNumbers[0]
+    if (number === undefined) return []
+    const route = routeEmergencyCall(em.outboundProfiles, em.carrier, rep, number)
+    if (route._tag === "Carried") profileId ??= route.profile.profileId
+    return [{ region: policy.region, number, path: route._tag === "Carried" ? route.path : null }]
+  })
+  const blocking: UnavailableReason[] =
+    outboundProfilesOf(em.outboundProfiles, rep).length === 0
+    ? ["no_outbound_voice_profile"]
+    : carrierPaths.some((c) => c.path === null)
+      ? ["no_carrier_path"]
+      : []
+  const contacts = em.contacts.get(repId)?.length ?? 0
+  const mailboxEnabled = !em.mailboxDisabled.has(repId)
+  const issues: ("no_contacts" | "mailbox_disabled")[] = []
+  if (contacts === 0) issues.push("no_contacts")
+  if (!mailboxEnabled) issues.push("mailbox_disabled")
+  return { repId, blocking, outboundProfileId: profileId, carrierPaths, notification: { contacts, mailboxEnabled, issues } }
+}
+
+/** E1/E3/B5 for the operator: refused attempts, carrier decisions, exhausted pool, unanswered callbacks. */
+export const operatorEmergencyLog = (state: CenterState): readonly OperatorRecord[] => [...state.emergency.operatorLog]
+
+/** B6: an emergency notification's delivery as an admin sees it: status, never the content. */
+export interface NotificationDeliveryView {
+  readonly messageId: string
+  readonly sessionId: string
+  readonly repId: string | null
+  readonly to: readonly string[]
+  readonly status: DeliveryStatus
+  readonly attempts: number
+  readonly retryAt: number | null
+  readonly queuedAt: number
+  readonly history: readonly DeliveryAttempt[]
+}
+
+export const notificationDeliveries = (state: CenterState): NotificationDeliveryView[] => {
+  const out: NotificationDeliveryView[] = []
+  for (const entry of state.outbox.entries.values()) {
+    if (entry.purpose !== NOTIFICATION_PURPOSE || entry.message._tag !== "Email") continue
+    out.push({
+      messageId: entry.messageId,
+      sessionId: entry.ref,
+      repId: state.emergency.sessions.get(entry.ref)?.repId ?? null,
+      to: entry.message.mail.to,
+      status: entry.status,
+      attempts: entry.attempts,
+      retryAt: entry.retryAt,
+      queuedAt: entry.queuedAt,
+      history: [...entry.history],
+    })
+  }
+  return out
+}
+
+/** E5 for an admin sizing the pool: which numbers are free, none of who holds them. */
+export const callbackPoolView = (state: CenterState, now: number) => {
+  const { pool, leaseByNumber } = state.emergency
+  const numbers = pool.numbers.map((number) => {
+    const lease = leaseByNumber.get(number)
+    const live = lease !== undefined && leaseLiveAt(lease, now)
+    return { number, leasedUntil: live ? lease.expiresAt : null }
+  })
+  return {
+    size: pool.numbers.length,
+    leased: numbers.filter((n) => n.leasedUntil !== null).length,
+    overflowNumber: pool.overflowNumber,
+    fallbackRepIds: pool.fallbackRepIds,
+    numbers,
+  }
+}
+
+/** E11: what the admin editor shows for one rep and for the template. */
+export const emergencyContactsView = (state: CenterState, repId: string) => ({
+  repId,
+  contacts: state.emergency.contacts.get(repId) ?? [],
+  mailboxEnabled: !state.emergency.mailboxDisabled.has(repId),
+})
+
+export const notificationTemplateView = (state: CenterState) => ({
+  ...state.emergency.template,
+  placeholders: PLACEHOLDERS,
+})
