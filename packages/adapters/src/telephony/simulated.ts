@@ -100,9 +100,13 @@ export const makeSimulatedTelephony = () => {
           call.redirectedTo = action.repId
         })
       case "Play":
-        return Effect.map(inState(action, ["connected"]), (call) => void (call.playing = key))
+        return Effect.map(inState(action, ["connected"]), (call) => {
+          call.playing = key
+        })
       case "CollectDigit":
-        return Effect.map(inState(action, ["connected"]), (call) => void (call.collecting = key))
+        return Effect.map(inState(action, ["connected"]), (call) => {
+          call.collecting = key
+        })
       case "PlaceCall":
         if (calls.has(action.callId)) return reject(action, `call ${action.callId} exists already`)
         calls.set(action.callId, {
