@@ -1,5 +1,7 @@
 export * from "./clock/system-clock"
 export * from "./clock/virtual-clock"
+export * from "./store/libsql/libsql-store"
+export * from "./store/libsql/open"
 export * from "./store/memory-store"
 export * from "./telephony/azure/azure-telephony"
 export * from "./telephony/azure/call-directory"

@@ -1,19 +1,24 @@
-import { Effect, Either } from "effect"
+import { Deferred, Effect, Either, Exit } from "effect"
 import { Clock } from "./ports/clock"
 import { Store, StoreUnavailable, VersionConflict } from "./ports/store"
 import type { Timer, TimerChange } from "./ports/timer"
 
 /**
  * The Effect program around a pure domain (ARCHITECTURE, data flow): load, decide, append
- * events and timers in one write, arm the clock. Commands run one at a time per process; a
- * writer that loses the optimistic-concurrency race reloads and decides again. Timers that come
- * due run their command through the same path, so a timer is consumed exactly when its
- * command's events are stored.
+ * events and timers in one write, arm the clock. A writer that loses the optimistic-concurrency
+ * race reloads and decides again. Timers that come due run their command through the same path,
+ * so a timer is consumed exactly when its command's events are stored.
+ *
+ * Group commit: commands are decided one at a time, in arrival order, each on the state the one
+ * before it left; those that arrive while a write is in flight are decided together next and
+ * stored in one append. Each caller hears its own result only once that append is durable. If
+ * the append loses a race, the whole group is decided again on the reloaded state.
  */
 export interface Domain<S, C, E, Err> {
   readonly stream: string
   readonly empty: () => S
   readonly replay: (state: S, events: readonly E[]) => S
+  /** Decide and apply: on success the state already holds the returned events. */
   readonly execute: (state: S, command: C, now: number) => Either.Either<readonly E[], Err>
   readonly timersOf: (event: E) => readonly TimerChange<C>[]
 }
@@ -25,32 +30,58 @@ export interface Engine<S, C, E, Err> {
   /** Timers armed and not yet fired or disarmed. */
   readonly pendingTimers: Effect.Effect<readonly Timer<C>[]>
   /**
-   * Hear every batch of events this engine appends, with the stream version after it, in append
-   * order (SSE, the outbox dispatcher, projections). Listeners run inside the command's lock and
-   * must only record or fork: they must not run engine commands themselves. Returns unsubscribe.
+   * Hear the events of every command this engine stores, with the stream version after them, in
+   * append order, once they are durable (SSE, the outbox dispatcher, projections). Listeners run
+   * inside the engine's lock and must only record or fork: they must not run engine commands
+   * themselves. Returns unsubscribe.
    */
   readonly subscribe: (listener: AppendListener<E>) => Effect.Effect<() => void>
 }
 
 export type AppendListener<E> = (events: readonly E[], version: number) => void
 
-/** How often a command is decided again after losing a race before the store is called down. */
-const MAX_ATTEMPTS = 20
+export interface EngineOptions {
+  /** The most commands stored in one append; 1 turns group commit off. */
+  readonly maxGroup?: number
+}
 
-export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
+/** How often a group is decided again after losing a race before the store is called down. */
+const MAX_ATTEMPTS = 20
+const DEFAULT_MAX_GROUP = 256
+
+/** A command waiting for its group; `timerId` is set when a timer fired it. */
+interface Submission<C, E, Err> {
+  readonly command: C
+  readonly timerId: string | null
+  readonly done: Deferred.Deferred<readonly E[], Err | StoreUnavailable>
+}
+
+type Outcome<E, Err> = Either.Either<readonly E[], Err>
+
+/** One caller's share of its group's run. */
+const resultOf = <E, Err, X>(
+  exit: Exit.Exit<readonly Outcome<E, Err>[], X>,
+  i: number,
+): Exit.Exit<readonly E[], Err | X> => {
+  if (Exit.isFailure(exit)) return Exit.failCause(exit.cause)
+  const outcome = exit.value[i]
+  if (outcome === undefined) return Exit.die(new Error(`no outcome for command ${i} of its group`))
+  return Either.isRight(outcome) ? Exit.succeed(outcome.right) : Exit.fail(outcome.left)
+}
+
+export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>, options: EngineOptions = {}) =>
   Effect.gen(function* () {
     const store = yield* Store
     const clock = yield* Clock
+    const maxGroup = Math.max(1, options.maxGroup ?? DEFAULT_MAX_GROUP)
     const lock = yield* Effect.makeSemaphore(1)
     let state = domain.empty()
     let version = 0
-    /** Set when a write failed after the state took the events: rebuild before deciding. */
+    /** Set while the state may hold events that are not stored: rebuild before deciding. */
     let stale = false
     const timers = new Map<string, Timer<C>>()
     const listeners = new Set<AppendListener<E>>()
-    const published = (events: readonly E[]) => {
-      for (const listener of listeners) listener(events, version)
-    }
+    const pending: Submission<C, E, Err>[] = []
 
     const reload = Effect.gen(function* () {
       const snapshot = yield* store.load<E, C>(domain.stream)
@@ -78,71 +109,129 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
         { discard: true },
       )
 
-    const attempt = (command: C, consumed: readonly TimerChange<C>[]) =>
+    /** Decide every command of the group in order; the state takes the events as they come. */
+    const decideGroup = (group: readonly Submission<C, E, Err>[]) =>
       Effect.gen(function* () {
-        if (stale) yield* reload
-        const now = yield* clock.now
-        const decided = domain.execute(state, command, now)
-        if (Either.isLeft(decided)) {
-          // Another node may have written what this command needs: refuse only on fresh state.
-          const latest = yield* store.version(domain.stream)
-          if (latest !== version) {
-            stale = true
-            return yield* new VersionConflict({ stream: domain.stream, expected: version, actual: latest })
-          }
-          // A timer whose command is refused is still consumed, or it would never fire again.
-          if (consumed.length > 0) {
-            version = yield* store.append(domain.stream, version, [], consumed)
-            yield* applyTimers(consumed)
-          }
-          return Either.left(decided.left)
-        }
-        const events = decided.right
-        const changes = [...consumed, ...events.flatMap(domain.timersOf)]
-        if (events.length === 0 && changes.length === 0) return Either.right(events)
-        // The state already holds the events: if the write fails it must be rebuilt.
+        const outcomes: Outcome<E, Err>[] = []
+        const events: E[] = []
+        const changes: TimerChange<C>[] = []
+        /** Timers armed (or disarmed: null) by earlier commands of this group. */
+        const changed = new Map<string, Timer<C> | null>()
+        let refused = false
         stale = true
-        version = yield* store.append(domain.stream, version, events, changes)
-        stale = false
-        yield* applyTimers(changes)
-        if (events.length > 0) published(events)
-        return Either.right(events)
+        for (const { command, timerId } of group) {
+          let consumed: readonly TimerChange<C>[] = []
+          let toRun = command
+          if (timerId !== null) {
+            const timer = changed.has(timerId) ? changed.get(timerId) : timers.get(timerId)
+            // Fired already, or disarmed since it came due: nothing to do.
+            if (timer === undefined || timer === null) {
+              outcomes.push(Either.right([]))
+              continue
+            }
+            consumed = [{ _tag: "Disarm", timerId }]
+            toRun = timer.command
+          }
+          const decided = domain.execute(state, toRun, yield* clock.now)
+          // A timer whose command is refused is still consumed, or it would fire forever.
+          const own = Either.isLeft(decided)
+            ? consumed
+            : [...consumed, ...decided.right.flatMap(domain.timersOf)]
+          if (Either.isLeft(decided)) refused = true
+          else events.push(...decided.right)
+          for (const change of own) {
+            changes.push(change)
+            if (change._tag === "Arm") changed.set(change.timer.timerId, change.timer)
+            else changed.set(change.timerId, null)
+          }
+          outcomes.push(decided)
+        }
+        return { outcomes, events, changes, refused }
       })
 
-    const runUnlocked = (command: C, consumed: readonly TimerChange<C>[]) =>
+    /** One try at the group: decide, then store it all in one append (or check freshness). */
+    const attempt = (group: readonly Submission<C, E, Err>[]) =>
+      Effect.gen(function* () {
+        if (stale) yield* reload
+        const { outcomes, events, changes, refused } = yield* decideGroup(group)
+        if (events.length === 0 && changes.length === 0) {
+          // Another node may have written what a refused command needs: refuse only on fresh state.
+          if (refused) {
+            const latest = yield* store.version(domain.stream)
+            if (latest !== version) {
+              return yield* new VersionConflict({ stream: domain.stream, expected: version, actual: latest })
+            }
+          }
+          stale = false
+          return outcomes
+        }
+        const before = version
+        version = yield* store.append(domain.stream, before, events, changes)
+        stale = false
+        yield* applyTimers(changes)
+        publish(outcomes, before)
+        return outcomes
+      })
+
+    const publish = (outcomes: readonly Outcome<E, Err>[], before: number) => {
+      let at = before
+      for (const outcome of outcomes) {
+        if (Either.isLeft(outcome) || outcome.right.length === 0) continue
+        at += outcome.right.length
+        for (const listener of listeners) listener(outcome.right, at)
+      }
+    }
+
+    const runGroup = (group: readonly Submission<C, E, Err>[]) =>
       Effect.gen(function* () {
         for (let i = 1; ; i++) {
-          const result = yield* attempt(command, consumed).pipe(
-            Effect.map(Either.right),
-            Effect.catchTag("VersionConflict", (conflict: VersionConflict) =>
-              Effect.succeed(Either.left(conflict)),
-            ),
-          )
-          if (Either.isRight(result)) {
-            const decided = result.right
-            return yield* Either.isLeft(decided) ? Effect.fail(decided.left) : Effect.succeed(decided.right)
-          }
+          const result = yield* Effect.either(attempt(group))
+          if (Either.isRight(result)) return result.right
+          if (result.left._tag === "StoreUnavailable") return yield* result.left
           if (i >= MAX_ATTEMPTS) {
             return yield* new StoreUnavailable({ message: `gave up after ${i} write conflicts` })
           }
         }
       })
 
-    const fire = (timerId: string) =>
-      Effect.gen(function* () {
-        const timer = timers.get(timerId)
-        if (timer === undefined) return
-        yield* runUnlocked(timer.command, [{ _tag: "Disarm", timerId }])
-      }).pipe(
-        Effect.catchAll((error) => Effect.logWarning("timer command failed", { timerId, error })),
-        lock.withPermits(1),
+    /** Run the commands waiting now (up to a group) and hand each caller its result. */
+    const runPending = Effect.suspend(() => {
+      const group = pending.splice(0, maxGroup)
+      if (group.length === 0) return Effect.void
+      return Effect.flatMap(Effect.exit(runGroup(group)), (exit) =>
+        Effect.forEach(group, (s, i) => Deferred.done(s.done, resultOf(exit, i)), { discard: true }),
       )
+    }).pipe(Effect.uninterruptible, lock.withPermits(1))
+
+    /** Queue the command; whoever holds the lock next runs it with the others waiting then. */
+    const submit = (command: C, timerId: string | null) =>
+      Effect.flatMap(Deferred.make<readonly E[], Err | StoreUnavailable>(), (done) => {
+        const submission = { command, timerId, done }
+        pending.push(submission)
+        return Effect.gen(function* () {
+          while (!(yield* Deferred.isDone(done))) yield* runPending
+          return yield* Deferred.await(done)
+        }).pipe(
+          Effect.onInterrupt(() =>
+            Effect.sync(() => {
+              const at = pending.indexOf(submission)
+              if (at >= 0) pending.splice(at, 1)
+            }),
+          ),
+        )
+      })
+
+    const fire = (timerId: string) =>
+      Effect.suspend(() => {
+        const timer = timers.get(timerId)
+        return timer === undefined ? Effect.void : submit(timer.command, timerId)
+      }).pipe(Effect.catchAll((error) => Effect.logWarning("timer command failed", { timerId, error })))
 
     yield* reload
     yield* clock.onDue(fire)
 
     const engine: Engine<S, C, E, Err> = {
-      execute: (command) => runUnlocked(command, []).pipe(lock.withPermits(1)),
+      execute: (command) => submit(command, null),
       read: (reader) => Effect.map(clock.now, (now) => reader(state, now)).pipe(lock.withPermits(1)),
       pendingTimers: Effect.sync(() => [...timers.values()]),
       subscribe: (listener) =>

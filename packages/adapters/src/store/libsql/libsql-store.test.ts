@@ -1,0 +1,128 @@
+import { it } from "@effect/vitest"
+import { Routing, type RoutingCommand, type RoutingEvent, RoutingLive, Store } from "@lifeline/core"
+import { Effect, Layer } from "effect"
+import { describe, expect } from "vitest"
+import { VirtualClock, VirtualClockLive } from "../../clock/virtual-clock"
+import { storeContract } from "../store-contract"
+import { LibsqlStoreLive, makeLibsqlStore } from "./libsql-store"
+import { openDatabase } from "./open"
+import { tempDbUrl } from "./test-db"
+
+storeContract("libSQL store on an embedded file", () =>
+  Effect.flatMap(tempDbUrl, (url) => makeLibsqlStore(url)),
+)
+
+const T0 = Date.UTC(2026, 10, 21, 9, 0)
+
+/** One process's life: a routing engine on the file and a virtual clock standing at `at`. */
+const life = <A, E>(url: string, at: number, body: Effect.Effect<A, E, Routing | VirtualClock | Store>) =>
+  Effect.scoped(
+    Effect.provide(
+      body,
+      RoutingLive.pipe(Layer.provideMerge(Layer.merge(LibsqlStoreLive(url), VirtualClockLive(at)))),
+    ),
+  )
+
+const setup: RoutingCommand[] = [
+  { _tag: "RegisterRep", repId: "ann", name: "Ann", presenceId: "available", capacity: { voice: 1 } },
+  { _tag: "CreateQueue", queueId: "q", name: "Q", offerTimeoutMs: 30_000, members: ["ann"] },
+  { _tag: "EnqueueItem", itemId: "c1", queueId: "q" },
+]
+
+describe("libSQL store", () => {
+  it.scopedLive("N1 what was appended is there when the file is opened again", () =>
+    Effect.gen(function* () {
+      const url = yield* tempDbUrl
+      const timer = { timerId: "t1", dueAt: 10, command: { _tag: "Expire" } }
+      yield* Effect.scoped(
+        Effect.flatMap(makeLibsqlStore(url), (store) =>
+          store.append("s", 0, [{ n: 1 }, { n: 2 }], [{ _tag: "Arm", timer }]),
+        ),
+      )
+      const reopened = yield* makeLibsqlStore(url)
+      expect(yield* reopened.load("s")).toEqual({ version: 2, events: [{ n: 1 }, { n: 2 }], timers: [timer] })
+    }),
+  )
+
+  it.scopedLive("N2 two clients on one file: the version guard holds across connections", () =>
+    Effect.gen(function* () {
+      const url = yield* tempDbUrl
+      const [a, b] = yield* Effect.all([makeLibsqlStore(url), makeLibsqlStore(url)], { concurrency: 2 })
+      expect(yield* a.append("s", 0, ["from a"], [])).toBe(1)
+      const error = yield* Effect.flip(b.append("s", 0, ["from b"], []))
+      expect(error).toMatchObject({ _tag: "VersionConflict", expected: 0, actual: 1 })
+      expect(yield* b.append("s", 1, ["from b"], [])).toBe(2)
+      expect((yield* a.load("s")).events).toEqual(["from a", "from b"])
+    }),
+  )
+
+  it.scopedLive("an embedded file runs in WAL mode, synchronous=NORMAL unless told FULL", () =>
+    Effect.gen(function* () {
+      const url = yield* tempDbUrl
+      const pragma = (client: { execute: (sql: string) => Promise<{ rows: unknown[] }> }, name: string) =>
+        Effect.promise(() => client.execute(`PRAGMA ${name}`)).pipe(Effect.map((r) => r.rows[0]))
+      const normal = yield* openDatabase(url)
+      expect(yield* pragma(normal, "journal_mode")).toMatchObject({ journal_mode: "wal" })
+      expect(yield* pragma(normal, "synchronous")).toMatchObject({ synchronous: 1 })
+      expect(yield* pragma(normal, "busy_timeout")).toMatchObject({ timeout: 5_000 })
+      const full = yield* openDatabase(url, { synchronous: "full" })
+      expect(yield* pragma(full, "synchronous")).toMatchObject({ synchronous: 2 })
+    }),
+  )
+
+  it.scopedLive("nodes that open one fresh database at once all find the schema", () =>
+    Effect.gen(function* () {
+      const url = yield* tempDbUrl
+      const stores = yield* Effect.all(
+        Array.from({ length: 4 }, () => makeLibsqlStore(url)),
+        { concurrency: "unbounded" },
+      )
+      for (const [i, store] of stores.entries()) yield* store.append(`s${i}`, 0, ["e"], [])
+      for (const store of stores) expect(yield* store.version("s3")).toBe(1)
+    }),
+  )
+
+  it.scopedLive(
+    "N1 a restart re-arms the stored timers and fires once the one that came due while down",
+    () =>
+      Effect.gen(function* () {
+        const url = yield* tempDbUrl
+        const offerTimer = (offerId: string) => `routing/offer-expiry/${offerId}`
+        yield* life(
+          url,
+          T0,
+          Effect.gen(function* () {
+            const routing = yield* Routing
+            for (const command of setup) yield* routing.execute(command)
+          }),
+        )
+        // Down for 5 minutes: the offer's 30 s timer came due meanwhile.
+        yield* life(
+          url,
+          T0 + 300_000,
+          Effect.gen(function* () {
+            const clock = yield* VirtualClock
+            expect(yield* clock.pending).toEqual([{ timerId: offerTimer("c1/1"), dueAt: T0 + 30_000 }])
+            expect(yield* clock.advanceBy(0)).toBe(1)
+            expect(yield* clock.pending).toEqual([{ timerId: offerTimer("c1/2"), dueAt: T0 + 330_000 }])
+          }),
+        )
+        // Up again before the new offer is due: the fired timer is gone, the new one waits.
+        yield* life(
+          url,
+          T0 + 310_000,
+          Effect.gen(function* () {
+            const clock = yield* VirtualClock
+            const store = yield* Store
+            expect(yield* clock.advanceBy(0)).toBe(0)
+            expect(yield* clock.pending).toEqual([{ timerId: offerTimer("c1/2"), dueAt: T0 + 330_000 }])
+            const { events, timers } = yield* store.load<RoutingEvent, RoutingCommand>("routing")
+            expect(events.filter((e) => e._tag === "OfferExpired")).toMatchObject([
+              { offerId: "c1/1", at: T0 + 300_000 },
+            ])
+            expect(timers.map((t) => t.timerId)).toEqual([offerTimer("c1/2")])
+          }),
+        )
+      }),
+  )
+})

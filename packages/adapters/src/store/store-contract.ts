@@ -1,0 +1,151 @@
+import { it } from "@effect/vitest"
+import type { Store, Timer } from "@lifeline/core"
+import { Effect, type Scope } from "effect"
+import { describe, expect } from "vitest"
+
+/**
+ * What every Store adapter promises (the port in core/ports/store.ts), run against each of them:
+ * an append stores its events and timer changes together or not at all, and only on the
+ * version it expects.
+ */
+export const storeContract = (
+  name: string,
+  makeStore: () => Effect.Effect<Store["Type"], unknown, Scope.Scope>,
+) =>
+  describe(`${name}: the Store port`, () => {
+    const timer = (timerId: string, dueAt: number, command: unknown = "expire"): Timer => ({
+      timerId,
+      dueAt,
+      command,
+    })
+    const byId = (timers: readonly Timer[]) => [...timers].sort((a, b) => a.timerId.localeCompare(b.timerId))
+
+    it.scopedLive("appends events and timer changes together and reports the new version", () =>
+      Effect.gen(function* () {
+        const store = yield* makeStore()
+        const t1 = timer("t1", 10)
+        expect(yield* store.append("s", 0, ["e1", "e2"], [{ _tag: "Arm", timer: t1 }])).toBe(2)
+        expect(yield* store.load("s")).toEqual({ version: 2, events: ["e1", "e2"], timers: [t1] })
+        expect(yield* store.append("s", 2, ["e3"], [{ _tag: "Disarm", timerId: "t1" }])).toBe(3)
+        expect((yield* store.load("s")).timers).toEqual([])
+        expect(yield* store.version("s")).toBe(3)
+        expect(yield* store.version("other")).toBe(0)
+        expect(yield* store.load("other")).toEqual({ version: 0, events: [], timers: [] })
+      }),
+    )
+
+    it.scopedLive("N2 a stale expected version is a VersionConflict and writes nothing", () =>
+      Effect.gen(function* () {
+        const store = yield* makeStore()
+        yield* store.append("s", 0, ["e1"], [])
+        const error = yield* Effect.flip(
+          store.append("s", 0, ["lost"], [{ _tag: "Arm", timer: timer("t", 1) }]),
+        )
+        expect(error).toMatchObject({ _tag: "VersionConflict", stream: "s", expected: 0, actual: 1 })
+        expect(yield* store.load("s")).toEqual({ version: 1, events: ["e1"], timers: [] })
+      }),
+    )
+
+    it.scopedLive("N2 an expected version ahead of the stream is a conflict too", () =>
+      Effect.gen(function* () {
+        const store = yield* makeStore()
+        const error = yield* Effect.flip(store.append("s", 3, ["e4"], []))
+        expect(error).toMatchObject({ _tag: "VersionConflict", expected: 3, actual: 0 })
+        expect(yield* store.load("s")).toEqual({ version: 0, events: [], timers: [] })
+      }),
+    )
+
+    it.scopedLive("N2 of concurrent appends on one version exactly one is stored", () =>
+      Effect.gen(function* () {
+        const store = yield* makeStore()
+        yield* store.append("s", 0, ["base"], [])
+        const results = yield* Effect.all(
+          Array.from({ length: 8 }, (_, i) => Effect.either(store.append("s", 1, [`w${i}`], []))),
+          { concurrency: "unbounded" },
+        )
+        expect(results.filter((r) => r._tag === "Right")).toHaveLength(1)
+        expect(results.filter((r) => r._tag === "Left" && r.left._tag === "VersionConflict")).toHaveLength(7)
+        expect((yield* store.load("s")).events).toHaveLength(2)
+      }),
+    )
+
+    it.scopedLive("N1 a timer-only append keeps the version but is still checked against it", () =>
+      Effect.gen(function* () {
+        const store = yield* makeStore()
+        yield* store.append("s", 0, ["e1"], [{ _tag: "Arm", timer: timer("t1", 5) }])
+        expect(yield* store.append("s", 1, [], [{ _tag: "Disarm", timerId: "t1" }])).toBe(1)
+        const stale = yield* Effect.flip(store.append("s", 0, [], [{ _tag: "Arm", timer: timer("t2", 6) }]))
+        expect(stale._tag).toBe("VersionConflict")
+        expect(yield* store.load("s")).toEqual({ version: 1, events: ["e1"], timers: [] })
+      }),
+    )
+
+    it.scopedLive("N1 timer changes apply in order: re-arming moves a timer, the last change wins", () =>
+      Effect.gen(function* () {
+        const store = yield* makeStore()
+        yield* store.append(
+          "s",
+          0,
+          ["e1"],
+          [
+            { _tag: "Arm", timer: timer("moved", 10) },
+            { _tag: "Arm", timer: timer("gone", 20) },
+            { _tag: "Arm", timer: timer("back", 30) },
+          ],
+        )
+        yield* store.append(
+          "s",
+          1,
+          [],
+          [
+            { _tag: "Arm", timer: timer("moved", 99, { later: true }) },
+            { _tag: "Disarm", timerId: "gone" },
+            { _tag: "Disarm", timerId: "back" },
+            { _tag: "Arm", timer: timer("back", 31) },
+            { _tag: "Arm", timer: timer("brief", 40) },
+            { _tag: "Disarm", timerId: "brief" },
+            { _tag: "Disarm", timerId: "never-armed" },
+          ],
+        )
+        expect(byId((yield* store.load("s")).timers)).toEqual([
+          timer("back", 31),
+          timer("moved", 99, { later: true }),
+        ])
+      }),
+    )
+
+    it.scopedLive("streams are independent and events come back as the JSON they were", () =>
+      Effect.gen(function* () {
+        const store = yield* makeStore()
+        const event = { _tag: "Queued", at: 1_763_715_600_000, nested: { list: [1, "two", null], ok: true } }
+        yield* store.append("a", 0, [event], [{ _tag: "Arm", timer: timer("same-id", 1, { _tag: "A" }) }])
+        yield* store.append(
+          "b",
+          0,
+          ["b1", "b2"],
+          [{ _tag: "Arm", timer: timer("same-id", 2, { _tag: "B" }) }],
+        )
+        expect(yield* store.load("a")).toEqual({
+          version: 1,
+          events: [event],
+          timers: [timer("same-id", 1, { _tag: "A" })],
+        })
+        expect((yield* store.load("b")).timers).toEqual([timer("same-id", 2, { _tag: "B" })])
+      }),
+    )
+
+    it.scopedLive("a large append (more rows than one statement carries) is stored whole", () =>
+      Effect.gen(function* () {
+        const store = yield* makeStore()
+        const many = Array.from({ length: 1_234 }, (_, i) => ({ n: i }))
+        const arms = Array.from({ length: 777 }, (_, i) => ({
+          _tag: "Arm" as const,
+          timer: timer(`t${i}`, i),
+        }))
+        expect(yield* store.append("s", 0, many, arms)).toBe(1_234)
+        const loaded = yield* store.load<{ n: number }, unknown>("s")
+        expect(loaded.events).toEqual(many)
+        expect(loaded.timers).toHaveLength(777)
+      }),
+    )
+  })

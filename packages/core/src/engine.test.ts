@@ -1,0 +1,299 @@
+import { it } from "@effect/vitest"
+import { Deferred, Effect, Either, Fiber, Layer } from "effect"
+import { describe, expect } from "vitest"
+import { type Domain, makeEngine } from "./engine"
+import { Clock } from "./ports/clock"
+import { Store, StoreUnavailable, VersionConflict } from "./ports/store"
+import type { Timer, TimerChange } from "./ports/timer"
+
+/** A tiny domain: seats taken and released; a hold takes a seat and releases it by timer. */
+type Command =
+  | { readonly _tag: "Take"; readonly seat: string; readonly by: string }
+  | { readonly _tag: "Hold"; readonly seat: string; readonly by: string; readonly until: number }
+  | { readonly _tag: "Release"; readonly seat: string }
+type Event =
+  | { readonly _tag: "Taken"; readonly seat: string; readonly by: string; readonly until: number | null }
+  | { readonly _tag: "Released"; readonly seat: string }
+type State = Map<string, string>
+
+const seats: Domain<State, Command, Event, string> = {
+  stream: "seats",
+  empty: () => new Map(),
+  replay: (state, events) => {
+    for (const e of events) apply(state, e)
+    return state
+  },
+  execute: (state, command) => {
+    const holder = state.get(command.seat)
+    let events: Event[]
+    if (command._tag === "Release") {
+      if (holder === undefined) return Either.left(`${command.seat} is free`)
+      events = [{ _tag: "Released", seat: command.seat }]
+    } else {
+      if (holder !== undefined) return Either.left(`${command.seat} is taken by ${holder}`)
+      const until = command._tag === "Hold" ? command.until : null
+      events = [{ _tag: "Taken", seat: command.seat, by: command.by, until }]
+    }
+    for (const e of events) apply(state, e)
+    return Either.right(events)
+  },
+  timersOf: (e): TimerChange<Command>[] =>
+    e._tag === "Taken" && e.until !== null
+      ? [
+          {
+            _tag: "Arm",
+            timer: { timerId: `hold/${e.seat}`, dueAt: e.until, command: { _tag: "Release", seat: e.seat } },
+          },
+        ]
+      : e._tag === "Released"
+        ? [{ _tag: "Disarm", timerId: `hold/${e.seat}` }]
+        : [],
+}
+
+const apply = (state: State, e: Event) => {
+  if (e._tag === "Taken") state.set(e.seat, e.by)
+  else state.delete(e.seat)
+}
+
+/** An in-memory store whose appends can be held at a gate and made to fail. */
+const testStore = () => {
+  const events: Event[] = []
+  const timers = new Map<string, Timer<Command>>()
+  const appends: number[] = []
+  let gate: Deferred.Deferred<void> | null = null
+  let calls = 0
+  let failCall = 0
+  const port: Store["Type"] = {
+    load: <E, C>() =>
+      Effect.sync(() => ({
+        version: events.length,
+        events: [...events] as unknown as E[],
+        timers: [...timers.values()] as unknown as Timer<C>[],
+      })),
+    version: () => Effect.sync(() => events.length),
+    append: <E, C>(_: string, expected: number, appended: readonly E[], changes: readonly TimerChange<C>[]) =>
+      Effect.gen(function* () {
+        if (gate !== null) yield* Deferred.await(gate)
+        calls += 1
+        if (calls === failCall) return yield* new StoreUnavailable({ message: "disk full" })
+        if (expected !== events.length) {
+          return yield* new VersionConflict({ stream: "seats", expected, actual: events.length })
+        }
+        appends.push(appended.length)
+        events.push(...(appended as unknown as Event[]))
+        for (const c of changes as unknown as TimerChange<Command>[]) {
+          if (c._tag === "Arm") timers.set(c.timer.timerId, c.timer)
+          else timers.delete(c.timerId)
+        }
+        return events.length
+      }),
+  }
+  return {
+    port,
+    events,
+    timers,
+    appends,
+    /** Hold appends until the returned effect opens the gate. */
+    hold: Effect.map(Deferred.make<void>(), (d) => {
+      gate = d
+      return Effect.sync(() => {
+        gate = null
+      }).pipe(Effect.zipRight(Deferred.succeed(d, undefined)))
+    }),
+    /** Make the n-th append from now fail. */
+    failAppend: (n: number) => {
+      failCall = calls + n
+    },
+  }
+}
+
+/** A clock that stands still; `fire` plays a timer coming due. */
+const testClock = () => {
+  const handlers: ((timerId: string) => Effect.Effect<void>)[] = []
+  const armed = new Map<string, number>()
+  const port: Clock["Type"] = {
+    now: Effect.succeed(1_000),
+    arm: (id, at) => Effect.sync(() => void armed.set(id, at)),
+    disarm: (id) => Effect.sync(() => void armed.delete(id)),
+    onDue: (h) => Effect.sync(() => void handlers.push(h)),
+  }
+  const fire = (id: string) => Effect.forEach(handlers, (h) => h(id), { discard: true })
+  return { port, armed, fire }
+}
+
+const engineOn = (store: Store["Type"], clock: Clock["Type"], maxGroup?: number) =>
+  makeEngine(seats, maxGroup === undefined ? {} : { maxGroup }).pipe(
+    Effect.provide(Layer.merge(Layer.succeed(Store, store), Layer.succeed(Clock, clock))),
+  )
+
+const take = (seat: string, by: string): Command => ({ _tag: "Take", seat, by })
+
+/** Let every forked fiber run up to where it waits. */
+const settle = Effect.repeatN(Effect.yieldNow(), 20)
+
+describe("engine: group commit", () => {
+  it.effect("N1 commands arriving during a write are decided in order and stored in one append", () =>
+    Effect.gen(function* () {
+      const store = testStore()
+      const engine = yield* engineOn(store.port, testClock().port)
+      const open = yield* store.hold
+      const first = yield* Effect.fork(engine.execute(take("1A", "ann")))
+      yield* settle
+      const rest = yield* Effect.fork(
+        Effect.all(
+          [take("1B", "bob"), take("1A", "cid"), take("1C", "dee")].map((c) =>
+            Effect.either(engine.execute(c)),
+          ),
+          {
+            concurrency: "unbounded",
+          },
+        ),
+      )
+      yield* settle
+      // Nobody hears back while the first append is in flight.
+      expect(first.unsafePoll()).toBeNull()
+      expect(rest.unsafePoll()).toBeNull()
+      yield* open
+      expect(yield* Fiber.join(first)).toEqual([{ _tag: "Taken", seat: "1A", by: "ann", until: null }])
+      const [b, c, d] = yield* Fiber.join(rest)
+      expect(b).toEqual(Either.right([{ _tag: "Taken", seat: "1B", by: "bob", until: null }]))
+      // Decided after ann's command, on the state it left.
+      expect(c).toEqual(Either.left("1A is taken by ann"))
+      expect(d?._tag).toBe("Right")
+      expect(store.appends).toEqual([1, 2])
+    }),
+  )
+
+  it.effect(
+    "N1 listeners hear each command's events after they are stored, with the version after them",
+    () =>
+      Effect.gen(function* () {
+        const store = testStore()
+        const engine = yield* engineOn(store.port, testClock().port)
+        const heard: [string, number, number][] = []
+        yield* engine.subscribe((events, version) => {
+          for (const e of events) heard.push([e.seat, version, store.events.length])
+        })
+        const open = yield* store.hold
+        const all = yield* Effect.fork(
+          Effect.all([take("1A", "ann"), take("1B", "bob"), take("1C", "cid")].map(engine.execute), {
+            concurrency: "unbounded",
+          }),
+        )
+        yield* settle
+        expect(heard).toEqual([])
+        yield* open
+        yield* Fiber.join(all)
+        // Each was heard once stored (the last two in one append), with its own version.
+        expect(heard).toEqual([
+          ["1A", 1, 1],
+          ["1B", 2, 3],
+          ["1C", 3, 3],
+        ])
+      }),
+  )
+
+  it.effect("N2 a group that loses the race is decided again on the reloaded state", () =>
+    Effect.gen(function* () {
+      const store = testStore()
+      const engine = yield* engineOn(store.port, testClock().port)
+      // Another node takes 1A behind this engine's back.
+      yield* store.port.append("seats", 0, [{ _tag: "Taken", seat: "1A", by: "other", until: null }], [])
+      const results = yield* Effect.all(
+        [take("1A", "ann"), take("1B", "bob")].map((c) => Effect.either(engine.execute(c))),
+        { concurrency: "unbounded" },
+      )
+      expect(results).toEqual([
+        Either.left("1A is taken by other"),
+        Either.right([{ _tag: "Taken", seat: "1B", by: "bob", until: null }]),
+      ])
+      expect(store.events.filter((e) => e.seat === "1A")).toHaveLength(1)
+    }),
+  )
+
+  it.effect("a failed write fails every caller of its group and the next command starts from the store", () =>
+    Effect.gen(function* () {
+      const store = testStore()
+      const engine = yield* engineOn(store.port, testClock().port)
+      const open = yield* store.hold
+      const blocker = yield* Effect.fork(engine.execute(take("0A", "x")))
+      yield* settle
+      const group = yield* Effect.fork(
+        Effect.all(
+          [take("1A", "ann"), take("1B", "bob")].map((c) => Effect.either(engine.execute(c))),
+          { concurrency: "unbounded" },
+        ),
+      )
+      yield* settle
+      store.failAppend(2)
+      yield* open
+      yield* Fiber.join(blocker)
+      const results = yield* Fiber.join(group)
+      expect(results.map((r) => Either.isLeft(r) && r.left)).toEqual([
+        new StoreUnavailable({ message: "disk full" }),
+        new StoreUnavailable({ message: "disk full" }),
+      ])
+      // The lost decisions are forgotten: 1A is free again.
+      expect(yield* engine.execute(take("1A", "cid"))).toHaveLength(1)
+      expect(yield* engine.read((s) => [...s.keys()].sort())).toEqual(["0A", "1A"])
+      expect(store.appends).toEqual([1, 1])
+    }),
+  )
+
+  it.effect("N1 a timer fired in a group after a command that disarmed it does nothing", () =>
+    Effect.gen(function* () {
+      const store = testStore()
+      const clock = testClock()
+      const engine = yield* engineOn(store.port, clock.port)
+      yield* engine.execute({ _tag: "Hold", seat: "1A", by: "ann", until: 5_000 })
+      expect([...clock.armed.keys()]).toEqual(["hold/1A"])
+      const open = yield* store.hold
+      const blocker = yield* Effect.fork(engine.execute(take("2A", "x")))
+      yield* settle
+      const release = yield* Effect.fork(engine.execute({ _tag: "Release", seat: "1A" }))
+      const due = yield* Effect.fork(clock.fire("hold/1A"))
+      yield* settle
+      yield* open
+      yield* Fiber.join(blocker)
+      yield* Fiber.join(release)
+      yield* Fiber.join(due)
+      expect(store.events.filter((e) => e._tag === "Released")).toHaveLength(1)
+      expect(store.timers.size).toBe(0)
+      expect(clock.armed.size).toBe(0)
+    }),
+  )
+
+  it.effect("N1 a timer whose command is refused is consumed anyway", () =>
+    Effect.gen(function* () {
+      const store = testStore()
+      const clock = testClock()
+      yield* store.port.append(
+        "seats",
+        0,
+        [],
+        [{ _tag: "Arm", timer: { timerId: "stray", dueAt: 0, command: { _tag: "Release", seat: "9Z" } } }],
+      )
+      yield* engineOn(store.port, clock.port)
+      yield* clock.fire("stray")
+      expect(store.timers.size).toBe(0)
+      expect(clock.armed.size).toBe(0)
+    }),
+  )
+
+  it.effect("maxGroup 1 stores every command in its own append", () =>
+    Effect.gen(function* () {
+      const store = testStore()
+      const engine = yield* engineOn(store.port, testClock().port, 1)
+      const open = yield* store.hold
+      const all = yield* Effect.fork(
+        Effect.all([take("1A", "a"), take("1B", "b"), take("1C", "c")].map(engine.execute), {
+          concurrency: "unbounded",
+        }),
+      )
+      yield* settle
+      yield* open
+      yield* Fiber.join(all)
+      expect(store.appends).toEqual([1, 1, 1])
+    }),
+  )
+})
