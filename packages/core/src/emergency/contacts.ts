@@ -55,7 +55,10 @@ export const parseContacts = (input: string): Either.Either<readonly string[], I
   }
   if (out.length > MAX_CONTACTS) {
     return Either.left(
-      new InvalidField({ field: "contacts", message: `at most ${MAX_CONTACTS} addresses (got ${out.length})` }),
+      new InvalidField({
+        field: "contacts",
+        message: `at most ${MAX_CONTACTS} addresses (got ${out.length})`,
+      }),
     )
   }
   return Either.right(out)

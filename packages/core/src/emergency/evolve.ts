@@ -110,10 +110,22 @@ const dialled = (em: EmergencyState, event: EmergencyEventOf<"EmergencyDialled">
     if (event.notification === "queued") session.notified = true
   }
   const { region, number, test, outboundProfileId, callingNumber, carrierPath, at } = event
-  log(em, { _tag: "CarrierPathDecided", region, number, test, outboundProfileId, callingNumber, carrierPath, at })
+  log(em, {
+    _tag: "CarrierPathDecided",
+    region,
+    number,
+    test,
+    outboundProfileId,
+    callingNumber,
+    carrierPath,
+    at,
+  })
 }
 
-const leased = (em: EmergencyState, event: EmergencyEventOf<"CallbackLeased" | "CallbackLeaseRenewed">): void => {
+const leased = (
+  em: EmergencyState,
+  event: EmergencyEventOf<"CallbackLeased" | "CallbackLeaseRenewed">,
+): void => {
   const known = em.leases.get(event.leaseId)
   if (known !== undefined) {
     known.sessionId = event.sessionId

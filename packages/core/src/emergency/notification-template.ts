@@ -68,7 +68,9 @@ const problemIn = (text: string): string | undefined => {
 }
 
 /** E11: a template the editor may save; errors name the field (N3). */
-export const validateTemplate = (draft: NotificationTemplate): Either.Either<NotificationTemplate, InvalidField> => {
+export const validateTemplate = (
+  draft: NotificationTemplate,
+): Either.Either<NotificationTemplate, InvalidField> => {
   const subject = draft.subject.trim()
   if (subject === "") return Either.left(new InvalidField({ field: "subject", message: "must not be empty" }))
   if (/[\r\n]/.test(subject))

@@ -40,10 +40,12 @@ export const claimPsapProviderEvent = (
 
 const claimInbound = (state: CenterState, command: Inbound, now: number): CenterDecision | undefined => {
   const em = state.emergency
-  if (em.leaseByNumber.size === 0 && em.pool.members.size === 0 && em.pool.overflowNumber === null) return undefined
+  if (em.leaseByNumber.size === 0 && em.pool.members.size === 0 && em.pool.overflowNumber === null)
+    return undefined
   const number = normalizeNumber(command.to)
   const lease = em.leaseByNumber.get(number)
-  if (lease === undefined && !em.pool.members.has(number) && number !== em.pool.overflowNumber) return undefined
+  if (lease === undefined && !em.pool.members.has(number) && number !== em.pool.overflowNumber)
+    return undefined
   const { callId } = command
   if (em.psapCalls.has(callId)) return Either.right([])
   const live = lease !== undefined && leaseLiveAt(lease, now) ? lease : undefined
@@ -60,7 +62,8 @@ const claimInbound = (state: CenterState, command: Inbound, now: number): Center
   const rep = live === undefined ? undefined : state.routing.reps.get(live.repId)
   if (rep !== undefined && rep.base !== "offline") {
     events.push(...redirect(callId, rep.repId, "rep", "lease", 1, now))
-    if (!em.activeByRep.has(rep.repId)) events.push(...openSession(state, rep, { _tag: "PsapCallback", callId }, now))
+    if (!em.activeByRep.has(rep.repId))
+      events.push(...openSession(state, rep, { _tag: "PsapCallback", callId }, now))
     return Either.right(events)
   }
   const tried = new Set(live === undefined ? [] : [live.repId])
@@ -74,7 +77,11 @@ const claimInbound = (state: CenterState, command: Inbound, now: number): Center
 }
 
 const firstFallbackReason = (state: CenterState, live: Lease | undefined, number: string): RedirectReason =>
-  live !== undefined ? "rep_signed_out" : number === state.emergency.pool.overflowNumber ? "overflow_number" : "no_lease"
+  live !== undefined
+    ? "rep_signed_out"
+    : number === state.emergency.pool.overflowNumber
+      ? "overflow_number"
+      : "no_lease"
 
 const redirect = (
   callId: string,

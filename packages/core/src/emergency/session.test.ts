@@ -18,7 +18,12 @@ describe("E1 who may dial, and from where", () => {
     expect(h.state.routing.reps.get("ann")?.capacity.get("voice")).toEqual({ total: 1, used: 1 })
     const events = h.run(dial("ann"))
     expect(events.map((e) => e._tag)).toEqual(
-      expect.arrayContaining(["EmergencySessionOpened", "EmergencyDialled", "PresenceChanged", "CallbackLeased"]),
+      expect.arrayContaining([
+        "EmergencySessionOpened",
+        "EmergencyDialled",
+        "PresenceChanged",
+        "CallbackLeased",
+      ]),
     )
   })
 
@@ -29,11 +34,17 @@ describe("E1 who may dial, and from where", () => {
     expect(events.map((e) => e._tag)).toEqual(["EmergencyDialRefused"])
     const outcome = dialOutcome(events)
     if (outcome?._tag !== "Refused") throw new Error("expected a refusal")
-    expect(outcome.error).toMatchObject({ _tag: "EmergencyUnavailable", reason: "unsupported_region", field: "location" })
+    expect(outcome.error).toMatchObject({
+      _tag: "EmergencyUnavailable",
+      reason: "unsupported_region",
+      field: "location",
+    })
     expect(outcome.error.message).toMatch(/^Use a local phone to call emergency services now\./)
     expect(outcome.error.message).toContain("FR")
     // Logged for the operator, and nothing else happened: no DND, no lease, no email.
-    expect(operatorEmergencyLog(h.state)).toMatchObject([{ _tag: "EmergencyDialRefused", repId: "ann", region: "FR" }])
+    expect(operatorEmergencyLog(h.state)).toMatchObject([
+      { _tag: "EmergencyDialRefused", repId: "ann", region: "FR" },
+    ])
     expect(presenceOf(h)).toBe("available")
     expect(h.since(mark).map((e) => e._tag)).toEqual(["EmergencyDialRefused"])
     expect(h.state.emergency.leases.size).toBe(0)
@@ -71,7 +82,11 @@ describe("E1 who may dial, and from where", () => {
   it("E1 a 933 test call runs the same flow (DND, restore, carrier path) but leases nothing and sends nothing", () => {
     const h = emergencyCenter()
     const events = h.run(dial("ann", "933"))
-    expect(events.map((e) => e._tag)).toEqual(["EmergencySessionOpened", "PresenceChanged", "EmergencyDialled"])
+    expect(events.map((e) => e._tag)).toEqual([
+      "EmergencySessionOpened",
+      "PresenceChanged",
+      "EmergencyDialled",
+    ])
     expect(h.eventsOf("EmergencyDialled")[0]).toMatchObject({
       test: true,
       callbackNumber: null,
@@ -98,7 +113,11 @@ describe("E4/E10 presence around the emergency", () => {
       expect(h.state.emergency.activeByRep.get("ann")?.previousPresence).toBe(before)
       h.advance(5 * 60_000)
       const ended = h.run(end())
-      expect(ended[0]).toMatchObject({ _tag: "EmergencyEnded", restoredPresence: before, reason: "rep_ended" })
+      expect(ended[0]).toMatchObject({
+        _tag: "EmergencyEnded",
+        restoredPresence: before,
+        reason: "rep_ended",
+      })
       expect(presenceOf(h)).toBe(before)
     }
   })

@@ -47,7 +47,17 @@ export const decideDial = (
   if (check._tag === "Refused") {
     const { reasons, message } = check
     const region = command.location.region
-    return ok([{ _tag: "EmergencyDialRefused", repId: rep.repId, dialString: command.dialString, region, reasons, message, at: now }])
+    return ok([
+      {
+        _tag: "EmergencyDialRefused",
+        repId: rep.repId,
+        dialString: command.dialString,
+        region,
+        reasons,
+        message,
+        at: now,
+      },
+    ])
   }
   return ok(dialEvents(state, rep, number, check, now))
 }
@@ -61,10 +71,23 @@ export const openSession = (
 ): CenterEvent[] => {
   const sessionId = nextSessionId(state.emergency)
   const events: CenterEvent[] = [
-    { _tag: "EmergencySessionOpened", sessionId, repId: rep.repId, previousPresence: rep.presenceId, origin, at: now },
+    {
+      _tag: "EmergencySessionOpened",
+      sessionId,
+      repId: rep.repId,
+      previousPresence: rep.presenceId,
+      origin,
+      at: now,
+    },
   ]
   if (rep.presenceId !== EMERGENCY_PRESENCE) {
-    events.push({ _tag: "PresenceChanged", repId: rep.repId, from: rep.presenceId, to: EMERGENCY_PRESENCE, at: now })
+    events.push({
+      _tag: "PresenceChanged",
+      repId: rep.repId,
+      from: rep.presenceId,
+      to: EMERGENCY_PRESENCE,
+      at: now,
+    })
   }
   return events
 }
@@ -85,7 +108,9 @@ const dialEvents = (
   const opened = active === undefined ? openSession(state, rep, { _tag: "Dial" }, now) : []
   const sessionId = active?.sessionId ?? nextSessionId(em)
   const test = check.kind === "test"
-  const callback = test ? undefined : callbackOnDial(em, rep.repId, sessionId, check.profile.callingNumber, now)
+  const callback = test
+    ? undefined
+    : callbackOnDial(em, rep.repId, sessionId, check.profile.callingNumber, now)
   const notification = notificationOutcome(em, rep.repId, active, test)
   const dialled: EmergencyEventOf<"EmergencyDialled"> = {
     _tag: "EmergencyDialled",

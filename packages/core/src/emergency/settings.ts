@@ -24,8 +24,7 @@ const fail = (error: RoutingError): CenterDecision => Either.left(error)
 const invalid = (field: string, message: string): CenterDecision => fail(new InvalidField({ field, message }))
 
 /** The index of the first repeat in `values`, or -1. */
-const firstRepeat = (values: readonly string[]): number =>
-  values.findIndex((v, i) => values.indexOf(v) !== i)
+const firstRepeat = (values: readonly string[]): number => values.findIndex((v, i) => values.indexOf(v) !== i)
 
 export const decideSettings = (state: CenterState, command: SettingsCommand): CenterDecision => {
   switch (command._tag) {
@@ -89,7 +88,10 @@ const configureRegions = (command: EmergencyCommandOf<"ConfigureEmergencyRegions
   return ok({ _tag: "EmergencyRegionsConfigured", regions })
 }
 
-const configurePool = (state: CenterState, command: EmergencyCommandOf<"ConfigureCallbackPool">): CenterDecision => {
+const configurePool = (
+  state: CenterState,
+  command: EmergencyCommandOf<"ConfigureCallbackPool">,
+): CenterDecision => {
   const dup = firstRepeat(command.numbers)
   if (dup >= 0) return invalid(`numbers[${dup}]`, "is listed twice")
   if (command.overflowNumber !== null && command.numbers.includes(command.overflowNumber))

@@ -97,6 +97,7 @@ export const leasedNumber = (h: CenterHarness, repId = "ann"): string => {
 export const busyWithCall = (h: CenterHarness, callId: string, repId = "ann"): void => {
   h.run(inbound(callId, ORDINARY_LINE))
   const offer = [...h.state.routing.offers.values()].find((o) => o.item.itemId === callId)
-  if (offer === undefined || offer.rep.repId !== repId) throw new Error(`${callId} was not offered to ${repId}`)
+  if (offer === undefined || offer.rep.repId !== repId)
+    throw new Error(`${callId} was not offered to ${repId}`)
   h.run({ _tag: "AcceptOffer", offerId: offer.offerId, repId })
 }

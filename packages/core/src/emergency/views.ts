@@ -40,7 +40,12 @@ const FIELD_OF: Record<UnavailableReason, string> = {
 /** The typed error the rep is shown for a refused dial (E1: use a local phone). */
 export const refusalError = (event: EmergencyEventOf<"EmergencyDialRefused">): EmergencyUnavailable => {
   const reason = event.reasons[0] ?? "no_carrier_path"
-  return new EmergencyUnavailable({ field: FIELD_OF[reason], reason, reasons: [...event.reasons], message: event.message })
+  return new EmergencyUnavailable({
+    field: FIELD_OF[reason],
+    reason,
+    reasons: [...event.reasons],
+    message: event.message,
+  })
 }
 
 /** What a DialEmergency's events mean for the rep's browser: place the call, or use a local phone. */
@@ -85,7 +90,8 @@ export const repEmergencyView = (state: CenterState, repId: string, now: number)
   const lease = em.leaseByRep.get(repId)
   const live = lease !== undefined && leaseLiveAt(lease, now) ? lease : undefined
   let psapCallback = false
-  for (const call of em.psapCalls.values()) if (call.target === repId && call.role === "rep") psapCallback = true
+  for (const call of em.psapCalls.values())
+    if (call.target === repId && call.role === "rep") psapCallback = true
   return {
     sessionId: session.sessionId,
     since: session.openedAt,
@@ -110,7 +116,11 @@ export interface EmergencyReadiness {
   readonly blocking: readonly UnavailableReason[]
   readonly outboundProfileId: string | null
   /** E3: the path each supported region's first emergency number would take; null: none. */
-  readonly carrierPaths: readonly { readonly region: string; readonly number: string; readonly path: CarrierPath | null }[]
+  readonly carrierPaths: readonly {
+    readonly region: string
+    readonly number: string
+    readonly path: CarrierPath | null
+  }[]
   /** E2/E9: the email only (never blocks the call). */
   readonly notification: {
     readonly contacts: number
@@ -134,20 +144,28 @@ export const emergencyReadiness = (state: CenterState, repId: string): Emergency
   })
   const blocking: UnavailableReason[] =
     outboundProfilesOf(em.outboundProfiles, rep).length === 0
-    ? ["no_outbound_voice_profile"]
-    : carrierPaths.some((c) => c.path === null)
-      ? ["no_carrier_path"]
-      : []
+      ? ["no_outbound_voice_profile"]
+      : carrierPaths.some((c) => c.path === null)
+        ? ["no_carrier_path"]
+        : []
   const contacts = em.contacts.get(repId)?.length ?? 0
   const mailboxEnabled = !em.mailboxDisabled.has(repId)
   const issues: ("no_contacts" | "mailbox_disabled")[] = []
   if (contacts === 0) issues.push("no_contacts")
   if (!mailboxEnabled) issues.push("mailbox_disabled")
-  return { repId, blocking, outboundProfileId: profileId, carrierPaths, notification: { contacts, mailboxEnabled, issues } }
+  return {
+    repId,
+    blocking,
+    outboundProfileId: profileId,
+    carrierPaths,
+    notification: { contacts, mailboxEnabled, issues },
+  }
 }
 
 /** E1/E3/B5 for the operator: refused attempts, carrier decisions, exhausted pool, unanswered callbacks. */
-export const operatorEmergencyLog = (state: CenterState): readonly OperatorRecord[] => [...state.emergency.operatorLog]
+export const operatorEmergencyLog = (state: CenterState): readonly OperatorRecord[] => [
+  ...state.emergency.operatorLog,
+]
 
 /** B6: an emergency notification's delivery as an admin sees it: status, never the content. */
 export interface NotificationDeliveryView {
