@@ -67,32 +67,45 @@ export const startAcsStandin = async (options: { readonly accessKey?: string } =
   const replies = new Map<string, { readonly route: string; readonly reply: ops.Reply }>()
   const injected: AcsError[] = []
 
+  /** `METHOD path-pattern` → operation; `{id}` is a call connection id. */
+  const routes: readonly (readonly [
+    string,
+    RegExp,
+    (id: string, body: Record<string, unknown>) => ops.Reply,
+  ])[] = [
+    ["POST", /^\/calling\/callConnections$/, (_, body) => ops.createCall(state, body)],
+    ["POST", /^\/calling\/callConnections:answer$/, (_, body) => ops.answerCall(state, body)],
+    ["POST", /^\/calling\/callConnections:redirect$/, (_, body) => ops.redirectCall(state, body)],
+    ["POST", /^\/calling\/callConnections:reject$/, (_, body) => ops.rejectCall(state, body)],
+    ["GET", /^\/calling\/callConnections\/([^/:]+)$/, (id) => getCall(id)],
+    ["DELETE", /^\/calling\/callConnections\/([^/:]+)$/, (id) => ops.endCall(state, id, "HangupCall")],
+    [
+      "POST",
+      /^\/calling\/callConnections\/([^/:]+):terminate$/,
+      (id) => ops.endCall(state, id, "TerminateCall"),
+    ],
+    ["POST", /^\/calling\/callConnections\/([^/:]+):play$/, (id, body) => ops.play(state, id, body)],
+    [
+      "POST",
+      /^\/calling\/callConnections\/([^/:]+):recognize$/,
+      (id, body) => ops.recognize(state, id, body),
+    ],
+    [
+      "POST",
+      /^\/calling\/callConnections\/([^/:]+)\/participants:add$/,
+      (id, body) => ops.addParticipant(state, id, body),
+    ],
+    ["GET", /^\/calling\/callConnections\/([^/:]+)\/participants$/, (id) => ops.participantsOf(state, id)],
+  ]
+  const getCall = (id: string): ops.Reply => {
+    const call = ops.liveCall(state, id, false)
+    return isAcsError(call) ? call : { status: 200, body: ops.propertiesOf(call) }
+  }
   const route = (method: string, path: string, body: Record<string, unknown>): ops.Reply => {
-    const base = "/calling/callConnections"
-    if (method === "POST" && path === base) return ops.createCall(state, body)
-    if (method === "POST" && path === `${base}:answer`) return ops.answerCall(state, body)
-    if (method === "POST" && path === `${base}:redirect`) return ops.redirectCall(state, body)
-    if (method === "POST" && path === `${base}:reject`) return ops.rejectCall(state, body)
-    const match =
-      /^\/calling\/callConnections\/([^/:]+)(?::(terminate|play|recognize)|\/participants(:add)?)?$/.exec(
-        path,
-      )
-    const id = decodeURIComponent(match?.[1] ?? "")
-    const [action, participants, add] = [match?.[2], match?.[0]?.includes("/participants"), match?.[3]]
-    if (match !== null && method === "GET" && action === undefined && !participants) {
-      const call = ops.liveCall(state, id, false)
-      return isAcsError(call) ? call : { status: 200, body: ops.propertiesOf(call) }
+    for (const [verb, pattern, run] of routes) {
+      const match = verb === method ? pattern.exec(path) : null
+      if (match !== null) return run(decodeURIComponent(match[1] ?? ""), body)
     }
-    if (match !== null && method === "DELETE" && action === undefined && !participants) {
-      return ops.endCall(state, id, "HangupCall")
-    }
-    if (match !== null && method === "POST" && action === "terminate")
-      return ops.endCall(state, id, "TerminateCall")
-    if (match !== null && method === "POST" && action === "play") return ops.play(state, id, body)
-    if (match !== null && method === "POST" && action === "recognize") return ops.recognize(state, id, body)
-    if (match !== null && method === "POST" && add !== undefined) return ops.addParticipant(state, id, body)
-    if (match !== null && method === "GET" && participants && add === undefined)
-      return ops.participantsOf(state, id)
     return acsError(404, "NotFound", `No operation ${method} ${path}.`)
   }
 
