@@ -9,6 +9,7 @@ export const POOL = ["+15550100001", "+15550100002"] as const
 export const OVERFLOW_NUMBER = "+15550100999"
 export const ORDINARY_LINE = "+15559870000"
 export const PSAP_NUMBER = "+15550199911"
+export const CUSTOMER_NUMBER = "+15551230000"
 
 /** Monday 5 January 2026, 09:00 in New York. */
 export const MONDAY_9AM_NEW_YORK = Date.UTC(2026, 0, 5, 14, 0, 0)
@@ -68,12 +69,17 @@ export const dial = (
 
 export const end = (repId = "ann"): CenterCommand => ({ _tag: "EndEmergency", repId })
 
-/** An inbound call to `to` as the provider reports it (a PSAP callback when `to` is leased). */
-export const inbound = (callId: string, to: string, eventId = `ev-${callId}`): CenterCommand => ({
+/** An inbound call to `to` as the provider reports it: from a customer on the ordinary line, else from the PSAP. */
+export const inbound = (
+  callId: string,
+  to: string,
+  eventId = `ev-${callId}`,
+  from = to === ORDINARY_LINE ? CUSTOMER_NUMBER : PSAP_NUMBER,
+): CenterCommand => ({
   _tag: "InboundCall",
   callId,
   eventId,
-  from: PSAP_NUMBER,
+  from,
   to,
   workstreamId: "ws",
 })

@@ -1,0 +1,4 @@
+export * from "./analytics"
+export * from "./export"
+export * from "./projection"
+export * from "./record"
