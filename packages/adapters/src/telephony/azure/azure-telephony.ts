@@ -51,7 +51,7 @@ export const makeAzureTelephony = (config: AzureTelephonyConfig) => {
       Effect.tryPromise({ try: run, catch: toTelephonyFailed(operation) }).pipe(
         Effect.timeoutFail({
           duration: Duration.millis(timeoutMs),
-          onTimeout: () => failed(operation, `no answer in ${timeoutMs} ms`, true),
+          onTimeout: () => failed(operation, `no answer from ACS in ${timeoutMs} ms`, true),
         }),
       ),
     repeatable: (key, signal) => ({

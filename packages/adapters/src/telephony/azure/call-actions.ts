@@ -42,7 +42,7 @@ export const participantOf = (address: string): Participant | undefined => {
 }
 
 export const failed = (operation: string, message: string, retryable: boolean) =>
-  new TelephonyFailed({ operation, message: `ACS ${operation}: ${message}`, retryable })
+  new TelephonyFailed({ operation, message, retryable })
 
 /** Not retryable: nothing will teach this process the mapping by the time the outbox retries. */
 const unknownCall = (operation: string, callId: string, what: string) =>

@@ -8,6 +8,7 @@ import { TelephonyFailed } from "@lifeline/core"
  * Retryable: 408, 429 and 5xx, and a request that got no answer at all (refused, reset, DNS,
  * aborted), since ACS may not have seen it or the Repeatability id makes a replay safe. Every
  * other answer (400, 401, 403, 404, 409...) is final: the same request would fail the same way.
+ * The message leaves the operation out: the error carries it, and the outbox prints both.
  */
 export const isRetryableStatus = (status: number): boolean =>
   status === 408 || status === 429 || status >= 500
@@ -36,7 +37,7 @@ export const toTelephonyFailed =
     const what = status === undefined ? (noAnswer ? "no answer" : "client error") : `HTTP ${status}`
     return new TelephonyFailed({
       operation,
-      message: `ACS ${operation}: ${what}${code === undefined ? "" : ` ${code}`}: ${text}`,
+      message: `ACS ${what}${code === undefined ? "" : ` ${code}`}: ${text}`,
       retryable,
     })
   }
