@@ -234,6 +234,20 @@ describe("Azure telephony adapter: failures", () => {
     expect(h.performed("Play").filter((p) => at(p, "operationContext") === "play-500")).toHaveLength(1)
   })
 
+  it("N2 ACS did the work but the answer was lost: the retry with the same key is done once", async () => {
+    const impatient = h.adapter({ requestTimeoutMs: 150 })
+    const place = { _tag: "PlaceCall", callId: "call-lost", to: "+15552223333", from: CALLER_ID } as const
+    h.acs.delayNextAnswer(1, 1_000)
+    const lost = await h.perform(impatient, place, "dial-lost")
+    expect(lost).toMatchObject({ left: { retryable: true } })
+    expect(Either.isLeft(lost) && lost.left.message).toContain("no answer from ACS")
+    expect(Either.isRight(await h.perform(impatient, place, "dial-lost"))).toBe(true)
+    expect(h.performed("CreateCall").filter((p) => at(p, "operationContext") === "dial-lost")).toHaveLength(1)
+    // The replayed answer gave this process the call connection the first attempt never heard of.
+    await h.perform(impatient, { _tag: "HangUp", callId: "call-lost" }, "hangup-lost")
+    expect(h.performed("TerminateCall").map((p) => p.callConnectionId)).toContain(h.connectionOf("call-lost"))
+  })
+
   it("B6 a 400 for bad input is not retryable", async () => {
     const adapter = await connectedCall("call-400")
     const empty = await h.perform(adapter, { _tag: "Play", callId: "call-400", prompt: " " }, "play-400")

@@ -66,6 +66,7 @@ export const startAcsStandin = async (options: { readonly accessKey?: string } =
   const deliveries: Delivery[] = []
   const replies = new Map<string, { readonly route: string; readonly reply: ops.Reply }>()
   const injected: AcsError[] = []
+  const delays: number[] = []
 
   /** `METHOD path-pattern` → operation; `{id}` is a call connection id. */
   const routes: readonly (readonly [
@@ -148,8 +149,10 @@ export const startAcsStandin = async (options: { readonly accessKey?: string } =
     return { reply, replayed: false }
   }
 
-  const server = await listen((req, res, rawBody) => {
+  const server = await listen(async (req, res, rawBody) => {
     const { reply, replayed } = handle(req, rawBody)
+    const delay = delays.shift()
+    if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay))
     if (isAcsError(reply)) {
       sendJson(res, reply.status, { error: { code: reply.code, message: reply.message } })
       return
@@ -191,6 +194,13 @@ export const startAcsStandin = async (options: { readonly accessKey?: string } =
     /** The next `count` requests (after signature and api-version checks) fail with `status`. */
     failNext: (count: number, status: number, code = "InjectedFailure") => {
       for (let i = 0; i < count; i++) injected.push(acsError(status, code, `Injected failure (${status}).`))
+    },
+    /**
+     * The next `count` requests take effect at once but are answered only after `ms`: what a
+     * client sees when ACS did the work and the answer was lost on the way (N2).
+     */
+    delayNextAnswer: (count: number, ms: number) => {
+      for (let i = 0; i < count; i++) delays.push(ms)
     },
     /** An inbound call: posts IncomingCall to the Event Grid endpoint. */
     ringIncomingCall: async (ring: RingOptions) => {
