@@ -1,1 +1,7 @@
-export type CallbackError = never
+import type { AlreadyExists, InvalidField, InvalidState, UnknownEntity } from "../routing/errors"
+
+/**
+ * Callback commands answer with the routing errors, which name the field (N3): an unknown queue,
+ * a taken callback id, a number that is not dialable (B2), a queue without reps (C9).
+ */
+export type CallbackError = UnknownEntity | AlreadyExists | InvalidField | InvalidState

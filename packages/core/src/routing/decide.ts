@@ -10,7 +10,7 @@ import {
 } from "./errors"
 import type { RoutingEvent } from "./events"
 import { closeItem, holdItem, resumeItem, transferItem } from "./item-moves"
-import { QUEUE_DEFAULTS } from "./queue"
+import { isKnownTimeZone, QUEUE_DEFAULTS } from "./queue"
 import type { OfferState, RouterState } from "./state"
 import { routeToQueue } from "./workstream"
 
@@ -146,6 +146,10 @@ const createQueue = (state: RouterState, command: Cmd<"CreateQueue">): Decision 
     if (members.indexOf(repId) !== i) {
       return fail(new InvalidField({ field: `members[${i}]`, message: `rep '${repId}' is listed twice` }))
     }
+  }
+  const zone = command.operatingHours?.timeZone
+  if (zone !== undefined && !isKnownTimeZone(zone)) {
+    return fail(new InvalidField({ field: "operatingHours.timeZone", message: `unknown time zone '${zone}'` }))
   }
   const d = QUEUE_DEFAULTS
   return ok({

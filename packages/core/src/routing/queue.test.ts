@@ -119,6 +119,18 @@ describe("R3 queues", () => {
     expect(isOpenAt(null, 0)).toBe(true)
   })
 
+  it("N3 operating hours in an unknown time zone are refused, naming the field", () => {
+    const h = routingHarness()
+    const error = h.reject({
+      _tag: "CreateQueue",
+      queueId: "q",
+      name: "Q",
+      operatingHours: { timeZone: "Mars/Olympus_Mons", windows: [] },
+    })
+    expect(error).toMatchObject({ _tag: "InvalidField", field: "operatingHours.timeZone" })
+    expect(h.state.queues.size).toBe(0)
+  })
+
   it("N3 a queue naming an unknown member is rejected with the member's field and nothing is created", () => {
     const h = routingHarness()
     h.run(voiceRep("ann"))

@@ -58,16 +58,37 @@ const minutes = (hhmm: string): number => {
 
 const WEEKDAYS: Record<string, number> = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 }
 
+/** Formatters are costly to build and the overflow checks (C1) ask often: one per time zone. */
+const formatters = new Map<string, Intl.DateTimeFormat>()
+const formatterFor = (timeZone: string): Intl.DateTimeFormat => {
+  let f = formatters.get(timeZone)
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      weekday: "short",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })
+    formatters.set(timeZone, f)
+  }
+  return f
+}
+
+/** Is `timeZone` an IANA zone this runtime knows (N3: refused at the edge, not when evaluated)? */
+export const isKnownTimeZone = (timeZone: string): boolean => {
+  try {
+    formatterFor(timeZone)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Is the queue open at `now` (epoch ms)? Uses the IANA zone data, never the host's zone. */
 export const isOpenAt = (hours: OperatingHours | null, now: number): boolean => {
   if (hours === null) return true
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: hours.timeZone,
-    weekday: "short",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(now)
+  const parts = formatterFor(hours.timeZone).formatToParts(now)
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? ""
   const day = WEEKDAYS[part("weekday")]
   const at = Number(part("hour")) * 60 + Number(part("minute"))

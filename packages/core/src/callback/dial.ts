@@ -1,0 +1,202 @@
+import { Either } from "effect"
+import type { CallAnswered, CallEnded, CallFailed } from "../center/commands"
+import type { CenterEvent } from "../center/events"
+import { telephonyMessage } from "../center/lines"
+import type { CenterDecision, Emit } from "../center/module"
+import type { CenterState } from "../center/state"
+import { decide as decideRouting } from "../routing/decide"
+import type { CallbackNoAnswer, RetryCallback } from "./commands"
+import type { CallbackCloseReason } from "./events"
+import { RING_TIMEOUT_MS, retryAt } from "./retry"
+import type { CallbackRecord } from "./state"
+
+/**
+ * C6 preview dialing and B1 retries. A callback item is dialled only in the follow-up of its
+ * offer being accepted, once per acceptance; the rep stays assigned while the customer's phone
+ * rings and is bridged when it is answered. A failed or unanswered dial frees the rep and holds
+ * the item (its age kept) until the retry, or closes it when no attempt is left.
+ */
+const none: CenterDecision = Either.right([])
+
+export const dialOnAccept = (
+  state: CenterState,
+  event: { readonly itemId: string; readonly offerId: string; readonly repId: string },
+  now: number,
+  emit: Emit,
+): void => {
+  const record = state.callback.callbacks.get(event.itemId)
+  if (record === undefined || record.dial !== null) return
+  const callId = `${record.callbackId}/dial/${record.dials + 1}`
+  const messageId = `callback/${callId}`
+  emit({
+    _tag: "CallbackDialed",
+    callbackId: record.callbackId,
+    attempt: record.attempts + 1,
+    callId,
+    messageId,
+    repId: event.repId,
+    offerId: event.offerId,
+    noAnswerAt: now + RING_TIMEOUT_MS,
+    at: now,
+  })
+  const place = { _tag: "PlaceCall", callId, to: record.number, from: record.from } as const
+  emit(telephonyMessage(messageId, place, "callback-dial", record.callbackId, now))
+}
+
+/** Provider events about a dial leg; undefined when the call is not one. */
+export const onLeg = (
+  state: CenterState,
+  command: typeof CallAnswered.Type | typeof CallEnded.Type | typeof CallFailed.Type,
+  now: number,
+): CenterDecision | undefined => {
+  const callbackId = state.callback.legs.get(command.callId)
+  if (callbackId === undefined) return undefined
+  const record = state.callback.callbacks.get(callbackId)
+  const dial = record?.dial?.callId === command.callId ? record.dial : null
+  if (record === undefined) return none
+  switch (command._tag) {
+    case "CallAnswered":
+      // An old leg answered late (after we gave up on it): nobody waits for it.
+      if (dial === null) return Either.right([hangUpLeg(record, command.callId, now, command.eventId)])
+      if (dial.connected) return none
+      return Either.right([
+        { _tag: "CallbackConnected", callbackId, callId: dial.callId, repId: dial.repId, at: now },
+        telephonyMessage(
+          `callback/${dial.callId}/connect`,
+          { _tag: "Connect", callId: dial.callId, repId: dial.repId },
+          "callback-connect",
+          callbackId,
+          now,
+        ),
+      ])
+    case "CallFailed":
+      return dial === null || dial.connected
+        ? none
+        : Either.right(failAttempt(state, record, command.reason, now, false))
+    case "CallEnded":
+      return dial === null || dial.connected
+        ? none
+        : Either.right(failAttempt(state, record, "ended before answer", now, false))
+  }
+}
+
+/** Ring-no-answer: the timer of a dial that is still ringing. */
+export const noAnswer = (
+  state: CenterState,
+  command: typeof CallbackNoAnswer.Type,
+  now: number,
+): CenterDecision => {
+  const record = state.callback.callbacks.get(command.callbackId)
+  const dial = record?.dial
+  if (record === undefined || dial === undefined || dial === null) return none
+  if (dial.callId !== command.callId || dial.connected) return none
+  return Either.right(failAttempt(state, record, "no answer", now, true))
+}
+
+/** The outbox gave up on a dial (no retry left): the attempt failed. */
+export const onDialNotSent = (
+  state: CenterState,
+  event: { readonly messageId: string; readonly reason: string; readonly retryAt: number | null },
+  now: number,
+  emit: Emit,
+): void => {
+  if (event.retryAt !== null) return
+  const ref = state.outbox.entries.get(event.messageId)?.ref
+  const record = ref === undefined ? undefined : state.callback.callbacks.get(ref)
+  if (record?.dial?.messageId !== event.messageId || record.dial.connected) return
+  for (const e of failAttempt(state, record, `dial not placed: ${event.reason}`, now, false)) emit(e)
+}
+
+/** B1: a failed attempt frees the rep; the item is held for the retry, or closed. */
+const failAttempt = (
+  state: CenterState,
+  record: CallbackRecord,
+  reason: string,
+  now: number,
+  hangUp: boolean,
+): CenterEvent[] => {
+  const dial = record.dial
+  if (dial === null) return []
+  const attempt = record.attempts + 1
+  const at = retryAt(record.retry, attempt, now, record.deadline)
+  const events: CenterEvent[] = [
+    {
+      _tag: "CallbackAttemptFailed",
+      callbackId: record.callbackId,
+      attempt,
+      callId: dial.callId,
+      reason,
+      retryAt: at,
+      at: now,
+    },
+  ]
+  if (hangUp) events.push(hangUpLeg(record, dial.callId, now))
+  const itemId = record.callbackId
+  const routed =
+    at !== null
+      ? decideRouting(state.routing, { _tag: "HoldItem", itemId, repId: dial.repId }, now)
+      : decideRouting(
+          state.routing,
+          {
+            _tag: "CloseItem",
+            itemId,
+            reason: attempt >= record.retry.maxAttempts ? "unreachable" : record.deadlineReason,
+          },
+          now,
+        )
+  if (Either.isRight(routed)) events.push(...routed.right)
+  return events
+}
+
+const hangUpLeg = (record: CallbackRecord, callId: string, now: number, eventId?: string): CenterEvent =>
+  telephonyMessage(
+    eventId === undefined ? `callback/${callId}/hangup` : `callback/${callId}/hangup/${eventId}`,
+    { _tag: "HangUp", callId },
+    "callback-hangup",
+    record.callbackId,
+    now,
+  )
+
+/** B1: the retry delay is over: the held item returns to its queue at its original place. */
+export const retry = (
+  state: CenterState,
+  command: typeof RetryCallback.Type,
+  now: number,
+): CenterDecision => {
+  const record = state.callback.callbacks.get(command.callbackId)
+  if (record?.status !== "retry_wait" || state.routing.items.get(command.callbackId)?.status !== "held")
+    return none
+  const resumed = decideRouting(state.routing, { _tag: "ResumeItem", itemId: command.callbackId }, now)
+  return Either.isLeft(resumed) ? none : Either.right(resumed.right)
+}
+
+const CLOSE_REASONS: ReadonlySet<string> = new Set<CallbackCloseReason>([
+  "expired",
+  "window_ended",
+  "unreachable",
+])
+
+/** C8, B1: the callback item left routing (completed, closed, abandoned): report how it ended. */
+export const onItemGone = (
+  state: CenterState,
+  event:
+    | { readonly _tag: "WorkCompleted"; readonly itemId: string }
+    | { readonly _tag: "ItemAbandoned"; readonly itemId: string }
+    | { readonly _tag: "ItemClosed"; readonly itemId: string; readonly reason: string },
+  now: number,
+  emit: Emit,
+): void => {
+  const record = state.callback.callbacks.get(event.itemId)
+  if (record === undefined) return
+  const dial = record.dial
+  if (dial !== null && !dial.connected) emit(hangUpLeg(record, dial.callId, now))
+  const reason: CallbackCloseReason =
+    event._tag === "WorkCompleted"
+      ? dial?.connected === true
+        ? "served"
+        : "cancelled"
+      : event._tag === "ItemClosed" && CLOSE_REASONS.has(event.reason)
+        ? (event.reason as CallbackCloseReason)
+        : "cancelled"
+  emit({ _tag: "CallbackClosed", callbackId: record.callbackId, reason, attempts: record.attempts, at: now })
+}

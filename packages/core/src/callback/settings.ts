@@ -1,0 +1,83 @@
+import { Either, ParseResult, Schema } from "effect"
+import type { CenterDecision } from "../center/module"
+import type { CenterState } from "../center/state"
+import type { DefineWorkstream } from "../routing/commands"
+import { InvalidField, InvalidState, UnknownEntity } from "../routing/errors"
+import type { SetQueueOverflow } from "./commands"
+import { numberProblem } from "./e164"
+import type { CallbackError } from "./errors"
+import { OverflowSettings } from "./overflow"
+
+/**
+ * C1: the checks that need the state: transfer targets exist and are another queue, the caller
+ * id can be dialled from (B2). `field` prefixes the field names (a route rule's override, C2).
+ */
+const settingsProblem = (
+  state: CenterState,
+  settings: OverflowSettings,
+  ownQueueId: string,
+  field: string,
+): CallbackError | undefined => {
+  for (const [i, rule] of settings.rules.entries()) {
+    if (rule.action._tag !== "TransferToQueue") continue
+    const target = `${field}rules[${i}].action.queueId`
+    if (!state.routing.queues.has(rule.action.queueId))
+      return new UnknownEntity({ entity: "queue", id: rule.action.queueId, field: target })
+    if (rule.action.queueId === ownQueueId)
+      return new InvalidField({ field: target, message: "a queue cannot overflow to itself" })
+  }
+  const problem = settings.callerId === undefined ? undefined : numberProblem(settings.callerId)
+  if (problem !== undefined)
+    return new InvalidField({ field: `${field}callerId`, message: `callerId ${problem}` })
+  return undefined
+}
+
+export const setQueueOverflow = (
+  state: CenterState,
+  command: typeof SetQueueOverflow.Type,
+  now: number,
+): CenterDecision => {
+  const { _tag, queueId, ...settings } = command
+  const queue = state.routing.queues.get(queueId)
+  if (queue === undefined)
+    return Either.left(new UnknownEntity({ entity: "queue", id: queueId, field: "queueId" }))
+  const problem = settingsProblem(state, settings, queueId, "")
+  if (problem !== undefined) return Either.left(problem)
+  if (queue.members.size === 0 && settings.rules.some((r) => r.action._tag === "DirectCallback")) {
+    return Either.left(
+      new InvalidState({
+        field: "queueId",
+        message: "C9: a queue offering callbacks needs reps; add members first",
+      }),
+    )
+  }
+  return Either.right([{ _tag: "QueueOverflowSet", queueId, settings, at: now }])
+}
+
+const decodeOverride = Schema.decodeUnknownEither(OverflowSettings, { errors: "first" })
+
+/** C2: a route rule's override has the shape of a queue's settings; refused with its field (N3). */
+export const overrideProblem = (
+  state: CenterState,
+  command: typeof DefineWorkstream.Type,
+): CallbackError | undefined => {
+  for (const [i, rule] of command.rules.entries()) {
+    if (rule.overflowOverride === undefined) continue
+    const field = `rules[${i}].overflowOverride`
+    const decoded = decodeOverride(rule.overflowOverride)
+    if (Either.isLeft(decoded)) {
+      const [issue] = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
+      const path =
+        issue === undefined
+          ? ""
+          : issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")
+      return new InvalidField({
+        field: `${field}${path}`,
+        message: issue?.message ?? "invalid overflow settings",
+      })
+    }
+    const problem = settingsProblem(state, decoded.right, rule.queueId, `${field}.`)
+    if (problem !== undefined) return problem
+  }
+  return undefined
+}
