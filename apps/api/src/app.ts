@@ -10,6 +10,7 @@ import { internalError, routeNotFound } from "./errors"
 import { type ApiRuntime, makeHandle } from "./handle"
 import { type LiveHub, makeLiveHub } from "./live/hub"
 import { openApiDocument } from "./openapi"
+import { type AcsWebhookOptions, acsWebhookRoutes } from "./routes/acs-webhooks"
 import { deliveryRoutes } from "./routes/deliveries"
 import { eventRoutes } from "./routes/events"
 import { itemRoutes, offerRoutes } from "./routes/items"
@@ -23,6 +24,8 @@ export interface AppOptions {
   readonly hub: LiveHub
   /** A built web app (apps/web/dist) to serve at `/`; the API alone when absent. */
   readonly webRoot?: string
+  /** Azure Communication Services webhooks, mounted when telephony is Azure. */
+  readonly acs?: AcsWebhookOptions
 }
 
 /** Bodies larger than this are refused with 413 before they are read. */
@@ -54,6 +57,7 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
     .route("/api/deliveries", deliveryRoutes(handle))
     .route("/api/events", eventRoutes(handle, runtime, options.hub))
   app.get("/api/openapi.json", openApiDocument(app))
+  if (options.acs !== undefined) app.route("/webhooks/acs", acsWebhookRoutes(runtime, options.acs))
   if (options.webRoot !== undefined) app.use("*", serveStatic({ root: options.webRoot }))
   app.notFound(routeNotFound)
   app.onError(internalError)

@@ -1,11 +1,14 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { Config, Effect, ManagedRuntime } from "effect"
+import { AzureCallRegistry } from "@lifeline/adapters"
+import { Center } from "@lifeline/core"
+import { Config, Effect, ManagedRuntime, Option } from "effect"
 import { buildApp, liveHubOf } from "./app"
 import { DEMO_API_KEYS, parseApiKeys } from "./auth/keys"
 import { seedDemo } from "./demo"
-import { ApiLive } from "./layers"
+import { apiLayer } from "./layers"
 import { listen } from "./server"
+import { loadSettings } from "./settings"
 
 const ServerConfig = Config.all({
   // 0 asks the OS for a free port (tests and the load command); the URL printed says which.
@@ -14,6 +17,7 @@ const ServerConfig = Config.all({
     Config.withDefault(3000),
   ),
   hostname: Config.string("HOST").pipe(Config.withDefault("127.0.0.1")),
+  demo: Config.boolean("LIFELINE_DEMO").pipe(Config.withDefault(true)),
 })
 
 const WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url))
@@ -21,10 +25,19 @@ const WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url))
 /** A stuck shutdown (a client that never lets go) must not keep the process forever. */
 const SHUTDOWN_GRACE_MS = 5_000
 
+/** Seed the demo once: a store that already holds a center keeps what it has (N1). */
+const seedIfEmpty = Effect.flatMap(Center, (center) => center.read((s) => s.routing.reps.size === 0)).pipe(
+  Effect.flatMap((empty) => (empty ? Effect.as(seedDemo, true) : Effect.succeed(false))),
+)
+
 const main = async () => {
   const config = await Effect.runPromise(ServerConfig)
-  const runtime = ManagedRuntime.make(ApiLive)
-  await runtime.runPromise(seedDemo)
+  const settings = await Effect.runPromise(loadSettings)
+  const runtime = ManagedRuntime.make(apiLayer(settings))
+  if (config.demo) {
+    const seeded = await runtime.runPromise(seedIfEmpty)
+    console.log(seeded ? "demo data seeded" : "store already holds a center: demo data not seeded again")
+  }
   const webRoot = existsSync(WEB_DIST) ? WEB_DIST : undefined
   const configuredKeys = process.env.LIFELINE_API_KEYS
   const keys = parseApiKeys(configuredKeys ?? DEMO_API_KEYS)
@@ -34,9 +47,28 @@ const main = async () => {
     )
   }
   const hub = await liveHubOf(runtime)
-  const app = buildApp(runtime, { keys, hub, ...(webRoot === undefined ? {} : { webRoot }) })
+  const registry = Option.getOrUndefined(await runtime.runPromise(Effect.serviceOption(AzureCallRegistry)))
+  const acs =
+    settings.telephony._tag === "azure" && registry !== undefined
+      ? {
+          secret: settings.telephony.config.webhookSecret,
+          registry,
+          workstreamFor: (
+            (ws: string) => () =>
+              ws
+          )(settings.telephony.defaultWorkstream),
+        }
+      : undefined
+  const app = buildApp(runtime, {
+    keys,
+    hub,
+    ...(webRoot === undefined ? {} : { webRoot }),
+    ...(acs === undefined ? {} : { acs }),
+  })
   const server = await listen(app, config)
-  console.log(`Lifeline API listening on ${server.url}`)
+  console.log(
+    `Lifeline API listening on ${server.url} (store: ${settings.db.url.replace(/\/\/[^@]*@/, "//***@")})`,
+  )
   console.log(webRoot === undefined ? "web app not built (apps/web/dist missing)" : `serving ${webRoot} at /`)
 
   const stop = async (signal: NodeJS.Signals) => {

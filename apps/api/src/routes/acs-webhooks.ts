@@ -1,0 +1,100 @@
+import {
+  type AzureCallRegistry,
+  answerEventGridHandshake,
+  callCommand,
+  inboundCallId,
+  inboundCommand,
+  parseCallbackPost,
+  parseEventGridPost,
+  type WebhookRejected,
+} from "@lifeline/adapters"
+import { Center, type ProviderCommand } from "@lifeline/core"
+import { Effect, Either } from "effect"
+import type { Context } from "hono"
+import { Hono } from "hono"
+import type { ApiRuntime } from "../handle"
+
+export interface AcsWebhookOptions {
+  readonly secret: string
+  readonly registry: AzureCallRegistry["Type"]
+  /** The workstream that serves a dialled number (R6). */
+  readonly workstreamFor: (to: string) => string
+}
+
+const rejected = (c: Context, error: WebhookRejected) =>
+  c.json(
+    {
+      error: {
+        code: error._tag,
+        message: error.message,
+        ...("field" in error && typeof error.field === "string" ? { field: error.field } : {}),
+      },
+    },
+    error._tag === "AcsWebhookUnauthorized" ? 401 : 400,
+  )
+
+/**
+ * Runs provider commands in order. A refusal by the domain is final (the provider retrying would
+ * not change it), so it is logged and acknowledged; only a store that cannot be reached answers
+ * 503, which makes the provider deliver again later (N2 makes the repeat harmless).
+ */
+const deliver = (runtime: ApiRuntime, commands: readonly ProviderCommand[]) =>
+  runtime.runPromise(
+    Effect.flatMap(Center, (center) =>
+      Effect.forEach(
+        commands,
+        (command) =>
+          center.execute(command).pipe(
+            Effect.asVoid,
+            Effect.catchIf(
+              (e) => e._tag !== "StoreUnavailable",
+              (e) => Effect.logWarning("provider event refused", command._tag, command.callId, e._tag),
+            ),
+          ),
+        { discard: true },
+      ),
+    ).pipe(Effect.either),
+  )
+
+/** Azure Communication Services: Event Grid (incoming calls) and per-call callback events. */
+export const acsWebhookRoutes = (runtime: ApiRuntime, options: AcsWebhookOptions) =>
+  new Hono()
+    .options("/incoming", (c) => {
+      const answer = answerEventGridHandshake({ url: c.req.url, headers: c.req.raw.headers }, options.secret)
+      return Either.isLeft(answer) ? rejected(c, answer.left) : c.body(null, 200, { ...answer.right })
+    })
+    .post("/incoming", async (c) => {
+      const parsed = parseEventGridPost(
+        { url: c.req.url, headers: c.req.raw.headers, body: await c.req.text() },
+        options.secret,
+      )
+      if (Either.isLeft(parsed)) return rejected(c, parsed.left)
+      const delivery = parsed.right
+      if (delivery._tag === "SubscriptionValidation") return c.json(delivery.response)
+      const commands: ProviderCommand[] = []
+      for (const call of delivery.events) {
+        await runtime.runPromise(options.registry.registerIncomingCall(inboundCallId(call), call))
+        commands.push(inboundCommand(call, options.workstreamFor(call.to.phoneNumber ?? call.to.rawId)))
+      }
+      const result = await deliver(runtime, commands)
+      return Either.isLeft(result)
+        ? c.json({ error: { code: "StoreUnavailable", message: "try again" } }, 503)
+        : c.body(null, 200)
+    })
+    .post("/calls", async (c) => {
+      const parsed = parseCallbackPost(
+        { url: c.req.url, headers: c.req.raw.headers, body: await c.req.text() },
+        options.secret,
+      )
+      if (Either.isLeft(parsed)) return rejected(c, parsed.left)
+      const commands: ProviderCommand[] = []
+      for (const event of parsed.right.events) {
+        await runtime.runPromise(options.registry.observe(event))
+        const command = callCommand(event)
+        if (command !== undefined) commands.push(command)
+      }
+      const result = await deliver(runtime, commands)
+      return Either.isLeft(result)
+        ? c.json({ error: { code: "StoreUnavailable", message: "try again" } }, 503)
+        : c.body(null, 200)
+    })
