@@ -11,6 +11,43 @@ import { type EmergencyState, OPERATOR_LOG_LIMIT, type OperatorRecord } from "./
  */
 export const evolveEmergency = (em: EmergencyState, event: CenterEvent): void => {
   switch (event._tag) {
+    case "EmergencyDialRefused":
+    case "CallbackPoolExhausted":
+      log(em, event)
+      return
+    case "EmergencySessionOpened":
+      openSession(em, event)
+      return
+    case "EmergencyDialled":
+      dialled(em, event)
+      return
+    case "CallbackLeased":
+    case "CallbackLeaseRenewed":
+      leased(em, event)
+      return
+    case "CallbackLeaseExpired":
+      expired(em, event)
+      return
+    case "PsapCallbackReceived":
+    case "PsapCallbackRedirected":
+    case "PsapCallbackUnanswered":
+    case "PsapCallbackEnded":
+      psapCall(em, event)
+      return
+    case "EmergencyEnded": {
+      const session = em.sessions.get(event.sessionId)
+      if (session !== undefined) session.endedAt = event.at
+      em.activeByRep.delete(event.repId)
+      return
+    }
+    default:
+      settings(em, event)
+  }
+}
+
+/** The admin's set-up: regions, carrier, outbound profiles, pool, contacts, mailbox, template. */
+const settings = (em: EmergencyState, event: CenterEvent): void => {
+  switch (event._tag) {
     case "EmergencyRegionsConfigured":
       em.regions = regionTable(event.regions)
       return
@@ -44,35 +81,6 @@ export const evolveEmergency = (em: EmergencyState, event: CenterEvent): void =>
     case "NotificationTemplateSet":
       em.template = { subject: event.subject, body: event.body }
       return
-    case "EmergencyDialRefused":
-    case "CallbackPoolExhausted":
-      log(em, event)
-      return
-    case "EmergencySessionOpened":
-      openSession(em, event)
-      return
-    case "EmergencyDialled":
-      dialled(em, event)
-      return
-    case "CallbackLeased":
-    case "CallbackLeaseRenewed":
-      leased(em, event)
-      return
-    case "CallbackLeaseExpired":
-      expired(em, event)
-      return
-    case "PsapCallbackReceived":
-    case "PsapCallbackRedirected":
-    case "PsapCallbackUnanswered":
-    case "PsapCallbackEnded":
-      psapCall(em, event)
-      return
-    case "EmergencyEnded": {
-      const session = em.sessions.get(event.sessionId)
-      if (session !== undefined) session.endedAt = event.at
-      em.activeByRep.delete(event.repId)
-      return
-    }
     default:
       return
   }

@@ -6,7 +6,7 @@ import type { CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
 import { InvalidField, InvalidState, UnknownEntity } from "../routing/errors"
 import type { RepState } from "../routing/state"
-import { callbackOnDial } from "./callback-lease"
+import { type CallbackDecision, callbackOnDial } from "./callback-lease"
 import type { EmergencyCommandOf } from "./commands"
 import type { EmergencyEventOf, SessionOrigin } from "./events"
 import { notificationEvents, notificationOutcome, notificationValues } from "./notification"
@@ -129,19 +129,32 @@ const dialEvents = (
   }
   const events: CenterEvent[] = [...opened, dialled, ...(callback?.events ?? [])]
   if (notification === "queued" && callback !== undefined) {
-    const values = notificationValues({
-      repId: rep.repId,
-      repName: rep.name,
-      number,
-      policy: check.policy,
-      timeZone: check.timeZone,
-      callbackNumber: callback.number,
-      callbackUntil: callback.until,
-      at: now,
-    })
-    events.push(...notificationEvents(em, rep.repId, sessionId, values, now))
+    events.push(...notify(state, rep, number, check, callback, sessionId, now))
   }
   return events
+}
+
+/** E9: the emails of this dial, filled from the template with the dial's facts. */
+const notify = (
+  state: CenterState,
+  rep: RepState,
+  number: string,
+  check: Extract<DialCheck, { _tag: "Allowed" }>,
+  callback: CallbackDecision,
+  sessionId: string,
+  now: number,
+): CenterEvent[] => {
+  const values = notificationValues({
+    repId: rep.repId,
+    repName: rep.name,
+    number,
+    policy: check.policy,
+    timeZone: check.timeZone,
+    callbackNumber: callback.number,
+    callbackUntil: callback.until,
+    at: now,
+  })
+  return notificationEvents(state.emergency, rep.repId, sessionId, values, now)
 }
 
 /** E10: close the session and give the rep back the presence remembered at its start. */
