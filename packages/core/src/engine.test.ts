@@ -1,7 +1,7 @@
 import { it } from "@effect/vitest"
 import { Deferred, Effect, Either, Fiber, Layer } from "effect"
 import { describe, expect } from "vitest"
-import { type Domain, makeEngine } from "./engine"
+import { type Domain, GroupCommit, makeEngine } from "./engine"
 import { Clock } from "./ports/clock"
 import { Store, StoreUnavailable, VersionConflict } from "./ports/store"
 import type { Timer, TimerChange } from "./ports/timer"
@@ -121,9 +121,15 @@ const testClock = () => {
   return { port, armed, fire }
 }
 
-const engineOn = (store: Store["Type"], clock: Clock["Type"], maxGroup?: number) =>
-  makeEngine(seats, maxGroup === undefined ? {} : { maxGroup }).pipe(
-    Effect.provide(Layer.merge(Layer.succeed(Store, store), Layer.succeed(Clock, clock))),
+const engineOn = (store: Store["Type"], clock: Clock["Type"], grouping?: GroupCommit["Type"]) =>
+  makeEngine(seats).pipe(
+    Effect.provide(
+      Layer.mergeAll(
+        Layer.succeed(Store, store),
+        Layer.succeed(Clock, clock),
+        grouping === undefined ? Layer.empty : Layer.succeed(GroupCommit, grouping),
+      ),
+    ),
   )
 
 const take = (seat: string, by: string): Command => ({ _tag: "Take", seat, by })
@@ -175,21 +181,25 @@ describe("engine: group commit", () => {
           for (const e of events) heard.push([e.seat, version, store.events.length])
         })
         const open = yield* store.hold
-        const all = yield* Effect.fork(
-          Effect.all([take("1A", "ann"), take("1B", "bob"), take("1C", "cid")].map(engine.execute), {
+        const first = yield* Effect.fork(engine.execute(take("1A", "ann")))
+        yield* settle
+        const rest = yield* Effect.fork(
+          Effect.all([take("1B", "bob"), take("1C", "cid")].map(engine.execute), {
             concurrency: "unbounded",
           }),
         )
         yield* settle
         expect(heard).toEqual([])
         yield* open
-        yield* Fiber.join(all)
+        yield* Fiber.join(first)
+        yield* Fiber.join(rest)
         // Each was heard once stored (the last two in one append), with its own version.
         expect(heard).toEqual([
           ["1A", 1, 1],
           ["1B", 2, 3],
           ["1C", 3, 3],
         ])
+        expect(store.appends).toEqual([1, 2])
       }),
   )
 
@@ -283,7 +293,7 @@ describe("engine: group commit", () => {
   it.effect("maxGroup 1 stores every command in its own append", () =>
     Effect.gen(function* () {
       const store = testStore()
-      const engine = yield* engineOn(store.port, testClock().port, 1)
+      const engine = yield* engineOn(store.port, testClock().port, { maxGroup: 1, gather: Effect.void })
       const open = yield* store.hold
       const all = yield* Effect.fork(
         Effect.all([take("1A", "a"), take("1B", "b"), take("1C", "c")].map(engine.execute), {
@@ -294,6 +304,26 @@ describe("engine: group commit", () => {
       yield* open
       yield* Fiber.join(all)
       expect(store.appends).toEqual([1, 1, 1])
+    }),
+  )
+
+  it.effect("N1 commands submitted while the writer gathers join its group", () =>
+    Effect.gen(function* () {
+      const store = testStore()
+      const gate = yield* Deferred.make<void>()
+      const engine = yield* engineOn(store.port, testClock().port, {
+        maxGroup: 10,
+        gather: Deferred.await(gate),
+      })
+      const all = yield* Effect.fork(
+        Effect.all([take("1A", "a"), take("1B", "b"), take("1C", "c")].map(engine.execute), {
+          concurrency: "unbounded",
+        }),
+      )
+      yield* settle
+      yield* Deferred.succeed(gate, undefined)
+      yield* Fiber.join(all)
+      expect(store.appends).toEqual([3])
     }),
   )
 })

@@ -1,4 +1,4 @@
-import { Deferred, Effect, Either, Exit } from "effect"
+import { Context, Deferred, Effect, Either, Exit, Option } from "effect"
 import { Clock } from "./ports/clock"
 import { Store, StoreUnavailable, VersionConflict } from "./ports/store"
 import type { Timer, TimerChange } from "./ports/timer"
@@ -40,10 +40,21 @@ export interface Engine<S, C, E, Err> {
 
 export type AppendListener<E> = (events: readonly E[], version: number) => void
 
-export interface EngineOptions {
-  /** The most commands stored in one append; 1 turns group commit off. */
-  readonly maxGroup?: number
-}
+/**
+ * How an engine groups commands. Without it a group is whatever arrived while the previous write
+ * was in flight, which is plenty when writes wait on a server. A store whose writes block the
+ * thread (an embedded file) provides it with `gather` yielding to the event loop once, so the
+ * requests that are arriving meanwhile join the group.
+ */
+export class GroupCommit extends Context.Tag("lifeline/GroupCommit")<
+  GroupCommit,
+  {
+    /** The most commands stored in one append; 1 turns group commit off. */
+    readonly maxGroup: number
+    /** Runs before a group is taken, while the lock is held. */
+    readonly gather: Effect.Effect<void>
+  }
+>() {}
 
 /** How often a group is decided again after losing a race before the store is called down. */
 const MAX_ATTEMPTS = 20
@@ -69,11 +80,15 @@ const resultOf = <E, Err, X>(
   return Either.isRight(outcome) ? Exit.succeed(outcome.right) : Exit.fail(outcome.left)
 }
 
-export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>, options: EngineOptions = {}) =>
+export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
   Effect.gen(function* () {
     const store = yield* Store
     const clock = yield* Clock
-    const maxGroup = Math.max(1, options.maxGroup ?? DEFAULT_MAX_GROUP)
+    const grouping = Option.getOrElse(yield* Effect.serviceOption(GroupCommit), () => ({
+      maxGroup: DEFAULT_MAX_GROUP,
+      gather: Effect.void,
+    }))
+    const maxGroup = Math.max(1, grouping.maxGroup)
     const lock = yield* Effect.makeSemaphore(1)
     let state = domain.empty()
     let version = 0
@@ -194,24 +209,36 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>, options: 
         }
       })
 
-    /** Run the commands waiting now (up to a group) and hand each caller its result. */
-    const runPending = Effect.suspend(() => {
+    /** Take the commands waiting now (up to a group), run them, hand each caller its result. */
+    const runPending = Effect.gen(function* () {
+      yield* grouping.gather
       const group = pending.splice(0, maxGroup)
-      if (group.length === 0) return Effect.void
-      return Effect.flatMap(Effect.exit(runGroup(group)), (exit) =>
-        Effect.forEach(group, (s, i) => Deferred.done(s.done, resultOf(exit, i)), { discard: true }),
-      )
+      const exit = yield* Effect.exit(runGroup(group))
+      for (const [i, s] of group.entries()) yield* Deferred.done(s.done, resultOf(exit, i))
     }).pipe(Effect.uninterruptible, lock.withPermits(1))
 
-    /** Queue the command; whoever holds the lock next runs it with the others waiting then. */
+    /**
+     * The writer runs groups while commands wait, then ends; the next command starts another.
+     * It is not a caller, so no caller waits on others' commands after its own is stored.
+     */
+    let writing = false
+    const writer = Effect.gen(function* () {
+      while (pending.length > 0) yield* runPending
+    }).pipe(
+      Effect.ensuring(
+        Effect.sync(() => {
+          writing = false
+        }),
+      ),
+    )
+
     const submit = (command: C, timerId: string | null) =>
       Effect.flatMap(Deferred.make<readonly E[], Err | StoreUnavailable>(), (done) => {
         const submission = { command, timerId, done }
         pending.push(submission)
-        return Effect.gen(function* () {
-          while (!(yield* Deferred.isDone(done))) yield* runPending
-          return yield* Deferred.await(done)
-        }).pipe(
+        const start = writing ? Effect.void : Effect.asVoid(Effect.forkDaemon(writer))
+        writing = true
+        return Effect.zipRight(start, Deferred.await(done)).pipe(
           Effect.onInterrupt(() =>
             Effect.sync(() => {
               const at = pending.indexOf(submission)

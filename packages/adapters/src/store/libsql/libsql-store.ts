@@ -1,4 +1,4 @@
-import type { Client, InArgs, InStatement, Row } from "@libsql/client"
+import type { Client, InStatement, Row } from "@libsql/client"
 import {
   Store,
   StoreUnavailable,
@@ -7,22 +7,30 @@ import {
   type TimerChange,
   VersionConflict,
 } from "@lifeline/core"
-import { and, asc, eq, inArray, sql } from "drizzle-orm"
-import { drizzle } from "drizzle-orm/libsql"
 import { Effect, Layer, type Scope } from "effect"
+import { groupCommitFor } from "./group-commit"
 import { type LibsqlStoreOptions, openDatabase } from "./open"
-import { events, STALE_VERSION_GUARD, streams, timers } from "./schema"
+import { STALE_VERSION_GUARD } from "./schema"
+import {
+  claimVersion,
+  deleteTimers,
+  insertEvents,
+  openStream,
+  readEvents,
+  readTimers,
+  readVersion,
+  upsertTimers,
+} from "./statements"
 
-/** Rows per INSERT, well under SQLite's limit of 32,766 bound parameters. */
+/** Rows per statement, well under SQLite's limit of 32,766 bound parameters. */
 const ROWS_PER_STATEMENT = 500
 
 /**
  * The Store port on libSQL: an embedded file (`file:`) or a server (`http:`, `libsql:`) shared
- * by several nodes. An append is one write batch — one transaction, one round trip — whose
- * first statement is the optimistic-concurrency guard: it sets the stream's version to the new
- * one when the stored version is the expected one and to -1 otherwise, which the CHECK
- * constraint refuses, so the whole batch rolls back. The server decides inside its write lock,
- * so this holds across processes.
+ * by several nodes. An append is one write batch (one transaction, one round trip) whose first
+ * statement claims the new version only if the stored one is the expected one; otherwise the
+ * CHECK constraint fails the batch and nothing is written. The server decides inside its write
+ * lock, so this holds across processes.
  */
 export const makeLibsqlStore = (
   url: string,
@@ -30,16 +38,9 @@ export const makeLibsqlStore = (
 ): Effect.Effect<Store["Type"], StoreUnavailable, Scope.Scope> =>
   Effect.map(openDatabase(url, options), libsqlStoreOn)
 
-/** The store as a Layer; closing its scope closes the client. */
+/** The store as a Layer (closing its scope closes the client), with how engines group on it. */
 export const LibsqlStoreLive = (url: string, options: LibsqlStoreOptions = {}) =>
-  Layer.scoped(Store, makeLibsqlStore(url, options))
-
-type Query = { toSQL(): { sql: string; params: unknown[] } }
-
-const statement = (query: Query): InStatement => {
-  const built = query.toSQL()
-  return { sql: built.sql, args: built.params as InArgs }
-}
+  Layer.merge(Layer.scoped(Store, makeLibsqlStore(url, options)), groupCommitFor(url))
 
 const chunks = <A>(items: readonly A[]): A[][] => {
   const out: A[][] = []
@@ -69,45 +70,57 @@ const netTimerChanges = <C>(changes: readonly TimerChange<C>[]) => {
   return { armed, disarmed }
 }
 
+/** The statements of one append, in order: the version claim first. */
+const appendStatements = <E, C>(
+  stream: string,
+  expected: number,
+  appended: readonly E[],
+  changes: readonly TimerChange<C>[],
+): InStatement[] => {
+  const out = [openStream({ stream }), claimVersion({ stream, expected, next: expected + appended.length })]
+  for (const [c, chunk] of chunks(appended).entries()) {
+    const values: Record<string, unknown> = { stream }
+    for (const [i, event] of chunk.entries()) {
+      values[`version${i}`] = expected + c * ROWS_PER_STATEMENT + i + 1
+      values[`payload${i}`] = JSON.stringify(event)
+    }
+    out.push(insertEvents(chunk.length)(values))
+  }
+  const { armed, disarmed } = netTimerChanges(changes)
+  for (const chunk of chunks(armed)) {
+    const values: Record<string, unknown> = { stream }
+    for (const [i, t] of chunk.entries()) {
+      values[`timerId${i}`] = t.timerId
+      values[`dueAt${i}`] = t.dueAt
+      values[`command${i}`] = JSON.stringify(t.command)
+    }
+    out.push(upsertTimers(chunk.length)(values))
+  }
+  for (const chunk of chunks(disarmed)) {
+    const values: Record<string, unknown> = { stream }
+    for (const [i, timerId] of chunk.entries()) values[`timerId${i}`] = timerId
+    out.push(deleteTimers(chunk.length)(values))
+  }
+  return out
+}
+
+const versionIn = (rows: readonly Row[]) => Number(rows[0]?.[0] ?? 0)
+
 /** The port over an open client (the migrations applied). */
 export const libsqlStoreOn = (client: Client): Store["Type"] => {
-  const db = drizzle({ client })
   const run = <A>(action: string, query: () => Promise<A>) =>
     Effect.tryPromise({ try: query, catch: (cause) => unavailable(action, cause) })
 
-  const versionOf = (stream: string) =>
-    statement(db.select({ version: streams.version }).from(streams).where(eq(streams.stream, stream)))
-  const versionIn = (rows: readonly Row[]) => Number(rows[0]?.[0] ?? 0)
-
   const version = (stream: string) =>
     Effect.map(
-      run(`read the version of ${stream}`, () => client.execute(versionOf(stream))),
+      run(`read the version of ${stream}`, () => client.execute(readVersion({ stream }))),
       (result) => versionIn(result.rows),
     )
 
   const load = <E, C>(stream: string) =>
     Effect.flatMap(
       run(`load ${stream}`, () =>
-        client.batch(
-          [
-            versionOf(stream),
-            statement(
-              db
-                .select({ payload: events.payload })
-                .from(events)
-                .where(eq(events.stream, stream))
-                .orderBy(asc(events.version)),
-            ),
-            statement(
-              db
-                .select({ timerId: timers.timerId, dueAt: timers.dueAt, command: timers.command })
-                .from(timers)
-                .where(eq(timers.stream, stream))
-                .orderBy(asc(timers.dueAt), sql`rowid`),
-            ),
-          ],
-          "read",
-        ),
+        client.batch([readVersion({ stream }), readEvents({ stream }), readTimers({ stream })], "read"),
       ),
       ([versionRows, eventRows, timerRows]): Effect.Effect<StreamSnapshot<E, C>, StoreUnavailable> => {
         const current = versionIn(versionRows?.rows ?? [])
@@ -127,56 +140,6 @@ export const libsqlStoreOn = (client: Client): Store["Type"] => {
         return Effect.succeed({ version: current, events: stored, timers: armed })
       },
     )
-
-  const appendStatements = <E, C>(
-    stream: string,
-    expected: number,
-    appended: readonly E[],
-    changes: readonly TimerChange<C>[],
-  ): InStatement[] => {
-    const next = expected + appended.length
-    const out = [
-      statement(db.insert(streams).values({ stream, version: 0 }).onConflictDoNothing()),
-      statement(
-        db
-          .update(streams)
-          .set({ version: sql`CASE WHEN ${streams.version} = ${expected} THEN ${next} ELSE -1 END` })
-          .where(eq(streams.stream, stream)),
-      ),
-    ]
-    const rows = appended.map((event, i) => ({
-      stream,
-      version: expected + i + 1,
-      payload: JSON.stringify(event),
-    }))
-    for (const chunk of chunks(rows)) out.push(statement(db.insert(events).values(chunk)))
-    const { armed, disarmed } = netTimerChanges(changes)
-    for (const chunk of chunks(armed)) {
-      const values = chunk.map((t) => ({
-        stream,
-        timerId: t.timerId,
-        dueAt: t.dueAt,
-        command: JSON.stringify(t.command),
-      }))
-      out.push(
-        statement(
-          db
-            .insert(timers)
-            .values(values)
-            .onConflictDoUpdate({
-              target: [timers.stream, timers.timerId],
-              set: { dueAt: sql`excluded.due_at`, command: sql`excluded.command` },
-            }),
-        ),
-      )
-    }
-    for (const chunk of chunks(disarmed)) {
-      out.push(
-        statement(db.delete(timers).where(and(eq(timers.stream, stream), inArray(timers.timerId, chunk)))),
-      )
-    }
-    return out
-  }
 
   const append = <E, C>(
     stream: string,

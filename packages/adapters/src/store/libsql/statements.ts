@@ -1,0 +1,118 @@
+import type { InArgs, InStatement } from "@libsql/client"
+import { and, asc, eq, fillPlaceholders, inArray, type SQLWrapper, sql } from "drizzle-orm"
+import { drizzle } from "drizzle-orm/libsql"
+import { events, streams, timers } from "./schema"
+
+/**
+ * The store's SQL, built by drizzle from the schema once per shape, with placeholders bound on
+ * each call: an append then costs SQLite's work, not query building.
+ */
+type Query = SQLWrapper & { toSQL(): { sql: string; params: unknown[] } }
+type Bind = (values: Record<string, unknown>) => InStatement
+
+const db = drizzle.mock()
+const p = (name: string) => sql.placeholder(name)
+
+const template = (query: Query): Bind => {
+  const built = query.toSQL()
+  return (values) => ({ sql: built.sql, args: fillPlaceholders(built.params, values) as InArgs })
+}
+
+/** One template per row count: multi-row statements differ only in how many rows they carry. */
+const bySize = (build: (size: number) => Query) => {
+  const cache = new Map<number, Bind>()
+  return (size: number): Bind => {
+    let bind = cache.get(size)
+    if (bind === undefined) {
+      bind = template(build(size))
+      cache.set(size, bind)
+    }
+    return bind
+  }
+}
+
+const indices = (size: number) => Array.from({ length: size }, (_, i) => i)
+
+export const readVersion = template(
+  db
+    .select({ version: streams.version })
+    .from(streams)
+    .where(eq(streams.stream, p("stream"))),
+)
+
+export const readEvents = template(
+  db
+    .select({ payload: events.payload })
+    .from(events)
+    .where(eq(events.stream, p("stream")))
+    .orderBy(asc(events.version)),
+)
+
+export const readTimers = template(
+  db
+    .select({ timerId: timers.timerId, dueAt: timers.dueAt, command: timers.command })
+    .from(timers)
+    .where(eq(timers.stream, p("stream")))
+    .orderBy(asc(timers.dueAt), sql`rowid`),
+)
+
+/** A stream's row, at version 0 until its first append; there already, nothing changes. */
+export const openStream = template(
+  db
+    .insert(streams)
+    .values({ stream: p("stream"), version: 0 })
+    .onConflictDoNothing(),
+)
+
+/**
+ * The optimistic-concurrency guard: the stream's version becomes `next` when it is `expected`
+ * and -1 otherwise, which the CHECK constraint refuses, failing the append's whole batch.
+ */
+export const claimVersion = template(
+  db
+    .update(streams)
+    .set({ version: sql`CASE WHEN ${streams.version} = ${p("expected")} THEN ${p("next")} ELSE -1 END` })
+    .where(eq(streams.stream, p("stream"))),
+)
+
+/** Values: `stream`, and `version{i}`, `payload{i}` per row. */
+export const insertEvents = bySize((size) =>
+  db.insert(events).values(
+    indices(size).map((i) => ({
+      stream: p("stream"),
+      version: p(`version${i}`),
+      payload: p(`payload${i}`),
+    })),
+  ),
+)
+
+/** Values: `stream`, and `timerId{i}`, `dueAt{i}`, `command{i}` per row. */
+export const upsertTimers = bySize((size) =>
+  db
+    .insert(timers)
+    .values(
+      indices(size).map((i) => ({
+        stream: p("stream"),
+        timerId: p(`timerId${i}`),
+        dueAt: p(`dueAt${i}`),
+        command: p(`command${i}`),
+      })),
+    )
+    .onConflictDoUpdate({
+      target: [timers.stream, timers.timerId],
+      set: { dueAt: sql`excluded.due_at`, command: sql`excluded.command` },
+    }),
+)
+
+/** Values: `stream`, and `timerId{i}` per timer. */
+export const deleteTimers = bySize((size) =>
+  db.delete(timers).where(
+    and(
+      eq(timers.stream, p("stream")),
+      inArray(
+        timers.timerId,
+        indices(size).map((i) => p(`timerId${i}`)),
+      ),
+    ),
+  ),
+)
