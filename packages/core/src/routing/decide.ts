@@ -149,7 +149,9 @@ const createQueue = (state: RouterState, command: Cmd<"CreateQueue">): Decision 
   }
   const zone = command.operatingHours?.timeZone
   if (zone !== undefined && !isKnownTimeZone(zone)) {
-    return fail(new InvalidField({ field: "operatingHours.timeZone", message: `unknown time zone '${zone}'` }))
+    return fail(
+      new InvalidField({ field: "operatingHours.timeZone", message: `unknown time zone '${zone}'` }),
+    )
   }
   const d = QUEUE_DEFAULTS
   return ok({
