@@ -1,3 +1,4 @@
+export * from "./callback/index"
 export * from "./center/index"
 export * from "./emergency/index"
 export * from "./engine"
