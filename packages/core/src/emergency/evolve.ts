@@ -116,6 +116,12 @@ const dialled = (em: EmergencyState, event: EmergencyEventOf<"EmergencyDialled">
   if (session !== undefined) {
     session.dial = event
     if (event.notification === "queued") session.notified = true
+    // A session a PSAP callback opened is the rep's own once the rep dials in it: it no longer
+    // ends with that call, only when the rep ends it.
+    if (session.origin._tag === "PsapCallback") {
+      const call = em.psapCalls.get(session.origin.callId)
+      if (call !== undefined) call.sessionId = null
+    }
   }
   const { region, number, test, outboundProfileId, callingNumber, carrierPath, at } = event
   log(em, {

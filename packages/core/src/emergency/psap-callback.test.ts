@@ -93,6 +93,19 @@ describe("E6 PSAP callbacks reach the rep for 60 minutes", () => {
     expect(h.state.emergency.psapCalls.size).toBe(0)
   })
 
+  it("E10 a rep who dials again during a PSAP callback keeps the session until the rep ends it", () => {
+    const h = emergencyCenter()
+    h.run(dial())
+    const number = leasedNumber(h)
+    h.run(end())
+    h.run(inbound("psap-1", number))
+    h.run(dial())
+    h.run({ _tag: "CallEnded", callId: "psap-1", eventId: "end-1" })
+    expect(h.state.routing.reps.get("ann")?.presenceId).toBe("busy_dnd")
+    h.run(end())
+    expect(h.state.routing.reps.get("ann")?.presenceId).toBe("available")
+  })
+
   it("E6 while the rep's dial session is up, a PSAP callback joins it: the rep ends it as usual", () => {
     const h = emergencyCenter()
     h.run({ _tag: "SetPresence", repId: "ann", presenceId: "away" })
