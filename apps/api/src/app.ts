@@ -12,7 +12,9 @@ import { type LiveHub, makeLiveHub } from "./live/hub"
 import { openApiDocument } from "./openapi"
 import { type AcsWebhookOptions, acsWebhookRoutes } from "./routes/acs-webhooks"
 import { deliveryRoutes } from "./routes/deliveries"
+import { emergencyAdminRoutes, repEmergencyRoutes } from "./routes/emergency"
 import { eventRoutes } from "./routes/events"
+import { historyRoutes } from "./routes/history"
 import { itemRoutes, offerRoutes } from "./routes/items"
 import { presenceRoutes } from "./routes/presences"
 import { queueRoutes, workstreamRoutes } from "./routes/queues"
@@ -55,6 +57,9 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
     .route("/api/items", itemRoutes(handle))
     .route("/api/offers", offerRoutes(handle))
     .route("/api/deliveries", deliveryRoutes(handle))
+    .route("/api/reps", repEmergencyRoutes(handle))
+    .route("/api/emergency", emergencyAdminRoutes(handle))
+    .route("/api/history", historyRoutes(handle, options.hub))
     .route("/api/events", eventRoutes(handle, runtime, options.hub))
   app.get("/api/openapi.json", openApiDocument(app))
   if (options.acs !== undefined) app.route("/webhooks/acs", acsWebhookRoutes(runtime, options.acs))
@@ -66,4 +71,4 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
 
 /** The live hub over the runtime's center; close it when the runtime goes. */
 export const liveHubOf = (runtime: ApiRuntime): Promise<LiveHub> =>
-  runtime.runPromise(Effect.flatMap(Center, makeLiveHub))
+  runtime.runPromise(Effect.flatMap(Center, makeLiveHub).pipe(Effect.orDie))

@@ -1,4 +1,4 @@
-import { Center, type CenterEvent, type RoutingCommand } from "@lifeline/core"
+import { Center, type CenterCommand, type CenterEvent, type RoutingCommand } from "@lifeline/core"
 import { Effect } from "effect"
 
 const rep = (repId: string, name: string, presenceId: string, voice: number): RoutingCommand => ({
@@ -22,7 +22,7 @@ const call = (itemId: string, topic?: string): RoutingCommand => ({
  * and answered (the demo plays the reps), so the rest wait: billing and support have waiting
  * calls and a finite EWT; sales has no staffed rep.
  */
-export const DEMO_COMMANDS: readonly RoutingCommand[] = [
+export const DEMO_COMMANDS: readonly CenterCommand[] = [
   { _tag: "DefinePresence", presenceId: "lunch", label: "Lunch", base: "away" },
   { _tag: "DefinePresence", presenceId: "training", label: "Training", base: "busy_dnd" },
   rep("ana", "Ana Lima", "available", 1),
@@ -68,6 +68,23 @@ export const DEMO_COMMANDS: readonly RoutingCommand[] = [
     ],
     fallbackQueueId: "support",
   },
+  // E2, E3, E5, E9: the emergency set-up, so a demo rep can dial 911 (or 933 to test).
+  {
+    _tag: "DefineOutboundVoiceProfile",
+    profileId: "voice-out",
+    name: "Outbound voice",
+    callingNumber: "+15550100000",
+    capacityProfiles: ["voice"],
+  },
+  { _tag: "ConfigureEmergencyCarrier", callingPlanNumbers: ["+15550100000"], directRoutingRules: [] },
+  {
+    _tag: "ConfigureCallbackPool",
+    numbers: ["+15550100001", "+15550100002", "+15550100003"],
+    overflowNumber: "+15550100099",
+    fallbackRepIds: ["ben"],
+  },
+  { _tag: "SetEmergencyContacts", repId: "ana", contacts: "safety@example.com; Sam Lima <sam@example.org>" },
+  { _tag: "SetEmergencyContacts", repId: "ben", contacts: "safety@example.com" },
   call("call-1", "billing"),
   call("call-2", "invoice"),
   call("call-3", "billing"),

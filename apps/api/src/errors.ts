@@ -1,4 +1,4 @@
-import type { CenterError, StoreUnavailable } from "@lifeline/core"
+import type { CenterError, EmergencyUnavailable, StoreUnavailable } from "@lifeline/core"
 import { ParseResult, Schema } from "effect"
 import type { Context } from "hono"
 import type { ContentfulStatusCode } from "hono/utils/http-status"
@@ -17,9 +17,16 @@ export type ApiError =
   | InvalidBody
   | Unauthenticated
   | Forbidden
+  | EmergencyUnavailable
 
 export interface ErrorBody {
-  readonly error: { readonly code: string; readonly message: string; readonly field?: string }
+  readonly error: {
+    readonly code: string
+    readonly message: string
+    readonly field?: string
+    /** E2: why an emergency call cannot be carried, as a code the UI can act on. */
+    readonly reasons?: readonly string[]
+  }
 }
 
 const STATUS: Record<ApiError["_tag"], ContentfulStatusCode> = {
@@ -33,6 +40,7 @@ const STATUS: Record<ApiError["_tag"], ContentfulStatusCode> = {
   StoreUnavailable: 503,
   Unauthenticated: 401,
   Forbidden: 403,
+  EmergencyUnavailable: 422,
 }
 
 /** `["rules", 0, "queueId"]` -> `rules[0].queueId`, the form core uses in its own errors. */
@@ -66,6 +74,10 @@ export const errorBody = (error: ApiError): ErrorBody => {
           message: error.message,
           ...(error.field === undefined ? {} : { field: error.field }),
         },
+      }
+    case "EmergencyUnavailable":
+      return {
+        error: { code: error._tag, message: error.message, field: error.field, reasons: error.reasons },
       }
     default:
       return { error: { code: error._tag, message: error.message, field: error.field } }

@@ -1,4 +1,4 @@
-import type { Center } from "@lifeline/core"
+import type { Center, Store } from "@lifeline/core"
 import { Effect, type ManagedRuntime } from "effect"
 import type { Context } from "hono"
 import type { AuthEnv } from "./auth/middleware"
@@ -9,7 +9,7 @@ import { type ApiError, errorResponse } from "./errors"
  * The runtime the API runs its Effects on; the composition root picks its layers. Building them
  * may fail (store unreachable), hence `unknown`: main.ts seeds first, so that stops the start.
  */
-export type ApiRuntime = ManagedRuntime.ManagedRuntime<Center, unknown>
+export type ApiRuntime = ManagedRuntime.ManagedRuntime<Center | Store, unknown>
 
 export type ApiContext = Context<AuthEnv>
 export type Handler = (c: ApiContext, who: Principal) => Effect.Effect<Response, ApiError, Center>

@@ -72,4 +72,6 @@ export const openApiDocument = (app: Hono<any, any, any>) =>
       },
     },
     exclude: ["/api/openapi.json"],
+    // /api/history/export.csv is a route, not a static file.
+    excludeStaticFile: false,
   })

@@ -1,4 +1,12 @@
-import type { CenterEngine, CenterEvent } from "@lifeline/core"
+import {
+  applyToHistory,
+  CENTER_STREAM,
+  type CenterEngine,
+  type CenterEvent,
+  emptyHistory,
+  projectHistory,
+  Store,
+} from "@lifeline/core"
 import { Effect } from "effect"
 
 export interface Batch {
@@ -17,9 +25,16 @@ export const RESUME_WINDOW = 2_000
  */
 export const makeLiveHub = (center: CenterEngine) =>
   Effect.gen(function* () {
+    const store = yield* Store
+    // E8: the history projection, from the stored log and then from every append.
+    const history = projectHistory(
+      (yield* store.load<CenterEvent, unknown>(CENTER_STREAM)).events,
+      emptyHistory(),
+    )
     const recent: Batch[] = []
     const listeners = new Set<(batch: Batch) => void>()
     const unsubscribe = yield* center.subscribe((events, version) => {
+      for (const e of events) applyToHistory(history, e)
       const batch = { version, events }
       recent.push(batch)
       if (recent.length > RESUME_WINDOW) recent.shift()
@@ -37,6 +52,7 @@ export const makeLiveHub = (center: CenterEngine) =>
         listeners.add(listener)
         return () => listeners.delete(listener)
       },
+      history,
       close: unsubscribe,
     }
   })

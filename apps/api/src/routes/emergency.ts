@@ -1,0 +1,289 @@
+import {
+  Center,
+  ConfigureCallbackPool,
+  ConfigureEmergencyCarrier,
+  ConfigureEmergencyRegions,
+  callbackPoolView,
+  DefineOutboundVoiceProfile,
+  DialEmergency,
+  dialOutcome,
+  EndEmergency,
+  emergencyContactsView,
+  emergencyReadiness,
+  notificationDeliveries,
+  notificationTemplateView,
+  operatorEmergencyLog,
+  previewTemplate,
+  repEmergencyView,
+  SetEmergencyContacts,
+  SetNotificationTemplate,
+  SetRepMailbox,
+  supervisorEmergencyView,
+  UnknownEntity,
+} from "@lifeline/core"
+import { Effect, Either, Schema } from "effect"
+import { Hono } from "hono"
+import type { AuthEnv } from "../auth/middleware"
+import { actingOn, type Handle } from "../handle"
+import { doc } from "../openapi"
+import { decodeBody } from "../request-body"
+import { commandFromBody } from "./body"
+import { param, readView } from "./run"
+
+const DialBody = DialEmergency.pipe(Schema.omit("_tag", "repId"))
+const EndBody = EndEmergency.pipe(Schema.omit("_tag", "repId"))
+const ContactsBody = SetEmergencyContacts.pipe(Schema.omit("_tag", "repId"))
+const MailboxBody = SetRepMailbox.pipe(Schema.omit("_tag", "repId"))
+const TemplateBody = SetNotificationTemplate.pipe(Schema.omit("_tag"))
+const RegionsBody = ConfigureEmergencyRegions.pipe(Schema.omit("_tag"))
+const ProfileBody = DefineOutboundVoiceProfile.pipe(Schema.omit("_tag"))
+const CarrierBody = ConfigureEmergencyCarrier.pipe(Schema.omit("_tag"))
+const PoolBody = ConfigureCallbackPool.pipe(Schema.omit("_tag"))
+
+const knownRep = (repId: string) =>
+  readView((s) => s.routing.reps.has(repId)).pipe(
+    Effect.filterOrFail(
+      (known) => known,
+      () => new UnknownEntity({ entity: "rep", id: repId, field: "repId" }),
+    ),
+  )
+
+/**
+ * E1–E10 for the rep itself (N4: nobody else sees a rep's emergency), E11 and B6 for admins.
+ * A dial that cannot be carried is logged for the operator and answered 422 with the reason
+ * the rep must see (use a local phone).
+ */
+export const repEmergencyRoutes = (handle: Handle) =>
+  new Hono<AuthEnv>()
+    .post(
+      "/:repId/emergency",
+      doc({
+        summary: "The rep dialled an emergency number (E1–E5, E9)",
+        tag: "emergency",
+        roles: ["rep"],
+        body: DialBody,
+        status: 201,
+      }),
+      handle(["rep"], (c, who) =>
+        Effect.gen(function* () {
+          const repId = param(c, "repId")
+          yield* actingOn(who, repId)
+          const body = yield* decodeBody(c, DialBody)
+          const center = yield* Center
+          const events = yield* center.execute({ _tag: "DialEmergency", repId, ...body })
+          const outcome = dialOutcome(events)
+          if (outcome?._tag === "Refused") return yield* outcome.error
+          return c.json(outcome ?? null, 201)
+        }),
+      ),
+    )
+    .post(
+      "/:repId/emergency/end",
+      doc({
+        summary: "The rep ended the emergency call: presence returns (E10)",
+        tag: "emergency",
+        roles: ["rep"],
+        body: EndBody,
+      }),
+      handle(["rep"], (c, who) =>
+        actingOn(who, param(c, "repId")).pipe(
+          Effect.zipRight(
+            commandFromBody(c, EndBody, (b) => ({ _tag: "EndEmergency", repId: param(c, "repId"), ...b })),
+          ),
+        ),
+      ),
+    )
+    .get(
+      "/:repId/emergency",
+      doc({ summary: "The rep's own emergency panel, or null (E7)", tag: "emergency", roles: ["rep"] }),
+      handle(["rep"], (c, who) =>
+        actingOn(who, param(c, "repId")).pipe(
+          Effect.zipRight(readView((s, now) => repEmergencyView(s, param(c, "repId"), now))),
+          Effect.map((view) => c.json(view)),
+        ),
+      ),
+    )
+    .get(
+      "/:repId/emergency/readiness",
+      doc({
+        summary: "What would block an emergency call for this rep (E2, E3)",
+        tag: "emergency",
+        roles: ["rep", "admin"],
+      }),
+      handle(["rep", "admin"], (c, who) =>
+        actingOn(who, param(c, "repId")).pipe(
+          Effect.zipRight(knownRep(param(c, "repId"))),
+          Effect.zipRight(readView((s) => emergencyReadiness(s, param(c, "repId")))),
+          Effect.map((view) => c.json(view)),
+        ),
+      ),
+    )
+    .get(
+      "/:repId/emergency-contacts",
+      doc({ summary: "A rep's emergency contacts (E9, E11)", tag: "emergency-admin", roles: ["admin"] }),
+      handle(["admin"], (c) =>
+        knownRep(param(c, "repId")).pipe(
+          Effect.zipRight(readView((s) => emergencyContactsView(s, param(c, "repId")))),
+          Effect.map((view) => c.json(view)),
+        ),
+      ),
+    )
+    .put(
+      "/:repId/emergency-contacts",
+      doc({
+        summary: "Set a rep's emergency contacts: addresses separated by semicolons (E9, E11)",
+        tag: "emergency-admin",
+        roles: ["admin"],
+        body: ContactsBody,
+      }),
+      handle(["admin"], (c) =>
+        commandFromBody(c, ContactsBody, (b) => ({
+          _tag: "SetEmergencyContacts",
+          repId: param(c, "repId"),
+          ...b,
+        })),
+      ),
+    )
+    .put(
+      "/:repId/mailbox",
+      doc({
+        summary: "Enable or disable a rep's mailbox for notifications (E2)",
+        tag: "emergency-admin",
+        roles: ["admin"],
+        body: MailboxBody,
+      }),
+      handle(["admin"], (c) =>
+        commandFromBody(c, MailboxBody, (b) => ({ _tag: "SetRepMailbox", repId: param(c, "repId"), ...b })),
+      ),
+    )
+
+/** E1–E5, E11, B6: the tenant's emergency set-up, the template, deliveries and the operator log. */
+export const emergencyAdminRoutes = (handle: Handle) =>
+  new Hono<AuthEnv>()
+    .get(
+      "/summary",
+      doc({
+        summary: "How many emergency calls are active (a count only: E8, N4)",
+        tag: "emergency",
+        roles: ["supervisor", "admin"],
+      }),
+      handle(["supervisor", "admin"], (c) =>
+        readView(supervisorEmergencyView).pipe(Effect.map((v) => c.json(v))),
+      ),
+    )
+    .put(
+      "/regions",
+      doc({
+        summary: "Replace the region/number table (E1)",
+        tag: "emergency-admin",
+        roles: ["admin"],
+        body: RegionsBody,
+      }),
+      handle(["admin"], (c) =>
+        commandFromBody(c, RegionsBody, (b) => ({ _tag: "ConfigureEmergencyRegions", ...b })),
+      ),
+    )
+    .post(
+      "/outbound-profiles",
+      doc({
+        summary: "Define an outbound voice profile (E2)",
+        tag: "emergency-admin",
+        roles: ["admin"],
+        body: ProfileBody,
+        status: 201,
+      }),
+      handle(["admin"], (c) =>
+        commandFromBody(c, ProfileBody, (b) => ({ _tag: "DefineOutboundVoiceProfile", ...b }), 201),
+      ),
+    )
+    .put(
+      "/carrier",
+      doc({
+        summary: "Calling-plan numbers and direct-routing rules (E3)",
+        tag: "emergency-admin",
+        roles: ["admin"],
+        body: CarrierBody,
+      }),
+      handle(["admin"], (c) =>
+        commandFromBody(c, CarrierBody, (b) => ({ _tag: "ConfigureEmergencyCarrier", ...b })),
+      ),
+    )
+    .get(
+      "/callback-pool",
+      doc({
+        summary: "Callback numbers and which are leased until when (E5)",
+        tag: "emergency-admin",
+        roles: ["admin"],
+      }),
+      handle(["admin"], (c) =>
+        readView((s, now) => callbackPoolView(s, now)).pipe(Effect.map((v) => c.json(v))),
+      ),
+    )
+    .put(
+      "/callback-pool",
+      doc({
+        summary: "Configure the callback pool, overflow number and fallback reps (E5, B5)",
+        tag: "emergency-admin",
+        roles: ["admin"],
+        body: PoolBody,
+      }),
+      handle(["admin"], (c) =>
+        commandFromBody(c, PoolBody, (b) => ({ _tag: "ConfigureCallbackPool", ...b })),
+      ),
+    )
+    .get(
+      "/template",
+      doc({
+        summary: "The emergency notification template and its placeholders (E9, E11)",
+        tag: "emergency-admin",
+        roles: ["admin"],
+      }),
+      handle(["admin"], (c) => readView(notificationTemplateView).pipe(Effect.map((v) => c.json(v)))),
+    )
+    .put(
+      "/template",
+      doc({
+        summary: "Save the template; unknown placeholders are refused (E11)",
+        tag: "emergency-admin",
+        roles: ["admin"],
+        body: TemplateBody,
+      }),
+      handle(["admin"], (c) =>
+        commandFromBody(c, TemplateBody, (b) => ({ _tag: "SetNotificationTemplate", ...b })),
+      ),
+    )
+    .post(
+      "/template/preview",
+      doc({
+        summary: "Preview a draft template with sample values (E11); changes nothing",
+        tag: "emergency-admin",
+        roles: ["admin"],
+        body: TemplateBody,
+      }),
+      handle(["admin"], (c) =>
+        decodeBody(c, TemplateBody).pipe(
+          Effect.flatMap((draft) => {
+            const preview = previewTemplate(draft)
+            return Either.isLeft(preview) ? Effect.fail(preview.left) : Effect.succeed(c.json(preview.right))
+          }),
+        ),
+      ),
+    )
+    .get(
+      "/notifications",
+      doc({
+        summary: "Emergency notification delivery status (B6), without content",
+        tag: "emergency-admin",
+        roles: ["admin"],
+      }),
+      handle(["admin"], (c) => readView(notificationDeliveries).pipe(Effect.map((v) => c.json(v)))),
+    )
+    .get(
+      "/log",
+      doc({
+        summary: "Operator log: refused attempts, carrier decisions, unanswered PSAP callbacks (E1, E3, B5)",
+        tag: "emergency-admin",
+        roles: ["admin"],
+      }),
+      handle(["admin"], (c) => readView(operatorEmergencyLog).pipe(Effect.map((v) => c.json(v)))),
+    )
