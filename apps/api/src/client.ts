@@ -2,11 +2,16 @@ import type {
   CenterEvent,
   CreateQueue,
   DeliveryView,
+  DialEmergency,
+  DialOutcome,
   EnqueueItem,
+  HistoryRecord,
+  NotificationDeliveryView,
   OfferView,
   PositionView,
   QueueView,
   RegisterRep,
+  RepEmergencyView,
   RepView,
   RouteIncoming,
 } from "@lifeline/core"
@@ -78,6 +83,21 @@ export const lifelineClient = (baseUrl: string, apiKey: string, fetchImpl: typeo
     accept: (offerId: string) => call<CommandResult>("POST", `/api/offers/${seg(offerId)}/accept`),
     decline: (offerId: string) => call<CommandResult>("POST", `/api/offers/${seg(offerId)}/decline`),
     deliveries: () => call<DeliveryView[]>("GET", "/api/deliveries"),
+    /** E1–E5: 201 with the outcome, or LifelineApiError 422 `EmergencyUnavailable` with reasons. */
+    dialEmergency: (repId: string, body: Omit<Body<typeof DialEmergency>, "repId">) =>
+      call<Extract<DialOutcome, { _tag: "Started" }>>("POST", `/api/reps/${seg(repId)}/emergency`, body),
+    endEmergency: (repId: string, sessionId?: string) =>
+      call<CommandResult>(
+        "POST",
+        `/api/reps/${seg(repId)}/emergency/end`,
+        sessionId === undefined ? {} : { sessionId },
+      ),
+    emergencyPanel: (repId: string) =>
+      call<RepEmergencyView | null>("GET", `/api/reps/${seg(repId)}/emergency`),
+    setEmergencyContacts: (repId: string, contacts: string) =>
+      call<CommandResult>("PUT", `/api/reps/${seg(repId)}/emergency-contacts`, { contacts }),
+    emergencyNotifications: () => call<NotificationDeliveryView[]>("GET", "/api/emergency/notifications"),
+    history: () => call<HistoryRecord[]>("GET", "/api/history"),
     retryDelivery: (messageId: string) =>
       call<CommandResult>("POST", `/api/deliveries/${seg(messageId)}/retry`),
   }

@@ -6,7 +6,7 @@ import {
   SimulatedTelephonyLive,
   SystemClockLive,
 } from "@lifeline/adapters"
-import { CenterLive, runOutboxDispatcher } from "@lifeline/core"
+import { CenterLive, type Clock, runOutboxDispatcher } from "@lifeline/core"
 import { Layer } from "effect"
 import type { ApiSettings } from "./settings"
 
@@ -24,10 +24,13 @@ const mailLayer = (settings: ApiSettings) =>
  * embedded file unless LIFELINE_DB_URL names a server), the system clock, and the telephony and
  * mail providers the settings name; the outbox dispatcher runs beside it.
  */
-export const apiLayer = (settings: ApiSettings) => {
+export const apiLayer = <C extends Clock = Clock>(
+  settings: ApiSettings,
+  clock: Layer.Layer<C> = SystemClockLive as Layer.Layer<C>,
+) => {
   const ports = Layer.mergeAll(
     LibsqlStoreLive(settings.db.url, settings.db.options),
-    SystemClockLive,
+    clock,
     telephonyLayer(settings),
     mailLayer(settings),
   )

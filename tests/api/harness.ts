@@ -1,0 +1,117 @@
+import { mkdtempSync } from "node:fs"
+import { createServer } from "node:net"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { AzureCallRegistry, eventGridUrl, VirtualClock, VirtualClockLive } from "@lifeline/adapters"
+import {
+  apiLayer,
+  buildApp,
+  DEMO_API_KEYS,
+  lifelineClient,
+  listen,
+  liveHubOf,
+  parseApiKeys,
+  seedDemo,
+} from "@lifeline/api/testing"
+import { Effect, ManagedRuntime, Option } from "effect"
+import { type AcsStandin, startAcsStandin } from "../standins/acs-standin"
+import { type ResendStandin, startResendStandin } from "../standins/resend-standin"
+
+export const WEBHOOK_SECRET = "e2e-webhook-secret"
+export const T0 = Date.UTC(2025, 0, 6, 14, 0)
+
+const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const probe = createServer()
+    probe.once("error", reject)
+    probe.listen(0, "127.0.0.1", () => {
+      const address = probe.address()
+      probe.close(() => (typeof address === "object" && address !== null ? resolve(address.port) : reject()))
+    })
+  })
+
+/**
+ * The whole API on a real port, as production wires it: libSQL on a temp file, the Azure
+ * telephony adapter on the real SDK against the ACS stand-in, the Resend adapter against the
+ * Resend stand-in, the outbox dispatcher. Only the clock is virtual, so a test can move time.
+ */
+export const startE2e = async () => {
+  const acs = await startAcsStandin()
+  const resend = await startResendStandin({ apiKey: "re_e2e_key" })
+  const port = await freePort()
+  const apiUrl = `http://127.0.0.1:${port}`
+  const dir = mkdtempSync(join(tmpdir(), "lifeline-e2e-"))
+  const layer = apiLayer(
+    {
+      db: { url: `file:${join(dir, "lifeline.db")}`, options: {} },
+      telephony: {
+        _tag: "azure",
+        defaultWorkstream: "inbound-voice",
+        config: {
+          connectionString: acs.connectionString,
+          callbackBaseUrl: `${apiUrl}/webhooks/acs/calls`,
+          webhookSecret: WEBHOOK_SECRET,
+          repEndpoint: (repId) => `8:acs:rep-${repId}`,
+          callerId: "+15550100000",
+          allowInsecureConnection: true,
+          requestTimeoutMs: 5_000,
+        },
+      },
+      mail: {
+        _tag: "resend",
+        config: { apiKey: "re_e2e_key", from: "Lifeline <alerts@lifeline.example>", baseUrl: resend.url },
+      },
+    },
+    VirtualClockLive(T0),
+  )
+  const runtime = ManagedRuntime.make(layer)
+  await runtime.runPromise(seedDemo)
+  const hub = await liveHubOf(runtime)
+  const registry = Option.getOrThrow(await runtime.runPromise(Effect.serviceOption(AzureCallRegistry)))
+  const app = buildApp(runtime, {
+    keys: parseApiKeys(DEMO_API_KEYS),
+    hub,
+    acs: { secret: WEBHOOK_SECRET, registry, workstreamFor: () => "inbound-voice" },
+  })
+  const server = await listen(app, { port, hostname: "127.0.0.1" })
+  const clock = Option.getOrThrow(await runtime.runPromise(Effect.serviceOption(VirtualClock)))
+  return {
+    acs,
+    resend,
+    url: server.url,
+    as: (key: string) => lifelineClient(server.url, key),
+    /** Posts an IncomingCall through Event Grid to the API, as ACS does. */
+    ring: (from: string, to: string) =>
+      acs.ringIncomingCall({
+        webhookUrl: eventGridUrl(`${server.url}/webhooks/acs/incoming`, WEBHOOK_SECRET),
+        from,
+        to,
+      }),
+    advance: (ms: number) => runtime.runPromise(clock.advanceBy(ms)),
+    close: async () => {
+      await server.close()
+      await runtime.dispose()
+      await acs.close()
+      await resend.close()
+    },
+  }
+}
+
+export type E2e = Awaited<ReturnType<typeof startE2e>>
+
+/** Wait until `check` holds (the outbox and provider events are asynchronous). */
+export const eventually = async <A>(
+  check: () => A | undefined | Promise<A | undefined>,
+  ms = 5_000,
+): Promise<A> => {
+  const until = Date.now() + ms
+  for (;;) {
+    const value = await check()
+    if (value !== undefined && value !== false) return value
+    if (Date.now() > until) throw new Error(`not within ${ms} ms`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+export type { AcsStandin, ResendStandin }
+export { Effect }
