@@ -35,7 +35,7 @@ const freePort = () =>
  * telephony adapter on the real SDK against the ACS stand-in, the Resend adapter against the
  * Resend stand-in, the outbox dispatcher. Only the clock is virtual, so a test can move time.
  */
-export const startE2e = async () => {
+export const startE2e = async (lines: Readonly<Record<string, string>> = {}) => {
   const acs = await startAcsStandin()
   const resend = await startResendStandin({ apiKey: "re_e2e_key" })
   const port = await freePort()
@@ -71,7 +71,7 @@ export const startE2e = async () => {
   const app = buildApp(runtime, {
     keys: parseApiKeys(DEMO_API_KEYS),
     hub,
-    acs: { secret: WEBHOOK_SECRET, registry, workstreamFor: () => "inbound-voice" },
+    acs: { secret: WEBHOOK_SECRET, registry, workstreamFor: (to) => lines[to] ?? "inbound-voice" },
   })
   const server = await listen(app, { port, hostname: "127.0.0.1" })
   const clock = Option.getOrThrow(await runtime.runPromise(Effect.serviceOption(VirtualClock)))

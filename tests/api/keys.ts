@@ -6,4 +6,5 @@ export const KEYS = {
   ana: "demo-rep-ana",
   ben: "demo-rep-ben",
   caro: "demo-rep-caro",
+  dan: "demo-rep-dan",
 } as const

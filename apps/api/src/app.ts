@@ -11,6 +11,7 @@ import { type ApiRuntime, makeHandle } from "./handle"
 import { type LiveHub, makeLiveHub } from "./live/hub"
 import { openApiDocument } from "./openapi"
 import { type AcsWebhookOptions, acsWebhookRoutes } from "./routes/acs-webhooks"
+import { callbackRoutes, overflowRoutes } from "./routes/callbacks"
 import { deliveryRoutes } from "./routes/deliveries"
 import { emergencyAdminRoutes, repEmergencyRoutes } from "./routes/emergency"
 import { eventRoutes } from "./routes/events"
@@ -53,6 +54,8 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
     .route("/api/presences", presenceRoutes(handle))
     .route("/api/reps", repRoutes(handle))
     .route("/api/queues", queueRoutes(handle))
+    .route("/api/queues", overflowRoutes(handle))
+    .route("/api/callbacks", callbackRoutes(handle))
     .route("/api/workstreams", workstreamRoutes(handle))
     .route("/api/items", itemRoutes(handle))
     .route("/api/offers", offerRoutes(handle))

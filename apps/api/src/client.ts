@@ -1,6 +1,8 @@
 import type {
+  CallbackView,
   CenterEvent,
   CreateQueue,
+  DefineWorkstream,
   DeliveryView,
   DialEmergency,
   DialOutcome,
@@ -13,7 +15,9 @@ import type {
   RegisterRep,
   RepEmergencyView,
   RepView,
+  RequestCallback,
   RouteIncoming,
+  SetQueueOverflow,
 } from "@lifeline/core"
 
 type Body<S extends { readonly Type: { readonly _tag: string } }> = Omit<S["Type"], "_tag">
@@ -98,6 +102,17 @@ export const lifelineClient = (baseUrl: string, apiKey: string, fetchImpl: typeo
       call<CommandResult>("PUT", `/api/reps/${seg(repId)}/emergency-contacts`, { contacts }),
     emergencyNotifications: () => call<NotificationDeliveryView[]>("GET", "/api/emergency/notifications"),
     history: () => call<HistoryRecord[]>("GET", "/api/history"),
+    setQueueOverflow: (queueId: string, body: Omit<Body<typeof SetQueueOverflow>, "queueId">) =>
+      call<CommandResult>("PUT", `/api/queues/${seg(queueId)}/overflow`, body),
+    /** C7: schedule a callback; B3: a pending one for the same number and queue is joined. */
+    requestCallback: (
+      body: Omit<Body<typeof RequestCallback>, "callbackId"> & { readonly callbackId?: string },
+    ) => call<{ readonly callbackId: string; readonly joined: boolean }>("POST", "/api/callbacks", body),
+    callback: (callbackId: string) => call<CallbackView>("GET", `/api/callbacks/${seg(callbackId)}`),
+    addMember: (queueId: string, repId: string) =>
+      call<CommandResult>("POST", `/api/queues/${seg(queueId)}/members`, { repId }),
+    defineWorkstream: (body: Body<typeof DefineWorkstream>) =>
+      call<CommandResult>("POST", "/api/workstreams", body),
     retryDelivery: (messageId: string) =>
       call<CommandResult>("POST", `/api/deliveries/${seg(messageId)}/retry`),
   }

@@ -1,0 +1,108 @@
+import { randomUUID } from "node:crypto"
+import {
+  Center,
+  callbackView,
+  queueOverflow,
+  RequestCallback,
+  SetQueueOverflow,
+  UnknownEntity,
+} from "@lifeline/core"
+import { Effect, Schema } from "effect"
+import { Hono } from "hono"
+import type { AuthEnv } from "../auth/middleware"
+import { Forbidden, seesQueue } from "../auth/principal"
+import type { Handle } from "../handle"
+import { doc } from "../openapi"
+import { decodeBody } from "../request-body"
+import { commandFromBody } from "./body"
+import { param, readView } from "./run"
+
+const OverflowBody = SetQueueOverflow.pipe(Schema.omit("_tag", "queueId"))
+/** C7: the request; `callbackId` is optional: give one to make a retried request idempotent. */
+const CallbackBody = Schema.Struct({
+  ...RequestCallback.fields,
+  callbackId: Schema.optional(RequestCallback.fields.callbackId),
+}).pipe(Schema.omit("_tag"))
+
+/** C7, B2, B3: callbacks scheduled through the API from any platform. */
+export const callbackRoutes = (handle: Handle) =>
+  new Hono<AuthEnv>()
+    .post(
+      "/",
+      doc({
+        summary: "Schedule a callback (C7); a pending one for the same number and queue is joined (B3)",
+        tag: "callbacks",
+        roles: ["integrator", "admin"],
+        body: CallbackBody,
+        status: 201,
+      }),
+      handle(["integrator", "admin"], (c) =>
+        Effect.gen(function* () {
+          const body = yield* decodeBody(c, CallbackBody)
+          const callbackId = body.callbackId ?? `cb-${randomUUID()}`
+          const center = yield* Center
+          const events = yield* center.execute({ ...body, _tag: "RequestCallback", callbackId })
+          const joined = events.find((e) => e._tag === "CallbackJoined")
+          if (joined !== undefined) return c.json({ callbackId: joined.callbackId, joined: true }, 200)
+          // A repeat of the same request id changes nothing and names the same callback.
+          return c.json({ callbackId, joined: false }, events.length === 0 ? 200 : 201)
+        }),
+      ),
+    )
+    .get(
+      "/:callbackId",
+      doc({
+        summary: "A pending callback: status, position, attempts, deadline (C7, C8, B1)",
+        tag: "callbacks",
+        roles: ["integrator", "admin", "supervisor"],
+      }),
+      handle(["integrator", "admin", "supervisor"], (c, who) =>
+        Effect.gen(function* () {
+          const callbackId = param(c, "callbackId")
+          const view = yield* readView((s) => callbackView(s, callbackId))
+          if (view === undefined)
+            return yield* new UnknownEntity({ entity: "callback", id: callbackId, field: "callbackId" })
+          if (!seesQueue(who, view.queueId))
+            return yield* new Forbidden({ message: "not one of your queues", field: "callbackId" })
+          return c.json(view)
+        }),
+      ),
+    )
+
+/** C1–C4, B1: a queue's overflow rules and callback texts. */
+export const overflowRoutes = (handle: Handle) =>
+  new Hono<AuthEnv>()
+    .get(
+      "/:queueId/overflow",
+      doc({
+        summary: "A queue's overflow rules and callback texts (C1, C3, C4)",
+        tag: "queues",
+        roles: ["admin", "supervisor"],
+      }),
+      handle(["admin", "supervisor"], (c, who) =>
+        Effect.gen(function* () {
+          const queueId = param(c, "queueId")
+          if (!seesQueue(who, queueId))
+            return yield* new Forbidden({ message: "not one of your queues", field: "queueId" })
+          const known = yield* readView((s) => s.routing.queues.has(queueId))
+          if (!known) return yield* new UnknownEntity({ entity: "queue", id: queueId, field: "queueId" })
+          return c.json((yield* readView((s) => queueOverflow(s, queueId))) ?? null)
+        }),
+      ),
+    )
+    .put(
+      "/:queueId/overflow",
+      doc({
+        summary: "Set a queue's overflow rules, texts, caller id and retry policy (C1, C3, C4, B1)",
+        tag: "queues",
+        roles: ["admin"],
+        body: OverflowBody,
+      }),
+      handle(["admin"], (c) =>
+        commandFromBody(c, OverflowBody, (b) => ({
+          _tag: "SetQueueOverflow",
+          queueId: param(c, "queueId"),
+          ...b,
+        })),
+      ),
+    )
