@@ -120,139 +120,164 @@ export interface World {
 const at = <T>(xs: readonly T[], i: number): T | undefined =>
   xs.length === 0 ? undefined : xs[i % xs.length]
 
+/** A running world: the harness, what it ran, and the counters that make ids. */
+interface Run extends World {
+  readonly u: Universe
+  readonly provider: ProviderCommand[]
+  readonly n: { calls: number; requests: number; events: number }
+}
+
+const run = (w: Run, command: CenterCommand | undefined) => {
+  if (command === undefined) return
+  w.trace.push(`run ${JSON.stringify(command)}`)
+  w.h.attempt(command)
+}
+const fromProvider = (w: Run, command: ProviderCommand) => {
+  w.provider.push(command)
+  run(w, command)
+}
+const eventId = (w: Run) => `e${++w.n.events}`
+
+const setup = (w: Run) => {
+  const reps = Array.from({ length: w.u.reps }, (_, i) => `r${i}`)
+  for (const repId of reps) run(w, voiceRep(repId, 1, w.u.startAvailable ? "available" : "away"))
+  run(w, {
+    _tag: "CreateQueue",
+    queueId: "q",
+    name: "Q",
+    members: reps,
+    offerTimeoutMs: w.u.offerTimeoutMs,
+    declineLimit: 50,
+  })
+  run(w, { _tag: "DefineWorkstream", workstreamId: "ws", name: "W", rules: [], fallbackQueueId: "q" })
+  run(w, {
+    _tag: "SetQueueOverflow",
+    queueId: "q",
+    rules: [{ condition: { _tag: "EstimatedWaitAbove", ms: 30_000 }, action: { _tag: "DirectCallback" } }],
+    retry: w.u.retry,
+  })
+}
+
+/** What a caller does: call, press a key, hang up, or hear a prompt end. */
+const caller = (w: Run, step: Extract<Step, { kind: "call" | "press" | "hangup" | "played" }>) => {
+  if (step.kind === "call") {
+    const from = at(NUMBERS, step.number) ?? null
+    const callId = `c${++w.n.calls}`
+    return fromProvider(w, {
+      _tag: "InboundCall",
+      callId,
+      eventId: eventId(w),
+      from,
+      to: "+14155550100",
+      workstreamId: "ws",
+    })
+  }
+  const callId = `c${1 + (step.pick % Math.max(1, w.n.calls))}`
+  if (step.kind === "press")
+    fromProvider(w, { _tag: "DigitCollected", callId, eventId: eventId(w), digit: String(step.digit) })
+  else if (step.kind === "hangup") fromProvider(w, { _tag: "CallEnded", callId, eventId: eventId(w) })
+  else fromProvider(w, { _tag: "PromptPlayed", callId, eventId: eventId(w) })
+}
+
+/** What a rep does: answer an offer (a callback one when asked and there is one), or finish work. */
+const rep = (w: Run, step: Extract<Step, { kind: "accept" | "decline" | "complete" }>) => {
+  const s = w.h.state
+  if (step.kind === "complete") {
+    const i = at(
+      [...s.routing.items.values()].filter((x) => x.status === "assigned"),
+      step.pick,
+    )
+    return run(
+      w,
+      i?.assignedTo ? { _tag: "CompleteWork", itemId: i.itemId, repId: i.assignedTo.repId } : undefined,
+    )
+  }
+  const offers = [...s.routing.offers.values()]
+  const callbacks = offers.filter((x) => s.callback.callbacks.has(x.item.itemId))
+  const o = at(step.callback && callbacks.length > 0 ? callbacks : offers, step.pick)
+  const tag = step.kind === "accept" ? "AcceptOffer" : "DeclineOffer"
+  run(w, o && { _tag: tag, offerId: o.offerId, repId: o.rep.repId })
+}
+
+/** What the provider says about a dial leg, fresh or late. */
+const leg = (w: Run, step: Extract<Step, { kind: "leg" }>) => {
+  const callId = at(
+    w.h.eventsOf("CallbackDialed").map((e) => e.callId),
+    step.pick,
+  )
+  if (callId === undefined) return
+  if (step.event === "answered") fromProvider(w, { _tag: "CallAnswered", callId, eventId: eventId(w) })
+  else if (step.event === "failed")
+    fromProvider(w, { _tag: "CallFailed", callId, eventId: eventId(w), reason: "busy" })
+  else fromProvider(w, { _tag: "CallEnded", callId, eventId: eventId(w) })
+}
+
+/** What the outbox dispatcher reports about a message it was due to send. */
+const delivery = (w: Run, step: Extract<Step, { kind: "delivery" }>) => {
+  const messageId = at([...w.h.state.outbox.due], step.pick)
+  if (messageId === undefined) return
+  const outcome =
+    step.outcome === "sent"
+      ? ({ _tag: "Sent", providerId: null } as const)
+      : ({ _tag: "Failed", reason: "provider down", retryable: step.outcome === "retryable" } as const)
+  run(w, { _tag: "RecordDelivery", messageId, outcome })
+}
+
+const perform = (w: Run, step: Step) => {
+  switch (step.kind) {
+    case "call":
+    case "press":
+    case "hangup":
+    case "played":
+      return caller(w, step)
+    case "request": {
+      const number = at(NUMBERS, step.number) ?? "+14155550101"
+      const now = w.h.now
+      const window =
+        step.windowIn === null ? {} : { window: { start: now + step.windowIn, end: now + 86_400_000 } }
+      return run(w, {
+        _tag: "RequestCallback",
+        callbackId: `cb${++w.n.requests}`,
+        number,
+        queueId: "q",
+        ...window,
+      })
+    }
+    case "accept":
+    case "decline":
+    case "complete":
+      return rep(w, step)
+    case "presence": {
+      const presenceId = step.available ? "available" : "away"
+      return run(w, { _tag: "SetPresence", repId: `r${step.rep % w.u.reps}`, presenceId })
+    }
+    case "advance":
+      w.trace.push(`advance ${step.ms}`)
+      w.h.advance(step.ms)
+      return
+    case "leg":
+      return leg(w, step)
+    case "delivery":
+      return delivery(w, step)
+    case "repeat":
+      return run(w, at(w.provider, step.pick))
+  }
+}
+
 /** Run a world; `afterStep` looks at it after every step. */
 export const simulate = (u: Universe, steps: readonly Step[], afterStep: (w: World) => void): World => {
-  const h = centerHarness(0)
-  const world: World = { h, trace: [] }
-  const provider: ProviderCommand[] = []
-  let calls = 0
-  let requests = 0
-  let eventIds = 0
-  const run = (command: CenterCommand | undefined) => {
-    if (command === undefined) return
-    world.trace.push(`run ${JSON.stringify(command)}`)
-    h.attempt(command)
-  }
-  const fromProvider = (command: ProviderCommand) => {
-    provider.push(command)
-    run(command)
-  }
-  const eventId = () => `e${++eventIds}`
-  const reps = Array.from({ length: u.reps }, (_, i) => `r${i}`)
+  const w: Run = { h: centerHarness(0), trace: [], u, provider: [], n: { calls: 0, requests: 0, events: 0 } }
   try {
-    for (const repId of reps) run(voiceRep(repId, 1, u.startAvailable ? "available" : "away"))
-    run({
-      _tag: "CreateQueue",
-      queueId: "q",
-      name: "Q",
-      members: reps,
-      offerTimeoutMs: u.offerTimeoutMs,
-      declineLimit: 50,
-    })
-    run({ _tag: "DefineWorkstream", workstreamId: "ws", name: "W", rules: [], fallbackQueueId: "q" })
-    run({
-      _tag: "SetQueueOverflow",
-      queueId: "q",
-      rules: [{ condition: { _tag: "EstimatedWaitAbove", ms: 30_000 }, action: { _tag: "DirectCallback" } }],
-      retry: u.retry,
-    })
+    setup(w)
     for (const step of steps) {
-      const s = h.state
-      switch (step.kind) {
-        case "call":
-          fromProvider({
-            _tag: "InboundCall",
-            callId: `c${++calls}`,
-            eventId: eventId(),
-            from: at(NUMBERS, step.number) ?? null,
-            to: "+14155550100",
-            workstreamId: "ws",
-          })
-          break
-        case "press":
-        case "hangup":
-        case "played": {
-          const callId = `c${1 + (step.pick % Math.max(1, calls))}`
-          if (step.kind === "press")
-            fromProvider({ _tag: "DigitCollected", callId, eventId: eventId(), digit: String(step.digit) })
-          else if (step.kind === "hangup") fromProvider({ _tag: "CallEnded", callId, eventId: eventId() })
-          else fromProvider({ _tag: "PromptPlayed", callId, eventId: eventId() })
-          break
-        }
-        case "request": {
-          const number = at(NUMBERS, step.number) ?? "+14155550101"
-          const window =
-            step.windowIn === null
-              ? {}
-              : { window: { start: h.now + step.windowIn, end: h.now + 86_400_000 } }
-          run({ _tag: "RequestCallback", callbackId: `cb${++requests}`, number, queueId: "q", ...window })
-          break
-        }
-        case "accept":
-        case "decline": {
-          const offers = [...s.routing.offers.values()]
-          const callbacks = offers.filter((x) => s.callback.callbacks.has(x.item.itemId))
-          const o = at(step.callback && callbacks.length > 0 ? callbacks : offers, step.pick)
-          const tag = step.kind === "accept" ? "AcceptOffer" : "DeclineOffer"
-          run(o && { _tag: tag, offerId: o.offerId, repId: o.rep.repId })
-          break
-        }
-        case "complete": {
-          const i = at(
-            [...s.routing.items.values()].filter((x) => x.status === "assigned"),
-            step.pick,
-          )
-          run(
-            i?.assignedTo ? { _tag: "CompleteWork", itemId: i.itemId, repId: i.assignedTo.repId } : undefined,
-          )
-          break
-        }
-        case "presence":
-          run({
-            _tag: "SetPresence",
-            repId: `r${step.rep % u.reps}`,
-            presenceId: step.available ? "available" : "away",
-          })
-          break
-        case "advance":
-          world.trace.push(`advance ${step.ms}`)
-          h.advance(step.ms)
-          break
-        case "leg": {
-          const legs = h.eventsOf("CallbackDialed").map((e) => e.callId)
-          const callId = at(legs, step.pick)
-          if (callId === undefined) break
-          if (step.event === "answered") fromProvider({ _tag: "CallAnswered", callId, eventId: eventId() })
-          else if (step.event === "failed")
-            fromProvider({ _tag: "CallFailed", callId, eventId: eventId(), reason: "busy" })
-          else fromProvider({ _tag: "CallEnded", callId, eventId: eventId() })
-          break
-        }
-        case "delivery": {
-          const messageId = at([...s.outbox.due], step.pick)
-          if (messageId === undefined) break
-          const outcome =
-            step.outcome === "sent"
-              ? ({ _tag: "Sent", providerId: null } as const)
-              : ({
-                  _tag: "Failed",
-                  reason: "provider down",
-                  retryable: step.outcome === "retryable",
-                } as const)
-          run({ _tag: "RecordDelivery", messageId, outcome })
-          break
-        }
-        case "repeat":
-          run(at(provider, step.pick))
-          break
-      }
-      afterStep(world)
+      perform(w, step)
+      afterStep(w)
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
-    throw new Error(`${message}\n--- commands (t=${h.now}) ---\n${world.trace.join("\n")}`)
+    throw new Error(`${message}\n--- commands (t=${w.h.now}) ---\n${w.trace.join("\n")}`)
   }
-  return world
+  return w
 }
 
 /** The callback state as a string, for replay checks (N1). */

@@ -4,6 +4,7 @@ import type { CenterState } from "../center/state"
 import type { Attributes } from "../routing/workstream"
 import { FIRST_OFFER_AFTER_MS } from "./cadence"
 import { isDialable } from "./e164"
+import type { CallbackEvent } from "./events"
 import { type OverflowPolicy, OverflowSettings, overflowPolicy, recordWait } from "./overflow"
 import { type CallbackState, numberKey, type OverflowWatch, overrideKey } from "./state"
 
@@ -38,19 +39,10 @@ export const evolveCallback = (state: CenterState, event: CenterEvent): void => 
     case "ItemTransferred":
       watchTransfer(cb, event.itemId, event.fromQueueId, event.toQueueId)
       return
-    case "OfferAccepted": {
-      const item = state.routing.items.get(event.itemId)
-      if (item !== undefined && !cb.callbacks.has(event.itemId)) {
-        let history = cb.waits.get(item.queue.config.queueId)
-        if (history === undefined) {
-          history = { ring: [], next: 0, sum: 0 }
-          cb.waits.set(item.queue.config.queueId, history)
-        }
-        recordWait(history, event.at - item.arrivedAt)
-      }
+    case "OfferAccepted":
+      recordAnsweredWait(state, event.itemId, event.at)
       leave(cb, event.itemId, "connected")
       return
-    }
     case "ItemAbandoned":
       leave(cb, event.itemId, "hung_up")
       return
@@ -115,24 +107,9 @@ const evolveOwn = (cb: CallbackState, event: CenterEvent): void => {
 /** The events about one callback to make (C4-C8, B1, B3). */
 const evolveRecord = (cb: CallbackState, event: CenterEvent): void => {
   switch (event._tag) {
-    case "CallbackRequested": {
-      const { _tag, at, deadline, deadlineReason, ...request } = event
-      cb.callbacks.set(event.callbackId, {
-        ...request,
-        requestedAt: at,
-        deadline,
-        deadlineReason,
-        status: event.source === "in_queue" ? "queued" : "scheduled",
-        attempts: 0,
-        dials: 0,
-        dial: null,
-        retryAt: null,
-        joined: 0,
-        legs: [],
-      })
-      cb.byNumber.set(numberKey(event.queueId, event.number), event.callbackId)
+    case "CallbackRequested":
+      addRecord(cb, event)
       return
-    }
     case "CallbackJoined": {
       const record = cb.callbacks.get(event.callbackId)
       if (record !== undefined) record.joined += 1
@@ -164,18 +141,50 @@ const evolveRecord = (cb: CallbackState, event: CenterEvent): void => {
       if (event.retryAt !== null) record.status = "retry_wait"
       return
     }
-    case "CallbackClosed": {
-      const record = cb.callbacks.get(event.callbackId)
-      if (record === undefined) return
-      cb.callbacks.delete(event.callbackId)
-      const key = numberKey(record.queueId, record.number)
-      if (cb.byNumber.get(key) === event.callbackId) cb.byNumber.delete(key)
-      for (const leg of record.legs) cb.legs.delete(leg)
+    case "CallbackClosed":
+      closeRecord(cb, event.callbackId)
       return
-    }
     default:
       return
   }
+}
+
+const addRecord = (cb: CallbackState, event: Extract<CallbackEvent, { _tag: "CallbackRequested" }>): void => {
+  const { _tag, at, ...request } = event
+  cb.callbacks.set(event.callbackId, {
+    ...request,
+    requestedAt: at,
+    status: event.source === "in_queue" ? "queued" : "scheduled",
+    attempts: 0,
+    dials: 0,
+    dial: null,
+    retryAt: null,
+    joined: 0,
+    legs: [],
+  })
+  cb.byNumber.set(numberKey(event.queueId, event.number), event.callbackId)
+}
+
+const closeRecord = (cb: CallbackState, callbackId: string): void => {
+  const record = cb.callbacks.get(callbackId)
+  if (record === undefined) return
+  cb.callbacks.delete(callbackId)
+  const key = numberKey(record.queueId, record.number)
+  if (cb.byNumber.get(key) === callbackId) cb.byNumber.delete(key)
+  for (const leg of record.legs) cb.legs.delete(leg)
+}
+
+/** C1 average wait: an ordinary call answered after waiting since its arrival. */
+const recordAnsweredWait = (state: CenterState, itemId: string, at: number): void => {
+  const item = state.routing.items.get(itemId)
+  if (item === undefined || state.callback.callbacks.has(itemId)) return
+  const queueId = item.queue.config.queueId
+  let history = state.callback.waits.get(queueId)
+  if (history === undefined) {
+    history = { ring: [], next: 0, sum: 0 }
+    state.callback.waits.set(queueId, history)
+  }
+  recordWait(history, at - item.arrivedAt)
 }
 
 /** C1, C2: a call that lands in a queue with overflow settings is watched from now on. */

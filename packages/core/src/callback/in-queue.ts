@@ -46,6 +46,22 @@ export const playOffer = (
   ])
 }
 
+/** B3: the caller's request joins the pending callback; their call's item leaves the queue. */
+const joinPending = (
+  state: CenterState,
+  callbackId: string,
+  callId: string,
+  now: number,
+  confirm: readonly CenterEvent[],
+): CenterEvent[] => {
+  const closed = decideRouting(state.routing, { _tag: "CloseItem", itemId: callId, reason: "joined" }, now)
+  return [
+    { _tag: "CallbackJoined", callbackId, requestId: callId, source: "in_queue", at: now },
+    ...confirm,
+    ...(Either.isRight(closed) ? closed.right : []),
+  ]
+}
+
 /**
  * C4: the caller pressed a key. On 1 after an offer: the confirmation, then the line is released,
  * and the same work item stays in the queue with its age and place, now a callback. B3: when a
@@ -68,21 +84,8 @@ export const pressKey = (
   const ended: CenterEvent = { _tag: "OverflowWatchEnded", itemId: w.itemId, reason: "pressed_1", at: now }
   const confirm = farewell(w.itemId, policy.texts.confirmation, "callback-confirmation", now)
   const existing = cb.byNumber.get(numberKey(w.queueId, w.from))
-  if (existing !== undefined) {
-    const joined: CenterEvent = {
-      _tag: "CallbackJoined",
-      callbackId: existing,
-      requestId: w.itemId,
-      source: "in_queue",
-      at: now,
-    }
-    const closed = decideRouting(
-      state.routing,
-      { _tag: "CloseItem", itemId: w.itemId, reason: "joined" },
-      now,
-    )
-    return Either.right([ended, joined, ...confirm, ...(Either.isRight(closed) ? closed.right : [])])
-  }
+  if (existing !== undefined)
+    return Either.right([ended, ...joinPending(state, existing, w.itemId, now, confirm)])
   const deadline = deadlineOf(now, null)
   const requested: CenterEvent = {
     _tag: "CallbackRequested",

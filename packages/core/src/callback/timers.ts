@@ -26,6 +26,7 @@ const disarm = (timerId: string): Change => ({ _tag: "Disarm", timerId })
 const NONE: readonly Change[] = []
 const ids = callbackTimerIds
 
+/** The timers an event arms or disarms; first a waiting caller's (offers, own wait, release). */
 export const callbackTimers = (event: CenterEvent): readonly Change[] => {
   switch (event._tag) {
     case "OverflowApplied":
@@ -49,6 +50,14 @@ export const callbackTimers = (event: CenterEvent): readonly Change[] => {
       return [arm(ids.farewell(event.callId), event.hangUpBy, { _tag: "HangUpCaller", callId: event.callId })]
     case "CallerReleased":
       return [disarm(ids.farewell(event.callId))]
+    default:
+      return recordTimers(event)
+  }
+}
+
+/** A callback's timers: its window, the ring-no-answer of its dial, its retry, its deadline. */
+const recordTimers = (event: CenterEvent): readonly Change[] => {
+  switch (event._tag) {
     case "CallbackRequested": {
       const { callbackId } = event
       const deadline = arm(ids.deadline(callbackId), event.deadline, { _tag: "ExpireCallback", callbackId })
