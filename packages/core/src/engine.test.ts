@@ -1,7 +1,7 @@
 import { it } from "@effect/vitest"
 import { Deferred, Effect, Either, Fiber, Layer } from "effect"
 import { describe, expect } from "vitest"
-import { type Domain, GroupCommit, makeEngine } from "./engine"
+import { type Domain, GroupCommit, makeEngine, SharedStore } from "./engine"
 import { Clock } from "./ports/clock"
 import { Store, StoreUnavailable, VersionConflict } from "./ports/store"
 import type { Timer, TimerChange } from "./ports/timer"
@@ -63,13 +63,22 @@ const testStore = () => {
   let gate: Deferred.Deferred<void> | null = null
   let calls = 0
   let failCall = 0
+  /** A peer that takes a seat right after a read (as if while the engine decided), unless locked. */
+  let peer: { seats: string[]; onCatchUp: boolean } | null = null
+  let locked = false
+  const read = <E, C>(after: number, catchingUp: boolean) => {
+    const loaded = {
+      version: events.length,
+      events: events.slice(after) as unknown as E[],
+      timers: [...timers.values()] as unknown as Timer<C>[],
+    }
+    const seat = !locked && (!catchingUp || peer?.onCatchUp) ? peer?.seats.shift() : undefined
+    if (seat !== undefined) events.push({ _tag: "Taken", seat, by: "peer", until: null })
+    return loaded
+  }
+  const loadAfter = <E, C>(_: string, after: number) => Effect.sync(() => read<E, C>(after, true))
   const port: Store["Type"] = {
-    load: <E, C>() =>
-      Effect.sync(() => ({
-        version: events.length,
-        events: [...events] as unknown as E[],
-        timers: [...timers.values()] as unknown as Timer<C>[],
-      })),
+    load: <E, C>() => Effect.sync(() => read<E, C>(0, false)),
     version: () => Effect.sync(() => events.length),
     append: <E, C>(_: string, expected: number, appended: readonly E[], changes: readonly TimerChange<C>[]) =>
       Effect.gen(function* () {
@@ -88,8 +97,30 @@ const testStore = () => {
         return events.length
       }),
   }
+  const shared: SharedStore["Type"] = { loadAfter, append: port.append }
+  /** The same with a write lock: the peer cannot commit while it is held. */
+  const lockable: SharedStore["Type"] = {
+    ...shared,
+    exclusive: (body) =>
+      Effect.acquireUseRelease(
+        Effect.sync(() => {
+          locked = true
+        }),
+        () => body(shared),
+        () =>
+          Effect.sync(() => {
+            locked = false
+          }),
+      ),
+  }
   return {
     port,
+    shared,
+    lockable,
+    /** A peer that writes after each of the engine's next reads: reloads, and catch-ups if told. */
+    peerWrites: (seats: readonly string[], onCatchUp: boolean) => {
+      peer = { seats: [...seats], onCatchUp }
+    },
     events,
     timers,
     appends,
@@ -121,13 +152,19 @@ const testClock = () => {
   return { port, armed, fire }
 }
 
-const engineOn = (store: Store["Type"], clock: Clock["Type"], grouping?: GroupCommit["Type"]) =>
+const engineOn = (
+  store: Store["Type"],
+  clock: Clock["Type"],
+  grouping?: GroupCommit["Type"],
+  shared?: SharedStore["Type"],
+) =>
   makeEngine(seats).pipe(
     Effect.provide(
       Layer.mergeAll(
         Layer.succeed(Store, store),
         Layer.succeed(Clock, clock),
         grouping === undefined ? Layer.empty : Layer.succeed(GroupCommit, grouping),
+        shared === undefined ? Layer.empty : Layer.succeed(SharedStore, shared),
       ),
     ),
   )
@@ -325,5 +362,37 @@ describe("engine: group commit", () => {
       yield* Fiber.join(all)
       expect(store.appends).toEqual([3])
     }),
+  )
+
+  it.effect(
+    "N2 a busy peer cannot starve an engine on a shared store: it catches up, then takes the lock",
+    () =>
+      Effect.gen(function* () {
+        const peerSeats = Array.from({ length: 50 }, (_, i) => `p${i}`)
+        /** An engine one event behind, whose peer writes after every read of `kind`. */
+        const race = (shared: "none" | "tail" | "lock", onCatchUp: boolean) =>
+          Effect.gen(function* () {
+            const store = testStore()
+            const capability =
+              shared === "none" ? undefined : shared === "tail" ? store.shared : store.lockable
+            const engine = yield* engineOn(store.port, testClock().port, undefined, capability)
+            yield* store.port.append("seats", 0, [{ _tag: "Taken", seat: "x", by: "peer", until: null }], [])
+            store.peerWrites(peerSeats, onCatchUp)
+            const result = yield* Effect.either(engine.execute(take("1A", "ann")))
+            return { result, seats: yield* engine.read((s) => [...s.keys()]) }
+          })
+        const gaveUp = { _tag: "StoreUnavailable", message: "gave up after 20 write conflicts" }
+        const won = Either.right([{ _tag: "Taken", seat: "1A", by: "ann", until: null }])
+        // A replay is always one write behind the peer: without the tail the engine gives up.
+        expect((yield* race("none", false)).result).toEqual(Either.left(expect.objectContaining(gaveUp)))
+        // Catching up from the tail puts the second try on the store's state.
+        expect(yield* race("tail", false)).toEqual({ result: won, seats: ["x", "p0", "1A"] })
+        // A peer that also beats every catch-up starves it, unless it can take the write lock.
+        expect((yield* race("tail", true)).result).toEqual(Either.left(expect.objectContaining(gaveUp)))
+        expect(yield* race("lock", true)).toEqual({
+          result: won,
+          seats: ["x", "p0", "p1", "p2", "p3", "p4", "1A"],
+        })
+      }),
   )
 })

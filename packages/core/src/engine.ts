@@ -1,6 +1,6 @@
 import { Context, Deferred, Effect, Either, Exit, Option } from "effect"
 import { Clock } from "./ports/clock"
-import { Store, StoreUnavailable, VersionConflict } from "./ports/store"
+import { Store, StoreUnavailable, type StreamSnapshot, VersionConflict } from "./ports/store"
 import type { Timer, TimerChange } from "./ports/timer"
 
 /**
@@ -56,8 +56,35 @@ export class GroupCommit extends Context.Tag("lifeline/GroupCommit")<
   }
 >() {}
 
+/** The writes of one read-decide-append, inside a `SharedStore.exclusive` block or not. */
+export interface StoreWriter {
+  readonly loadAfter: <E, C>(
+    stream: string,
+    version: number,
+  ) => Effect.Effect<StreamSnapshot<E, C>, StoreUnavailable>
+  readonly append: Store["Type"]["append"]
+}
+
+/**
+ * What a store shared by several nodes can add to the port (the libSQL store does). With
+ * `loadAfter` (the events after a version, the version and the armed timers, read together) an
+ * engine that lost a race catches up just before deciding again, one round trip from the
+ * store's state instead of a whole replay behind it. With `exclusive` (hold the store's write
+ * lock across a read and an append) an engine that keeps losing to a busy peer takes its turn.
+ */
+export class SharedStore extends Context.Tag("lifeline/SharedStore")<
+  SharedStore,
+  StoreWriter & {
+    readonly exclusive?: <A, X>(
+      body: (locked: StoreWriter) => Effect.Effect<A, X>,
+    ) => Effect.Effect<A, X | StoreUnavailable>
+  }
+>() {}
+
 /** How often a group is decided again after losing a race before the store is called down. */
 const MAX_ATTEMPTS = 20
+/** Tries that race optimistically; later ones take the store's write lock when it has one. */
+const OPTIMISTIC_ATTEMPTS = 3
 const DEFAULT_MAX_GROUP = 256
 
 /** A command waiting for its group; `timerId` is set when a timer fired it. */
@@ -89,6 +116,7 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
       gather: Effect.void,
     }))
     const maxGroup = Math.max(1, grouping.maxGroup)
+    const shared = Option.getOrUndefined(yield* Effect.serviceOption(SharedStore))
     const lock = yield* Effect.makeSemaphore(1)
     let state = domain.empty()
     let version = 0
@@ -109,6 +137,21 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
       for (const id of before) if (!timers.has(id)) yield* clock.disarm(id)
       for (const t of snapshot.timers) yield* clock.arm(t.timerId, t.dueAt)
     })
+
+    /** Take the events others stored since `version` (the state must hold no unstored ones). */
+    const catchUp = (from: StoreWriter) =>
+      Effect.gen(function* () {
+        const newer = yield* from.loadAfter<E, C>(domain.stream, version)
+        state = domain.replay(state, newer.events)
+        version = newer.version
+        const armed = new Map(newer.timers.map((t) => [t.timerId, t]))
+        for (const id of timers.keys()) if (!armed.has(id)) yield* clock.disarm(id)
+        for (const t of newer.timers) {
+          if (timers.get(t.timerId)?.dueAt !== t.dueAt) yield* clock.arm(t.timerId, t.dueAt)
+        }
+        timers.clear()
+        for (const t of newer.timers) timers.set(t.timerId, t)
+      })
 
     const applyTimers = (changes: readonly TimerChange<C>[]) =>
       Effect.forEach(
@@ -133,7 +176,6 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
         /** Timers armed (or disarmed: null) by earlier commands of this group. */
         const changed = new Map<string, Timer<C> | null>()
         let refused = false
-        stale = true
         for (const { command, timerId } of group) {
           let consumed: readonly TimerChange<C>[] = []
           let toRun = command
@@ -147,7 +189,12 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
             consumed = [{ _tag: "Disarm", timerId }]
             toRun = timer.command
           }
-          const decided = domain.execute(state, toRun, yield* clock.now)
+          const now = yield* clock.now
+          // The state takes the events as they are decided: until they are stored it is ahead.
+          const wasStale = stale
+          stale = true
+          const decided = domain.execute(state, toRun, now)
+          if (Either.isLeft(decided) || decided.right.length === 0) stale = wasStale
           // A timer whose command is refused is still consumed, or it would fire forever.
           const own = Either.isLeft(decided)
             ? consumed
@@ -164,28 +211,50 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
         return { outcomes, events, changes, refused }
       })
 
-    /** One try at the group: decide, then store it all in one append (or check freshness). */
-    const attempt = (group: readonly Submission<C, E, Err>[]) =>
+    /** Decide the group, then store it in one append through `writer` (or check freshness). */
+    const decideAndStore = (
+      group: readonly Submission<C, E, Err>[],
+      fresh: boolean,
+      append: StoreWriter["append"],
+    ) =>
       Effect.gen(function* () {
-        if (stale) yield* reload
         const { outcomes, events, changes, refused } = yield* decideGroup(group)
-        if (events.length === 0 && changes.length === 0) {
-          // Another node may have written what a refused command needs: refuse only on fresh state.
-          if (refused) {
-            const latest = yield* store.version(domain.stream)
-            if (latest !== version) {
-              return yield* new VersionConflict({ stream: domain.stream, expected: version, actual: latest })
-            }
-          }
-          stale = false
-          return outcomes
-        }
         const before = version
-        version = yield* store.append(domain.stream, before, events, changes)
+        if (events.length > 0 || changes.length > 0) {
+          version = yield* append(domain.stream, before, events, changes)
+        } else if (refused && !fresh) {
+          // Another node may have written what a refused command needs: refuse only on fresh state.
+          const latest = yield* store.version(domain.stream)
+          if (latest !== version) {
+            return yield* new VersionConflict({ stream: domain.stream, expected: version, actual: latest })
+          }
+        }
+        return { outcomes, before, changes }
+      })
+
+    /**
+     * One try at the group. The first decides on the state as it is; a retry first catches up
+     * with the store, and from the fourth on it does so holding the store's write lock.
+     */
+    const attempt = (group: readonly Submission<C, E, Err>[], n: number) =>
+      Effect.gen(function* () {
+        // State read after every command of the group arrived is fresh enough to refuse on.
+        const fresh = stale || (n > 1 && shared !== undefined)
+        if (stale) yield* reload
+        const exclusive = n > OPTIMISTIC_ATTEMPTS ? shared?.exclusive : undefined
+        const written =
+          exclusive !== undefined
+            ? yield* exclusive((locked) =>
+                Effect.zipRight(catchUp(locked), decideAndStore(group, true, locked.append)),
+              )
+            : yield* Effect.zipRight(
+                n > 1 && shared !== undefined ? catchUp(shared) : Effect.void,
+                decideAndStore(group, fresh, store.append),
+              )
         stale = false
-        yield* applyTimers(changes)
-        publish(outcomes, before)
-        return outcomes
+        yield* applyTimers(written.changes)
+        publish(written.outcomes, written.before)
+        return written.outcomes
       })
 
     const publish = (outcomes: readonly Outcome<E, Err>[], before: number) => {
@@ -200,9 +269,11 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
     const runGroup = (group: readonly Submission<C, E, Err>[]) =>
       Effect.gen(function* () {
         for (let i = 1; ; i++) {
-          const result = yield* Effect.either(attempt(group))
+          const result = yield* Effect.either(attempt(group, i))
           if (Either.isRight(result)) return result.right
           if (result.left._tag === "StoreUnavailable") return yield* result.left
+          // Behind the store: catch up before the next try, or reload when the store cannot say.
+          if (shared === undefined) stale = true
           if (i >= MAX_ATTEMPTS) {
             return yield* new StoreUnavailable({ message: `gave up after ${i} write conflicts` })
           }

@@ -1,5 +1,6 @@
 import { GroupCommit } from "@lifeline/core"
 import { Effect, Layer } from "effect"
+import { isEmbedded } from "./open"
 
 /** The most commands an engine stores in one append. */
 const MAX_GROUP = 256
@@ -21,5 +22,5 @@ const nextTurn = Effect.async<void>((resume) => {
 export const groupCommitFor = (url: string) =>
   Layer.succeed(GroupCommit, {
     maxGroup: MAX_GROUP,
-    gather: url.startsWith("file:") ? nextTurn : Effect.void,
+    gather: isEmbedded(url) ? nextTurn : Effect.void,
   })

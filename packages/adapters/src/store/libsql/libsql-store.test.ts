@@ -56,6 +56,17 @@ describe("libSQL store", () => {
     }),
   )
 
+  it.scopedLive("N2 the tail read: the events after a version, the version and the armed timers", () =>
+    Effect.gen(function* () {
+      const store = yield* Effect.flatMap(tempDbUrl, (url) => makeLibsqlStore(url))
+      const timer = { timerId: "t", dueAt: 5, command: "c" }
+      yield* store.append("s", 0, ["e1", "e2"], [])
+      yield* store.append("s", 2, ["e3"], [{ _tag: "Arm", timer }])
+      expect(yield* store.loadAfter("s", 1)).toEqual({ version: 3, events: ["e2", "e3"], timers: [timer] })
+      expect(yield* store.loadAfter("s", 3)).toEqual({ version: 3, events: [], timers: [timer] })
+    }),
+  )
+
   it.scopedLive("an embedded file runs in WAL mode, synchronous=NORMAL unless told FULL", () =>
     Effect.gen(function* () {
       const url = yield* tempDbUrl

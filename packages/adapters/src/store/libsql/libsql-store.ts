@@ -1,22 +1,24 @@
-import type { Client, InStatement, Row } from "@libsql/client"
+import type { Client, InStatement, ResultSet, Row, TransactionMode } from "@libsql/client"
 import {
+  SharedStore,
   Store,
   StoreUnavailable,
+  type StoreWriter,
   type StreamSnapshot,
   type Timer,
   type TimerChange,
   VersionConflict,
 } from "@lifeline/core"
-import { Effect, Layer, type Scope } from "effect"
+import { Context, Effect, Layer, type Scope } from "effect"
 import { groupCommitFor } from "./group-commit"
-import { type LibsqlStoreOptions, openDatabase } from "./open"
+import { isEmbedded, type LibsqlStoreOptions, openDatabase } from "./open"
 import { STALE_VERSION_GUARD } from "./schema"
 import {
   claimVersion,
   deleteTimers,
   insertEvents,
   openStream,
-  readEvents,
+  readEventsAfter,
   readTimers,
   readVersion,
   upsertTimers,
@@ -35,12 +37,22 @@ const ROWS_PER_STATEMENT = 500
 export const makeLibsqlStore = (
   url: string,
   options: LibsqlStoreOptions = {},
-): Effect.Effect<Store["Type"], StoreUnavailable, Scope.Scope> =>
-  Effect.map(openDatabase(url, options), libsqlStoreOn)
+): Effect.Effect<Store["Type"] & SharedStore["Type"], StoreUnavailable, Scope.Scope> =>
+  Effect.map(openDatabase(url, options), (client) => libsqlStoreOn(client, url))
 
-/** The store as a Layer (closing its scope closes the client), with how engines group on it. */
+/**
+ * The store as a Layer (closing its scope closes the client), with what it adds for engines on
+ * a shared store and how engines group commands on it.
+ */
 export const LibsqlStoreLive = (url: string, options: LibsqlStoreOptions = {}) =>
-  Layer.merge(Layer.scoped(Store, makeLibsqlStore(url, options)), groupCommitFor(url))
+  Layer.merge(
+    Layer.scopedContext(
+      Effect.map(makeLibsqlStore(url, options), (store) =>
+        Context.make(Store, store).pipe(Context.add(SharedStore, store)),
+      ),
+    ),
+    groupCommitFor(url),
+  )
 
 const chunks = <A>(items: readonly A[]): A[][] => {
   const out: A[][] = []
@@ -106,28 +118,26 @@ const appendStatements = <E, C>(
 
 const versionIn = (rows: readonly Row[]) => Number(rows[0]?.[0] ?? 0)
 
-/** The port over an open client (the migrations applied). */
-export const libsqlStoreOn = (client: Client): Store["Type"] => {
-  const run = <A>(action: string, query: () => Promise<A>) =>
-    Effect.tryPromise({ try: query, catch: (cause) => unavailable(action, cause) })
+/** Runs statements in one transaction: a client's batch, or a step of an open transaction. */
+type Batch = (statements: InStatement[], mode: TransactionMode) => Promise<ResultSet[]>
 
-  const version = (stream: string) =>
-    Effect.map(
-      run(`read the version of ${stream}`, () => client.execute(readVersion({ stream }))),
-      (result) => versionIn(result.rows),
-    )
+const run = <A>(action: string, query: () => Promise<A>) =>
+  Effect.tryPromise({ try: query, catch: (cause) => unavailable(action, cause) })
 
-  const load = <E, C>(stream: string) =>
+/** Reads and appends through `batch`; `version` names the winner after a lost race. */
+const writerOn = (batch: Batch, version: (stream: string) => Effect.Effect<number, StoreUnavailable>) => {
+  /** The stream's events after `after`, its version and its timers, read together. */
+  const loadAfter = <E, C>(stream: string, after: number) =>
     Effect.flatMap(
       run(`load ${stream}`, () =>
-        client.batch([readVersion({ stream }), readEvents({ stream }), readTimers({ stream })], "read"),
+        batch([readVersion({ stream }), readEventsAfter({ stream, after }), readTimers({ stream })], "read"),
       ),
       ([versionRows, eventRows, timerRows]): Effect.Effect<StreamSnapshot<E, C>, StoreUnavailable> => {
         const current = versionIn(versionRows?.rows ?? [])
         const stored = (eventRows?.rows ?? []).map((row) => JSON.parse(String(row[0])) as E)
-        if (stored.length !== current) {
+        if (stored.length !== Math.max(0, current - after)) {
           return Effect.fail(
-            unavailable(`load ${stream}`, `version ${current} but ${stored.length} events are stored`),
+            unavailable(`load ${stream}`, `version ${current} but ${stored.length} events after ${after}`),
           )
         }
         const armed = (timerRows?.rows ?? []).map(
@@ -148,8 +158,8 @@ export const libsqlStoreOn = (client: Client): Store["Type"] => {
     changes: readonly TimerChange<C>[],
   ): Effect.Effect<number, VersionConflict | StoreUnavailable> =>
     Effect.suspend(() => {
-      const batch = appendStatements(stream, expectedVersion, appended, changes)
-      return Effect.tryPromise({ try: () => client.batch(batch, "write"), catch: (cause) => cause })
+      const statements = appendStatements(stream, expectedVersion, appended, changes)
+      return Effect.tryPromise({ try: () => batch(statements, "write"), catch: (cause) => cause })
     }).pipe(
       Effect.as(expectedVersion + appended.length),
       Effect.catchAll((cause) =>
@@ -161,5 +171,38 @@ export const libsqlStoreOn = (client: Client): Store["Type"] => {
       ),
     )
 
-  return { load, version, append }
+  return { loadAfter, append } satisfies StoreWriter
+}
+
+/**
+ * The port over an open client (the migrations applied), with what a shared store adds: the
+ * tail read, and on a server the write lock (an interactive write transaction; another node's
+ * appends wait for it). An embedded file has no peer to lock out, and its single connection
+ * would refuse the process's other writes while a transaction held it.
+ */
+export const libsqlStoreOn = (client: Client, url: string): Store["Type"] & SharedStore["Type"] => {
+  const version = (stream: string) =>
+    Effect.map(
+      run(`read the version of ${stream}`, () => client.execute(readVersion({ stream }))),
+      (result) => versionIn(result.rows),
+    )
+  const writer = writerOn((statements, mode) => client.batch(statements, mode), version)
+  const exclusive = <A, X>(body: (locked: StoreWriter) => Effect.Effect<A, X>) =>
+    Effect.acquireUseRelease(
+      run("begin a write transaction", () => client.transaction("write")),
+      (tx) =>
+        Effect.flatMap(body(writerOn((statements) => tx.batch(statements), version)), (result) =>
+          Effect.as(
+            run("commit", () => tx.commit()),
+            result,
+          ),
+        ),
+      (tx) => Effect.sync(() => tx.close()),
+    )
+  return {
+    load: (stream) => writer.loadAfter(stream, 0),
+    version,
+    ...writer,
+    ...(isEmbedded(url) ? {} : { exclusive }),
+  }
 }

@@ -41,9 +41,12 @@ const unavailable = (action: string) => (cause: unknown) =>
     message: `${action}: ${cause instanceof Error ? cause.message : String(cause)}`,
   })
 
+/** An embedded database file, as opposed to a server (`http:`, `https:`, `libsql:`, `ws:`). */
+export const isEmbedded = (url: string) => url.startsWith("file:")
+
 /** `file:x.db`, `file:/abs/x.db` and `file:///abs/x.db` name a file; the rest are servers. */
 const filePath = (url: string): string | null => {
-  if (!url.startsWith("file:")) return null
+  if (!isEmbedded(url)) return null
   const rest = (url.slice("file:".length).split("?")[0] ?? "").replace(/^\/\/(localhost)?(?=\/)/, "")
   return rest === "" || rest === ":memory:" ? null : rest
 }

@@ -1,5 +1,5 @@
 import type { InArgs, InStatement } from "@libsql/client"
-import { and, asc, eq, fillPlaceholders, inArray, type SQLWrapper, sql } from "drizzle-orm"
+import { and, asc, eq, fillPlaceholders, gt, inArray, type SQLWrapper, sql } from "drizzle-orm"
 import { drizzle } from "drizzle-orm/libsql"
 import { events, streams, timers } from "./schema"
 
@@ -40,11 +40,11 @@ export const readVersion = template(
     .where(eq(streams.stream, p("stream"))),
 )
 
-export const readEvents = template(
+export const readEventsAfter = template(
   db
     .select({ payload: events.payload })
     .from(events)
-    .where(eq(events.stream, p("stream")))
+    .where(and(eq(events.stream, p("stream")), gt(events.version, p("after"))))
     .orderBy(asc(events.version)),
 )
 
