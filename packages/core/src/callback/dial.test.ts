@@ -125,6 +125,46 @@ describe("B1 callback retries", () => {
     expect(callbackView(h.state, "cb")).toMatchObject({ status: "connected", attempts: 0 })
   })
 
+  it("B1/C8 a retry that would come after the contact window ends closes the callback instead", () => {
+    const h = overflowCenter({
+      presence: "available",
+      overflow: { rules: [], retry: { delayMs: 80_000, maxAttempts: 3 } },
+    })
+    h.run({
+      _tag: "RequestCallback",
+      callbackId: "cb",
+      number: "+14155550123",
+      queueId: "q",
+      window: { start: 0, end: 120_000 },
+    })
+    accept(h, "ann")
+    h.advance(50_000) // retry would be at 130 s
+    const failure = h.run(failed("cb/dial/1"))
+    expect(h.eventsOf("CallbackAttemptFailed", failure)).toMatchObject([{ attempt: 1, retryAt: null }])
+    expect(h.eventsOf("CallbackClosed", failure)).toMatchObject([{ reason: "window_ended", attempts: 1 }])
+  })
+
+  it("C8 a callback waiting for its retry when its deadline comes is closed and reported", () => {
+    const h = overflowCenter({
+      presence: "available",
+      overflow: { rules: [], retry: { delayMs: 60_000, maxAttempts: 3 } },
+    })
+    h.run({
+      _tag: "RequestCallback",
+      callbackId: "cb",
+      number: "+14155550123",
+      queueId: "q",
+      window: { start: 0, end: 100_000 },
+    })
+    accept(h, "ann")
+    h.run(failed("cb/dial/1")) // retry at 60 s
+    h.run({ _tag: "SetPresence", repId: "ann", presenceId: "away" })
+    h.advance(100_000)
+    expect(h.eventsOf("CallbackClosed")).toMatchObject([{ reason: "window_ended", attempts: 1 }])
+    expect(h.state.routing.items.size).toBe(0)
+    expect(h.timers.size).toBe(0)
+  })
+
   it("B1 a caller's in-queue callback is retried with its queue's policy", () => {
     const h = overflowCenter({
       overflow: {
