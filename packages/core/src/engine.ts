@@ -12,7 +12,8 @@ import type { Timer, TimerChange } from "./ports/timer"
  * Group commit: commands are decided one at a time, in arrival order, each on the state the one
  * before it left; those that arrive while a write is in flight are decided together next and
  * stored in one append. Each caller hears its own result only once that append is durable. If
- * the append loses a race, the whole group is decided again on the reloaded state.
+ * the append loses a race, the whole group is decided again on the reloaded state (on a shared
+ * store: caught up just before, and after three lost races under the store's write lock).
  */
 export interface Domain<S, C, E, Err> {
   readonly stream: string
@@ -142,8 +143,10 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
     const catchUp = (from: StoreWriter) =>
       Effect.gen(function* () {
         const newer = yield* from.loadAfter<E, C>(domain.stream, version)
+        stale = true
         state = domain.replay(state, newer.events)
         version = newer.version
+        stale = false
         const armed = new Map(newer.timers.map((t) => [t.timerId, t]))
         for (const id of timers.keys()) if (!armed.has(id)) yield* clock.disarm(id)
         for (const t of newer.timers) {

@@ -5,7 +5,7 @@ import { describe, expect } from "vitest"
 import { VirtualClock, VirtualClockLive } from "../../clock/virtual-clock"
 import { storeContract } from "../store-contract"
 import { LibsqlStoreLive, makeLibsqlStore } from "./libsql-store"
-import { openDatabase } from "./open"
+import { dbConfigFromEnv, openDatabase } from "./open"
 import { tempDbUrl } from "./test-db"
 
 storeContract("libSQL store on an embedded file", () =>
@@ -136,4 +136,17 @@ describe("libSQL store", () => {
         )
       }),
   )
+})
+
+describe("libSQL store settings", () => {
+  it("N1 a node keeps its state in .data/lifeline.db unless LIFELINE_DB_URL names another place", () => {
+    expect(dbConfigFromEnv({})).toEqual({ url: "file:.data/lifeline.db", options: {} })
+    expect(
+      dbConfigFromEnv({
+        LIFELINE_DB_URL: "http://10.0.0.5:8080",
+        LIFELINE_DB_AUTH_TOKEN: "secret",
+        LIFELINE_DB_SYNC: "full",
+      }),
+    ).toEqual({ url: "http://10.0.0.5:8080", options: { authToken: "secret", synchronous: "full" } })
+  })
 })

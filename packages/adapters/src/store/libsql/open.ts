@@ -25,14 +25,20 @@ export interface LibsqlStoreOptions {
   readonly busyTimeoutMs?: number
 }
 
-/** The URL and token a node uses, from `LIFELINE_DB_URL` and `LIFELINE_DB_AUTH_TOKEN`. */
+/**
+ * What a node uses, from `LIFELINE_DB_URL`, `LIFELINE_DB_AUTH_TOKEN` and `LIFELINE_DB_SYNC`
+ * ("full" to sync every commit of an embedded file).
+ */
 export const dbConfigFromEnv = (
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): { readonly url: string; readonly options: LibsqlStoreOptions } => {
   const token = env.LIFELINE_DB_AUTH_TOKEN
   return {
-    url: env.LIFELINE_DB_URL ?? DEFAULT_DB_URL,
-    options: token === undefined || token === "" ? {} : { authToken: token },
+    url: env.LIFELINE_DB_URL || DEFAULT_DB_URL,
+    options: {
+      ...(token ? { authToken: token } : {}),
+      ...(env.LIFELINE_DB_SYNC === "full" ? { synchronous: "full" as const } : {}),
+    },
   }
 }
 
