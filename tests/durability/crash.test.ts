@@ -20,7 +20,11 @@ import { routingViolations } from "./routing-invariants"
  * routing invariants hold.
  */
 const CYCLES = 20
-const KILL_AFTER_MS = [150, 1_100] as const
+/** Most kills land during the load, within this long after the child is ready... */
+const LOAD_KILL_MS = 700
+/** ...and every fourth within this long after it was started (start-up, timer catch-up). */
+const START_KILL_MS = 500
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 let dir = ""
 let bundle = ""
@@ -72,8 +76,11 @@ describe("durability: SIGKILL at random points", () => {
 
     for (let cycle = 0; cycle < CYCLES; cycle++) {
       const child = startChild(bundle, config(cycle, "load"))
-      const [min, max] = KILL_AFTER_MS
-      await new Promise((resolve) => setTimeout(resolve, min + Math.random() * (max - min)))
+      if (cycle % 4 === 3) await sleep(Math.random() * START_KILL_MS)
+      else {
+        await child.waitFor((line) => line === "ready", 15_000)
+        await sleep(Math.random() * LOAD_KILL_MS)
+      }
       child.process.kill("SIGKILL")
       expect(await child.exited, child.stderr()).toBeNull()
       if (child.lines.includes("ready")) killedDuringLoad += 1
@@ -135,8 +142,7 @@ describe("durability: SIGKILL at random points", () => {
     const completed = new Set(routing.events.flatMap((e) => (e._tag === "WorkCompleted" ? [e.itemId] : [])))
     expect([...acked.items].filter((id) => !completed.has(id))).toEqual([])
 
-    // The kills landed while work was going on, and the load was not trivial.
-    expect(killedDuringLoad).toBeGreaterThanOrEqual(CYCLES / 2)
+    // The load was not trivial.
     expect(acked.deposits.size).toBeGreaterThan(CYCLES * 50)
     console.log(
       `crash test: ${CYCLES} kills (${killedDuringLoad} during load), ${acked.deposits.size} deposits and ` +
