@@ -24,10 +24,19 @@ const callbackOfferedToAnn = (maxAttempts = 2) => {
   return h
 }
 
+/** The dispatcher placed dial `n` (the provider has the call): what precedes any answer or failure. */
+const placed = (h: ReturnType<typeof callbackOfferedToAnn>, n: number) =>
+  h.run({
+    _tag: "RecordDelivery",
+    messageId: `callback/cb/dial/${n}`,
+    outcome: { _tag: "Sent", providerId: null },
+  })
+
 describe("B1 callback retries", () => {
   it("B1 an unanswered dial is hung up, the rep freed, and retried after the delay up to the maximum", () => {
     const h = callbackOfferedToAnn(2)
     expect(actions(h, accept(h, "ann"))).toMatchObject([{ _tag: "PlaceCall", callId: "cb/dial/1" }])
+    placed(h, 1)
     const rang = h.advance(RING_TIMEOUT_MS)
     expect(actions(h, rang)).toEqual([{ _tag: "HangUp", callId: "cb/dial/1" }])
     expect(h.eventsOf("CallbackAttemptFailed", rang)).toMatchObject([
@@ -43,6 +52,7 @@ describe("B1 callback retries", () => {
       { _tag: "CallbackOffered" },
     ])
     expect(actions(h, accept(h, "ann"))).toMatchObject([{ _tag: "PlaceCall", callId: "cb/dial/2" }])
+    placed(h, 2)
     const last = h.run(failed("cb/dial/2", "busy"))
     expect(last.map((e) => e._tag)).toEqual([
       "ProviderEventHandled",
@@ -58,6 +68,7 @@ describe("B1 callback retries", () => {
   it("B1 a failed dial frees the rep for other work; the retried callback keeps its original age", () => {
     const h = callbackOfferedToAnn()
     accept(h, "ann")
+    placed(h, 1)
     h.advance(10_000)
     h.run(inbound("c1"))
     const failure = h.run(failed("cb/dial/1"))
@@ -101,6 +112,28 @@ describe("B1 callback retries", () => {
       { attempt: 1, reason: "dial not placed: invalid number" },
     ])
     expect(h.state.routing.items.get("cb")?.status).toBe("held")
+  })
+
+  it("B1 a dial the outbox is still retrying when the attempt is given up is cancelled: no ring without a rep", () => {
+    const h = callbackOfferedToAnn()
+    accept(h, "ann")
+    const messageId = "callback/cb/dial/1"
+    h.run({
+      _tag: "RecordDelivery",
+      messageId,
+      outcome: { _tag: "Failed", reason: "timeout", retryable: true },
+    })
+    h.run({
+      _tag: "RecordDelivery",
+      messageId,
+      outcome: { _tag: "Failed", reason: "timeout", retryable: true },
+    })
+    expect(h.state.outbox.entries.get(messageId)?.status).toBe("retrying")
+    const rang = h.advance(RING_TIMEOUT_MS)
+    expect(h.eventsOf("OutboxCancelled", rang)).toMatchObject([{ messageId }])
+    expect(h.state.outbox.entries.has(messageId)).toBe(false)
+    expect(h.state.outbox.due.has(messageId)).toBe(false)
+    expect([...h.timers.keys()].some((id) => id.includes(messageId))).toBe(false)
   })
 
   it("C6 an old leg answered after it was given up is hung up, not bridged", () => {

@@ -131,6 +131,16 @@ const failAttempt = (
     },
   ]
   if (hangUp) events.push(hangUpLeg(record, dial.callId, now))
+  // A dial the outbox is still trying to place must not ring the customer later, with no rep.
+  const queued = state.outbox.entries.get(dial.messageId)
+  if (queued !== undefined && (queued.status === "pending" || queued.status === "retrying")) {
+    events.push({
+      _tag: "OutboxCancelled",
+      messageId: dial.messageId,
+      reason: "callback attempt given up",
+      at: now,
+    })
+  }
   const itemId = record.callbackId
   const routed =
     at !== null

@@ -26,10 +26,18 @@ export type OutboxEvent =
       readonly at: number
     }
   | { readonly _tag: "OutboxRetryDue"; readonly messageId: string; readonly at: number }
+  /** The module that queued it no longer wants it sent (e.g. a callback dial given up on). */
+  | {
+      readonly _tag: "OutboxCancelled"
+      readonly messageId: string
+      readonly reason: string
+      readonly at: number
+    }
 
 export const OUTBOX_EVENT_TAGS: ReadonlySet<string> = new Set<OutboxEvent["_tag"]>([
   "OutboxQueued",
   "OutboxSent",
   "OutboxFailed",
   "OutboxRetryDue",
+  "OutboxCancelled",
 ])

@@ -21,7 +21,8 @@ const decide = (
       : Either.left(new UnknownEntity({ entity: "message", id: command.messageId, field: "messageId" }))
   }
   if (command._tag === "RetryDelivery") {
-    if (entry.status === "sent" || entry.status === "pending") return Either.right([])
+    if (entry.status === "sent" || entry.status === "pending" || entry.status === "cancelled")
+      return Either.right([])
     return Either.right([{ _tag: "OutboxRetryDue", messageId: entry.messageId, at: now }])
   }
   // Only the outcome of the attempt in flight counts; a late or repeated report changes nothing.
@@ -92,6 +93,24 @@ export const outboxModule: CenterModule = {
         entry.attempts = event.attempt
         entry.retryAt = event.retryAt
         entry.history.push({ attempt: event.attempt, at: event.at, outcome: "failed", reason: event.reason })
+        return
+      }
+      case "OutboxCancelled": {
+        const entry = entries.get(event.messageId)
+        if (entry === undefined || entry.status === "sent") return
+        due.delete(event.messageId)
+        if (entry.message._tag === "Telephony") {
+          entries.delete(event.messageId)
+          return
+        }
+        entry.status = "cancelled"
+        entry.retryAt = null
+        entry.history.push({
+          attempt: entry.attempts,
+          at: event.at,
+          outcome: "cancelled",
+          reason: event.reason,
+        })
         return
       }
       case "OutboxRetryDue": {

@@ -1,11 +1,11 @@
 import type { OutboxMessage } from "./message"
 
-export type DeliveryStatus = "pending" | "sent" | "retrying" | "failed"
+export type DeliveryStatus = "pending" | "sent" | "retrying" | "failed" | "cancelled"
 
 export interface DeliveryAttempt {
   readonly attempt: number
   readonly at: number
-  readonly outcome: "sent" | "failed"
+  readonly outcome: "sent" | "failed" | "cancelled"
   readonly reason: string | null
 }
 
