@@ -67,6 +67,19 @@ describe("libSQL store", () => {
     }),
   )
 
+  it.scopedLive("N1 a stream longer than one read page loads whole and in order", () =>
+    Effect.gen(function* () {
+      const store = yield* Effect.flatMap(tempDbUrl, (url) => makeLibsqlStore(url))
+      const all = Array.from({ length: 12_345 }, (_, n) => n)
+      for (let at = 0; at < all.length; at += 4_000)
+        yield* store.append("s", at, all.slice(at, at + 4_000), [])
+      expect((yield* store.load<number, never>("s")).events).toEqual(all)
+      const tail = yield* store.loadAfter<number, never>("s", 1_999)
+      expect(tail.version).toBe(12_345)
+      expect(tail.events).toEqual(all.slice(1_999))
+    }),
+  )
+
   it.scopedLive("an embedded file runs in WAL mode, synchronous=NORMAL unless told FULL", () =>
     Effect.gen(function* () {
       const url = yield* tempDbUrl

@@ -18,7 +18,7 @@ import {
   deleteTimers,
   insertEvents,
   openStream,
-  readEventsAfter,
+  readEventPage,
   readTimers,
   readVersion,
   upsertTimers,
@@ -26,6 +26,8 @@ import {
 
 /** Rows per statement, well under SQLite's limit of 32,766 bound parameters. */
 const ROWS_PER_STATEMENT = 500
+/** Events per read when loading. */
+const EVENTS_PER_PAGE = 2_000
 
 /**
  * The Store port on libSQL: an embedded file (`file:`) or a server (`http:`, `libsql:`) shared
@@ -126,30 +128,51 @@ const run = <A>(action: string, query: () => Promise<A>) =>
 
 /** Reads and appends through `batch`; `version` names the winner after a lost race. */
 const writerOn = (batch: Batch, version: (stream: string) => Effect.Effect<number, StoreUnavailable>) => {
-  /** The stream's events after `after`, its version and its timers, read together. */
+  /**
+   * The stream's events after `after`, its version and its timers. The version and the timers
+   * are read together with the first page; the later pages stop at that version (stored events
+   * never change), so the whole is one consistent snapshot however many pages it takes. Pages
+   * keep each response under a server's size limit (sqld: 10 MB).
+   */
   const loadAfter = <E, C>(stream: string, after: number) =>
-    Effect.flatMap(
-      run(`load ${stream}`, () =>
-        batch([readVersion({ stream }), readEventsAfter({ stream, after }), readTimers({ stream })], "read"),
-      ),
-      ([versionRows, eventRows, timerRows]): Effect.Effect<StreamSnapshot<E, C>, StoreUnavailable> => {
-        const current = versionIn(versionRows?.rows ?? [])
-        const stored = (eventRows?.rows ?? []).map((row) => JSON.parse(String(row[0])) as E)
-        if (stored.length !== Math.max(0, current - after)) {
-          return Effect.fail(
-            unavailable(`load ${stream}`, `version ${current} but ${stored.length} events after ${after}`),
-          )
-        }
-        const armed = (timerRows?.rows ?? []).map(
-          (row): Timer<C> => ({
-            timerId: String(row[0]),
-            dueAt: Number(row[1]),
-            command: JSON.parse(String(row[2])) as C,
-          }),
+    Effect.gen(function* () {
+      const [versionRows, firstRows, timerRows] = yield* run(`load ${stream}`, () =>
+        batch(
+          [
+            readVersion({ stream }),
+            readEventPage({ stream, after, upTo: Number.MAX_SAFE_INTEGER, limit: EVENTS_PER_PAGE }),
+            readTimers({ stream }),
+          ],
+          "read",
+        ),
+      )
+      const current = versionIn(versionRows?.rows ?? [])
+      const stored = (firstRows?.rows ?? []).map((row) => JSON.parse(String(row[0])) as E)
+      while (after + stored.length < current) {
+        const from = after + stored.length
+        const page = yield* run(`load ${stream}`, () =>
+          batch([readEventPage({ stream, after: from, upTo: current, limit: EVENTS_PER_PAGE })], "read"),
         )
-        return Effect.succeed({ version: current, events: stored, timers: armed })
-      },
-    )
+        const rows = page[0]?.rows ?? []
+        if (rows.length === 0) break
+        for (const row of rows) stored.push(JSON.parse(String(row[0])) as E)
+      }
+      if (stored.length !== Math.max(0, current - after)) {
+        return yield* unavailable(
+          `load ${stream}`,
+          `version ${current} but ${stored.length} events after ${after}`,
+        )
+      }
+      const armed = (timerRows?.rows ?? []).map(
+        (row): Timer<C> => ({
+          timerId: String(row[0]),
+          dueAt: Number(row[1]),
+          command: JSON.parse(String(row[2])) as C,
+        }),
+      )
+      const snapshot: StreamSnapshot<E, C> = { version: current, events: stored, timers: armed }
+      return snapshot
+    })
 
   const append = <E, C>(
     stream: string,

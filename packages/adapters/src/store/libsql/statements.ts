@@ -1,5 +1,5 @@
 import type { InArgs, InStatement } from "@libsql/client"
-import { and, asc, eq, fillPlaceholders, gt, inArray, type SQLWrapper, sql } from "drizzle-orm"
+import { and, asc, eq, fillPlaceholders, gt, inArray, lte, type SQLWrapper, sql } from "drizzle-orm"
 import { drizzle } from "drizzle-orm/libsql"
 import { events, streams, timers } from "./schema"
 
@@ -40,12 +40,16 @@ export const readVersion = template(
     .where(eq(streams.stream, p("stream"))),
 )
 
-export const readEventsAfter = template(
+/** At most `limit` events after `after`, up to `upTo`, in order. */
+export const readEventPage = template(
   db
     .select({ payload: events.payload })
     .from(events)
-    .where(and(eq(events.stream, p("stream")), gt(events.version, p("after"))))
-    .orderBy(asc(events.version)),
+    .where(
+      and(eq(events.stream, p("stream")), gt(events.version, p("after")), lte(events.version, p("upTo"))),
+    )
+    .orderBy(asc(events.version))
+    .limit(p("limit")),
 )
 
 export const readTimers = template(
