@@ -26,7 +26,7 @@ const config = JSON.parse(process.argv[2] ?? "{}") as CrashChildConfig
 const say = (line: string) => process.stdout.write(`${line}\n`)
 type Ledger = Engine<LedgerState, LedgerCommand, LedgerEvent, string>
 
-export const REPS = ["ann", "bob", "cid", "dee"]
+const REPS = ["ann", "bob", "cid", "dee"]
 
 /** Sends every queued message once per life, then records it; restarts resend what was not recorded. */
 const dispatcher = (ledger: Ledger) =>

@@ -23,7 +23,7 @@ export interface NodeChildConfig {
 const config = JSON.parse(process.argv[2] ?? "{}") as NodeChildConfig
 const say = (line: string) => process.stdout.write(`${line}\n`)
 
-export const REPS = ["r0", "r1", "r2", "r3", "r4", "r5"]
+const REPS = ["r0", "r1", "r2", "r3", "r4", "r5"]
 const stats = { commands: 0, refused: 0, unavailable: 0, conflicts: 0, locks: 0, enqueued: 0, accepted: 0 }
 
 /** The store, counting the appends that lost the race and the turns taken with the write lock. */

@@ -31,9 +31,9 @@ const EVENTS_PER_PAGE = 2_000
 
 /**
  * The Store port on libSQL: an embedded file (`file:`) or a server (`http:`, `libsql:`) shared
- * by several nodes. An append is one write batch (one transaction, one round trip) whose first
- * statement claims the new version only if the stored one is the expected one; otherwise the
- * CHECK constraint fails the batch and nothing is written. The server decides inside its write
+ * by several nodes. An append is one write batch (one transaction, one round trip) that starts
+ * by claiming the new version, which succeeds only if the stored one is the expected one;
+ * otherwise the CHECK constraint fails the batch and nothing is written. The server decides inside its write
  * lock, so this holds across processes.
  */
 export const makeLibsqlStore = (
