@@ -177,36 +177,42 @@ const scenarios: Scenario[] = [
   { label: "64 submitters, FULL, group commit off", submitters: 64, synchronous: "full", maxGroup: 1 },
 ]
 
-const main = Effect.gen(function* () {
-  const dir = mkdtempSync(join(tmpdir(), "lifeline-bench-store-"))
-  console.log(
-    `libSQL store benchmark: embedded file in ${dir}, routing engine, ${REPS} reps, ${MEASURE_MS} ms each`,
-  )
-  console.log("(a command counts once its append is committed; 3 commands per call)\n")
-  let grouped = 0
-  let biggest = { url: "", events: 0 }
-  for (const [i, scenario] of scenarios.entries()) {
-    const url = `file:${join(dir, `s${i}.db`)}`
-    const r = yield* runScenario(scenario, url)
-    if (scenario.synchronous === "normal" && scenario.maxGroup === undefined && scenario.submitters > 1) {
-      grouped = Math.max(grouped, r.perSecond)
-    }
-    if (r.events > biggest.events) biggest = { url, events: r.events }
+const bench = (dir: string) =>
+  Effect.gen(function* () {
     console.log(
-      `${scenario.label.padEnd(40)} ${fmt(r.perSecond).padStart(8)} commands/s` +
-        `   latency p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms` +
-        `   ${fmt(r.commands / Math.max(1, r.appends), 1)} commands per append`,
+      `libSQL store benchmark: embedded file in ${dir}, routing engine, ${REPS} reps, ${MEASURE_MS} ms each`,
     )
-  }
-  const restarted = yield* restart(biggest.url)
-  console.log(
-    `\nrestart: open, load and replay ${fmt(biggest.events)} events (${fmt(restarted.items)} items) in ${fmt(restarted.ms)} ms`,
-  )
-  console.log(
-    `target >= ${fmt(TARGET_PER_S)} durable commands/s (group commit, synchronous=NORMAL): ${grouped >= TARGET_PER_S ? "met" : "MISSED"} (${fmt(grouped)}/s)`,
-  )
-  rmSync(dir, { recursive: true, force: true })
-})
+    console.log("(a command counts once its append is committed; 3 commands per call)\n")
+    let grouped = 0
+    let biggest = { url: "", events: 0 }
+    for (const [i, scenario] of scenarios.entries()) {
+      const url = `file:${join(dir, `s${i}.db`)}`
+      const r = yield* runScenario(scenario, url)
+      if (scenario.synchronous === "normal" && scenario.maxGroup === undefined && scenario.submitters > 1) {
+        grouped = Math.max(grouped, r.perSecond)
+      }
+      if (r.events > biggest.events) biggest = { url, events: r.events }
+      console.log(
+        `${scenario.label.padEnd(40)} ${fmt(r.perSecond).padStart(8)} commands/s` +
+          `   latency p50 ${fmt(r.p50, 2)} ms, p99 ${fmt(r.p99, 2)} ms` +
+          `   ${fmt(r.commands / Math.max(1, r.appends), 1)} commands per append`,
+      )
+    }
+    const restarted = yield* restart(biggest.url)
+    console.log(
+      `\nrestart: open, load and replay ${fmt(biggest.events)} events (${fmt(restarted.items)} items) in ${fmt(restarted.ms)} ms`,
+    )
+    console.log(
+      `target >= ${fmt(TARGET_PER_S)} durable commands/s (group commit, synchronous=NORMAL): ${grouped >= TARGET_PER_S ? "met" : "MISSED"} (${fmt(grouped)}/s)`,
+    )
+  })
+
+/** The files go in a temp folder, removed however the run ends. */
+const main = Effect.acquireUseRelease(
+  Effect.sync(() => mkdtempSync(join(tmpdir(), "lifeline-bench-store-"))),
+  bench,
+  (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true })),
+)
 
 Effect.runPromise(main).catch((error) => {
   console.error(error)
