@@ -11,12 +11,11 @@ export interface RunningServer {
 const urlOf = ({ address, family, port }: AddressInfo) =>
   `http://${family === "IPv6" ? `[${address}]` : address}:${port}`
 
+// biome-ignore lint/suspicious/noExplicitAny: any Hono app, whatever its env and routes
+type AnyHono = Hono<any, any, any>
+
 /** Serve `app` on Node; port 0 picks a free port (the URL tells which). */
-// biome-ignore lint/suspicious/noExplicitAny: any Hono app, whatever its env
-export const listen = (
-  app: Hono<any, any, any>,
-  options: { readonly port: number; readonly hostname: string },
-) =>
+export const listen = (app: AnyHono, options: { readonly port: number; readonly hostname: string }) =>
   new Promise<RunningServer>((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port: options.port, hostname: options.hostname }, (info) =>
       resolve({
