@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { type E2e, eventually, startE2e } from "./harness"
-import { KEYS } from "./keys"
+import { type E2e, eventually, KEYS, startE2e } from "./harness"
 
 const LINE = "+15550102222"
 const CUSTOMER = "+15557654321"

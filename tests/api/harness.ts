@@ -7,6 +7,7 @@ import {
   apiLayer,
   buildApp,
   DEMO_API_KEYS,
+  KEYS,
   lifelineClient,
   listen,
   liveHubOf,
@@ -114,4 +115,4 @@ export const eventually = async <A>(
 }
 
 export type { AcsStandin, ResendStandin }
-export { Effect }
+export { Effect, KEYS }

@@ -18,6 +18,8 @@ export const KEYS = {
   integrator: "demo-integrator-key",
   ana: "demo-rep-ana",
   ben: "demo-rep-ben",
+  caro: "demo-rep-caro",
+  dan: "demo-rep-dan",
 } as const
 
 /** The seeded demo center behind the real app, driven in-process with `app.request`. */

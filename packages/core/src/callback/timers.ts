@@ -1,5 +1,5 @@
 import type { CenterEvent } from "../center/events"
-import type { TimerChange } from "../ports/timer"
+import { armTimer, disarmTimer, type TimerChange } from "../ports/timer"
 import type { CallbackCommand } from "./commands"
 
 /**
@@ -18,11 +18,9 @@ export const callbackTimerIds = {
 } as const
 
 type Change = TimerChange<CallbackCommand>
-const arm = (timerId: string, dueAt: number, command: CallbackCommand): Change => ({
-  _tag: "Arm",
-  timer: { timerId, dueAt, command },
-})
-const disarm = (timerId: string): Change => ({ _tag: "Disarm", timerId })
+const arm = (timerId: string, dueAt: number, command: CallbackCommand): Change =>
+  armTimer(timerId, dueAt, command)
+const disarm = (timerId: string): Change => disarmTimer(timerId)
 const NONE: readonly Change[] = []
 const ids = callbackTimerIds
 

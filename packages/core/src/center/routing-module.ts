@@ -2,7 +2,7 @@ import { Either } from "effect"
 import type { RoutingCommand } from "../routing/commands"
 import { RoutingCommand as RoutingCommandSchema } from "../routing/commands"
 import { decide } from "../routing/decide"
-import type { RoutingEvent } from "../routing/events"
+import { ROUTING_EVENT_TAGS, type RoutingEvent } from "../routing/events"
 import { evolve } from "../routing/evolve"
 import { followUp } from "../routing/router"
 import { routingTimers } from "../routing/timers"
@@ -11,30 +11,6 @@ import type { CenterModule } from "./module"
 import { tagsOf } from "./tags"
 
 const ROUTING_COMMAND_TAGS = tagsOf(RoutingCommandSchema.members)
-
-const ROUTING_EVENT_TAGS: ReadonlySet<string> = new Set<RoutingEvent["_tag"]>([
-  "PresenceDefined",
-  "RepRegistered",
-  "PresenceChanged",
-  "QueueCreated",
-  "QueueMemberAdded",
-  "QueueMemberRemoved",
-  "WorkstreamDefined",
-  "ItemQueued",
-  "OfferMade",
-  "OfferAccepted",
-  "OfferDeclined",
-  "OfferExpired",
-  "OfferWithdrawn",
-  "ItemEscalated",
-  "ItemRequeued",
-  "WorkCompleted",
-  "ItemAbandoned",
-  "ItemHeld",
-  "ItemResumed",
-  "ItemTransferred",
-  "ItemClosed",
-])
 
 export const isRoutingEvent = (event: CenterEvent): event is RoutingEvent =>
   ROUTING_EVENT_TAGS.has(event._tag)

@@ -1,5 +1,5 @@
 import type { CenterEvent } from "../center/events"
-import type { TimerChange } from "../ports/timer"
+import { armTimer, disarmTimer, type TimerChange } from "../ports/timer"
 import type { EmergencyEvent } from "./events"
 import type { EmergencyState } from "./state"
 
@@ -73,17 +73,13 @@ export const leaseTimers = (event: CenterEvent): readonly TimerChange<LeaseTimer
     case "CallbackLeased":
     case "CallbackLeaseRenewed":
       return [
-        {
-          _tag: "Arm",
-          timer: {
-            timerId: leaseExpiryTimerId(event.leaseId),
-            dueAt: event.expiresAt,
-            command: { _tag: "ExpireCallbackLease", leaseId: event.leaseId },
-          },
-        },
+        armTimer(leaseExpiryTimerId(event.leaseId), event.expiresAt, {
+          _tag: "ExpireCallbackLease",
+          leaseId: event.leaseId,
+        }),
       ]
     case "CallbackLeaseExpired":
-      return [{ _tag: "Disarm", timerId: leaseExpiryTimerId(event.leaseId) }]
+      return [disarmTimer(leaseExpiryTimerId(event.leaseId))]
     default:
       return NO_TIMERS
   }

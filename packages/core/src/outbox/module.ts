@@ -1,6 +1,6 @@
 import { Either } from "effect"
 import type { CenterModule } from "../center/module"
-import type { TimerChange } from "../ports/timer"
+import { armTimer, disarmTimer, type TimerChange } from "../ports/timer"
 import { UnknownEntity } from "../routing/errors"
 import type { OutboxCommand } from "./commands"
 import { OUTBOX_RETRY, retryDelayMs } from "./message"
@@ -128,18 +128,13 @@ export const outboxModule: CenterModule = {
   timersOf: (event): readonly TimerChange<OutboxCommand>[] => {
     if (event._tag === "OutboxFailed" && event.retryAt !== null) {
       return [
-        {
-          _tag: "Arm",
-          timer: {
-            timerId: outboxRetryTimerId(event.messageId),
-            dueAt: event.retryAt,
-            command: { _tag: "RetryDelivery", messageId: event.messageId },
-          },
-        },
+        armTimer(outboxRetryTimerId(event.messageId), event.retryAt, {
+          _tag: "RetryDelivery",
+          messageId: event.messageId,
+        }),
       ]
     }
-    if (event._tag === "OutboxRetryDue")
-      return [{ _tag: "Disarm", timerId: outboxRetryTimerId(event.messageId) }]
+    if (event._tag === "OutboxRetryDue") return [disarmTimer(outboxRetryTimerId(event.messageId))]
     return []
   },
 }

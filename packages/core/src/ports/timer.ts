@@ -12,3 +12,11 @@ export interface Timer<C = unknown> {
 export type TimerChange<C = unknown> =
   | { readonly _tag: "Arm"; readonly timer: Timer<C> }
   | { readonly _tag: "Disarm"; readonly timerId: string }
+
+/** Arm `timerId` to run `command` at `dueAt` (re-arming an armed id moves it). */
+export const armTimer = <C>(timerId: string, dueAt: number, command: C): TimerChange<C> => ({
+  _tag: "Arm",
+  timer: { timerId, dueAt, command },
+})
+
+export const disarmTimer = <C = never>(timerId: string): TimerChange<C> => ({ _tag: "Disarm", timerId })

@@ -112,3 +112,30 @@ export type RoutingEvent =
 
 export type RoutingEventTag = RoutingEvent["_tag"]
 export type EventOf<T extends RoutingEventTag> = Extract<RoutingEvent, { _tag: T }>
+
+/** Every routing event tag, once; a tag missing here is a compile error (the center applies these). */
+const ROUTING_EVENT_TAG_SET: Record<RoutingEventTag, true> = {
+  PresenceDefined: true,
+  RepRegistered: true,
+  PresenceChanged: true,
+  QueueCreated: true,
+  QueueMemberAdded: true,
+  QueueMemberRemoved: true,
+  WorkstreamDefined: true,
+  ItemQueued: true,
+  OfferMade: true,
+  OfferAccepted: true,
+  OfferDeclined: true,
+  OfferExpired: true,
+  OfferWithdrawn: true,
+  ItemEscalated: true,
+  ItemRequeued: true,
+  WorkCompleted: true,
+  ItemAbandoned: true,
+  ItemHeld: true,
+  ItemResumed: true,
+  ItemTransferred: true,
+  ItemClosed: true,
+}
+
+export const ROUTING_EVENT_TAGS: ReadonlySet<string> = new Set(Object.keys(ROUTING_EVENT_TAG_SET))

@@ -1,4 +1,4 @@
-import type { TimerChange } from "../ports/timer"
+import { armTimer, disarmTimer, type TimerChange } from "../ports/timer"
 import type { RoutingCommand } from "./commands"
 import type { RoutingEvent } from "./events"
 
@@ -9,20 +9,16 @@ export const routingTimers = (event: RoutingEvent): readonly TimerChange<Routing
   switch (event._tag) {
     case "OfferMade":
       return [
-        {
-          _tag: "Arm",
-          timer: {
-            timerId: offerExpiryTimerId(event.offerId),
-            dueAt: event.expiresAt,
-            command: { _tag: "ExpireOffer", offerId: event.offerId },
-          },
-        },
+        armTimer(offerExpiryTimerId(event.offerId), event.expiresAt, {
+          _tag: "ExpireOffer",
+          offerId: event.offerId,
+        }),
       ]
     case "OfferAccepted":
     case "OfferDeclined":
     case "OfferExpired":
     case "OfferWithdrawn":
-      return [{ _tag: "Disarm", timerId: offerExpiryTimerId(event.offerId) }]
+      return [disarmTimer(offerExpiryTimerId(event.offerId))]
     default:
       return NO_TIMERS
   }
