@@ -6,6 +6,7 @@ import { Forbidden, type Principal } from "../auth/principal"
 import type { Handle } from "../handle"
 import { doc } from "../openapi"
 import { decodeBody } from "../request-body"
+import { commandFromBody } from "./body"
 import { param, readView, runCommand } from "./run"
 
 const EnqueueItemBody = EnqueueItem.pipe(Schema.omit("_tag"))
@@ -29,9 +30,7 @@ export const itemRoutes = (handle: Handle) =>
         status: 201,
       }),
       handle(["integrator", "admin"], (c) =>
-        decodeBody(c, EnqueueItemBody).pipe(
-          Effect.flatMap((b) => runCommand(c, { _tag: "EnqueueItem", ...b }, 201)),
-        ),
+        commandFromBody(c, EnqueueItemBody, (b) => ({ _tag: "EnqueueItem", ...b }), 201),
       ),
     )
     .post(
@@ -44,9 +43,7 @@ export const itemRoutes = (handle: Handle) =>
         status: 201,
       }),
       handle(["integrator", "admin"], (c) =>
-        decodeBody(c, RouteIncomingBody).pipe(
-          Effect.flatMap((b) => runCommand(c, { _tag: "RouteIncoming", ...b }, 201)),
-        ),
+        commandFromBody(c, RouteIncomingBody, (b) => ({ _tag: "RouteIncoming", ...b }), 201),
       ),
     )
     .get(

@@ -4,8 +4,8 @@ import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import type { Handle } from "../handle"
 import { doc } from "../openapi"
-import { decodeBody } from "../request-body"
-import { readView, runCommand } from "./run"
+import { commandFromBody } from "./body"
+import { readView } from "./run"
 
 const DefinePresenceBody = DefinePresence.pipe(Schema.omit("_tag"))
 const ANYONE = ["admin", "supervisor", "rep", "integrator"] as const
@@ -30,8 +30,6 @@ export const presenceRoutes = (handle: Handle) =>
         status: 201,
       }),
       handle(["admin"], (c) =>
-        decodeBody(c, DefinePresenceBody).pipe(
-          Effect.flatMap((b) => runCommand(c, { _tag: "DefinePresence", ...b }, 201)),
-        ),
+        commandFromBody(c, DefinePresenceBody, (b) => ({ _tag: "DefinePresence", ...b }), 201),
       ),
     )

@@ -6,6 +6,7 @@ import { Forbidden, seesQueue } from "../auth/principal"
 import type { Handle } from "../handle"
 import { doc } from "../openapi"
 import { decodeBody } from "../request-body"
+import { commandFromBody } from "./body"
 import { param, readView, runCommand } from "./run"
 
 const CreateQueueBody = CreateQueue.pipe(Schema.omit("_tag"))
@@ -37,9 +38,7 @@ export const queueRoutes = (handle: Handle) =>
         status: 201,
       }),
       handle(["admin"], (c) =>
-        decodeBody(c, CreateQueueBody).pipe(
-          Effect.flatMap((b) => runCommand(c, { _tag: "CreateQueue", ...b }, 201)),
-        ),
+        commandFromBody(c, CreateQueueBody, (b) => ({ _tag: "CreateQueue", ...b }), 201),
       ),
     )
     .get(
@@ -101,8 +100,6 @@ export const workstreamRoutes = (handle: Handle) =>
         status: 201,
       }),
       handle(["admin"], (c) =>
-        decodeBody(c, DefineWorkstreamBody).pipe(
-          Effect.flatMap((b) => runCommand(c, { _tag: "DefineWorkstream", ...b }, 201)),
-        ),
+        commandFromBody(c, DefineWorkstreamBody, (b) => ({ _tag: "DefineWorkstream", ...b }), 201),
       ),
     )

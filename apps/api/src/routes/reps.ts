@@ -6,6 +6,7 @@ import { seesQueue } from "../auth/principal"
 import { actingOn, type Handle } from "../handle"
 import { doc } from "../openapi"
 import { decodeBody } from "../request-body"
+import { commandFromBody } from "./body"
 import { param, readView, runCommand } from "./run"
 
 const RegisterRepBody = RegisterRep.pipe(Schema.omit("_tag"))
@@ -50,9 +51,7 @@ export const repRoutes = (handle: Handle) =>
         status: 201,
       }),
       handle(["admin"], (c) =>
-        decodeBody(c, RegisterRepBody).pipe(
-          Effect.flatMap((b) => runCommand(c, { _tag: "RegisterRep", ...b }, 201)),
-        ),
+        commandFromBody(c, RegisterRepBody, (b) => ({ _tag: "RegisterRep", ...b }), 201),
       ),
     )
     .get(
