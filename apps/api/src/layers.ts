@@ -6,12 +6,29 @@ import {
   SimulatedTelephonyLive,
   SystemClockLive,
 } from "@lifeline/adapters"
-import { CenterLive, type Clock, runOutboxDispatcher } from "@lifeline/core"
-import { Layer } from "effect"
+import { Center, CenterLive, type Clock, runOutboxDispatcher } from "@lifeline/core"
+import { Duration, Effect, Layer, Schedule } from "effect"
 import type { ApiSettings } from "./settings"
 
 /** Sends what the outbox holds for as long as the runtime lives (ARCHITECTURE rule 5). */
 export const OutboxDispatcherLive = Layer.scopedDiscard(runOutboxDispatcher)
+
+/** How soon a node sees what other nodes on the same store wrote (SSE, outbox, timers, reads). */
+export const FOLLOW_EVERY = Duration.millis(250)
+
+/**
+ * Keeps this node's center caught up with the shared log (ARCHITECTURE, Scale): with several
+ * API processes on one sqld, every node's live streams, outbox and timers see every write.
+ */
+export const CenterFollowerLive = Layer.scopedDiscard(
+  Effect.flatMap(Center, (center) =>
+    center.refresh.pipe(
+      Effect.catchAll((e) => Effect.logWarning("cannot catch up with the store", e.message)),
+      Effect.repeat(Schedule.spaced(FOLLOW_EVERY)),
+      Effect.forkScoped,
+    ),
+  ),
+)
 
 const telephonyLayer = (settings: ApiSettings) =>
   settings.telephony._tag === "azure" ? AzureTelephonyLive(settings.telephony.config) : SimulatedTelephonyLive
@@ -34,5 +51,8 @@ export const apiLayer = <C extends Clock = Clock>(
     telephonyLayer(settings),
     mailLayer(settings),
   )
-  return OutboxDispatcherLive.pipe(Layer.provideMerge(CenterLive), Layer.provideMerge(ports))
+  return Layer.merge(OutboxDispatcherLive, CenterFollowerLive).pipe(
+    Layer.provideMerge(CenterLive),
+    Layer.provideMerge(ports),
+  )
 }

@@ -34,9 +34,16 @@ export interface Engine<S, C, E, Err> {
    * Hear the events of every command this engine stores, with the stream version after them, in
    * append order, once they are durable (SSE, the outbox dispatcher, projections). Listeners run
    * inside the engine's lock and must only record or fork: they must not run engine commands
-   * themselves. Returns unsubscribe.
+   * themselves. Returns unsubscribe. Events other nodes stored reach listeners too, when this
+   * engine catches up with them (`refresh`, or a lost race).
    */
   readonly subscribe: (listener: AppendListener<E>) => Effect.Effect<() => void>
+  /**
+   * Catch up with what other nodes stored since this engine's version (ARCHITECTURE, Scale):
+   * their events reach the state and the listeners, their timers are armed here too. Nothing to
+   * do with a store only this engine writes. Returns the version after.
+   */
+  readonly refresh: Effect.Effect<number, StoreUnavailable>
 }
 
 export type AppendListener<E> = (events: readonly E[], version: number) => void
@@ -147,6 +154,7 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
         state = domain.replay(state, newer.events)
         version = newer.version
         stale = false
+        if (newer.events.length > 0) for (const listener of listeners) listener(newer.events, version)
         const armed = new Map(newer.timers.map((t) => [t.timerId, t]))
         for (const id of timers.keys()) if (!armed.has(id)) yield* clock.disarm(id)
         for (const t of newer.timers) {
@@ -335,6 +343,11 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
       execute: (command) => submit(command, null),
       read: (reader) => Effect.map(clock.now, (now) => reader(state, now)).pipe(lock.withPermits(1)),
       pendingTimers: Effect.sync(() => [...timers.values()]),
+      refresh: Effect.suspend(() =>
+        shared === undefined || stale || pending.length > 0
+          ? Effect.succeed(version)
+          : catchUp(shared).pipe(Effect.as(version)),
+      ).pipe(lock.withPermits(1)),
       subscribe: (listener) =>
         Effect.sync(() => {
           listeners.add(listener)
