@@ -1,4 +1,5 @@
 import { serveStatic } from "@hono/node-server/serve-static"
+import type { SimulatedTelephony } from "@lifeline/adapters"
 import { Center } from "@lifeline/core"
 import { Effect } from "effect"
 import { Hono } from "hono"
@@ -20,6 +21,7 @@ import { itemRoutes, offerRoutes } from "./routes/items"
 import { presenceRoutes } from "./routes/presences"
 import { queueRoutes, workstreamRoutes } from "./routes/queues"
 import { repRoutes } from "./routes/reps"
+import { simulatorRoutes } from "./routes/simulator"
 
 export interface AppOptions {
   /** API keys and whom they stand for (N4). */
@@ -29,6 +31,8 @@ export interface AppOptions {
   readonly webRoot?: string
   /** Azure Communication Services webhooks, mounted when telephony is Azure. */
   readonly acs?: AcsWebhookOptions
+  /** The simulated provider's controls for the local demo, mounted when telephony is simulated. */
+  readonly simulator?: SimulatedTelephony["Type"]
 }
 
 /** Bodies larger than this are refused with 413 before they are read. */
@@ -64,6 +68,7 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
     .route("/api/emergency", emergencyAdminRoutes(handle))
     .route("/api/history", historyRoutes(handle, options.hub))
     .route("/api/events", eventRoutes(handle, runtime, options.hub))
+  if (options.simulator !== undefined) app.route("/api/simulator", simulatorRoutes(handle, options.simulator))
   app.get("/api/openapi.json", openApiDocument(app))
   if (options.acs !== undefined) app.route("/webhooks/acs", acsWebhookRoutes(runtime, options.acs))
   if (options.webRoot !== undefined) app.use("*", serveStatic({ root: options.webRoot }))

@@ -1,12 +1,13 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { AzureCallRegistry } from "@lifeline/adapters"
+import { AzureCallRegistry, SimulatedTelephony } from "@lifeline/adapters"
 import { Center } from "@lifeline/core"
 import { Config, Effect, ManagedRuntime, Option } from "effect"
 import { buildApp, liveHubOf } from "./app"
 import { DEMO_API_KEYS, parseApiKeys } from "./auth/keys"
 import { seedDemo } from "./demo"
 import { apiLayer } from "./layers"
+import { connectSimulatedProvider } from "./routes/simulator"
 import { listen } from "./server"
 import { loadSettings } from "./settings"
 
@@ -59,7 +60,13 @@ const main = async () => {
           )(settings.telephony.defaultWorkstream),
         }
       : undefined
+  const simulator = Option.getOrUndefined(await runtime.runPromise(Effect.serviceOption(SimulatedTelephony)))
+  if (simulator !== undefined) {
+    connectSimulatedProvider(runtime, simulator, () => "inbound-voice")
+    console.log("telephony: simulated provider (drive it at /api/simulator; see docs/api.md)")
+  }
   const app = buildApp(runtime, {
+    ...(simulator === undefined ? {} : { simulator }),
     keys,
     hub,
     ...(webRoot === undefined ? {} : { webRoot }),

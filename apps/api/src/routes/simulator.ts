@@ -1,0 +1,166 @@
+import {
+  callCommand,
+  inboundCommand,
+  type SimulatedCall,
+  type SimulatedTelephony,
+  type TelephonyEvent,
+} from "@lifeline/adapters"
+import { Center, UnknownEntity } from "@lifeline/core"
+import { Duration, Effect, Fiber, Schedule, Schema } from "effect"
+import { Hono } from "hono"
+import type { AuthEnv } from "../auth/middleware"
+import type { ApiRuntime, Handle } from "../handle"
+import { doc } from "../openapi"
+import { decodeBody } from "../request-body"
+import { param } from "./run"
+
+type Control = SimulatedTelephony["Type"]
+
+/**
+ * The simulated provider's events reach the center as the Azure webhook's would: the same typed
+ * events, the same mapping (N2: each with its event id).
+ */
+export const connectSimulatedProvider = (
+  runtime: ApiRuntime,
+  control: Control,
+  workstreamFor: (to: string) => string,
+) => {
+  const toCenter = (event: TelephonyEvent) =>
+    Effect.flatMap(Center, (center) => {
+      const command =
+        event._tag === "IncomingCall"
+          ? inboundCommand(event, workstreamFor(event.to.phoneNumber ?? event.to.rawId))
+          : callCommand(event)
+      return command === undefined
+        ? Effect.void
+        : center.execute(command).pipe(
+            Effect.asVoid,
+            Effect.catchAll((e) => Effect.logWarning("simulated provider event refused", event._tag, e._tag)),
+          )
+    })
+  runtime.runSync(control.onEvent((event) => Effect.promise(() => runtime.runPromise(toCenter(event)))))
+  // The provider's own replies (answered, hung up) to what the outbox performed.
+  const replies = runtime.runFork(control.flush.pipe(Effect.repeat(Schedule.spaced(PROVIDER_REPLY_EVERY))))
+  return { stop: () => runtime.runPromise(Fiber.interrupt(replies)) }
+}
+
+/** How soon the simulated provider answers the actions Lifeline performed. */
+const PROVIDER_REPLY_EVERY = Duration.millis(50)
+
+const Phone = Schema.String.pipe(
+  Schema.pattern(/^\+[1-9]\d{6,14}$/, { message: () => "must be E.164, e.g. +15551234567" }),
+)
+const CallBody = Schema.Struct({ from: Phone, to: Phone })
+const DigitBody = Schema.Struct({
+  digit: Schema.String.pipe(Schema.pattern(/^[0-9*#]$/, { message: () => "one key: 0-9, * or #" })),
+})
+
+const view = (call: SimulatedCall) => ({
+  callId: call.callId,
+  direction: call.direction,
+  state: call.state,
+  from: call.from.phoneNumber ?? call.from.rawId,
+  to: call.to.phoneNumber ?? call.to.rawId,
+  redirectedTo: call.redirectedTo ?? null,
+  reps: [...call.reps],
+  hearing:
+    call.collecting !== undefined
+      ? "a prompt, waiting for a key"
+      : call.playing !== undefined
+        ? "a prompt"
+        : null,
+})
+
+/**
+ * The local demo's voice provider, played by hand: ring a line, press a key, pick up a callback,
+ * hang up. Mounted only when telephony is simulated; admins only.
+ */
+export const simulatorRoutes = (handle: Handle, control: Control) => {
+  let calls = 0
+  const known = (callId: string) =>
+    control
+      .call(callId)
+      .pipe(
+        Effect.flatMap((call) =>
+          call === undefined
+            ? Effect.fail(new UnknownEntity({ entity: "call", id: callId, field: "callId" }))
+            : Effect.succeed(call),
+        ),
+      )
+  /** A script step, then the provider's replies to what Lifeline did meanwhile. */
+  const act = (step: Effect.Effect<unknown>) => Effect.zipRight(step, control.flush)
+  return new Hono<AuthEnv>()
+    .post(
+      "/calls",
+      doc({
+        summary: "Demo: a caller rings one of our numbers (a line or a leased callback number)",
+        tag: "simulator",
+        roles: ["admin"],
+        body: CallBody,
+        status: 201,
+      }),
+      handle(["admin"], (c) =>
+        Effect.gen(function* () {
+          const body = yield* decodeBody(c, CallBody)
+          const callId = `demo-call-${++calls}`
+          yield* act(control.incomingCall({ callId, ...body }))
+          return c.json(view(yield* known(callId)), 201)
+        }),
+      ),
+    )
+    .get(
+      "/calls/:callId",
+      doc({ summary: "Demo: a simulated call's state", tag: "simulator", roles: ["admin"] }),
+      handle(["admin"], (c) => known(param(c, "callId")).pipe(Effect.map((call) => c.json(view(call))))),
+    )
+    .post(
+      "/calls/:callId/digits",
+      doc({
+        summary: "Demo: the caller presses a key (C3: 1 asks for a callback)",
+        tag: "simulator",
+        roles: ["admin"],
+        body: DigitBody,
+      }),
+      handle(["admin"], (c) =>
+        Effect.gen(function* () {
+          const callId = param(c, "callId")
+          yield* known(callId)
+          const { digit } = yield* decodeBody(c, DigitBody)
+          yield* act(control.pressDigit(callId, digit))
+          return c.json(view(yield* known(callId)))
+        }),
+      ),
+    )
+    .post(
+      "/calls/:callId/answer",
+      doc({
+        summary: "Demo: the customer picks up a callback, or the rep picks up",
+        tag: "simulator",
+        roles: ["admin"],
+      }),
+      handle(["admin"], (c) =>
+        Effect.gen(function* () {
+          const callId = param(c, "callId")
+          const call = yield* known(callId)
+          yield* act(
+            call.direction === "outbound" && call.state === "dialing"
+              ? control.answerOutbound(callId)
+              : control.repAnswers(callId),
+          )
+          return c.json(view(yield* known(callId)))
+        }),
+      ),
+    )
+    .post(
+      "/calls/:callId/hangup",
+      doc({ summary: "Demo: the caller hangs up", tag: "simulator", roles: ["admin"] }),
+      handle(["admin"], (c) =>
+        Effect.gen(function* () {
+          const callId = param(c, "callId")
+          yield* known(callId)
+          yield* act(control.hangUp(callId))
+          return c.json(view(yield* known(callId)))
+        }),
+      ),
+    )
+}
