@@ -123,6 +123,22 @@ describe("api", () => {
     expect(await json(await get("/api/queues/billing"))).toMatchObject({ waiting: 2 })
   })
 
+  it("R2 an admin raises a rep's capacity and the rep is offered waiting work; lowering below use is 409", async () => {
+    const lower = await h.request(KEYS.admin, "PUT", "/api/reps/ben/capacity", { capacity: { voice: 1 } })
+    expect(lower.status).toBe(409)
+    expect(await json(lower)).toMatchObject({ error: { code: "InvalidState", field: "capacity.voice" } })
+    const raise = await h.request(KEYS.admin, "PUT", "/api/reps/ben/capacity", { capacity: { voice: 3 } })
+    expect(raise.status).toBe(200)
+    const { events } = (await raise.json()) as { events: { _tag: string; repId?: string }[] }
+    expect(events.map((e) => e._tag)).toEqual(["RepCapacitySet", "OfferMade"])
+    expect(await json(await get("/api/reps/ben"))).toMatchObject({
+      capacity: { voice: { total: 3, used: 3 } },
+    })
+    expect(
+      (await h.request(KEYS.ben, "PUT", "/api/reps/ben/capacity", { capacity: { voice: 9 } })).status,
+    ).toBe(403)
+  })
+
   it("answers unknown routes with a JSON 404", async () => {
     const res = await get("/api/nothing-here")
     expect(res.status).toBe(404)

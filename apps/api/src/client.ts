@@ -73,6 +73,8 @@ export const lifelineClient = (baseUrl: string, apiKey: string, fetchImpl: typeo
     registerRep: (body: Body<typeof RegisterRep>) => call<CommandResult>("POST", "/api/reps", body),
     setPresence: (repId: string, presenceId: string) =>
       call<CommandResult>("PUT", `/api/reps/${seg(repId)}/presence`, { presenceId }),
+    setCapacity: (repId: string, capacity: Readonly<Record<string, number>>) =>
+      call<CommandResult>("PUT", `/api/reps/${seg(repId)}/capacity`, { capacity }),
     offers: (repId: string) => call<OfferView[]>("GET", `/api/reps/${seg(repId)}/offers`),
     enqueueItem: (body: Body<typeof EnqueueItem>) => call<CommandResult>("POST", "/api/items", body),
     routeIncoming: (body: Body<typeof RouteIncoming>) =>

@@ -1,4 +1,11 @@
-import { assignedToRep, offersForRep, RegisterRep, repView, UnknownEntity } from "@lifeline/core"
+import {
+  assignedToRep,
+  offersForRep,
+  RegisterRep,
+  repView,
+  SetRepCapacity,
+  UnknownEntity,
+} from "@lifeline/core"
 import { Effect, Schema } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
@@ -10,6 +17,7 @@ import { commandFromBody } from "./body"
 import { param, readView, runCommand } from "./run"
 
 const RegisterRepBody = RegisterRep.pipe(Schema.omit("_tag"))
+const CapacityBody = SetRepCapacity.pipe(Schema.omit("_tag", "repId"))
 const PresenceBody = Schema.Struct({ presenceId: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128)) })
 
 const findRep = (repId: string) =>
@@ -74,6 +82,18 @@ export const repRoutes = (handle: Handle) =>
           const body = yield* decodeBody(c, PresenceBody)
           return yield* runCommand(c, { _tag: "SetPresence", repId, presenceId: body.presenceId })
         }),
+      ),
+    )
+    .put(
+      "/:repId/capacity",
+      doc({
+        summary: "Set a rep's capacity per profile (R2); 0 takes a profile away",
+        tag: "reps",
+        roles: ["admin"],
+        body: CapacityBody,
+      }),
+      handle(["admin"], (c) =>
+        commandFromBody(c, CapacityBody, (b) => ({ _tag: "SetRepCapacity", repId: param(c, "repId"), ...b })),
       ),
     )
     .get(

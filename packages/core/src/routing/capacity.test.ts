@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest"
+import { replay } from "./router"
+import { emptyState } from "./state"
 import { routingHarness, voiceRep } from "./test-kit"
 
 describe("R2 capacity", () => {
@@ -50,5 +52,36 @@ describe("R2 capacity", () => {
       { _tag: "WorkCompleted", itemId: "c1", handleMs: 60_000 },
       { _tag: "OfferMade", itemId: "c2", repId: "ann" },
     ])
+  })
+
+  it("R2 raising a rep's capacity offers waiting work at once; replay rebuilds the same totals", () => {
+    const h = routingHarness()
+    h.run(voiceRep("ann", 1))
+    h.run({ _tag: "CreateQueue", queueId: "q", name: "Q", members: ["ann"] })
+    for (const id of ["c1", "c2", "c3"]) h.run({ _tag: "EnqueueItem", itemId: id, queueId: "q" })
+    expect(h.offersTo("ann")).toHaveLength(1)
+    const events = h.run({ _tag: "SetRepCapacity", repId: "ann", capacity: { voice: 3 } })
+    expect(events.map((e) => e._tag)).toEqual(["RepCapacitySet", "OfferMade", "OfferMade"])
+    expect(h.state.reps.get("ann")?.capacity.get("voice")).toEqual({ total: 3, used: 3 })
+    const rebuilt = replay(emptyState(), h.log)
+    expect(rebuilt.reps.get("ann")?.capacity.get("voice")).toEqual({ total: 3, used: 3 })
+  })
+
+  it("R2 a new profile lets the rep take that queue's items; a total below the units in use is refused", () => {
+    const h = routingHarness()
+    h.run(voiceRep("ann", 1))
+    h.run({ _tag: "CreateQueue", queueId: "chat", name: "Chat", profile: "chat", members: ["ann"] })
+    h.run({ _tag: "CreateQueue", queueId: "q", name: "Q", members: ["ann"] })
+    h.run({ _tag: "EnqueueItem", itemId: "t1", queueId: "chat" })
+    h.run({ _tag: "EnqueueItem", itemId: "c1", queueId: "q" })
+    expect(h.offersTo("ann").map((o) => o.item.itemId)).toEqual(["c1"])
+    h.run({ _tag: "SetRepCapacity", repId: "ann", capacity: { chat: 1 } })
+    expect(h.offersTo("ann").map((o) => o.item.itemId)).toEqual(["c1", "t1"])
+    const before = h.log.length
+    expect(h.reject({ _tag: "SetRepCapacity", repId: "ann", capacity: { voice: 0 } })).toMatchObject({
+      _tag: "InvalidState",
+      field: "capacity.voice",
+    })
+    expect(h.log.length).toBe(before)
   })
 })

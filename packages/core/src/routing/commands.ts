@@ -31,6 +31,12 @@ export const RegisterRep = Schema.TaggedStruct("RegisterRep", {
 
 export const SetPresence = Schema.TaggedStruct("SetPresence", { repId: Id, presenceId: Id })
 
+/** R2: new totals for some of a rep's capacity profiles (others stay); 0 takes a profile away. */
+export const SetRepCapacity = Schema.TaggedStruct("SetRepCapacity", {
+  repId: Id,
+  capacity: Schema.Record({ key: Id, value: Schema.Int.pipe(Schema.between(0, 1000)) }),
+})
+
 export const CreateQueue = Schema.TaggedStruct("CreateQueue", {
   queueId: Id,
   name: Label,
@@ -106,6 +112,7 @@ export const RoutingCommand = Schema.Union(
   DefinePresence,
   RegisterRep,
   SetPresence,
+  SetRepCapacity,
   CreateQueue,
   AddQueueMember,
   RemoveQueueMember,

@@ -59,6 +59,8 @@ export const decide = (state: RouterState, command: RoutingCommand, now: number)
         at: now,
       })
     }
+    case "SetRepCapacity":
+      return setRepCapacity(state, command, now)
     case "CreateQueue":
       return createQueue(state, command)
     case "AddQueueMember":
@@ -136,6 +138,24 @@ const registerRep = (state: RouterState, command: Cmd<"RegisterRep">, now: numbe
     capacity: command.capacity,
     at: now,
   })
+}
+
+/** R2: a total below the units in use is refused (the rep would be over capacity). */
+const setRepCapacity = (state: RouterState, command: Cmd<"SetRepCapacity">, now: number): Decision => {
+  const rep = state.reps.get(command.repId)
+  if (rep === undefined) return unknown("rep", command.repId, "repId")
+  for (const [profile, total] of Object.entries(command.capacity)) {
+    const used = rep.capacity.get(profile)?.used ?? 0
+    if (total < used) {
+      return fail(
+        new InvalidState({
+          field: `capacity.${profile}`,
+          message: `rep '${rep.repId}' has ${used} ${profile} unit(s) in use; lower it when that work is done`,
+        }),
+      )
+    }
+  }
+  return ok({ _tag: "RepCapacitySet", repId: rep.repId, capacity: command.capacity, at: now })
 }
 
 const createQueue = (state: RouterState, command: Cmd<"CreateQueue">): Decision => {

@@ -23,6 +23,13 @@ export type RoutingEvent =
       readonly to: string
       readonly at: number
     }
+  /** R2: the rep's totals for these profiles are now these (used units are unchanged). */
+  | {
+      readonly _tag: "RepCapacitySet"
+      readonly repId: string
+      readonly capacity: Readonly<Record<string, number>>
+      readonly at: number
+    }
   | ({ readonly _tag: "QueueCreated"; readonly members: readonly string[] } & QueueConfig)
   | { readonly _tag: "QueueMemberAdded"; readonly queueId: string; readonly repId: string }
   | { readonly _tag: "QueueMemberRemoved"; readonly queueId: string; readonly repId: string }
@@ -118,6 +125,7 @@ const ROUTING_EVENT_TAG_SET: Record<RoutingEventTag, true> = {
   PresenceDefined: true,
   RepRegistered: true,
   PresenceChanged: true,
+  RepCapacitySet: true,
   QueueCreated: true,
   QueueMemberAdded: true,
   QueueMemberRemoved: true,

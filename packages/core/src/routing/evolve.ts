@@ -62,6 +62,9 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
       for (const repId of members) addMember(state, queue, repOf(state, repId))
       return
     }
+    case "RepCapacitySet":
+      setCapacity(state, repOf(state, event.repId), event.capacity)
+      return
     case "QueueMemberAdded":
       addMember(state, queueOf(state, event.queueId), repOf(state, event.repId))
       return
@@ -224,6 +227,23 @@ const missing = (what: string, id: string): never => {
 const repOf = (state: RouterState, id: string): RepState => state.reps.get(id) ?? missing("rep", id)
 const queueOf = (state: RouterState, id: string): QueueState => state.queues.get(id) ?? missing("queue", id)
 const itemOf = (state: RouterState, id: string): ItemState => state.items.get(id) ?? missing("item", id)
+
+/** Totals change in place, so memberships keep sharing the same record; a new profile is linked. */
+const setCapacity = (state: RouterState, rep: RepState, capacity: Readonly<Record<string, number>>): void => {
+  for (const [profile, total] of Object.entries(capacity)) {
+    const units = rep.capacity.get(profile)
+    if (units !== undefined) {
+      units.total = total
+      continue
+    }
+    const created = { total, used: 0 }
+    rep.capacity.set(profile, created)
+    for (const m of rep.membershipList) {
+      if (m.queue.config.profile === profile) (m as { units: Membership["units"] }).units = created
+    }
+  }
+  unsettle(state, rep)
+}
 
 const addMember = (state: RouterState, queue: QueueState, rep: RepState): void => {
   if (queue.members.has(rep.repId)) return

@@ -52,6 +52,7 @@ export type Step =
   | { readonly kind: "advance"; readonly ms: number }
   | { readonly kind: "join" | "leave"; readonly queue: number; readonly rep: number }
   | { readonly kind: "invalid"; readonly variant: number; readonly pick: number }
+  | { readonly kind: "capacity"; readonly rep: number; readonly voice: number }
 
 const MAX_REPS = 6
 
@@ -106,6 +107,14 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("join" as const), queue: n, rep: n }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("leave" as const), queue: n, rep: n }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant("invalid" as const), variant: n, pick: n }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant("capacity" as const),
+      rep: n,
+      voice: fc.integer({ min: 0, max: 3 }),
+    }),
+  },
 )
 
 export const stepsArb: fc.Arbitrary<readonly Step[]> = fc.array(stepArb, { maxLength: 80, size: "max" })
@@ -358,6 +367,16 @@ const interpret = (world: World, u: Universe, step: Step, watch: Watch, it: { ne
     }
     case "invalid":
       return rejectInvalid(world, u, step, watch)
+    case "capacity": {
+      // R2: a total below the units in use is refused and changes nothing; any other applies.
+      const rep = repId(step.rep % u.reps.length)
+      const command: RoutingCommand = { _tag: "SetRepCapacity", repId: rep, capacity: { voice: step.voice } }
+      const used = h.state.reps.get(rep)?.capacity.get("voice")?.used ?? 0
+      if (step.voice >= used) return run(command)
+      world.trace.push(`reject ${JSON.stringify(command)}`)
+      h.reject(command)
+      return
+    }
     case "transfer":
       return run(transfer(h, u, step.pick, step.queue))
     default:

@@ -54,6 +54,7 @@ export const followUp = (state: RouterState, event: RoutingEvent, now: number, o
       }
       return
     }
+    case "RepCapacitySet":
     case "QueueMemberAdded":
     case "OfferWithdrawn":
     case "WorkCompleted":
