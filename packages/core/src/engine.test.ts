@@ -1,9 +1,10 @@
 import { it } from "@effect/vitest"
 import { Deferred, Effect, Either, Fiber, Layer } from "effect"
 import { describe, expect } from "vitest"
-import { type Domain, GroupCommit, makeEngine, SharedStore } from "./engine"
+import { type Domain, makeEngine } from "./engine"
 import { Clock } from "./ports/clock"
 import { Store, StoreUnavailable, VersionConflict } from "./ports/store"
+import { GroupCommit, SharedStore } from "./ports/store-powers"
 import type { Timer, TimerChange } from "./ports/timer"
 
 /** A tiny domain: seats taken and released; a hold takes a seat and releases it by timer. */

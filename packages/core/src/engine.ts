@@ -1,6 +1,7 @@
-import { Context, Deferred, Effect, Either, Exit, Option } from "effect"
+import { Deferred, Effect, Either, Exit, Option } from "effect"
 import { Clock } from "./ports/clock"
-import { Store, StoreUnavailable, type StreamSnapshot, VersionConflict } from "./ports/store"
+import { Store, StoreUnavailable, VersionConflict } from "./ports/store"
+import { GroupCommit, SharedStore, type StoreWriter } from "./ports/store-powers"
 import type { Timer, TimerChange } from "./ports/timer"
 
 /**
@@ -47,47 +48,6 @@ export interface Engine<S, C, E, Err> {
 }
 
 export type AppendListener<E> = (events: readonly E[], version: number) => void
-
-/**
- * How an engine groups commands. Without it a group is whatever arrived while the previous write
- * was in flight, which is plenty when writes wait on a server. A store whose writes block the
- * thread (an embedded file) provides it with `gather` yielding to the event loop once, so the
- * requests that are arriving meanwhile join the group.
- */
-export class GroupCommit extends Context.Tag("lifeline/GroupCommit")<
-  GroupCommit,
-  {
-    /** The most commands stored in one append; 1 turns group commit off. */
-    readonly maxGroup: number
-    /** Runs before a group is taken, while the lock is held. */
-    readonly gather: Effect.Effect<void>
-  }
->() {}
-
-/** The writes of one read-decide-append, inside a `SharedStore.exclusive` block or not. */
-export interface StoreWriter {
-  readonly loadAfter: <E, C>(
-    stream: string,
-    version: number,
-  ) => Effect.Effect<StreamSnapshot<E, C>, StoreUnavailable>
-  readonly append: Store["Type"]["append"]
-}
-
-/**
- * What a store shared by several nodes can add to the port (the libSQL store does). With
- * `loadAfter` (the events after a version, the version and the armed timers, read together) an
- * engine that lost a race catches up just before deciding again, one round trip from the
- * store's state instead of a whole replay behind it. With `exclusive` (hold the store's write
- * lock across a read and an append) an engine that keeps losing to a busy peer takes its turn.
- */
-export class SharedStore extends Context.Tag("lifeline/SharedStore")<
-  SharedStore,
-  StoreWriter & {
-    readonly exclusive?: <A, X>(
-      body: (locked: StoreWriter) => Effect.Effect<A, X>,
-    ) => Effect.Effect<A, X | StoreUnavailable>
-  }
->() {}
 
 /** How often a group is decided again after losing a race before the store is called down. */
 const MAX_ATTEMPTS = 20
