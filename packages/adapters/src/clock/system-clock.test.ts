@@ -37,4 +37,35 @@ describe("system clock", () => {
       expect(yield* Deferred.await(done)).toBe("overdue")
     }).pipe(Effect.provide(SystemClockLive)),
   )
+
+  it.scopedLive(
+    "N1 a handler never runs before its timer's due time on the wall clock (setTimeout may wake a millisecond early)",
+    () =>
+      Effect.gen(function* () {
+        const clock = yield* Clock
+        const dueAt = new Map<string, number>()
+        const early: string[] = []
+        const done = yield* Deferred.make<void>()
+        const COUNT = 400
+        let fired = 0
+        yield* clock.onDue((id) =>
+          Effect.gen(function* () {
+            const now = yield* clock.now
+            if (now < (dueAt.get(id) ?? 0)) early.push(`${id} ran ${(dueAt.get(id) ?? 0) - now} ms early`)
+            fired += 1
+            if (fired === COUNT) yield* Deferred.succeed(done, undefined)
+          }),
+        )
+        // Due times spread over a few hundred milliseconds, armed from several turns of the loop:
+        // about one in ten used to wake while Date.now() was still a millisecond short.
+        for (let i = 0; i < COUNT; i++) {
+          const at = (yield* clock.now) + 5 + Math.floor(Math.random() * 250)
+          dueAt.set(`t${i}`, at)
+          yield* clock.arm(`t${i}`, at)
+          if (i % 20 === 19) yield* Effect.sleep("1 millis")
+        }
+        yield* Deferred.await(done)
+        expect(early).toEqual([])
+      }).pipe(Effect.provide(SystemClockLive)),
+  )
 })

@@ -26,7 +26,10 @@ export const SystemClockLive = Layer.scoped(
       const handle = setTimeout(
         () => {
           handles.delete(timerId)
-          if (delay > MAX_DELAY_MS) arm(timerId, dueAt)
+          // setTimeout keeps its own time and may wake a millisecond before the wall clock reaches
+          // dueAt (or far before, past MAX_DELAY_MS); a timer's command run early finds nothing to
+          // do (an offer not yet expired) and the timer is spent, so wait out the rest.
+          if (Date.now() < dueAt) arm(timerId, dueAt)
           else Queue.unsafeOffer(due, timerId)
         },
         Math.min(delay, MAX_DELAY_MS),
