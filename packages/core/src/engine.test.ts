@@ -311,6 +311,20 @@ describe("engine: group commit", () => {
     }),
   )
 
+  it.effect("N1 a timer that wakes before its due time is armed again, not spent", () =>
+    Effect.gen(function* () {
+      const store = testStore()
+      const clock = testClock()
+      const engine = yield* engineOn(store.port, clock.port)
+      yield* engine.execute({ _tag: "Hold", seat: "1A", by: "ann", until: 5_000 })
+      clock.armed.delete("hold/1A")
+      yield* clock.fire("hold/1A") // the test clock says 1,000: too early
+      expect(store.events.filter((e) => e._tag === "Released")).toHaveLength(0)
+      expect(clock.armed.get("hold/1A")).toBe(5_000)
+      expect(store.timers.has("hold/1A")).toBe(true)
+    }),
+  )
+
   it.effect("N1 a timer whose command is refused is consumed anyway", () =>
     Effect.gen(function* () {
       const store = testStore()

@@ -293,7 +293,11 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
     const fire = (timerId: string) =>
       Effect.suspend(() => {
         const timer = timers.get(timerId)
-        return timer === undefined ? Effect.void : submit(timer.command, timerId)
+        if (timer === undefined) return Effect.void
+        // A clock that wakes early would spend the timer on a no-op: arm it again instead.
+        return Effect.flatMap(clock.now, (now) =>
+          now < timer.dueAt ? clock.arm(timerId, timer.dueAt) : submit(timer.command, timerId),
+        )
       }).pipe(Effect.catchAll((error) => Effect.logWarning("timer command failed", { timerId, error })))
 
     yield* reload
