@@ -82,12 +82,21 @@ describe("live events (SSE)", () => {
   it("E8 a supervisor's stream carries queue views, not raw events", async () => {
     const first = await readSse(await stream(KEYS.supervisor), (m) => m.length >= 1)
     expect(first[0]?.event).toBe("queues")
-    const reading = readSse(await stream(KEYS.supervisor), (m) => m.length >= 2)
+    const reading = readSse(
+      await stream(KEYS.supervisor),
+      (m) => m.filter((x) => x.event === "queues").length >= 2,
+    )
     await new Promise((r) => setTimeout(r, 20))
     await h.request(KEYS.integrator, "POST", "/api/items", { itemId: "live-1", queueId: "billing" })
     const after = await reading
-    expect(after.every((m) => m.event === "queues")).toBe(true)
-    const views = JSON.parse(after[1]?.data ?? "[]") as { queueId: string; waiting: number }[]
+    expect(after.every((m) => m.event === "queues" || m.event === "emergencies")).toBe(true)
+    expect(JSON.parse(after.find((m) => m.event === "emergencies")?.data ?? "{}")).toEqual({
+      activeEmergencies: 0,
+    })
+    const views = JSON.parse(after.filter((m) => m.event === "queues")[1]?.data ?? "[]") as {
+      queueId: string
+      waiting: number
+    }[]
     expect(views.find((v) => v.queueId === "billing")?.waiting).toBe(3)
   })
 })

@@ -1,4 +1,4 @@
-import { type CenterEvent, queueView } from "@lifeline/core"
+import { type CenterEvent, queueView, supervisorEmergencyView } from "@lifeline/core"
 import { Effect } from "effect"
 import { Hono } from "hono"
 import { streamSSE } from "hono/streaming"
@@ -30,7 +30,8 @@ const VIEW_INTERVAL_MS = 250
 /**
  * Live events over SSE, resumable with `Last-Event-ID` (the stream version). Reps receive
  * `event` messages with their own events; supervisors, admins and integrators receive `queues`
- * messages with fresh queue views whenever routing changed.
+ * messages with fresh queue views whenever routing changed, and supervisors and admins an
+ * `emergencies` message with the count of active emergency calls (a count only: E8, N4).
  */
 export const eventRoutes = (handle: Handle, runtime: ApiRuntime, hub: LiveHub) =>
   new Hono<AuthEnv>().get(
@@ -67,6 +68,10 @@ export const eventRoutes = (handle: Handle, runtime: ApiRuntime, hub: LiveHub) =
           const sendViews = async (id: number) => {
             const views = await runtime.runPromise(queueViewsFor(who))
             await stream.writeSSE({ id: String(id), event: "queues", data: JSON.stringify(views) })
+            if (who.role === "supervisor" || who.role === "admin") {
+              const summary = await runtime.runPromise(readView(supervisorEmergencyView))
+              await stream.writeSSE({ event: "emergencies", data: JSON.stringify(summary) })
+            }
           }
           if (Number.isFinite(lastId) && who.role === "rep") {
             const missed = hub.since(lastId)
