@@ -9,7 +9,7 @@ import {
 } from "@lifeline/adapters"
 import type { TelephonyAction } from "@lifeline/core"
 import { Effect, Either } from "effect"
-import { type AcsStandin, startAcsStandin } from "../standins/acs-standin"
+import { type AcsStandin, type AcsStandinOptions, startAcsStandin } from "../standins/acs-standin"
 import { startWebhookReceiver } from "../standins/webhook-receiver"
 
 export const SECRET = "webhook-secret-for-tests"
@@ -20,8 +20,8 @@ export const CUSTOMER = "+15557654321"
  * The ACS stand-in, and a receiver playing the API's two webhook routes with the real parsers,
  * so every event a test sees went over HTTP in ACS's format and through the parser.
  */
-export const startAcsHarness = async () => {
-  const acs = await startAcsStandin()
+export const startAcsHarness = async (standin: AcsStandinOptions = {}) => {
+  const acs = await startAcsStandin(standin)
   const incoming: IncomingCall[] = []
   const events: CallEvent[] = []
   const receiver = await startWebhookReceiver((request) => {

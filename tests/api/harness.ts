@@ -31,13 +31,28 @@ const freePort = () =>
     })
   })
 
+/** What the stand-in signs callbacks as when `callbackJwt` is on (ACS's issuer, a resource id). */
+export const CALLBACK_JWT = {
+  issuer: "https://acscallautomation.communication.azure.com",
+  audience: "0c5e7b1d-9a3f-4d2e-8b6a-1f2e3d4c5b6a",
+} as const
+
+export interface E2eOptions {
+  /**
+   * The stand-in signs its callback POSTs (issue 6) and the API requires the JWT on them, as
+   * production does with the ACS_CALLBACK_JWT_* settings. Off by default.
+   */
+  readonly callbackJwt?: boolean
+}
+
 /**
  * The whole API on a real port, as production wires it: libSQL on a temp file, the Azure
  * telephony adapter on the real SDK against the ACS stand-in, the Resend adapter against the
  * Resend stand-in, the outbox dispatcher. Only the clock is virtual, so a test can move time.
  */
-export const startE2e = async (lines: Readonly<Record<string, string>> = {}) => {
-  const acs = await startAcsStandin()
+export const startE2e = async (lines: Readonly<Record<string, string>> = {}, options: E2eOptions = {}) => {
+  const acs = await startAcsStandin(options.callbackJwt === true ? { signCallbacks: CALLBACK_JWT } : {})
+  const callbackJwt = options.callbackJwt === true ? { jwksUrl: acs.jwksUrl, ...CALLBACK_JWT } : undefined
   const resend = await startResendStandin({ apiKey: "re_e2e_key" })
   const port = await freePort()
   const apiUrl = `http://127.0.0.1:${port}`
@@ -56,6 +71,7 @@ export const startE2e = async (lines: Readonly<Record<string, string>> = {}) => 
           callerId: "+15550100000",
           allowInsecureConnection: true,
           requestTimeoutMs: 5_000,
+          ...(callbackJwt === undefined ? {} : { callbackJwt }),
         },
       },
       mail: {
@@ -72,7 +88,12 @@ export const startE2e = async (lines: Readonly<Record<string, string>> = {}) => 
   const app = buildApp(runtime, {
     keys: parseApiKeys(DEMO_API_KEYS),
     hub,
-    acs: { secret: WEBHOOK_SECRET, registry, workstreamFor: (to) => lines[to] ?? "inbound-voice" },
+    acs: {
+      secret: WEBHOOK_SECRET,
+      registry,
+      workstreamFor: (to) => lines[to] ?? "inbound-voice",
+      ...(callbackJwt === undefined ? {} : { callbackJwt }),
+    },
   })
   const server = await listen(app, { port, hostname: "127.0.0.1" })
   const clock = Option.getOrThrow(await runtime.runPromise(Effect.serviceOption(VirtualClock)))

@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from "node:crypto"
 import type { IncomingMessage } from "node:http"
 import { type CloudEvent, callbackEvent, type EventGridSchema, incomingCallDelivery } from "./acs-events"
+import { type JwtClaims, type JwtSigner, makeJwtSigner, nowSeconds } from "./acs-jwt"
 import * as ops from "./acs-operations"
 import {
   type AcsError,
@@ -23,8 +24,14 @@ import { headersOf, isObject, listen, postJson, sendJson } from "./http"
  * the provider's side on demand: ring an inbound call through Event Grid, connect, press keys,
  * time out, add the rep, hang up, each posted to the call's callback URI as ACS does.
  *
- * Not modelled: media, real timing (nothing happens until a test says so), the JWT ACS puts in
- * callback Authorization headers, repeatability expiry.
+ * With `signCallbacks`, every POST to a callback URI carries `Authorization: Bearer <JWT>` as
+ * ACS's does (RS256, iss/aud/iat/nbf/exp, five minutes, minted for each POST, redeliveries too),
+ * the key generated at start and published as a JWKS at `GET /calling/keys` (OpenID configuration
+ * at `GET /calling/.well-known/acsopenidconfiguration`), unauthenticated like ACS's. Event Grid
+ * deliveries (IncomingCall) are not signed, as with ACS when the subscription has no Entra auth.
+ *
+ * Not modelled: media, real timing (nothing happens until a test says so), repeatability expiry,
+ * key rotation.
  */
 
 export interface RecordedRequest {
@@ -53,14 +60,35 @@ export interface RingOptions {
   readonly callerDisplayName?: string
 }
 
+export interface SignCallbacks {
+  /** `iss` of the tokens (ACS: https://acscallautomation.communication.azure.com). */
+  readonly issuer: string
+  /** `aud` of the tokens (ACS: the resource's immutable resource id). */
+  readonly audience: string
+  /** Token lifetime; ACS's is 300 s. */
+  readonly lifetimeSeconds?: number
+}
+
+export interface AcsStandinOptions {
+  readonly accessKey?: string
+  /** Sign callback POSTs with a JWT, as ACS does; unsigned when absent. */
+  readonly signCallbacks?: SignCallbacks
+}
+
 export type AcsStandin = Awaited<ReturnType<typeof startAcsStandin>>
 
 const modelOf = (address: string): IdentifierModel =>
   address.startsWith("+") ? phoneModel(address) : userModel(address)
 const OK = { code: 200, subCode: 0, message: "Action completed successfully." }
 
-export const startAcsStandin = async (options: { readonly accessKey?: string } = {}) => {
+const KEYS_PATH = "/calling/keys"
+const OPENID_PATH = "/calling/.well-known/acsopenidconfiguration"
+
+export const startAcsStandin = async (options: AcsStandinOptions = {}) => {
   const accessKey = options.accessKey ?? randomBytes(32).toString("base64")
+  const signing = options.signCallbacks
+  const signer: JwtSigner | undefined = signing === undefined ? undefined : await makeJwtSigner()
+  let keyFetches = 0
   const state: ops.AcsState = { calls: new Map(), ringing: new Map(), performed: [] }
   const requests: RecordedRequest[] = []
   const deliveries: Delivery[] = []
@@ -150,6 +178,17 @@ export const startAcsStandin = async (options: { readonly accessKey?: string } =
   }
 
   const server = await listen(async (req, res, rawBody) => {
+    // Public like ACS's: no HMAC, no api-version, not in `requests`.
+    const path = new URL(req.url ?? "/", "http://standin").pathname
+    if (req.method === "GET" && path === KEYS_PATH) {
+      keyFetches++
+      sendJson(res, 200, signer?.jwks ?? { keys: [] })
+      return
+    }
+    if (req.method === "GET" && path === OPENID_PATH) {
+      sendJson(res, 200, { issuer: signing?.issuer, jwks_uri: `${server.url}${KEYS_PATH}` })
+      return
+    }
     const { reply, replayed } = handle(req, rawBody)
     const delay = delays.shift()
     if (delay !== undefined) await new Promise((resolve) => setTimeout(resolve, delay))
@@ -169,14 +208,34 @@ export const startAcsStandin = async (options: { readonly accessKey?: string } =
     if (call === undefined) throw new Error(`stand-in: no call ${callConnectionId}`)
     return call
   }
+  /** A token as ACS would put on a callback POST now; `claims` replace or add claims. */
+  const callbackToken = (claims: JwtClaims = {}, header: Readonly<Record<string, unknown>> = {}) => {
+    if (signer === undefined || signing === undefined)
+      throw new Error("stand-in: started without signCallbacks")
+    const now = nowSeconds()
+    return signer.sign(
+      {
+        iss: signing.issuer,
+        aud: signing.audience,
+        iat: now,
+        nbf: now,
+        exp: now + (signing.lifetimeSeconds ?? 300),
+        ...claims,
+      },
+      header,
+    )
+  }
   const deliver = async (url: string, body: readonly unknown[], headers: Record<string, string> = {}) => {
     const delivery: Delivery = { url, body, headers, status: 0 }
     deliveries.push(delivery)
     delivery.status = await postJson(url, body, headers)
     return delivery.status
   }
+  /** Callback URI deliveries are signed when asked; a new token for each POST. */
+  const signed = (): Record<string, string> =>
+    signer === undefined ? {} : { authorization: `Bearer ${callbackToken()}` }
   const emit = (call: ops.StandinCall, name: string, data: Record<string, unknown>) =>
-    deliver(call.callbackUri, [callbackEvent(name, call, data)])
+    deliver(call.callbackUri, [callbackEvent(name, call, data)], signed())
   const withContext = (operationContext: string | undefined) =>
     operationContext === undefined ? {} : { operationContext }
 
@@ -191,6 +250,14 @@ export const startAcsStandin = async (options: { readonly accessKey?: string } =
     ringing: state.ringing as ReadonlyMap<string, ops.RingingCall>,
     /** Every event POST the stand-in made, with the receiver's answer. */
     deliveries: deliveries as readonly Delivery[],
+    /** The JWKS of the callback signing key (empty without `signCallbacks`). */
+    jwksUrl: `${server.url}${KEYS_PATH}`,
+    openIdConfigurationUrl: `${server.url}${OPENID_PATH}`,
+    /** How many times the JWKS was fetched (a verifier should cache it). */
+    keyFetches: () => keyFetches,
+    /** The `kid` of the callback signing key (undefined without `signCallbacks`). */
+    callbackKeyId: signer?.kid,
+    callbackToken,
     /** The next `count` requests (after signature and api-version checks) fail with `status`. */
     failNext: (count: number, status: number, code = "InjectedFailure") => {
       for (let i = 0; i < count; i++) injected.push(acsError(status, code, `Injected failure (${status}).`))
@@ -293,7 +360,13 @@ export const startAcsStandin = async (options: { readonly accessKey?: string } =
     redeliver: (eventId: string) => {
       const earlier = deliveries.find((d) => d.body.some((e) => isObject(e) && e.id === eventId))
       if (earlier === undefined) throw new Error(`stand-in: no delivery of event ${eventId}`)
-      return deliver(earlier.url, earlier.body, earlier.headers)
+      // A retry is a new POST: a signed one gets a token of its own.
+      const { authorization, ...headers } = earlier.headers
+      return deliver(
+        earlier.url,
+        earlier.body,
+        authorization === undefined ? headers : { ...headers, ...signed() },
+      )
     },
     close: server.close,
   }

@@ -58,8 +58,18 @@ const main = async () => {
             (ws: string) => () =>
               ws
           )(settings.telephony.defaultWorkstream),
+          ...(settings.telephony.config.callbackJwt === undefined
+            ? {}
+            : { callbackJwt: settings.telephony.config.callbackJwt }),
         }
       : undefined
+  if (acs !== undefined) {
+    console.log(
+      acs.callbackJwt === undefined
+        ? "ACS callbacks: URL token only (ACS_CALLBACK_JWT_* not set)"
+        : `ACS callbacks: URL token and ACS's JWT (issuer ${acs.callbackJwt.issuer}, keys ${acs.callbackJwt.jwksUrl})`,
+    )
+  }
   const simulator = Option.getOrUndefined(await runtime.runPromise(Effect.serviceOption(SimulatedTelephony)))
   if (simulator !== undefined) {
     connectSimulatedProvider(runtime, simulator, () => "inbound-voice")

@@ -1,10 +1,11 @@
 import {
   type AzureTelephonyConfig,
+  type CallbackJwtConfig,
   dbConfigFromEnv,
   type LibsqlStoreOptions,
   type ResendMailerConfig,
 } from "@lifeline/adapters"
-import { Config, Effect, Option, Redacted } from "effect"
+import { Config, ConfigError, Effect, Option, Redacted } from "effect"
 
 /** Everything the composition root needs to pick its adapters. */
 export interface ApiSettings {
@@ -18,6 +19,53 @@ export interface ApiSettings {
 }
 
 const optionalString = (name: string) => Config.option(Config.string(name))
+
+/**
+ * ACS's callback JWT (issue 6): all three `ACS_CALLBACK_JWT_*` or none. Verification is off when
+ * none is set (the URL token alone, as before); a partial set fails naming what is missing, so a
+ * typo cannot switch the check off silently. The JWKS must be https unless ACS_ALLOW_INSECURE.
+ */
+const callbackJwtConfig = (allowInsecure: boolean) =>
+  Effect.gen(function* () {
+    // An empty value counts as not set (as `VAR=` in a compose file means).
+    const jwksUrl = yield* Config.option(Config.nonEmptyString("ACS_CALLBACK_JWT_JWKS_URL"))
+    const issuer = yield* Config.option(Config.nonEmptyString("ACS_CALLBACK_JWT_ISSUER"))
+    const audience = yield* Config.option(Config.nonEmptyString("ACS_CALLBACK_JWT_AUDIENCE"))
+    const given: readonly (readonly [string, boolean])[] = [
+      ["ACS_CALLBACK_JWT_JWKS_URL", Option.isSome(jwksUrl)],
+      ["ACS_CALLBACK_JWT_ISSUER", Option.isSome(issuer)],
+      ["ACS_CALLBACK_JWT_AUDIENCE", Option.isSome(audience)],
+    ]
+    const missing = given.filter(([, set]) => !set).map(([name]) => name)
+    if (missing.length === 3) return undefined
+    if (Option.isNone(jwksUrl) || Option.isNone(issuer) || Option.isNone(audience)) {
+      return yield* Effect.fail(
+        ConfigError.MissingData(
+          [missing[0] ?? "ACS_CALLBACK_JWT_JWKS_URL"],
+          `${missing.join(" and ")} not set: ACS callback JWT verification needs all three of ACS_CALLBACK_JWT_JWKS_URL, ACS_CALLBACK_JWT_ISSUER, ACS_CALLBACK_JWT_AUDIENCE, or none`,
+        ),
+      )
+    }
+    if (!URL.canParse(jwksUrl.value)) {
+      return yield* Effect.fail(
+        ConfigError.InvalidData(["ACS_CALLBACK_JWT_JWKS_URL"], "ACS_CALLBACK_JWT_JWKS_URL is not a URL"),
+      )
+    }
+    const url = new URL(jwksUrl.value)
+    if (url.protocol !== "https:" && !allowInsecure) {
+      return yield* Effect.fail(
+        ConfigError.InvalidData(
+          ["ACS_CALLBACK_JWT_JWKS_URL"],
+          "ACS_CALLBACK_JWT_JWKS_URL must be https (ACS_ALLOW_INSECURE=true allows http, for a local stand-in only)",
+        ),
+      )
+    }
+    return {
+      jwksUrl: url.toString(),
+      issuer: issuer.value,
+      audience: audience.value,
+    } satisfies CallbackJwtConfig
+  })
 
 /**
  * Telephony: Azure when `ACS_CONNECTION_STRING` is set (then the ACS_* settings it needs are
@@ -34,6 +82,7 @@ const telephonyConfig = Effect.gen(function* () {
   const defaultWorkstream = yield* Config.string("LIFELINE_DEFAULT_WORKSTREAM").pipe(
     Config.withDefault("inbound-voice"),
   )
+  const callbackJwt = yield* callbackJwtConfig(insecure)
   const config: AzureTelephonyConfig = {
     connectionString: Redacted.value(connection.value),
     callbackBaseUrl: new URL("/webhooks/acs/calls", callbackBase).toString(),
@@ -41,6 +90,7 @@ const telephonyConfig = Effect.gen(function* () {
     callerId,
     repEndpoint: (repId) => `${repPrefix}${repId}`,
     allowInsecureConnection: insecure,
+    ...(callbackJwt === undefined ? {} : { callbackJwt }),
   }
   return { _tag: "azure", config, defaultWorkstream } as const
 })

@@ -1,9 +1,12 @@
 import {
   type AzureCallRegistry,
   answerEventGridHandshake,
+  type CallbackJwtConfig,
+  type CallbackJwtRejected,
   callCommand,
   inboundCallId,
   inboundCommand,
+  makeCallbackJwtVerifier,
   parseCallbackPost,
   parseEventGridPost,
   type WebhookRejected,
@@ -19,9 +22,20 @@ export interface AcsWebhookOptions {
   readonly registry: AzureCallRegistry["Type"]
   /** The workstream that serves a dialled number (R6). */
   readonly workstreamFor: (to: string) => string
+  /**
+   * When set, `POST /calls` also requires ACS's `Authorization: Bearer <JWT>` (issue 6), checked
+   * before the body is read; the URL token is checked either way.
+   */
+  readonly callbackJwt?: CallbackJwtConfig
 }
 
-const rejected = (c: Context, error: WebhookRejected) =>
+const STATUS = {
+  AcsWebhookUnauthorized: 401,
+  AcsWebhookMalformed: 400,
+  AcsWebhookKeysUnavailable: 503,
+} as const
+
+const rejected = (c: Context, error: WebhookRejected | CallbackJwtRejected) =>
   c.json(
     {
       error: {
@@ -30,7 +44,7 @@ const rejected = (c: Context, error: WebhookRejected) =>
         ...("field" in error && typeof error.field === "string" ? { field: error.field } : {}),
       },
     },
-    error._tag === "AcsWebhookUnauthorized" ? 401 : 400,
+    STATUS[error._tag],
   )
 
 /**
@@ -57,8 +71,11 @@ const deliver = (runtime: ApiRuntime, commands: readonly ProviderCommand[]) =>
   )
 
 /** Azure Communication Services: Event Grid (incoming calls) and per-call callback events. */
-export const acsWebhookRoutes = (runtime: ApiRuntime, options: AcsWebhookOptions) =>
-  new Hono()
+export const acsWebhookRoutes = (runtime: ApiRuntime, options: AcsWebhookOptions) => {
+  // One verifier for the app's life: it holds the JWKS cache.
+  const verifyJwt =
+    options.callbackJwt === undefined ? undefined : makeCallbackJwtVerifier(options.callbackJwt)
+  return new Hono()
     .options("/incoming", (c) => {
       const answer = answerEventGridHandshake({ url: c.req.url, headers: c.req.raw.headers }, options.secret)
       return Either.isLeft(answer) ? rejected(c, answer.left) : c.body(null, 200, { ...answer.right })
@@ -82,6 +99,15 @@ export const acsWebhookRoutes = (runtime: ApiRuntime, options: AcsWebhookOptions
         : c.body(null, 200)
     })
     .post("/calls", async (c) => {
+      if (verifyJwt !== undefined) {
+        const verified = await verifyJwt(c.req.raw.headers)
+        if (Either.isLeft(verified)) {
+          const refusal = verified.left
+          if (refusal._tag === "AcsWebhookKeysUnavailable")
+            await runtime.runPromise(Effect.logWarning("ACS callback refused for now", refusal.message))
+          return rejected(c, refusal)
+        }
+      }
       const parsed = parseCallbackPost(
         { url: c.req.url, headers: c.req.raw.headers, body: await c.req.text() },
         options.secret,
@@ -98,3 +124,4 @@ export const acsWebhookRoutes = (runtime: ApiRuntime, options: AcsWebhookOptions
         ? c.json({ error: { code: "StoreUnavailable", message: "try again" } }, 503)
         : c.body(null, 200)
     })
+}

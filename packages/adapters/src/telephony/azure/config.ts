@@ -1,4 +1,5 @@
 import type { CallDirectory } from "./call-directory"
+import type { CallbackJwtConfig } from "./callback-jwt"
 
 /** The Call Automation REST version this adapter and its stand-in are written against. */
 export const ACS_API_VERSION = "2025-06-15"
@@ -12,6 +13,11 @@ export interface AzureTelephonyConfig {
   readonly callbackBaseUrl: string
   /** Secret behind the webhook tokens; the webhook parsers need the same one. */
   readonly webhookSecret: string
+  /**
+   * When set, the callback route also requires ACS's `Authorization: Bearer <JWT>` (issue 6); the
+   * adapter itself does not use it, the webhook route does (see callback-jwt.ts).
+   */
+  readonly callbackJwt?: CallbackJwtConfig
   /** A rep's ACS endpoint as a raw id (`8:acs:...`); undefined when the rep has none. */
   readonly repEndpoint: (repId: string) => string | undefined
   /** Caller id (E.164) for outbound calls whose action names none. */

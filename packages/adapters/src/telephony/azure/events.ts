@@ -37,16 +37,26 @@ import {
  * - each call's callback URI (everything mid-call), built by the adapter with `callbackUrl(...)`.
  *
  * Authenticity: both check the HMAC token Lifeline put in the URL (constant time). Real ACS also
- * sends `Authorization: Bearer <JWT>` on callback POSTs, signed by ACS (OpenID configuration at
- * https://acscallautomation.communication.azure.com/calling/.well-known/acsopenidconfiguration,
- * audience = the ACS resource's immutable id, 5-minute lifetime); Event Grid sends one only when
- * the subscription is set up for Entra authentication. We do not verify those JWTs here: that
- * needs the JWKS fetched and cached and a JOSE library this package does not have. A driver that
- * wants it checks the header before calling these functions.
+ * sends `Authorization: Bearer <JWT>` on callback POSTs, signed by ACS (RS256, audience = the ACS
+ * resource's immutable id, 5-minute lifetime); Event Grid sends one only when the subscription is
+ * set up for Entra authentication. Verifying that JWT needs the JWKS fetched, so it is async and
+ * lives beside these synchronous parsers: `makeCallbackJwtVerifier` (callback-jwt.ts), which a
+ * driver runs on the headers before `parseCallbackPost` when it is configured.
  *
  * Deduplication of repeated event ids is the caller's: see `makeSeenIds` and the store.
  */
 
+export {
+  ACS_CALLBACK_JWKS_URL,
+  ACS_CALLBACK_JWT_ISSUER,
+  ACS_OPENID_CONFIGURATION_URL,
+  AcsWebhookKeysUnavailable,
+  CALLBACK_JWT_CLOCK_TOLERANCE_S,
+  type CallbackJwtConfig,
+  type CallbackJwtRejected,
+  type CallbackJwtVerifier,
+  makeCallbackJwtVerifier,
+} from "./callback-jwt"
 export { AcsWebhookMalformed, AcsWebhookUnauthorized, type HeaderSource } from "./wire"
 
 export interface WebhookRequest {

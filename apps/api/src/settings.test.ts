@@ -1,0 +1,85 @@
+import { ConfigProvider, Effect, Either } from "effect"
+import { describe, expect, it } from "vitest"
+import { loadSettings } from "./settings"
+
+const ACS = {
+  ACS_CONNECTION_STRING: "endpoint=https://lifeline.communication.azure.com/;accesskey=a2V5",
+  ACS_CALLBACK_BASE_URL: "https://lifeline.example",
+  ACS_WEBHOOK_SECRET: "s3cret",
+  ACS_CALLER_ID: "+15550100000",
+}
+const JWT = {
+  ACS_CALLBACK_JWT_JWKS_URL: "https://acscallautomation.communication.azure.com/calling/keys",
+  ACS_CALLBACK_JWT_ISSUER: "https://acscallautomation.communication.azure.com",
+  ACS_CALLBACK_JWT_AUDIENCE: "6f1a0c3e-2b7d-4e59-9c1a-0d4b8e2f7a51",
+}
+
+const load = (env: Readonly<Record<string, string>>) =>
+  Effect.runSync(
+    Effect.either(
+      Effect.withConfigProvider(loadSettings, ConfigProvider.fromMap(new Map(Object.entries(env)))),
+    ),
+  )
+
+const telephonyOf = (env: Readonly<Record<string, string>>) => {
+  const loaded = load(env)
+  if (Either.isLeft(loaded)) throw new Error(String(loaded.left))
+  const telephony = loaded.right.telephony
+  if (telephony._tag !== "azure") throw new Error("not azure")
+  return telephony.config
+}
+
+const failure = (env: Readonly<Record<string, string>>) => {
+  const loaded = load(env)
+  if (Either.isRight(loaded)) throw new Error("settings accepted")
+  return String(loaded.left)
+}
+
+describe("ACS callback JWT settings (issue 6)", () => {
+  it("none set: no JWT check, as before", () => {
+    expect(telephonyOf(ACS).callbackJwt).toBeUndefined()
+  })
+
+  it("all three set: the route gets them", () => {
+    expect(telephonyOf({ ...ACS, ...JWT }).callbackJwt).toEqual({
+      jwksUrl: JWT.ACS_CALLBACK_JWT_JWKS_URL,
+      issuer: JWT.ACS_CALLBACK_JWT_ISSUER,
+      audience: JWT.ACS_CALLBACK_JWT_AUDIENCE,
+    })
+  })
+
+  it.each(Object.keys(JWT))("%s alone missing: fails naming it", (name) => {
+    const { [name as keyof typeof JWT]: _, ...partial } = JWT
+    const message = failure({ ...ACS, ...partial })
+    expect(message).toContain(name)
+    expect(message).toMatch(/all three/)
+  })
+
+  it("only the audience set: fails naming both missing variables", () => {
+    const message = failure({ ...ACS, ACS_CALLBACK_JWT_AUDIENCE: JWT.ACS_CALLBACK_JWT_AUDIENCE })
+    expect(message).toContain("ACS_CALLBACK_JWT_JWKS_URL and ACS_CALLBACK_JWT_ISSUER not set")
+  })
+
+  it("a JWKS URL that is not a URL, or plain http, fails naming the variable", () => {
+    expect(failure({ ...ACS, ...JWT, ACS_CALLBACK_JWT_JWKS_URL: "not a url" })).toContain(
+      "ACS_CALLBACK_JWT_JWKS_URL",
+    )
+    const http = { ...ACS, ...JWT, ACS_CALLBACK_JWT_JWKS_URL: "http://127.0.0.1:9/calling/keys" }
+    expect(failure(http)).toMatch(/ACS_CALLBACK_JWT_JWKS_URL must be https/)
+    expect(telephonyOf({ ...http, ACS_ALLOW_INSECURE: "true" }).callbackJwt?.jwksUrl).toBe(
+      "http://127.0.0.1:9/calling/keys",
+    )
+  })
+
+  it("an empty value counts as not set: with the other two set, it fails naming it", () => {
+    expect(failure({ ...ACS, ...JWT, ACS_CALLBACK_JWT_AUDIENCE: "" })).toContain(
+      "ACS_CALLBACK_JWT_AUDIENCE not set",
+    )
+    const empty = {
+      ACS_CALLBACK_JWT_JWKS_URL: "",
+      ACS_CALLBACK_JWT_ISSUER: "",
+      ACS_CALLBACK_JWT_AUDIENCE: "",
+    }
+    expect(telephonyOf({ ...ACS, ...empty }).callbackJwt).toBeUndefined()
+  })
+})
