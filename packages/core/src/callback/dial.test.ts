@@ -136,6 +136,24 @@ describe("B1 callback retries", () => {
     expect([...h.timers.keys()].some((id) => id.includes(messageId))).toBe(false)
   })
 
+  it("B1 a customer who answered but could not be bridged is hung up and the callback retried", () => {
+    const h = callbackOfferedToAnn()
+    accept(h, "ann")
+    placed(h, 1)
+    h.run(answered("cb/dial/1"))
+    const failed = h.run({
+      _tag: "RecordDelivery",
+      messageId: "callback/cb/dial/1/connect",
+      outcome: { _tag: "Failed", reason: "rep endpoint unknown", retryable: false },
+    })
+    expect(h.eventsOf("CallbackAttemptFailed", failed)).toMatchObject([
+      { attempt: 1, reason: "not bridged: rep endpoint unknown" },
+    ])
+    expect(actions(h, failed)).toEqual([{ _tag: "HangUp", callId: "cb/dial/1" }])
+    expect(h.state.routing.items.get("cb")?.status).toBe("held")
+    expect(h.state.routing.reps.get("ann")?.capacity.get("voice")?.used).toBe(0)
+  })
+
   it("C6 an old leg answered after it was given up is hung up, not bridged", () => {
     const h = callbackOfferedToAnn()
     accept(h, "ann")

@@ -62,7 +62,7 @@ export const onLeg = (
       return Either.right([
         { _tag: "CallbackConnected", callbackId, callId: dial.callId, repId: dial.repId, at: now },
         telephonyMessage(
-          `callback/${dial.callId}/connect`,
+          connectMessageId(dial.callId),
           { _tag: "Connect", callId: dial.callId, repId: dial.repId },
           "callback-connect",
           callbackId,
@@ -103,9 +103,17 @@ export const onDialNotSent = (
   if (event.retryAt !== null) return
   const ref = state.outbox.entries.get(event.messageId)?.ref
   const record = ref === undefined ? undefined : state.callback.callbacks.get(ref)
-  if (record?.dial?.messageId !== event.messageId || record.dial.connected) return
-  for (const e of failAttempt(state, record, `dial not placed: ${event.reason}`, now, false)) emit(e)
+  const dial = record?.dial
+  if (record === undefined || dial === undefined || dial === null) return
+  if (dial.messageId === event.messageId && !dial.connected) {
+    for (const e of failAttempt(state, record, `dial not placed: ${event.reason}`, now, false)) emit(e)
+  } else if (event.messageId === connectMessageId(dial.callId) && dial.connected) {
+    // The customer answered but could not be bridged to the rep: nobody must be left on the line.
+    for (const e of failAttempt(state, record, `not bridged: ${event.reason}`, now, true)) emit(e)
+  }
 }
+
+const connectMessageId = (callId: string): string => `callback/${callId}/connect`
 
 /** B1: a failed attempt frees the rep; the item is held for the retry, or closed. */
 const failAttempt = (
