@@ -37,8 +37,12 @@ const CYCLES = 20
  * an outbox retry after 30 s takes 25 ms, a 60-minute callback lease 3 s, a 4-minute offer 0.2 s.
  */
 const SPEED = 1_200
-/** Most kills land during the load, within this long after the child is ready... */
+/**
+ * Most kills land during the load, within this long after the child is ready and has acknowledged
+ * a few dials (so that the load reaches every path checked below however slow the machine is)...
+ */
 const LOAD_KILL_MS = 800
+const DIALS_BEFORE_LOAD_KILL = 5
 /** ...and every fourth within this long after it was started (replay, timer catch-up, resends). */
 const START_KILL_MS = 400
 /** How often the stand-in may be told to fail the next send with a 500 (B6 retries). */
@@ -371,6 +375,8 @@ describe("durability: the contact center under SIGKILL", () => {
         if (cycle % 4 === 3) await sleep(Math.random() * START_KILL_MS)
         else {
           await child.waitFor((line) => line === "ready", 15_000)
+          const dials = () => child.lines.filter((line) => line.startsWith("ack dial ")).length
+          await child.waitFor(() => dials() >= DIALS_BEFORE_LOAD_KILL, 15_000)
           await sleep(Math.random() * LOAD_KILL_MS)
         }
         child.process.kill("SIGKILL")
