@@ -43,6 +43,8 @@ export interface E2eOptions {
    * production does with the ACS_CALLBACK_JWT_* settings. Off by default.
    */
   readonly callbackJwt?: boolean
+  /** A built web app to serve at `/` (the browser tests, tests/web). */
+  readonly webRoot?: string
 }
 
 /**
@@ -88,6 +90,7 @@ export const startE2e = async (lines: Readonly<Record<string, string>> = {}, opt
   const app = buildApp(runtime, {
     keys: parseApiKeys(DEMO_API_KEYS),
     hub,
+    ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
     acs: {
       secret: WEBHOOK_SECRET,
       registry,

@@ -1,15 +1,8 @@
 import { render } from "solid-js/web"
-import { QueueTable } from "./supervisor/QueueTable"
+import { App } from "./app/App"
+import "./styles.css"
 
 const root = document.getElementById("root")
 if (root === null) throw new Error("index.html has no #root element")
 
-render(
-  () => (
-    <main>
-      <h1>Lifeline</h1>
-      <QueueTable />
-    </main>
-  ),
-  root,
-)
+render(() => <App />, root)

@@ -1,0 +1,42 @@
+import type { LifelineClient } from "@lifeline/api/client"
+import type { CallingClient, DeviceSettings } from "./port"
+
+const DEVICES: DeviceSettings = {
+  microphones: [
+    { id: "mic-headset", name: "Headset microphone" },
+    { id: "mic-laptop", name: "Laptop microphone" },
+  ],
+  speakers: [
+    { id: "spk-headset", name: "Headset" },
+    { id: "spk-laptop", name: "Laptop speakers" },
+  ],
+  microphoneId: "mic-headset",
+  speakerId: "spk-headset",
+}
+
+/**
+ * The demo's calling client: no media, two pretend devices; the dial and the hang-up go to the
+ * API as the real adapter's would (the API decides, leases, notifies and restores).
+ */
+export const simulatedCalling = (api: LifelineClient, repId: string): CallingClient => {
+  let devices = DEVICES
+  return {
+    startEmergencyCall: async ({ dialString, emergencyCountryCode }) => {
+      const started = await api.dialEmergency(repId, {
+        dialString,
+        location: { region: emergencyCountryCode },
+      })
+      return { sessionId: started.sessionId }
+    },
+    hangUp: async (sessionId) => {
+      await api.endEmergency(repId, sessionId)
+    },
+    deviceSettings: async () => devices,
+    selectMicrophone: async (id) => {
+      devices = { ...devices, microphoneId: id }
+    },
+    selectSpeaker: async (id) => {
+      devices = { ...devices, speakerId: id }
+    },
+  }
+}
