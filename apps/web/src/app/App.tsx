@@ -1,4 +1,5 @@
 import { createSignal, Match, onCleanup, Switch } from "solid-js"
+import { AdminPage } from "../admin/AdminPage"
 import { RepWorkspace } from "../rep/RepWorkspace"
 import { QueueTable } from "../supervisor/QueueTable"
 import { apiKeyFor, parseRoute } from "./session"
@@ -26,6 +27,9 @@ export function App() {
             keyed
           >
             {(r) => <RepWorkspace repId={r.repId} apiKey={apiKeyFor(r)} />}
+          </Match>
+          <Match when={route().page === "admin"}>
+            <AdminPage apiKey={apiKeyFor(route())} />
           </Match>
           <Match when={route().page === "supervisor"}>
             <h1>Supervisor</h1>

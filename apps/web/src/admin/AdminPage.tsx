@@ -1,0 +1,34 @@
+import type { QueueView, RepView } from "@lifeline/core"
+import { createResource, Show } from "solid-js"
+import { clientFor } from "../app/session"
+import { ContactsEditor } from "./ContactsEditor"
+import { Deliveries } from "./Deliveries"
+import { OverflowEditor } from "./OverflowEditor"
+import { TemplateEditor } from "./TemplateEditor"
+
+/** E11, C1–C4, B6: the admin's pages on one screen. */
+export function AdminPage(props: { readonly apiKey: string }) {
+  const api = clientFor(props.apiKey)
+  const [setup] = createResource(async () => {
+    const [reps, queues] = await Promise.all([api.reps(), api.queues()])
+    return { reps: reps as readonly RepView[], queues: queues as readonly QueueView[] }
+  })
+  return (
+    <>
+      <h1>Administration</h1>
+      <Show when={setup.error}>
+        <p class="problem">Could not load the reps and queues (is this an admin key?).</p>
+      </Show>
+      <Show when={setup()}>
+        {(s) => (
+          <>
+            <ContactsEditor api={api} reps={s().reps} />
+            <TemplateEditor api={api} />
+            <OverflowEditor api={api} queues={s().queues} />
+            <Deliveries api={api} />
+          </>
+        )}
+      </Show>
+    </>
+  )
+}
