@@ -99,4 +99,19 @@ describe("live events (SSE)", () => {
     }[]
     expect(views.find((v) => v.queueId === "billing")?.waiting).toBe(3)
   })
+
+  it("C5 a supervisor's queue views count the queue's pending callbacks", async () => {
+    const reading = readSse(
+      await stream(KEYS.supervisor),
+      (m) => m.filter((x) => x.event === "queues").length >= 2,
+    )
+    await new Promise((r) => setTimeout(r, 20))
+    await h.request(KEYS.integrator, "POST", "/api/callbacks", { queueId: "billing", number: "+15557654321" })
+    const queues = (await reading).filter((m) => m.event === "queues")
+    const count = (i: number) =>
+      (JSON.parse(queues[i]?.data ?? "[]") as { queueId: string; callbacksPending: number }[]).find(
+        (v) => v.queueId === "billing",
+      )?.callbacksPending
+    expect([count(0), count(1)]).toEqual([0, 1])
+  })
 })

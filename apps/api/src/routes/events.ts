@@ -1,4 +1,4 @@
-import { type CenterEvent, queueView, supervisorEmergencyView } from "@lifeline/core"
+import { type CenterEvent, type CenterState, queueView, supervisorEmergencyView } from "@lifeline/core"
 import { Effect } from "effect"
 import { Hono } from "hono"
 import { streamSSE } from "hono/streaming"
@@ -13,13 +13,27 @@ import { readView } from "./run"
 const aboutRep = (events: readonly CenterEvent[], repId: string): CenterEvent[] =>
   events.filter((e) => "repId" in e && e.repId === repId)
 
-/** Supervisors get queue views, not raw events: never an emergency detail (E8, N4). */
+/** C5: callbacks not served yet, by queue (the store keeps only pending ones). */
+const pendingCallbacksByQueue = (s: CenterState): Map<string, number> => {
+  const counts = new Map<string, number>()
+  for (const r of s.callback.callbacks.values()) counts.set(r.queueId, (counts.get(r.queueId) ?? 0) + 1)
+  return counts
+}
+
+/**
+ * Supervisors get queue views, not raw events: never an emergency detail (E8, N4). Each view
+ * also counts the queue's pending callbacks (the supervisor view shows them).
+ */
 const queueViewsFor = (who: Principal) =>
-  readView((s) =>
-    [...s.routing.queues.keys()]
+  readView((s) => {
+    const callbacks = pendingCallbacksByQueue(s)
+    return [...s.routing.queues.keys()]
       .filter((q) => seesQueue(who, q))
-      .flatMap((q) => queueView(s.routing, q) ?? []),
-  )
+      .flatMap((q) => {
+        const view = queueView(s.routing, q)
+        return view === undefined ? [] : [{ ...view, callbacksPending: callbacks.get(q) ?? 0 }]
+      })
+  })
 
 /** A comment line this often keeps proxies from closing an idle stream. */
 const HEARTBEAT_MS = 15_000
