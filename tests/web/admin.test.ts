@@ -51,4 +51,17 @@ describe("the admin pages in Chromium against the real API (E11, B6)", () => {
     await expect.poll(() => preview.textContent()).toContain("nobody")
     expect(await page.getByRole("button", { name: "Save template" }).isDisabled()).toBe(true)
   })
+
+  it("R5 C5 the supervisor view follows the queues live over SSE: a callback and a presence change show without reload", async () => {
+    const page = await web.open("#/supervisor")
+    await page.getByRole("status").getByText("Live").waitFor()
+    const billing = page.getByRole("row", { name: /^Billing/ })
+    const cell = async (column: number) => (await billing.getByRole("cell").allTextContents())[column]
+    await expect.poll(() => cell(2)).toBe("0")
+    const availableBefore = Number(await cell(3))
+    await web.api.as(KEYS.integrator).requestCallback({ queueId: "billing", number: "+15557650000" })
+    await expect.poll(() => cell(2)).toBe("1")
+    await web.api.as(KEYS.ben).setPresence("ben", "away")
+    await expect.poll(async () => Number(await cell(3))).toBe(availableBefore - 1)
+  })
 })

@@ -33,7 +33,7 @@ export function App() {
           </Match>
           <Match when={route().page === "supervisor"}>
             <h1>Supervisor</h1>
-            <QueueTable />
+            <QueueTable apiKey={apiKeyFor(route())} />
           </Match>
         </Switch>
       </main>

@@ -9,13 +9,17 @@ export type LiveMessage = "events" | "queues" | "emergencies" | "reset" | "ready
  */
 export const followLive = (
   key: string,
-  handlers: Partial<Record<LiveMessage, (data: unknown) => void>> & { readonly onOpen?: () => void },
+  handlers: Partial<Record<LiveMessage, (data: unknown) => void>> & {
+    readonly onOpen?: () => void
+    readonly onError?: () => void
+  },
 ): void => {
   const source = new EventSource(`/api/events?access_token=${encodeURIComponent(key)}`)
   for (const [name, handler] of Object.entries(handlers)) {
-    if (name === "onOpen" || typeof handler !== "function") continue
+    if (name === "onOpen" || name === "onError" || typeof handler !== "function") continue
     source.addEventListener(name, (e) => handler(JSON.parse((e as MessageEvent<string>).data)))
   }
   if (handlers.onOpen !== undefined) source.addEventListener("open", handlers.onOpen)
+  if (handlers.onError !== undefined) source.addEventListener("error", handlers.onError)
   onCleanup(() => source.close())
 }

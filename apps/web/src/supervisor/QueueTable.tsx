@@ -1,52 +1,61 @@
-import { For, Index, Show } from "solid-js"
+import type { QueueView } from "@lifeline/core"
+import { createSignal, For, Index, Show } from "solid-js"
+import { followLive } from "../app/live"
 import { formatEwt, PRESENCE_COLUMNS } from "./format"
-import { createPoll } from "./poll"
-import { fetchQueues, type QueueView } from "./queues-api"
 
-const REFRESH_MS = 2_000
+/** A queue as the live stream sends it to supervisors: the view plus pending callbacks (C5). */
+export interface LiveQueue extends QueueView {
+  readonly callbacksPending: number
+}
 
-/** The queues at a glance, refreshed every 2 s; the seed of the supervisor view. */
-export function QueueTable() {
-  const queues = createPoll(fetchQueues, REFRESH_MS)
+/** The queues live over SSE: waiting, EWT, pending callbacks, reps by presence. */
+export function QueueTable(props: { readonly apiKey: string }) {
+  const [queues, setQueues] = createSignal<readonly LiveQueue[]>()
+  const [emergencies, setEmergencies] = createSignal(0)
+  const [connected, setConnected] = createSignal(false)
+  followLive(props.apiKey, {
+    queues: (data) => {
+      setQueues(data as LiveQueue[])
+      setConnected(true)
+    },
+    emergencies: (data) => setEmergencies((data as { activeEmergencies: number }).activeEmergencies),
+    onOpen: () => setConnected(true),
+    onError: () => setConnected(false),
+  })
   return (
     <section aria-labelledby="queues-heading">
       <h2 id="queues-heading">Queues</h2>
       <p role="status" aria-live="polite">
-        <Show when={queues.error()}>{(error) => `Could not refresh the queues: ${error()}`}</Show>
+        {connected() ? "Live" : "Connecting to the live stream…"}
+        <Show when={emergencies() > 0}> · Active emergency calls: {emergencies()}</Show>
       </p>
-      <Show
-        when={queues.data()}
-        fallback={
-          <Show when={queues.error() === undefined}>
-            <p>Loading queues…</p>
-          </Show>
-        }
-      >
+      <Show when={queues()} fallback={<p>Loading queues…</p>}>
         {(list) => <QueueRows queues={list()} />}
       </Show>
     </section>
   )
 }
 
-function QueueRows(props: { readonly queues: readonly QueueView[] }) {
+function QueueRows(props: { readonly queues: readonly LiveQueue[] }) {
   return (
     <table>
-      <caption>Waiting calls, estimated wait for a new call, and reps by presence</caption>
+      <caption>Waiting calls, estimated wait, pending callbacks and reps by presence</caption>
       <thead>
         <tr>
           <th scope="col">Queue</th>
           <th scope="col">Waiting</th>
           <th scope="col">Estimated wait</th>
+          <th scope="col">Callbacks pending</th>
           <For each={PRESENCE_COLUMNS}>{(p) => <th scope="col">{p.label}</th>}</For>
         </tr>
       </thead>
       <tbody>
-        {/* Index, not For: each refresh brings new objects; rows update in place instead. */}
+        {/* Index, not For: each message brings new objects; rows update in place instead. */}
         <Index
           each={props.queues}
           fallback={
             <tr>
-              <td colSpan={3 + PRESENCE_COLUMNS.length}>No queues yet.</td>
+              <td colSpan={4 + PRESENCE_COLUMNS.length}>No queues yet.</td>
             </tr>
           }
         >
@@ -55,6 +64,7 @@ function QueueRows(props: { readonly queues: readonly QueueView[] }) {
               <th scope="row">{q().name}</th>
               <td>{q().waiting}</td>
               <td>{formatEwt(q().ewtMs)}</td>
+              <td>{q().callbacksPending}</td>
               <For each={PRESENCE_COLUMNS}>{(p) => <td>{q().repsByPresence[p.base]}</td>}</For>
             </tr>
           )}
