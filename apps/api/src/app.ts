@@ -11,6 +11,8 @@ import { internalError, routeNotFound } from "./errors"
 import { type ApiRuntime, makeHandle } from "./handle"
 import { type LiveHub, makeLiveHub } from "./live/hub"
 import { openApiDocument } from "./openapi"
+import { type Logger, requestLog } from "./ops/log"
+import type { Metrics } from "./ops/metrics"
 import { type AcsWebhookOptions, acsWebhookRoutes } from "./routes/acs-webhooks"
 import { callbackRoutes, overflowRoutes } from "./routes/callbacks"
 import { deliveryRoutes } from "./routes/deliveries"
@@ -33,6 +35,10 @@ export interface AppOptions {
   readonly acs?: AcsWebhookOptions
   /** The simulated provider's controls for the local demo, mounted when telephony is simulated. */
   readonly simulator?: SimulatedTelephony["Type"]
+  /** Prometheus metrics at `/metrics` and request timing (production; off in most tests). */
+  readonly metrics?: Metrics
+  /** A JSON log line per request, with its request id. */
+  readonly log?: Logger
 }
 
 /** Bodies larger than this are refused with 413 before they are read. */
@@ -42,6 +48,12 @@ export const MAX_BODY_BYTES = 64 * 1024
 export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv> => {
   const handle = makeHandle(runtime)
   const app = new Hono<AuthEnv>()
+  if (options.log !== undefined) app.use("*", ...requestLog(options.log))
+  if (options.metrics !== undefined) {
+    app.use("*", options.metrics.observe)
+    app.get("/metrics", () => (options.metrics as Metrics).scrape())
+  }
+  app
     .use(
       "/api/*",
       bodyLimit({

@@ -1,14 +1,10 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { AzureCallRegistry, SimulatedTelephony } from "@lifeline/adapters"
-import { Center } from "@lifeline/core"
-import { Config, Effect, ManagedRuntime, Option } from "effect"
-import { buildApp, liveHubOf } from "./app"
+import { Config, ConfigError, Effect, Either, Option } from "effect"
 import { DEMO_API_KEYS, parseApiKeys } from "./auth/keys"
-import { seedDemo } from "./demo"
+import { boot } from "./boot"
 import { apiLayer } from "./layers"
-import { connectSimulatedProvider } from "./routes/simulator"
-import { listen } from "./server"
+import { makeLogger } from "./ops/log"
 import { loadSettings } from "./settings"
 
 const ServerConfig = Config.all({
@@ -23,81 +19,76 @@ const ServerConfig = Config.all({
 
 const WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url))
 
-/** A stuck shutdown (a client that never lets go) must not keep the process forever. */
-const SHUTDOWN_GRACE_MS = 5_000
+/** A stop that cannot finish (a client that never lets go) must not keep the process forever. */
+const SHUTDOWN_GRACE_MS = 20_000
 
-/** Seed the demo once: a store that already holds a center keeps what it has (N1). */
-const seedIfEmpty = Effect.flatMap(Center, (center) => center.read((s) => s.routing.reps.size === 0)).pipe(
-  Effect.flatMap((empty) => (empty ? Effect.as(seedDemo, true) : Effect.succeed(false))),
+const log = makeLogger()
+
+/** Every bad or missing setting, one line each, by its variable's name; never its value. */
+const settingsOrExit = Effect.all([Effect.either(ServerConfig), Effect.either(loadSettings)]).pipe(
+  Effect.flatMap(([server, settings]) =>
+    Either.isRight(server) && Either.isRight(settings)
+      ? Effect.succeed({ server: server.right, settings: settings.right })
+      : Effect.fail([...Option.toArray(Either.getLeft(server)), ...Option.toArray(Either.getLeft(settings))]),
+  ),
 )
 
 const main = async () => {
-  const config = await Effect.runPromise(ServerConfig)
-  const settings = await Effect.runPromise(loadSettings)
-  const runtime = ManagedRuntime.make(apiLayer(settings))
-  if (config.demo) {
-    const seeded = await runtime.runPromise(seedIfEmpty)
-    console.log(seeded ? "demo data seeded" : "store already holds a center: demo data not seeded again")
+  const loaded = await Effect.runPromise(Effect.either(settingsOrExit))
+  if (Either.isLeft(loaded)) {
+    for (const error of loaded.left)
+      for (const line of ConfigError.reduceWithContext(error, undefined, {
+        andCase: (_, l: string[] = [], r: string[] = []) => [...l, ...r],
+        orCase: (_, l: string[] = [], r: string[] = []) => [...l, ...r],
+        invalidDataCase: (_, path, message) => [`invalid setting ${path.join(".")}: ${message}`],
+        missingDataCase: (_, path, message) => [`missing setting ${path.join(".")}: ${message}`],
+        sourceUnavailableCase: (_, path, message) => [`setting ${path.join(".")} unavailable: ${message}`],
+        unsupportedCase: (_, path, message) => [`unsupported setting ${path.join(".")}: ${message}`],
+      }) ?? [String(error)])
+        log.error("configuration", { problem: line })
+    log.error("not started: fix the settings above (docs/operations.md lists them all)")
+    process.exitCode = 2
+    return
   }
-  const webRoot = existsSync(WEB_DIST) ? WEB_DIST : undefined
+  const { server: config, settings } = loaded.right
   const configuredKeys = process.env.LIFELINE_API_KEYS
-  const keys = parseApiKeys(configuredKeys ?? DEMO_API_KEYS)
-  if (configuredKeys === undefined) {
-    console.log(
+  if (configuredKeys === undefined)
+    log.warn(
       "LIFELINE_API_KEYS not set: using the demo keys (demo-admin-key, demo-rep-ana, ...) — local demo only",
     )
-  }
-  const hub = await liveHubOf(runtime)
-  const registry = Option.getOrUndefined(await runtime.runPromise(Effect.serviceOption(AzureCallRegistry)))
-  const acs =
-    settings.telephony._tag === "azure" && registry !== undefined
-      ? {
-          secret: settings.telephony.config.webhookSecret,
-          registry,
-          workstreamFor: (
-            (ws: string) => () =>
-              ws
-          )(settings.telephony.defaultWorkstream),
-          ...(settings.telephony.config.callbackJwt === undefined
-            ? {}
-            : { callbackJwt: settings.telephony.config.callbackJwt }),
-        }
-      : undefined
-  if (acs !== undefined) {
-    console.log(
-      acs.callbackJwt === undefined
-        ? "ACS callbacks: URL token only (ACS_CALLBACK_JWT_* not set)"
-        : `ACS callbacks: URL token and ACS's JWT (issuer ${acs.callbackJwt.issuer}, keys ${acs.callbackJwt.jwksUrl})`,
+  const webRoot = existsSync(WEB_DIST) ? WEB_DIST : undefined
+  log.info("starting", {
+    store: settings.db.url.replace(/\/\/[^@]*@/, "//***@"),
+    webApp: webRoot !== undefined,
+  })
+  const node = await boot({
+    ...config,
+    keys: parseApiKeys(configuredKeys ?? DEMO_API_KEYS),
+    settings,
+    layer: apiLayer(settings),
+    log,
+    ...(webRoot === undefined ? {} : { webRoot }),
+  })
+  console.log(`Lifeline API listening on ${node.url}`)
+
+  const stop = (signal: NodeJS.Signals) => {
+    log.info("signal", { signal })
+    setTimeout(() => {
+      log.error("stop did not finish in time: exiting", { graceMs: SHUTDOWN_GRACE_MS })
+      process.exit(1)
+    }, SHUTDOWN_GRACE_MS).unref()
+    node.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error("stop failed", { error: String(error) })
+        process.exit(1)
+      },
     )
   }
-  const simulator = Option.getOrUndefined(await runtime.runPromise(Effect.serviceOption(SimulatedTelephony)))
-  if (simulator !== undefined) {
-    connectSimulatedProvider(runtime, simulator, () => "inbound-voice")
-    console.log("telephony: simulated provider (drive it at /api/simulator; see docs/api.md)")
-  }
-  const app = buildApp(runtime, {
-    ...(simulator === undefined ? {} : { simulator }),
-    keys,
-    hub,
-    ...(webRoot === undefined ? {} : { webRoot }),
-    ...(acs === undefined ? {} : { acs }),
-  })
-  const server = await listen(app, config)
-  console.log(
-    `Lifeline API listening on ${server.url} (store: ${settings.db.url.replace(/\/\/[^@]*@/, "//***@")})`,
-  )
-  console.log(webRoot === undefined ? "web app not built (apps/web/dist missing)" : `serving ${webRoot} at /`)
-
-  const stop = async (signal: NodeJS.Signals) => {
-    console.log(`${signal}: shutting down`)
-    setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref()
-    await server.close()
-    await runtime.dispose()
-  }
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, (s) => void stop(s))
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, stop)
 }
 
 main().catch((error: unknown) => {
-  console.error(error)
+  log.error("start-up failed", { error: String(error) })
   process.exitCode = 1
 })

@@ -1,27 +1,34 @@
+import type { Server } from "node:http"
 import type { AddressInfo } from "node:net"
 import { serve } from "@hono/node-server"
-import type { Hono } from "hono"
 
 export interface RunningServer {
   readonly url: string
   /** Stop accepting connections and wait for open requests to finish. */
   readonly close: () => Promise<void>
+  /** Drop every connection still open (live streams, idle keep-alives): the last step of a stop. */
+  readonly closeConnections: () => void
+}
+
+/** Anything that answers a fetch: a Hono app, or the gate in front of one. */
+export interface Fetcher {
+  readonly fetch: (request: Request) => Response | Promise<Response>
 }
 
 const urlOf = ({ address, family, port }: AddressInfo) =>
   `http://${family === "IPv6" ? `[${address}]` : address}:${port}`
 
-// biome-ignore lint/suspicious/noExplicitAny: any Hono app, whatever its env and routes
-type AnyHono = Hono<any, any, any>
-
 /** Serve `app` on Node; port 0 picks a free port (the URL tells which). */
-export const listen = (app: AnyHono, options: { readonly port: number; readonly hostname: string }) =>
+export const listen = (app: Fetcher, options: { readonly port: number; readonly hostname: string }) =>
   new Promise<RunningServer>((resolve, reject) => {
-    const server = serve({ fetch: app.fetch, port: options.port, hostname: options.hostname }, (info) =>
-      resolve({
-        url: urlOf(info),
-        close: () => new Promise<void>((done, fail) => server.close((err) => (err ? fail(err) : done()))),
-      }),
+    const server = serve(
+      { fetch: (request: Request) => app.fetch(request), port: options.port, hostname: options.hostname },
+      (info) =>
+        resolve({
+          url: urlOf(info),
+          close: () => new Promise<void>((done, fail) => server.close((err) => (err ? fail(err) : done()))),
+          closeConnections: () => (server as Server).closeAllConnections(),
+        }),
     )
     server.once("error", reject)
   })

@@ -1,0 +1,135 @@
+import { AzureCallRegistry, SimulatedTelephony } from "@lifeline/adapters"
+import { CENTER_STREAM, Center, Store } from "@lifeline/core"
+import { Effect, type Layer, ManagedRuntime, Option, Schedule } from "effect"
+import { buildApp, liveHubOf } from "./app"
+import type { Principal } from "./auth/principal"
+import { seedDemo } from "./demo"
+import type { ApiRuntime } from "./handle"
+import { makeGate } from "./ops/gate"
+import { type Logger, logEmergencyFacts } from "./ops/log"
+import { makeMetrics } from "./ops/metrics"
+import type { AcsWebhookOptions } from "./routes/acs-webhooks"
+import { connectSimulatedProvider } from "./routes/simulator"
+import { listen } from "./server"
+import type { ApiSettings } from "./settings"
+
+export interface BootOptions {
+  readonly port: number
+  readonly hostname: string
+  /** Seed the demo center when the store holds none. */
+  readonly demo: boolean
+  readonly keys: ReadonlyMap<string, Principal>
+  readonly settings: ApiSettings
+  /** The composition root's layers (main.ts: `apiLayer(settings)`). */
+  readonly layer: Layer.Layer<Center | Store, unknown>
+  readonly webRoot?: string
+  readonly log: Logger
+  /** Told the URL as soon as the port is open, before the center is up (the probes answer). */
+  readonly onListening?: (url: string) => void
+}
+
+/** How long a stop waits for requests in flight, then for the outbox to empty. */
+export const STOP_LIMITS = { drainMs: 10_000, flushMs: 5_000 } as const
+
+/** Seed the demo once: a store that already holds a center keeps what it has (N1). */
+const seedIfEmpty = Effect.flatMap(Center, (center) => center.read((s) => s.routing.reps.size === 0)).pipe(
+  Effect.flatMap((empty) => (empty ? Effect.as(seedDemo, true) : Effect.succeed(false))),
+)
+
+const readyChecks = (runtime: ApiRuntime) => () =>
+  runtime.runPromise(
+    Effect.gen(function* () {
+      const version = yield* Effect.flatMap(Store, (store) => store.version(CENTER_STREAM))
+      const timers = yield* Effect.flatMap(Center, (center) => center.pendingTimers)
+      // The layers are built only once the store migrated, the center replayed and timers armed.
+      return { store: "reachable", migrations: "applied", streamVersion: version, timersArmed: timers.length }
+    }),
+  )
+
+const acsOptions = async (runtime: ApiRuntime, settings: ApiSettings, log: Logger) => {
+  const registry = Option.getOrUndefined(await runtime.runPromise(Effect.serviceOption(AzureCallRegistry)))
+  if (settings.telephony._tag !== "azure" || registry === undefined) return undefined
+  const { webhookSecret, callbackJwt } = settings.telephony.config
+  const workstream = settings.telephony.defaultWorkstream
+  log.info("telephony: Azure Communication Services", {
+    callbacks: callbackJwt === undefined ? "URL token only" : "URL token and ACS JWT",
+  })
+  const options: AcsWebhookOptions = {
+    secret: webhookSecret,
+    registry,
+    workstreamFor: () => workstream,
+    ...(callbackJwt === undefined ? {} : { callbackJwt }),
+  }
+  return options
+}
+
+/** Wait until the outbox has nothing due (sent, or waiting for a durable retry), or `maxMs`. */
+const flushOutbox = (runtime: ApiRuntime, maxMs: number) =>
+  runtime.runPromise(
+    Effect.flatMap(Center, (center) => center.read((s) => s.outbox.due.size)).pipe(
+      Effect.repeat({ until: (due) => due === 0, schedule: Schedule.spaced("25 millis") }),
+      Effect.timeoutOption(`${maxMs} millis`),
+      Effect.map(Option.match({ onNone: () => false, onSome: () => true })),
+    ),
+  )
+
+/**
+ * Start a node: listen at once (probes answer, `/readyz` is 503), build the center (migrate,
+ * replay, arm timers), seed the demo if asked, then open the app. `stop` is the graceful stop.
+ */
+export const boot = async (options: BootOptions) => {
+  const { log } = options
+  const gate = makeGate()
+  const server = await listen(gate, options)
+  log.info("listening", { url: server.url, phase: "starting" })
+  options.onListening?.(server.url)
+  const runtime: ApiRuntime = ManagedRuntime.make(options.layer)
+  await runtime.runPromise(Effect.void)
+  if (options.demo) {
+    const seeded = await runtime.runPromise(seedIfEmpty)
+    log.info(seeded ? "demo data seeded" : "store already holds a center: demo data not seeded again")
+  }
+  const hub = await liveHubOf(runtime)
+  const metrics = makeMetrics((reader) => runtime.runPromise(Effect.flatMap(Center, (c) => c.read(reader))))
+  hub.listen((batch) => {
+    metrics.count(batch.events)
+    logEmergencyFacts(log, batch.events)
+  })
+  const acs = await acsOptions(runtime, options.settings, log)
+  const simulator = Option.getOrUndefined(await runtime.runPromise(Effect.serviceOption(SimulatedTelephony)))
+  if (simulator !== undefined) {
+    connectSimulatedProvider(runtime, simulator, () => "inbound-voice")
+    log.info("telephony: simulated provider (drive it at /api/simulator; see docs/api.md)")
+  }
+  const app = buildApp(runtime, {
+    keys: options.keys,
+    hub,
+    metrics,
+    log,
+    ...(simulator === undefined ? {} : { simulator }),
+    ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
+    ...(acs === undefined ? {} : { acs }),
+  })
+  gate.open(app, readyChecks(runtime))
+  log.info("ready", { url: server.url })
+
+  let stopping: Promise<void> | undefined
+  /** Graceful stop: no new work, answer what is in flight, flush the outbox, close the store. */
+  const stop = () => {
+    stopping ??= (async () => {
+      log.info("stopping: no new work taken")
+      const answered = await gate.drain(STOP_LIMITS.drainMs)
+      const closed = server.close()
+      server.closeConnections()
+      await closed
+      const flushed = await flushOutbox(runtime, STOP_LIMITS.flushMs)
+      hub.close()
+      await runtime.dispose()
+      log.info("stopped", { inFlightAnswered: answered, outboxFlushed: flushed })
+    })()
+    return stopping
+  }
+  return { url: server.url, gate, runtime, stop }
+}
+
+export type Node = Awaited<ReturnType<typeof boot>>
