@@ -2,11 +2,13 @@ import { IndexedHeap } from "@lifeline/core"
 
 /**
  * What the simulator itself has to make happen (the core's own timers live in the Store and the
- * virtual clock): the next arrival per queue, and the end of each call a rep is handling.
+ * virtual clock): the next arrival per queue, the end of each call a rep is handling, and the moment a waiting
+ * caller's patience runs out.
  */
 export type SimEvent =
   | { readonly _tag: "Arrival"; readonly queueId: string }
   | { readonly _tag: "Completion"; readonly itemId: string; readonly repId: string }
+  | { readonly _tag: "PatienceEnds"; readonly itemId: string }
 
 interface Entry {
   readonly at: number

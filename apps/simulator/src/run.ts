@@ -4,9 +4,9 @@ import { Effect, Layer } from "effect"
 import { Agenda, type SimEvent } from "./agenda"
 import { exponentialMs, mulberry32, type Random } from "./random"
 import { BUILT_IN_SCENARIO, type Scenario, type ScenarioQueue } from "./scenario"
-import { CallStats, type QueueSummary } from "./stats"
+import { type CallOutcome, CallStats, type QueueSummary } from "./stats"
 
-export type { QueueSummary } from "./stats"
+export type { CallOutcome, QueueSummary } from "./stats"
 
 /** Virtual time starts here (a Monday, 08:00 UTC); only differences matter to the results. */
 export const SIM_START = Date.UTC(2025, 0, 6, 8, 0)
@@ -21,12 +21,19 @@ export interface RunOptions {
   readonly seed: number
   readonly hours: number
   readonly scenario?: Scenario
+  /** Service-level threshold (default 20 s). */
+  readonly slThresholdMs?: number
+  /** Called as each call is answered or abandoned, in virtual-time order (for batch means). */
+  readonly onOutcome?: (outcome: CallOutcome) => void
 }
 
 export interface Summary {
   readonly scenario: string
   readonly seed: number
   readonly hours: number
+  /** Calls that arrived, and simulator events handled (arrivals, completions, patience ends). */
+  readonly calls: number
+  readonly events: number
   readonly queues: readonly QueueSummary[]
 }
 
@@ -38,6 +45,7 @@ interface Sim {
   readonly queues: ReadonlyMap<string, ScenarioQueue>
   readonly stats: CallStats
   calls: number
+  events: number
 }
 
 const setupCommands = (scenario: Scenario): RoutingCommand[] => [
@@ -105,27 +113,52 @@ const advanceTo = (sim: Sim, at: number) =>
     yield* sim.clock.advanceTo(at)
   })
 
-const happen = (sim: Sim, at: number, event: SimEvent) => {
-  if (event._tag === "Completion") {
-    return run(sim, { _tag: "CompleteWork", itemId: event.itemId, repId: event.repId })
-  }
-  const queue = queueOf(sim, event.queueId)
+/** A caller still waiting when patience ends hangs up: the core's AbandonItem removes the call. */
+const patienceEnds = (sim: Sim, itemId: string, at: number) => {
+  if (!sim.stats.isWaiting(itemId)) return Effect.void
+  sim.stats.abandoned(itemId, at)
+  return run(sim, { _tag: "AbandonItem", itemId })
+}
+
+const arrive = (sim: Sim, queue: ScenarioQueue, at: number) => {
   const itemId = `call-${++sim.calls}`
   sim.stats.arrived(itemId, queue.queueId, at)
   scheduleArrival(sim, queue, at)
+  if (queue.meanPatienceMs !== undefined) {
+    const patienceMs = exponentialMs(sim.random, queue.meanPatienceMs)
+    sim.agenda.schedule(at + patienceMs, { _tag: "PatienceEnds", itemId })
+  }
   return run(sim, { _tag: "EnqueueItem", itemId, queueId: queue.queueId })
 }
 
-const simulate = (scenario: Scenario, seed: number, hours: number) =>
+const happen = (sim: Sim, at: number, event: SimEvent) => {
+  sim.events += 1
+  switch (event._tag) {
+    case "Completion":
+      return run(sim, { _tag: "CompleteWork", itemId: event.itemId, repId: event.repId })
+    case "PatienceEnds":
+      return patienceEnds(sim, event.itemId, at)
+    case "Arrival":
+      return arrive(sim, queueOf(sim, event.queueId), at)
+  }
+}
+
+type SimOptions = Required<Omit<RunOptions, "onOutcome">> & {
+  readonly onOutcome: RunOptions["onOutcome"] | undefined
+}
+
+const simulate = (options: SimOptions) =>
   Effect.gen(function* () {
+    const { scenario, seed, hours } = options
     const sim: Sim = {
       routing: yield* Routing,
       clock: yield* VirtualClock,
       random: mulberry32(seed),
       agenda: new Agenda(),
       queues: new Map(scenario.queues.map((q) => [q.queueId, q])),
-      stats: new CallStats(scenario.queues),
+      stats: new CallStats(scenario.queues, options.slThresholdMs, options.onOutcome),
       calls: 0,
+      events: 0,
     }
     const end = SIM_START + hours * HOUR
     for (const command of setupCommands(scenario)) yield* run(sim, command)
@@ -136,12 +169,28 @@ const simulate = (scenario: Scenario, seed: number, hours: number) =>
       yield* answerOffers(sim)
     }
     yield* advanceTo(sim, end)
-    return { scenario: scenario.name, seed, hours, queues: sim.stats.summary() }
+    return {
+      scenario: scenario.name,
+      seed,
+      hours,
+      calls: sim.calls,
+      events: sim.events,
+      queues: sim.stats.summary(),
+    }
   })
 
 /**
  * Run a scenario through the real core for `hours` of virtual time. Arrivals stop at the end;
- * calls still waiting then count as offered, not answered. Synchronous: nothing here waits.
+ * calls still waiting then count as offered, neither answered nor abandoned. Synchronous.
  */
-export const runSimulation = ({ seed, hours, scenario = BUILT_IN_SCENARIO }: RunOptions): Summary =>
-  simulate(scenario, seed, hours).pipe(Effect.provide(SimulatorLive), Effect.runSync)
+export const runSimulation = ({
+  seed,
+  hours,
+  scenario = BUILT_IN_SCENARIO,
+  slThresholdMs = 20_000,
+  onOutcome,
+}: RunOptions): Summary =>
+  simulate({ seed, hours, scenario, slThresholdMs, onOutcome }).pipe(
+    Effect.provide(SimulatorLive),
+    Effect.runSync,
+  )

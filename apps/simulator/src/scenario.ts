@@ -8,6 +8,8 @@ export interface ScenarioQueue {
   readonly meanInterArrivalMs: number
   /** Exponential handle times with this mean. */
   readonly meanHandleMs: number
+  /** Exponential patience with this mean: a caller not answered by then hangs up. None: never. */
+  readonly meanPatienceMs?: number
 }
 
 export interface ScenarioRep {
@@ -26,7 +28,8 @@ const MINUTE = 60_000
 
 /**
  * The one built-in scenario: billing (40 calls/h, 4 min) and support (24 calls/h, 6 min), about
- * 2.7 + 2.4 Erlang on six reps, one of whom works both queues. Busy enough that calls wait.
+ * 2.7 + 2.4 Erlang on six reps, one of whom works both queues. Busy enough that calls wait;
+ * billing callers hang up after 3 min on average, support callers wait as long as it takes.
  */
 export const BUILT_IN_SCENARIO: Scenario = {
   name: "two-queues",
@@ -37,6 +40,7 @@ export const BUILT_IN_SCENARIO: Scenario = {
       assignment: "most_idle",
       meanInterArrivalMs: 1.5 * MINUTE,
       meanHandleMs: 4 * MINUTE,
+      meanPatienceMs: 3 * MINUTE,
     },
     {
       queueId: "support",

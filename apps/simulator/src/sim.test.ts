@@ -56,6 +56,17 @@ describe("simulator", () => {
     }
   })
 
+  it("B7 impatient callers hang up through the core's AbandonItem; patient ones never do", () => {
+    const short: Scenario = { ...BUILT_IN_SCENARIO, name: "short", reps: BUILT_IN_SCENARIO.reps.slice(0, 4) }
+    const [billing, support] = runSimulation({ seed: 3, hours: 20, scenario: short }).queues
+    expect(billing?.abandoned).toBeGreaterThan(0)
+    expect(support?.abandoned).toBe(0)
+    for (const q of [billing, support]) {
+      expect((q?.answered ?? 0) + (q?.abandoned ?? 0)).toBeLessThanOrEqual(q?.offered ?? 0)
+      expect(q?.serviceLevel ?? 2).toBeLessThanOrEqual(1)
+    }
+  })
+
   it("offered calls follow the scenario's arrival rates", () => {
     // 200 h: billing expects 8000 calls (sd ~90), support 4800 (sd ~70).
     const [billing, support] = runSimulation({ seed: 11, hours: 200, scenario: ample }).queues

@@ -5,29 +5,60 @@ export interface QueueSummary {
   readonly name: string
   /** Calls that arrived in the queue during the run. */
   readonly offered: number
-  /** Calls a rep accepted during the run; the rest were still waiting at the end. */
+  /** Calls a rep accepted during the run. */
   readonly answered: number
+  /** Calls that hung up (patience ran out) before a rep accepted them. */
+  readonly abandoned: number
+  /** Answered or abandoned calls that had to wait (wait > 0), over answered + abandoned; null if none. */
+  readonly pWait: number | null
   /** Mean wait of answered calls, arrival to acceptance (ASA); null when none was answered. */
   readonly asaMs: number | null
   readonly maxWaitMs: number | null
+  /** SL = answered within the threshold / (answered + abandoned); null if neither happened. */
+  readonly serviceLevel: number | null
+  readonly slThresholdMs: number
+}
+
+/** The end of one call's wait: answered after `waitMs`, or abandoned after `waitMs`. */
+export interface CallOutcome {
+  readonly queueId: string
+  readonly arrivedAt: number
+  readonly waitMs: number
+  readonly answered: boolean
 }
 
 interface Tally {
   offered: number
   answered: number
+  abandoned: number
+  waited: number
+  withinThreshold: number
   totalWaitMs: number
   maxWaitMs: number
 }
 
+const emptyTally = (): Tally => ({
+  offered: 0,
+  answered: 0,
+  abandoned: 0,
+  waited: 0,
+  withinThreshold: 0,
+  totalWaitMs: 0,
+  maxWaitMs: 0,
+})
+
 /** Per-queue counts and waits, kept by the simulator from what it sent and what the core answered. */
 export class CallStats {
   private readonly tallies = new Map<string, Tally>()
-  /** Calls not yet answered: their queue and arrival time. */
+  /** Calls not yet answered nor abandoned: their queue and arrival time. */
   private readonly waiting = new Map<string, { readonly queueId: string; readonly at: number }>()
 
-  constructor(private readonly queues: readonly ScenarioQueue[]) {
-    for (const q of queues)
-      this.tallies.set(q.queueId, { offered: 0, answered: 0, totalWaitMs: 0, maxWaitMs: 0 })
+  constructor(
+    private readonly queues: readonly ScenarioQueue[],
+    private readonly slThresholdMs: number,
+    private readonly onOutcome?: (outcome: CallOutcome) => void,
+  ) {
+    for (const q of queues) this.tallies.set(q.queueId, emptyTally())
   }
 
   arrived(itemId: string, queueId: string, at: number): void {
@@ -35,32 +66,54 @@ export class CallStats {
     this.waiting.set(itemId, { queueId, at })
   }
 
+  isWaiting(itemId: string): boolean {
+    return this.waiting.has(itemId)
+  }
+
   /** Records the wait of an accepted call; returns its queue. */
   answered(itemId: string, at: number): string {
-    const call = this.waiting.get(itemId)
-    if (call === undefined) throw new Error(`answered call ${itemId} never arrived`)
-    this.waiting.delete(itemId)
-    const tally = this.tally(call.queueId)
-    const wait = at - call.at
-    tally.answered += 1
-    tally.totalWaitMs += wait
-    tally.maxWaitMs = Math.max(tally.maxWaitMs, wait)
-    return call.queueId
+    return this.settle(itemId, at, true)
+  }
+
+  /** Records a call that hung up while waiting; returns its queue. */
+  abandoned(itemId: string, at: number): string {
+    return this.settle(itemId, at, false)
   }
 
   summary(): QueueSummary[] {
     return this.queues.map(({ queueId, name }) => {
       const t = this.tally(queueId)
-      const none = t.answered === 0
+      const settled = t.answered + t.abandoned
       return {
         queueId,
         name,
         offered: t.offered,
         answered: t.answered,
-        asaMs: none ? null : t.totalWaitMs / t.answered,
-        maxWaitMs: none ? null : t.maxWaitMs,
+        abandoned: t.abandoned,
+        pWait: settled === 0 ? null : t.waited / settled,
+        asaMs: t.answered === 0 ? null : t.totalWaitMs / t.answered,
+        maxWaitMs: t.answered === 0 ? null : t.maxWaitMs,
+        serviceLevel: settled === 0 ? null : t.withinThreshold / settled,
+        slThresholdMs: this.slThresholdMs,
       }
     })
+  }
+
+  private settle(itemId: string, at: number, answered: boolean): string {
+    const call = this.waiting.get(itemId)
+    if (call === undefined) throw new Error(`call ${itemId} is not waiting`)
+    this.waiting.delete(itemId)
+    const tally = this.tally(call.queueId)
+    const wait = at - call.at
+    if (wait > 0) tally.waited += 1
+    if (answered) {
+      tally.answered += 1
+      tally.totalWaitMs += wait
+      tally.maxWaitMs = Math.max(tally.maxWaitMs, wait)
+      if (wait <= this.slThresholdMs) tally.withinThreshold += 1
+    } else tally.abandoned += 1
+    this.onOutcome?.({ queueId: call.queueId, arrivedAt: call.at, waitMs: wait, answered })
+    return call.queueId
   }
 
   private tally(queueId: string): Tally {
