@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { KEYS } from "../api/harness"
-import { startWebE2e, type WebE2e } from "./kit"
+import { poll, startWebE2e, type WebE2e } from "./kit"
 
 let web: WebE2e
 beforeAll(async () => {
@@ -19,7 +19,7 @@ describe("the admin pages in Chromium against the real API (E11, B6)", () => {
     const page = await web.open("#/admin")
     await page.getByLabel("Rep", { exact: true }).selectOption("ana")
     const line = page.getByLabel("Contacts (addresses separated by semicolons)")
-    await expect.poll(() => line.inputValue()).toBe("safety@example.com; sam@example.org")
+    await poll(() => line.inputValue()).toBe("safety@example.com; sam@example.org")
 
     await line.fill("safety@example.com; sam(at)example.org; kim@example.net")
     const check = page.getByRole("list", { name: "Address check" })
@@ -46,9 +46,9 @@ describe("the admin pages in Chromium against the real API (E11, B6)", () => {
     const page = await web.open("#/admin")
     const preview = page.getByRole("region", { name: "Template preview" })
     await page.getByLabel("Subject").fill("Emergency: {{repName}}")
-    await expect.poll(() => preview.textContent()).toMatch(/^Emergency: (?!\{\{)/)
+    await poll(() => preview.textContent()).toMatch(/^Emergency: (?!\{\{)/)
     await page.getByLabel("Body").fill("{{repName}} needs {{nobody}}")
-    await expect.poll(() => preview.textContent()).toContain("nobody")
+    await poll(() => preview.textContent()).toContain("nobody")
     expect(await page.getByRole("button", { name: "Save template" }).isDisabled()).toBe(true)
   })
 
@@ -57,11 +57,11 @@ describe("the admin pages in Chromium against the real API (E11, B6)", () => {
     await page.getByRole("status").getByText("Live").waitFor()
     const billing = page.getByRole("row", { name: /^Billing/ })
     const cell = async (column: number) => (await billing.getByRole("cell").allTextContents())[column]
-    await expect.poll(() => cell(2)).toBe("0")
+    await poll(() => cell(2)).toBe("0")
     const availableBefore = Number(await cell(3))
     await web.api.as(KEYS.integrator).requestCallback({ queueId: "billing", number: "+15557650000" })
-    await expect.poll(() => cell(2)).toBe("1")
+    await poll(() => cell(2)).toBe("1")
     await web.api.as(KEYS.ben).setPresence("ben", "away")
-    await expect.poll(async () => Number(await cell(3))).toBe(availableBefore - 1)
+    await poll(async () => Number(await cell(3))).toBe(availableBefore - 1)
   })
 })

@@ -5,6 +5,7 @@ import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
 import { type BrowserContext, chromium, type Page } from "playwright-core"
+import { expect } from "vitest"
 import { type E2e, startE2e } from "../api/harness"
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url))
@@ -86,3 +87,6 @@ export const startWebE2e = async (): Promise<WebE2e> => {
     },
   }
 }
+
+/** `expect.poll` with room for a loaded CI machine (its default gives up after 1 s). */
+export const poll = <T>(read: () => T | Promise<T>) => expect.poll(read, { timeout: 10_000, interval: 50 })

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { eventually, KEYS } from "../api/harness"
-import { startWebE2e, type WebE2e } from "./kit"
+import { poll, startWebE2e, type WebE2e } from "./kit"
 
 let web: WebE2e
 beforeAll(async () => {
@@ -12,7 +12,7 @@ describe("the rep workspace in Chromium against the real API (E7, C5, C6)", () =
   it("E7 E10 dialling 911: the panel keeps only device settings and End call, an alert is announced, Save and Refresh hide; End call restores", async () => {
     const page = await web.open("#/rep/ana")
     const presence = page.getByLabel("Presence")
-    await expect.poll(() => presence.inputValue()).toBe("available")
+    await poll(() => presence.inputValue()).toBe("available")
     const panel = page.getByTestId("comm-panel")
     await page.getByRole("button", { name: "Save" }).first().waitFor()
     await web.screenshot(page, "rep-panel-normal")
@@ -22,7 +22,7 @@ describe("the rep workspace in Chromium against the real API (E7, C5, C6)", () =
     await page.getByRole("button", { name: "Call" }).click()
 
     const alert = page.getByRole("alert")
-    await expect.poll(() => alert.textContent()).toContain("An emergency call is in progress")
+    await poll(() => alert.textContent()).toContain("An emergency call is in progress")
     // The alert sits in an assertive live region, so screen readers announce it at once.
     expect(await alert.locator("xpath=..").getAttribute("aria-live")).toBe("assertive")
     // E7: the panel holds device settings and End call, and nothing else.
@@ -35,19 +35,19 @@ describe("the rep workspace in Chromium against the real API (E7, C5, C6)", () =
     expect(await page.getByRole("button", { name: "Save" }).count()).toBe(0)
     expect(await page.getByRole("button", { name: "Refresh" }).count()).toBe(0)
     // E4: DND while the call is up.
-    await expect.poll(() => presence.inputValue()).toBe("busy_dnd")
+    await poll(() => presence.inputValue()).toBe("busy_dnd")
     await web.screenshot(page, "rep-panel-emergency")
 
     // E6: the PSAP calls the leased number back; it rings through to ana though she is DND.
     const panelView = await web.api.as(KEYS.ana).emergencyPanel("ana")
     await web.api.ring("+12025550911", panelView?.callbackNumber as string)
-    await expect.poll(() => alert.textContent()).toContain("The PSAP is calling you back now")
+    await poll(() => alert.textContent()).toContain("The PSAP is calling you back now")
 
     // E10: End call (from the keyboard) brings the previous presence back.
     await panel.getByRole("button", { name: "End call" }).focus()
     await page.keyboard.press("Enter")
     await alert.waitFor({ state: "detached" })
-    await expect.poll(() => presence.inputValue()).toBe("available")
+    await poll(() => presence.inputValue()).toBe("available")
     await page.getByLabel("Number to dial").waitFor()
     expect(await page.getByRole("button", { name: "Save" }).count()).toBeGreaterThan(0)
     expect(await web.api.as(KEYS.ana).emergencyPanel("ana")).toBeNull()
@@ -58,7 +58,7 @@ describe("the rep workspace in Chromium against the real API (E7, C5, C6)", () =
     await page.getByLabel("Number to dial").fill("911")
     await page.getByLabel("Your location").selectOption("FR")
     await page.getByRole("button", { name: "Call" }).click()
-    await expect.poll(() => page.getByRole("status").first().textContent()).toMatch(/local phone/i)
+    await poll(() => page.getByRole("status").first().textContent()).toMatch(/local phone/i)
     expect(await page.getByRole("alert").count()).toBe(0)
     expect(await web.api.as(KEYS.ben).emergencyPanel("ben")).toBeNull()
   })
