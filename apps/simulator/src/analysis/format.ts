@@ -1,0 +1,44 @@
+import type { CaseResult } from "./validate"
+import type { StaffingCheck, WhatIfInput } from "./whatif"
+
+const fixed = (x: number) => (Math.abs(x) >= 10 ? x.toFixed(2) : x.toFixed(4))
+const UNITS = { pWait: "", pAbandon: "", asa: " s", serviceLevel: "" } as const
+
+/** The validate report: simulated ± 95 % CI vs analytic per metric. */
+export const formatValidation = (results: readonly CaseResult[]): string =>
+  [
+    "Lifeline simulator validation (SPEC B7): 20 batch means after 10% warm-up, 95% CI",
+    "ASA = mean wait of all calls (answered and abandoned); SL = answered within T / (answered + abandoned)",
+    ...results.flatMap((r) => [
+      `${r.name}: ${r.arrivals} arrivals in ${r.seconds.toFixed(1)} s (${Math.round(r.arrivals / r.seconds)} arrivals/s)`,
+      ...r.checks.map((c) =>
+        [
+          `  ${c.metric.padEnd(12)}`,
+          `sim ${fixed(c.simulated.mean)} ± ${fixed(c.simulated.halfWidth)}${UNITS[c.metric]}`.padEnd(30),
+          `analytic ${fixed(c.analytic)}${UNITS[c.metric]}`.padEnd(22),
+          `rel. err ${(100 * c.relativeError).toFixed(2)}%`.padEnd(17),
+          c.withinOnePercent ? "within 1%" : "NOT within 1%",
+          c.analyticInsideCi ? "analytic inside CI" : "analytic OUTSIDE CI",
+        ].join(" "),
+      ),
+    ]),
+    "",
+  ].join("\n")
+
+const pct = (x: number | null) => (x === null ? "-" : `${(100 * x).toFixed(1)}%`)
+
+export const formatWhatIf = (input: WhatIfInput, checks: readonly StaffingCheck[], hours: number): string => {
+  const model =
+    input.patienceSeconds === undefined ? "Erlang C" : `Erlang A, patience ${input.patienceSeconds} s`
+  const found = checks[checks.length - 1]
+  return [
+    `What-if (B7): ${input.callsPerHour} calls/h, AHT ${input.ahtSeconds} s, ${model}; target ${pct(input.target)} answered within ${input.thresholdSeconds} s`,
+    ...checks.map(
+      (c) =>
+        `  ${String(c.agents).padStart(4)} reps: analytic SL ${pct(c.analytic)}, simulated SL ${pct(c.simulated)} (${hours} h)` +
+        `  ${c.analytic >= input.target ? "meets" : "misses"} target`,
+    ),
+    `Smallest staffing meeting the target: ${found?.agents ?? "-"} reps`,
+    "",
+  ].join("\n")
+}
