@@ -47,10 +47,16 @@ export interface Child {
   readonly exited: Promise<number | null>
 }
 
-export const startChild = (bundle: string, config: unknown): Child => {
+/** Start a bundled child with its config as its argument; `env` is added to this process's. */
+export const startChild = (
+  bundle: string,
+  config: unknown,
+  env: Readonly<Record<string, string>> = {},
+): Child => {
   const child = spawn(process.execPath, [bundle, JSON.stringify(config)], {
     cwd: repoRoot,
     stdio: ["pipe", "pipe", "pipe"],
+    env: { ...process.env, ...env },
   })
   const lines: string[] = []
   const waiters = new Set<() => void>()

@@ -89,6 +89,7 @@ const main = async () => {
 }
 
 main().catch((error: unknown) => {
+  // The port may already be open (probes answer while starting): exit, do not linger unready.
   log.error("start-up failed", { error: String(error) })
-  process.exitCode = 1
+  process.exit(1)
 })

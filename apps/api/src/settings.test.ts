@@ -83,3 +83,10 @@ describe("ACS callback JWT settings (issue 6)", () => {
     expect(telephonyOf({ ...ACS, ...empty }).callbackJwt).toBeUndefined()
   })
 })
+
+describe("store settings (issue 9)", () => {
+  it("a LIFELINE_DB_SYNC that is neither normal nor full stops start-up, naming it", () => {
+    expect(failure({ LIFELINE_DB_SYNC: "fulll" })).toContain("LIFELINE_DB_SYNC")
+    expect(Either.isRight(load({ LIFELINE_DB_SYNC: "full" }))).toBe(true)
+  })
+})

@@ -113,6 +113,8 @@ const mailConfig = Effect.gen(function* () {
 
 /** Read and check the settings; a bad one fails with its variable's name. Secrets stay redacted. */
 export const loadSettings = Effect.gen(function* () {
+  // LIFELINE_DB_SYNC is read by dbConfigFromEnv; a typo must not fall back to NORMAL silently.
+  yield* Config.option(Config.literal("normal", "full")("LIFELINE_DB_SYNC"))
   const db = dbConfigFromEnv()
   const telephony = yield* telephonyConfig
   const mail = yield* mailConfig

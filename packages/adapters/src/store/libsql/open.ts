@@ -38,6 +38,8 @@ export const dbConfigFromEnv = (
     options: {
       ...(token ? { authToken: token } : {}),
       ...(env.LIFELINE_DB_SYNC === "full" ? { synchronous: "full" as const } : {}),
+      // A bundled deployment ships the migrations beside itself rather than in this package.
+      ...(env.LIFELINE_MIGRATIONS_DIR ? { migrationsFolder: env.LIFELINE_MIGRATIONS_DIR } : {}),
     },
   }
 }
