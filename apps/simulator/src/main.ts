@@ -1,62 +1,97 @@
 import { parseArgs } from "node:util"
+import { formatValidation, formatWhatIf } from "./analysis/format"
+import { VALIDATION_CASES, validateCase } from "./analysis/validate"
+import { whatIf } from "./analysis/whatif"
+import { benchmark, formatBench } from "./bench"
+import { parseNumber, positive, positiveInteger, seedOk, UsageError } from "./cli-options"
 import { formatSummary } from "./report"
 import { runSimulation } from "./run"
 
 const HELP = `Usage: lifeline-sim [--seed <n>] [--hours <h>]
+       lifeline-sim validate [--arrivals <n>] [--seed <n>]
+       lifeline-sim whatif --calls-per-hour <n> --aht <s> [--patience <s>] [--target <0..1>] [--threshold <s>] [--hours <h>] [--seed <n>]
+       lifeline-sim bench [--queues <n>] [--hours <h>] [--seed <n>]
 
-Runs the built-in scenario (two queues, six reps who accept every offer, Poisson arrivals,
-exponential handle times) through the real routing core on a virtual clock, and prints
-offered, answered, mean wait (ASA) and max wait per queue. The same seed gives the same output.
+Without a command: runs the built-in scenario (two queues, six reps who accept every offer, Poisson
+arrivals, exponential handle times, billing callers hang up after an exponential patience) through
+the real routing core on a virtual clock, and prints offered, answered, abandoned, P(wait), ASA,
+max wait and the service level per queue. The same seed gives the same output.
+
+validate  an M/M/c and an M/M/c+M scenario, 20 batch means, simulated ± 95% CI vs Erlang C / Erlang A
+whatif    smallest staffing meeting the SL target (Erlang C, or Erlang A with --patience), then
+          simulated at that staffing and one rep fewer
+bench     a big day (10 reps per queue) and the events/s and calls/s achieved
 
 Options:
   --seed <n>    PRNG seed, an integer from 0 to 4294967295 (default 1)
-  --hours <h>   virtual hours to simulate, more than 0 and at most 10000 (default 1)
+  --hours <h>   virtual hours to simulate, more than 0 and at most 10000 (default 1; whatif 200; bench 1)
   -h, --help    show this text
-
-This is the foundation of the simulator. Scenario files, validation against Erlang C and plots
-come in a later issue.
 `
 
-class UsageError extends Error {}
+const OPTIONS = {
+  seed: { type: "string", default: "1" },
+  hours: { type: "string" },
+  arrivals: { type: "string", default: "200000" },
+  "calls-per-hour": { type: "string" },
+  aht: { type: "string" },
+  patience: { type: "string" },
+  target: { type: "string", default: "0.8" },
+  threshold: { type: "string", default: "20" },
+  queues: { type: "string", default: "100" },
+  help: { type: "boolean", short: "h", default: false },
+} as const
 
-const parseNumber = (name: string, raw: string, ok: (n: number) => boolean): number => {
-  const n = Number(raw)
-  if (raw.trim() === "" || !ok(n)) throw new UsageError(`--${name}: invalid value '${raw}'`)
-  return n
-}
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>["values"]
 
-const parse = (argv: readonly string[]) => {
-  // pnpm passes the `--` in `pnpm sim -- --seed 42` through; it separates nothing here.
-  const args = argv[0] === "--" ? argv.slice(1) : argv
-  const { values } = parseArgs({
-    args: [...args],
-    options: {
-      seed: { type: "string", default: "1" },
-      hours: { type: "string", default: "1" },
-      help: { type: "boolean", short: "h", default: false },
-    },
-  })
-  return {
-    help: values.help,
-    seed: parseNumber("seed", values.seed, (n) => Number.isInteger(n) && n >= 0 && n <= 0xffffffff),
-    hours: parseNumber("hours", values.hours, (n) => n > 0 && n <= 10_000),
-  }
+const hoursOf = (values: Values, fallback: number) =>
+  values.hours === undefined ? fallback : parseNumber("hours", values.hours, (n) => n > 0 && n <= 10_000)
+
+const COMMANDS: Record<string, (values: Values, seed: number) => string> = {
+  run: (values, seed) => formatSummary(runSimulation({ seed, hours: hoursOf(values, 1) })),
+  validate: (values, seed) => {
+    const arrivals = parseNumber("arrivals", values.arrivals, (n) => positiveInteger(n) && n >= 2000)
+    return formatValidation(VALIDATION_CASES.map((c) => validateCase(c, arrivals, seed, 0.95)))
+  },
+  whatif: (values, seed) => {
+    const input = {
+      callsPerHour: parseNumber("calls-per-hour", values["calls-per-hour"], positive),
+      ahtSeconds: parseNumber("aht", values.aht, positive),
+      ...(values.patience === undefined
+        ? {}
+        : { patienceSeconds: parseNumber("patience", values.patience, positive) }),
+      target: parseNumber("target", values.target, (n) => n > 0 && n < 1),
+      thresholdSeconds: parseNumber("threshold", values.threshold, (n) => n >= 0),
+    }
+    const hours = hoursOf(values, 200)
+    return formatWhatIf(input, whatIf(input, hours, seed), hours)
+  },
+  bench: (values, seed) => {
+    const queues = parseNumber("queues", values.queues, positiveInteger)
+    const hours = hoursOf(values, 1)
+    return formatBench(queues, hours, benchmark(queues, hours, seed))
+  },
 }
 
 const main = (argv: readonly string[]): number => {
-  let options: ReturnType<typeof parse>
+  // pnpm passes the `--` in `pnpm sim -- --seed 42` through; it separates nothing here.
+  const args = argv[0] === "--" ? argv.slice(1) : argv
   try {
-    options = parse(argv)
+    const { values, positionals } = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true })
+    if (values.help) {
+      process.stdout.write(HELP)
+      return 0
+    }
+    const name = positionals[0] ?? "run"
+    const command = COMMANDS[name]
+    if (command === undefined || positionals.length > 1)
+      throw new UsageError(`unknown command '${positionals.join(" ")}'`)
+    process.stdout.write(command(values, parseNumber("seed", values.seed, seedOk)))
+    return 0
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n\n${HELP}`)
+    if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error
+    process.stderr.write(`${error.message}\n\n${HELP}`)
     return 2
   }
-  if (options.help) {
-    process.stdout.write(HELP)
-    return 0
-  }
-  process.stdout.write(formatSummary(runSimulation({ seed: options.seed, hours: options.hours })))
-  return 0
 }
 
 process.exitCode = main(process.argv.slice(2))
