@@ -8,7 +8,7 @@ import { formatSummary } from "./report"
 import { runSimulation } from "./run"
 
 const HELP = `Usage: lifeline-sim [--seed <n>] [--hours <h>]
-       lifeline-sim validate [--arrivals <n>] [--seed <n>]
+       lifeline-sim validate [--arrivals <n, default 2000000>] [--seed <n>]
        lifeline-sim whatif --calls-per-hour <n> --aht <s> [--patience <s>] [--target <0..1>] [--threshold <s>] [--hours <h>] [--seed <n>]
        lifeline-sim bench [--queues <n>] [--hours <h>] [--seed <n>]
 
@@ -24,14 +24,14 @@ bench     a big day (10 reps per queue) and the events/s and calls/s achieved
 
 Options:
   --seed <n>    PRNG seed, an integer from 0 to 4294967295 (default 1)
-  --hours <h>   virtual hours to simulate, more than 0 and at most 10000 (default 1; whatif 200; bench 1)
+  --hours <h>   virtual hours to simulate, more than 0 and at most 10000 (default 1; whatif 200; bench 24)
   -h, --help    show this text
 `
 
 const OPTIONS = {
   seed: { type: "string", default: "1" },
   hours: { type: "string" },
-  arrivals: { type: "string", default: "200000" },
+  arrivals: { type: "string", default: "2000000" },
   "calls-per-hour": { type: "string" },
   aht: { type: "string" },
   patience: { type: "string" },
@@ -67,14 +67,16 @@ const COMMANDS: Record<string, (values: Values, seed: number) => string> = {
   },
   bench: (values, seed) => {
     const queues = parseNumber("queues", values.queues, positiveInteger)
-    const hours = hoursOf(values, 1)
+    const hours = hoursOf(values, 24)
     return formatBench(queues, hours, benchmark(queues, hours, seed))
   },
 }
 
 const main = (argv: readonly string[]): number => {
-  // pnpm passes the `--` in `pnpm sim -- --seed 42` through; it separates nothing here.
-  const args = argv[0] === "--" ? argv.slice(1) : argv
+  // pnpm passes the `--` in `pnpm sim -- --seed 42` (or `pnpm validate -- …`, after the command) through;
+  // it separates nothing here.
+  const cut = argv.indexOf("--")
+  const args = cut === -1 ? argv : [...argv.slice(0, cut), ...argv.slice(cut + 1)]
   try {
     const { values, positionals } = parseArgs({ args: [...args], options: OPTIONS, allowPositionals: true })
     if (values.help) {
