@@ -1,7 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs"
+import { spawnSync } from "node:child_process"
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { lifelineClient } from "@lifeline/api/client"
+import { SETTINGS } from "@lifeline/api/testing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { bundleChild, type Child, migrationsFolder, startChild } from "../durability/processes"
 
@@ -117,5 +119,37 @@ describe("graceful stop (issue 9)", () => {
     expect(out).toContain("LIFELINE_MAIL_FROM")
     expect(out).not.toContain("re_secret_do_not_print")
     expect(out).not.toContain("listening")
+  })
+
+  it("a settings file is read under the environment; a name in it that is not a setting stops start-up, naming it", async () => {
+    const good = join(dir, "lifeline.env")
+    writeFileSync(
+      good,
+      `PORT=70000\nLIFELINE_DB_URL=file:${join(dir, "from-file.db")}\nLIFELINE_MIGRATIONS_DIR=${migrationsFolder}\n`,
+    )
+    // PORT from the environment wins over the file's bad one; the store is the file's.
+    const child = startChild(bundle, {}, { LIFELINE_SETTINGS_FILE: good, PORT: "0" })
+    const line = await child.waitFor((l) => LISTENING.test(l), 20_000)
+    const url = LISTENING.exec(line)?.[1] ?? ""
+    await expect.poll(async () => (await fetch(`${url}/readyz`)).status, { timeout: 15_000 }).toBe(200)
+    expect(existsSync(join(dir, "from-file.db"))).toBe(true)
+    child.process.kill("SIGTERM")
+    expect(await child.exited).toBe(0)
+
+    const typo = join(dir, "typo.env")
+    writeFileSync(typo, "LIFELINE_DB_ULR=file:/tmp/nowhere.db\nRESEND_API_KEY=re_file_secret\n")
+    const refused = startChild(bundle, {}, { LIFELINE_SETTINGS_FILE: typo, PORT: "0" })
+    expect(await refused.exited).toBe(2)
+    const out = refused.lines.join("\n")
+    expect(out).toContain("LIFELINE_DB_ULR")
+    expect(out).not.toContain("re_file_secret")
+    expect(out).not.toContain("listening")
+  }, 40_000)
+
+  it("--help lists every setting and starts nothing", () => {
+    const help = spawnSync(process.execPath, [bundle, "--help"], { encoding: "utf8", timeout: 15_000 })
+    expect(help.status).toBe(0)
+    for (const s of SETTINGS) expect(help.stdout).toContain(s.name)
+    expect(help.stdout).not.toContain("listening")
   })
 })

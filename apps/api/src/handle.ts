@@ -4,6 +4,7 @@ import type { Context } from "hono"
 import type { AuthEnv } from "./auth/middleware"
 import { Forbidden, type Principal, type Role, Unauthenticated } from "./auth/principal"
 import { type ApiError, errorResponse } from "./errors"
+import { routeOf } from "./ops/log"
 
 /**
  * The runtime the API runs its Effects on; the composition root picks its layers. Building them
@@ -31,8 +32,22 @@ export const makeHandle =
         : roles.includes(who.role)
           ? handler(c, who)
           : Effect.fail(new Forbidden({ message: `a ${who.role} may not ${c.req.method} ${c.req.path}` }))
+    const route = routeOf(c)
     return runtime.runPromise(
-      program.pipe(Effect.catchAll((error) => Effect.succeed(errorResponse(c, error)))),
+      program.pipe(
+        Effect.catchAll((error) => Effect.succeed(errorResponse(c, error))),
+        Effect.tap((response) => Effect.annotateCurrentSpan("http.response.status_code", response.status)),
+        // The route pattern and the request id, never the raw path or the body (N4).
+        Effect.withSpan(`${c.req.method} ${route}`, {
+          kind: "server",
+          attributes: {
+            "http.request.method": c.req.method,
+            "http.route": route,
+            "lifeline.request_id": c.get("requestId") ?? "none",
+            "lifeline.role": who?.role ?? "anonymous",
+          },
+        }),
+      ),
     )
   }
 

@@ -8,6 +8,7 @@ import {
 } from "@lifeline/adapters"
 import { Center, CenterLive, type Clock, runOutboxDispatcher } from "@lifeline/core"
 import { Duration, Effect, Layer, Schedule } from "effect"
+import { tracingLayer } from "./ops/tracing"
 import type { ApiSettings } from "./settings"
 
 /** Sends what the outbox holds for as long as the runtime lives (ARCHITECTURE rule 5). */
@@ -54,5 +55,7 @@ export const apiLayer = <C extends Clock = Clock>(
   return Layer.merge(OutboxDispatcherLive, CenterFollowerLive).pipe(
     Layer.provideMerge(CenterLive),
     Layer.provideMerge(ports),
+    // Built first and closed last: every span of the node reaches the collector, flushed on stop.
+    Layer.provideMerge(tracingLayer(settings.tracing)),
   )
 }

@@ -1,11 +1,12 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { Config, ConfigError, Effect, Either, Option } from "effect"
+import { Config, ConfigError, ConfigProvider, Effect, Either, Option } from "effect"
 import { DEMO_API_KEYS, parseApiKeys } from "./auth/keys"
 import { boot } from "./boot"
 import { apiLayer } from "./layers"
 import { makeLogger } from "./ops/log"
 import { loadSettings } from "./settings"
+import { type SettingsEnv, SettingsFileError, settingsEnv, settingsHelp } from "./settings-file"
 
 const ServerConfig = Config.all({
   // 0 asks the OS for a free port (tests and the load command); the URL printed says which.
@@ -34,7 +35,24 @@ const settingsOrExit = Effect.all([Effect.either(ServerConfig), Effect.either(lo
 )
 
 const main = async () => {
-  const loaded = await Effect.runPromise(Effect.either(settingsOrExit))
+  if (process.argv.includes("--help") || process.argv.includes("-h")) {
+    process.stdout.write(settingsHelp())
+    return
+  }
+  let env: SettingsEnv
+  try {
+    env = settingsEnv(process.env)
+  } catch (error) {
+    if (!(error instanceof SettingsFileError)) throw error
+    for (const problem of error.problems) log.error("configuration", { problem })
+    log.error("not started: fix the settings above (docs/operations.md lists them all)")
+    process.exitCode = 2
+    return
+  }
+  const provider = ConfigProvider.fromMap(
+    new Map(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
+  )
+  const loaded = await Effect.runPromise(Effect.either(Effect.withConfigProvider(settingsOrExit, provider)))
   if (Either.isLeft(loaded)) {
     for (const error of loaded.left)
       for (const line of ConfigError.reduceWithContext(error, undefined, {
@@ -51,7 +69,7 @@ const main = async () => {
     return
   }
   const { server: config, settings } = loaded.right
-  const configuredKeys = process.env.LIFELINE_API_KEYS
+  const configuredKeys = env.LIFELINE_API_KEYS
   if (configuredKeys === undefined)
     log.warn(
       "LIFELINE_API_KEYS not set: using the demo keys (demo-admin-key, demo-rep-ana, ...) — local demo only",

@@ -90,3 +90,57 @@ describe("store settings (issue 9)", () => {
     expect(Either.isRight(load({ LIFELINE_DB_SYNC: "full" }))).toBe(true)
   })
 })
+
+const settingsOf = (env: Readonly<Record<string, string>>) => {
+  const loaded = load(env)
+  if (Either.isLeft(loaded)) throw new Error(String(loaded.left))
+  return loaded.right
+}
+
+describe("the store's settings come through Config, so a settings file reaches them (issue 9)", () => {
+  it("LIFELINE_DB_URL, the token and the sync mode are read from the provider", () => {
+    expect(
+      settingsOf({
+        LIFELINE_DB_URL: "http://127.0.0.1:8080",
+        LIFELINE_DB_AUTH_TOKEN: "t0ken",
+        LIFELINE_DB_SYNC: "full",
+      }).db,
+    ).toEqual({ url: "http://127.0.0.1:8080", options: { authToken: "t0ken", synchronous: "full" } })
+    expect(settingsOf({}).db.url).toBe("file:.data/lifeline.db")
+  })
+})
+
+describe("tracing settings (issue 9)", () => {
+  it("off unless OTEL_EXPORTER_OTLP_ENDPOINT is set", () => {
+    expect(settingsOf({}).tracing).toBeUndefined()
+  })
+
+  it("an endpoint sends traces to its /v1/traces, with the service name and headers", () => {
+    expect(
+      settingsOf({
+        OTEL_EXPORTER_OTLP_ENDPOINT: "http://collector:4318",
+        OTEL_SERVICE_NAME: "lifeline-eu",
+        OTEL_EXPORTER_OTLP_HEADERS: "authorization=Bearer%20abc, x-tenant=7",
+      }).tracing,
+    ).toEqual({
+      url: "http://collector:4318/v1/traces",
+      serviceName: "lifeline-eu",
+      headers: { authorization: "Bearer abc", "x-tenant": "7" },
+    })
+    expect(settingsOf({ OTEL_EXPORTER_OTLP_ENDPOINT: "https://otel.example/base" }).tracing?.url).toBe(
+      "https://otel.example/base/v1/traces",
+    )
+  })
+
+  it("a bad endpoint or header list fails naming the variable, never the headers' value", () => {
+    expect(failure({ OTEL_EXPORTER_OTLP_ENDPOINT: "collector:4318" })).toContain(
+      "OTEL_EXPORTER_OTLP_ENDPOINT",
+    )
+    const message = failure({
+      OTEL_EXPORTER_OTLP_ENDPOINT: "http://c:4318",
+      OTEL_EXPORTER_OTLP_HEADERS: "s3cr3t",
+    })
+    expect(message).toContain("OTEL_EXPORTER_OTLP_HEADERS")
+    expect(message).not.toContain("s3cr3t")
+  })
+})

@@ -6,6 +6,7 @@ import {
   type ResendMailerConfig,
 } from "@lifeline/adapters"
 import { Config, ConfigError, Effect, Option, Redacted } from "effect"
+import type { TracingSettings } from "./ops/tracing"
 
 /** Everything the composition root needs to pick its adapters. */
 export interface ApiSettings {
@@ -16,6 +17,8 @@ export interface ApiSettings {
   readonly mail:
     | { readonly _tag: "recording" }
     | { readonly _tag: "resend"; readonly config: ResendMailerConfig }
+  /** OpenTelemetry export of Effect's spans; absent: off. */
+  readonly tracing?: TracingSettings
 }
 
 const optionalString = (name: string) => Config.option(Config.string(name))
@@ -111,12 +114,69 @@ const mailConfig = Effect.gen(function* () {
   } as const
 })
 
+/** `k1=v1,k2=v2` (values percent-encoded), the OTLP exporter's header syntax. */
+const parseHeaders = (raw: string): Record<string, string> | undefined => {
+  const headers: Record<string, string> = {}
+  for (const pair of raw.split(",")) {
+    if (pair.trim() === "") continue
+    const at = pair.indexOf("=")
+    if (at <= 0) return undefined
+    try {
+      headers[pair.slice(0, at).trim()] = decodeURIComponent(pair.slice(at + 1).trim())
+    } catch {
+      return undefined
+    }
+  }
+  return headers
+}
+
+/**
+ * Tracing (issue 9): off unless OTEL_EXPORTER_OTLP_ENDPOINT names a collector, as in every
+ * OpenTelemetry SDK; traces go to its `/v1/traces`.
+ */
+const tracingConfig = Effect.gen(function* () {
+  const endpoint = yield* Config.option(Config.nonEmptyString("OTEL_EXPORTER_OTLP_ENDPOINT"))
+  if (Option.isNone(endpoint)) return undefined
+  if (!URL.canParse(endpoint.value) || !/^https?:$/.test(new URL(endpoint.value).protocol))
+    return yield* Effect.fail(
+      ConfigError.InvalidData(
+        ["OTEL_EXPORTER_OTLP_ENDPOINT"],
+        "OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL",
+      ),
+    )
+  const base = new URL(endpoint.value)
+  if (!base.pathname.endsWith("/")) base.pathname = `${base.pathname}/`
+  const serviceName = yield* Config.nonEmptyString("OTEL_SERVICE_NAME").pipe(
+    Config.withDefault("lifeline-api"),
+  )
+  const rawHeaders = yield* Config.option(Config.redacted("OTEL_EXPORTER_OTLP_HEADERS"))
+  const headers = Option.isNone(rawHeaders) ? {} : parseHeaders(Redacted.value(rawHeaders.value))
+  if (headers === undefined)
+    return yield* Effect.fail(
+      ConfigError.InvalidData(
+        ["OTEL_EXPORTER_OTLP_HEADERS"],
+        "OTEL_EXPORTER_OTLP_HEADERS must be name=value pairs separated by ','",
+      ),
+    )
+  return { url: new URL("v1/traces", base).toString(), serviceName, headers } satisfies TracingSettings
+})
+
 /** Read and check the settings; a bad one fails with its variable's name. Secrets stay redacted. */
 export const loadSettings = Effect.gen(function* () {
-  // LIFELINE_DB_SYNC is read by dbConfigFromEnv; a typo must not fall back to NORMAL silently.
-  yield* Config.option(Config.literal("normal", "full")("LIFELINE_DB_SYNC"))
-  const db = dbConfigFromEnv()
+  // Through Config like the rest (so a settings file reaches them); a LIFELINE_DB_SYNC typo must
+  // not fall back to NORMAL silently.
+  const sync = yield* Config.option(Config.literal("normal", "full")("LIFELINE_DB_SYNC"))
+  const dbEnv = {
+    LIFELINE_DB_URL: Option.getOrUndefined(yield* optionalString("LIFELINE_DB_URL")),
+    LIFELINE_DB_AUTH_TOKEN: Option.getOrUndefined(
+      Option.map(yield* Config.option(Config.redacted("LIFELINE_DB_AUTH_TOKEN")), Redacted.value),
+    ),
+    LIFELINE_DB_SYNC: Option.getOrUndefined(sync),
+    LIFELINE_MIGRATIONS_DIR: Option.getOrUndefined(yield* optionalString("LIFELINE_MIGRATIONS_DIR")),
+  }
+  const db = dbConfigFromEnv(dbEnv)
   const telephony = yield* telephonyConfig
   const mail = yield* mailConfig
-  return { db, telephony, mail } satisfies ApiSettings
+  const tracing = yield* tracingConfig
+  return { db, telephony, mail, ...(tracing === undefined ? {} : { tracing }) } satisfies ApiSettings
 })

@@ -47,6 +47,15 @@ export interface Engine<S, C, E, Err> {
   readonly refresh: Effect.Effect<number, StoreUnavailable>
 }
 
+/**
+ * What a span may say about a command: its tag only. Never its fields, which may hold a dialled
+ * number, contact addresses or notes (E8, N4).
+ */
+const tagOf = (command: unknown): string =>
+  typeof command === "object" && command !== null && "_tag" in command && typeof command._tag === "string"
+    ? command._tag
+    : "command"
+
 export type AppendListener<E> = (events: readonly E[], version: number) => void
 
 /** How often a group is decided again after losing a race before the store is called down. */
@@ -192,7 +201,11 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
         const { outcomes, events, changes, refused } = yield* decideGroup(group)
         const before = version
         if (events.length > 0 || changes.length > 0) {
-          version = yield* append(domain.stream, before, events, changes)
+          version = yield* append(domain.stream, before, events, changes).pipe(
+            Effect.withSpan(`${domain.stream}.append`, {
+              attributes: { "lifeline.commands": group.length, "lifeline.events": events.length },
+            }),
+          )
         } else if (refused && !fresh) {
           // Another node may have written what a refused command needs: refuse only on fresh state.
           const latest = yield* store.version(domain.stream)
@@ -296,7 +309,14 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
         if (timer === undefined) return Effect.void
         // A clock that wakes early would spend the timer on a no-op: arm it again instead.
         return Effect.flatMap(clock.now, (now) =>
-          now < timer.dueAt ? clock.arm(timerId, timer.dueAt) : submit(timer.command, timerId),
+          now < timer.dueAt
+            ? clock.arm(timerId, timer.dueAt)
+            : submit(timer.command, timerId).pipe(
+                Effect.withSpan(`${domain.stream}.timer`, {
+                  root: true,
+                  attributes: { "lifeline.command": tagOf(timer.command) },
+                }),
+              ),
         )
       }).pipe(Effect.catchAll((error) => Effect.logWarning("timer command failed", { timerId, error })))
 
@@ -304,7 +324,10 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
     yield* clock.onDue(fire)
 
     const engine: Engine<S, C, E, Err> = {
-      execute: (command) => submit(command, null),
+      execute: (command) =>
+        submit(command, null).pipe(
+          Effect.withSpan(`${domain.stream}.execute`, { attributes: { "lifeline.command": tagOf(command) } }),
+        ),
       read: (reader) => Effect.map(clock.now, (now) => reader(state, now)).pipe(lock.withPermits(1)),
       pendingTimers: Effect.sync(() => [...timers.values()]),
       refresh: Effect.suspend(() =>

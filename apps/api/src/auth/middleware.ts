@@ -2,7 +2,8 @@ import type { MiddlewareHandler } from "hono"
 import { principalForKey } from "./keys"
 import type { Principal } from "./principal"
 
-export type AuthEnv = { Variables: { principal: Principal | undefined } }
+/** `requestId` is set by hono/request-id (app.ts, when the request log is on). */
+export type AuthEnv = { Variables: { principal: Principal | undefined; requestId: string | undefined } }
 
 /**
  * Finds the caller from `Authorization: Bearer <key>` (or `X-Api-Key`). Browsers cannot set
