@@ -1,3 +1,4 @@
+export * from "./audit/index"
 export * from "./callback/index"
 export * from "./center/index"
 export * from "./emergency/index"

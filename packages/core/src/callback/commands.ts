@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { Audited } from "../audit/actor"
 import { OverflowSettings } from "./overflow"
 
 const Id = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128))
@@ -7,6 +8,7 @@ const EpochMs = Schema.Int.pipe(Schema.between(0, 8_640_000_000_000_000))
 
 /** C1, C3, C4, B1: a queue's overflow rules, its editable texts, caller id and retry policy. */
 export const SetQueueOverflow = Schema.TaggedStruct("SetQueueOverflow", {
+  ...Audited,
   queueId: Id,
   ...OverflowSettings.fields,
 })

@@ -1,3 +1,4 @@
+import type { Actor } from "../audit/actor"
 import type { DeadlineReason } from "./expiry"
 import type { OverflowAction, OverflowCondition, OverflowSettings } from "./overflow"
 import type { RetryPolicy } from "./retry"
@@ -13,6 +14,8 @@ export type CallbackEvent =
       readonly queueId: string
       readonly settings: OverflowSettings
       readonly at: number
+      /** Who set them, for the audit trail (absent in older events). */
+      readonly actor?: Actor
     }
   /** C1: a rule acted on a waiting call. For a direct callback, the first offer is due then (C3). */
   | {

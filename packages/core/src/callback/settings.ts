@@ -1,4 +1,5 @@
 import { Either, ParseResult, Schema } from "effect"
+import { stampOf } from "../audit/actor"
 import type { CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
 import type { DefineWorkstream } from "../routing/commands"
@@ -37,7 +38,7 @@ export const setQueueOverflow = (
   command: typeof SetQueueOverflow.Type,
   now: number,
 ): CenterDecision => {
-  const { _tag, queueId, ...settings } = command
+  const { _tag, actor, queueId, ...settings } = command
   const queue = state.routing.queues.get(queueId)
   if (queue === undefined)
     return Either.left(new UnknownEntity({ entity: "queue", id: queueId, field: "queueId" }))
@@ -51,7 +52,7 @@ export const setQueueOverflow = (
       }),
     )
   }
-  return Either.right([{ _tag: "QueueOverflowSet", queueId, settings, at: now }])
+  return Either.right([{ _tag: "QueueOverflowSet", queueId, settings, ...stampOf(command, now) }])
 }
 
 const decodeOverride = Schema.decodeUnknownEither(OverflowSettings, { errors: "first" })

@@ -1,4 +1,5 @@
 import { Either } from "effect"
+import { auditModule } from "../audit/module"
 import { callbackModule } from "../callback/module"
 import { emergencyModule } from "../emergency/module"
 import { outboxModule } from "../outbox/module"
@@ -21,6 +22,7 @@ const MODULES: readonly CenterModule[] = [
   emergencyModule,
   callbackModule,
   linesModule,
+  auditModule,
 ]
 /** The modules that may claim a provider event before plain routing does (E6 before C3). */
 const PROVIDER_CLAIMS: readonly CenterModule[] = [emergencyModule, callbackModule]

@@ -1,3 +1,4 @@
+import { type AuditState, emptyAuditState } from "../audit/trail"
 import { type CallbackState, emptyCallbackState } from "../callback/state"
 import { type EmergencyState, emptyEmergencyState } from "../emergency/state"
 import { emptyOutboxState, type OutboxState } from "../outbox/state"
@@ -12,6 +13,8 @@ export interface CenterState {
   readonly outbox: OutboxState
   readonly emergency: EmergencyState
   readonly callback: CallbackState
+  /** Configuration changes, who made them and the values before and after. */
+  readonly audit: AuditState
   /** Recently handled provider event ids, oldest first (insertion order). */
   readonly seenProviderEvents: Set<string>
 }
@@ -21,5 +24,6 @@ export const emptyCenterState = (): CenterState => ({
   outbox: emptyOutboxState(),
   emergency: emptyEmergencyState(),
   callback: emptyCallbackState(),
+  audit: emptyAuditState(),
   seenProviderEvents: new Set(),
 })

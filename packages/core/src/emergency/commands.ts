@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { Audited } from "../audit/actor"
 
 /**
  * Emergency commands. Their schemas are the validation every driver applies at its edge (N3);
@@ -46,6 +47,7 @@ export const ExpireCallbackLease = Schema.TaggedStruct("ExpireCallbackLease", { 
 
 /** E1: replace the region/number table (it ships with the SPEC's defaults). */
 export const ConfigureEmergencyRegions = Schema.TaggedStruct("ConfigureEmergencyRegions", {
+  ...Audited,
   regions: Schema.Array(
     Schema.Struct({
       region: RegionCode,
@@ -61,6 +63,7 @@ export const ConfigureEmergencyRegions = Schema.TaggedStruct("ConfigureEmergency
 
 /** E2: reps with units of these capacity profiles call out from `callingNumber`. */
 export const DefineOutboundVoiceProfile = Schema.TaggedStruct("DefineOutboundVoiceProfile", {
+  ...Audited,
   profileId: Id,
   name: Label,
   callingNumber: E164,
@@ -69,6 +72,7 @@ export const DefineOutboundVoiceProfile = Schema.TaggedStruct("DefineOutboundVoi
 
 /** E3: the tenant's calling-plan numbers and its direct-routing rules. */
 export const ConfigureEmergencyCarrier = Schema.TaggedStruct("ConfigureEmergencyCarrier", {
+  ...Audited,
   callingPlanNumbers: Schema.Array(E164).pipe(Schema.maxItems(10_000)),
   directRoutingRules: Schema.Array(
     Schema.Struct({
@@ -85,6 +89,7 @@ export const ConfigureEmergencyCarrier = Schema.TaggedStruct("ConfigureEmergency
 
 /** E5/B5: the callback numbers, the overflow number and the fallback reps. */
 export const ConfigureCallbackPool = Schema.TaggedStruct("ConfigureCallbackPool", {
+  ...Audited,
   numbers: Schema.Array(E164).pipe(Schema.maxItems(1_000)),
   overflowNumber: Schema.NullOr(E164),
   fallbackRepIds: Schema.Array(Id).pipe(Schema.minItems(1), Schema.maxItems(5)),
@@ -92,15 +97,21 @@ export const ConfigureCallbackPool = Schema.TaggedStruct("ConfigureCallbackPool"
 
 /** E9/E11: "a@x.com; b@y.org" — every address is validated; empty clears the list. */
 export const SetEmergencyContacts = Schema.TaggedStruct("SetEmergencyContacts", {
+  ...Audited,
   repId: Id,
   contacts: Schema.String.pipe(Schema.maxLength(5_000)),
 })
 
 /** E2: whether the rep's mailbox is enabled for the notification (enabled until said otherwise). */
-export const SetRepMailbox = Schema.TaggedStruct("SetRepMailbox", { repId: Id, enabled: Schema.Boolean })
+export const SetRepMailbox = Schema.TaggedStruct("SetRepMailbox", {
+  ...Audited,
+  repId: Id,
+  enabled: Schema.Boolean,
+})
 
 /** E11: the notification template; unknown placeholders are refused. */
 export const SetNotificationTemplate = Schema.TaggedStruct("SetNotificationTemplate", {
+  ...Audited,
   subject: Schema.String.pipe(Schema.maxLength(1_000)),
   body: Schema.String.pipe(Schema.maxLength(20_000)),
 })

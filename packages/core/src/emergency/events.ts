@@ -1,3 +1,4 @@
+import type { AuditStamp } from "../audit/actor"
 import type { CarrierPath, DirectRoutingRule, OutboundVoiceProfile } from "./carrier-path"
 import type { UnavailableReason } from "./preconditions"
 import type { RegionPolicy } from "./regions"
@@ -47,22 +48,31 @@ export type SessionOrigin =
  * (N1: the remembered presence, leases and pending notifications survive a restart).
  */
 export type EmergencyEvent =
-  | { readonly _tag: "EmergencyRegionsConfigured"; readonly regions: readonly RegionPolicy[] }
-  | ({ readonly _tag: "OutboundVoiceProfileDefined" } & OutboundVoiceProfile)
-  | {
+  /** The admin's set-up, each stamped for the audit trail (older events carry no stamp). */
+  | ({ readonly _tag: "EmergencyRegionsConfigured"; readonly regions: readonly RegionPolicy[] } & AuditStamp)
+  | ({ readonly _tag: "OutboundVoiceProfileDefined" } & OutboundVoiceProfile & AuditStamp)
+  | ({
       readonly _tag: "EmergencyCarrierConfigured"
       readonly callingPlanNumbers: readonly string[]
       readonly directRoutingRules: readonly DirectRoutingRule[]
-    }
-  | {
+    } & AuditStamp)
+  | ({
       readonly _tag: "CallbackPoolConfigured"
       readonly numbers: readonly string[]
       readonly overflowNumber: string | null
       readonly fallbackRepIds: readonly string[]
-    }
-  | { readonly _tag: "EmergencyContactsSet"; readonly repId: string; readonly contacts: readonly string[] }
-  | { readonly _tag: "RepMailboxSet"; readonly repId: string; readonly enabled: boolean }
-  | { readonly _tag: "NotificationTemplateSet"; readonly subject: string; readonly body: string }
+    } & AuditStamp)
+  | ({
+      readonly _tag: "EmergencyContactsSet"
+      readonly repId: string
+      readonly contacts: readonly string[]
+    } & AuditStamp)
+  | ({ readonly _tag: "RepMailboxSet"; readonly repId: string; readonly enabled: boolean } & AuditStamp)
+  | ({
+      readonly _tag: "NotificationTemplateSet"
+      readonly subject: string
+      readonly body: string
+    } & AuditStamp)
   /** E1/E2: the call cannot be carried; the rep was told to use a local phone. */
   | {
       readonly _tag: "EmergencyDialRefused"

@@ -52,7 +52,7 @@ const settings = (em: EmergencyState, event: CenterEvent): void => {
       em.regions = regionTable(event.regions)
       return
     case "OutboundVoiceProfileDefined": {
-      const { _tag, ...profile } = event
+      const { _tag, at, actor, ...profile } = event
       em.outboundProfiles.set(profile.profileId, profile)
       return
     }

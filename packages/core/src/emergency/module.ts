@@ -33,7 +33,7 @@ export const emergencyModule: CenterModule = {
         return Either.right([{ _tag: "CallbackLeaseExpired", leaseId, repId, number, at: now }])
       }
       default:
-        return decideSettings(state, c)
+        return decideSettings(state, c, now)
     }
   },
   evolve: (state, event) => evolveEmergency(state.emergency, event),

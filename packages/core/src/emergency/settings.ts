@@ -1,4 +1,5 @@
 import { Either } from "effect"
+import { stampOf } from "../audit/actor"
 import type { CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
 import { InvalidField, type RoutingError, UnknownEntity } from "../routing/errors"
@@ -26,13 +27,14 @@ const invalid = (field: string, message: string): CenterDecision => fail(new Inv
 /** The index of the first repeat in `values`, or -1. */
 const firstRepeat = (values: readonly string[]): number => values.findIndex((v, i) => values.indexOf(v) !== i)
 
-export const decideSettings = (state: CenterState, command: SettingsCommand): CenterDecision => {
+export const decideSettings = (state: CenterState, command: SettingsCommand, now: number): CenterDecision => {
+  const stamp = stampOf(command, now)
   switch (command._tag) {
     case "ConfigureEmergencyRegions":
-      return configureRegions(command)
+      return configureRegions(command, now)
     case "DefineOutboundVoiceProfile": {
-      const { _tag, ...profile } = command
-      return ok({ _tag: "OutboundVoiceProfileDefined", ...profile })
+      const { _tag, actor, ...profile } = command
+      return ok({ _tag: "OutboundVoiceProfileDefined", ...profile, ...stamp })
     }
     case "ConfigureEmergencyCarrier": {
       const dup = firstRepeat(command.callingPlanNumbers)
@@ -40,16 +42,16 @@ export const decideSettings = (state: CenterState, command: SettingsCommand): Ce
       const rule = firstRepeat(command.directRoutingRules.map((r) => r.ruleId))
       if (rule >= 0) return invalid(`directRoutingRules[${rule}].ruleId`, "is used twice")
       const { callingPlanNumbers, directRoutingRules } = command
-      return ok({ _tag: "EmergencyCarrierConfigured", callingPlanNumbers, directRoutingRules })
+      return ok({ _tag: "EmergencyCarrierConfigured", callingPlanNumbers, directRoutingRules, ...stamp })
     }
     case "ConfigureCallbackPool":
-      return configurePool(state, command)
+      return configurePool(state, command, now)
     case "SetEmergencyContacts": {
       if (!state.routing.reps.has(command.repId))
         return fail(new UnknownEntity({ entity: "rep", id: command.repId, field: "repId" }))
       const parsed = parseContacts(command.contacts)
       if (Either.isLeft(parsed)) return fail(parsed.left)
-      return ok({ _tag: "EmergencyContactsSet", repId: command.repId, contacts: parsed.right })
+      return ok({ _tag: "EmergencyContactsSet", repId: command.repId, contacts: parsed.right, ...stamp })
     }
     case "SetRepMailbox": {
       if (!state.routing.reps.has(command.repId))
@@ -57,17 +59,20 @@ export const decideSettings = (state: CenterState, command: SettingsCommand): Ce
       const enabled = !state.emergency.mailboxDisabled.has(command.repId)
       return enabled === command.enabled
         ? ok()
-        : ok({ _tag: "RepMailboxSet", repId: command.repId, enabled: command.enabled })
+        : ok({ _tag: "RepMailboxSet", repId: command.repId, enabled: command.enabled, ...stamp })
     }
     case "SetNotificationTemplate": {
       const valid = validateTemplate(command)
       if (Either.isLeft(valid)) return fail(valid.left)
-      return ok({ _tag: "NotificationTemplateSet", ...valid.right })
+      return ok({ _tag: "NotificationTemplateSet", ...valid.right, ...stamp })
     }
   }
 }
 
-const configureRegions = (command: EmergencyCommandOf<"ConfigureEmergencyRegions">): CenterDecision => {
+const configureRegions = (
+  command: EmergencyCommandOf<"ConfigureEmergencyRegions">,
+  now: number,
+): CenterDecision => {
   const codes = new Map<string, string>()
   const regions = []
   for (const [i, r] of command.regions.entries()) {
@@ -85,12 +90,13 @@ const configureRegions = (command: EmergencyCommandOf<"ConfigureEmergencyRegions
     if (both >= 0) return invalid(`${at}.testNumbers[${both}]`, "is also an emergency number")
     regions.push({ ...r, aliases, testNumbers })
   }
-  return ok({ _tag: "EmergencyRegionsConfigured", regions })
+  return ok({ _tag: "EmergencyRegionsConfigured", regions, ...stampOf(command, now) })
 }
 
 const configurePool = (
   state: CenterState,
   command: EmergencyCommandOf<"ConfigureCallbackPool">,
+  now: number,
 ): CenterDecision => {
   const dup = firstRepeat(command.numbers)
   if (dup >= 0) return invalid(`numbers[${dup}]`, "is listed twice")
@@ -103,5 +109,11 @@ const configurePool = (
   const rep = firstRepeat(command.fallbackRepIds)
   if (rep >= 0) return invalid(`fallbackRepIds[${rep}]`, "is listed twice")
   const { numbers, overflowNumber, fallbackRepIds } = command
-  return ok({ _tag: "CallbackPoolConfigured", numbers, overflowNumber, fallbackRepIds })
+  return ok({
+    _tag: "CallbackPoolConfigured",
+    numbers,
+    overflowNumber,
+    fallbackRepIds,
+    ...stampOf(command, now),
+  })
 }

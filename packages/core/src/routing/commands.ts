@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { Audited } from "../audit/actor"
 import { BasePresence } from "./presence"
 import { AssignmentMethod, OperatingHours } from "./queue"
 import { RouteRule } from "./workstream"
@@ -38,6 +39,7 @@ export const SetRepCapacity = Schema.TaggedStruct("SetRepCapacity", {
 })
 
 export const CreateQueue = Schema.TaggedStruct("CreateQueue", {
+  ...Audited,
   queueId: Id,
   name: Label,
   priority: Schema.optional(Priority),
@@ -52,13 +54,15 @@ export const CreateQueue = Schema.TaggedStruct("CreateQueue", {
   operatingHours: Schema.optional(Schema.NullOr(OperatingHours)),
 })
 
-export const AddQueueMember = Schema.TaggedStruct("AddQueueMember", { queueId: Id, repId: Id })
+export const AddQueueMember = Schema.TaggedStruct("AddQueueMember", { ...Audited, queueId: Id, repId: Id })
 export const RemoveQueueMember = Schema.TaggedStruct("RemoveQueueMember", {
+  ...Audited,
   queueId: Id,
   repId: Id,
 })
 
 export const DefineWorkstream = Schema.TaggedStruct("DefineWorkstream", {
+  ...Audited,
   workstreamId: Id,
   name: Label,
   rules: Schema.Array(RouteRule),

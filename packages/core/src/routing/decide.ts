@@ -1,4 +1,5 @@
 import { Either } from "effect"
+import { stampOf } from "../audit/actor"
 import type { RoutingCommand } from "./commands"
 import {
   AlreadyExists,
@@ -62,24 +63,25 @@ export const decide = (state: RouterState, command: RoutingCommand, now: number)
     case "SetRepCapacity":
       return setRepCapacity(state, command, now)
     case "CreateQueue":
-      return createQueue(state, command)
+      return createQueue(state, command, now)
     case "AddQueueMember":
     case "RemoveQueueMember": {
       const queue = state.queues.get(command.queueId)
       if (queue === undefined) return unknown("queue", command.queueId, "queueId")
       if (!state.reps.has(command.repId)) return unknown("rep", command.repId, "repId")
       const isMember = queue.members.has(command.repId)
+      const stamp = stampOf(command, now)
       if (command._tag === "AddQueueMember") {
         return isMember
           ? ok()
-          : ok({ _tag: "QueueMemberAdded", queueId: command.queueId, repId: command.repId })
+          : ok({ _tag: "QueueMemberAdded", queueId: command.queueId, repId: command.repId, ...stamp })
       }
       return isMember
-        ? ok({ _tag: "QueueMemberRemoved", queueId: command.queueId, repId: command.repId })
+        ? ok({ _tag: "QueueMemberRemoved", queueId: command.queueId, repId: command.repId, ...stamp })
         : ok()
     }
     case "DefineWorkstream":
-      return defineWorkstream(state, command)
+      return defineWorkstream(state, command, now)
     case "EnqueueItem":
       if (!state.queues.has(command.queueId)) return unknown("queue", command.queueId, "queueId")
       if (state.items.has(command.itemId)) return taken("work item", command.itemId, "itemId")
@@ -158,7 +160,7 @@ const setRepCapacity = (state: RouterState, command: Cmd<"SetRepCapacity">, now:
   return ok({ _tag: "RepCapacitySet", repId: rep.repId, capacity: command.capacity, at: now })
 }
 
-const createQueue = (state: RouterState, command: Cmd<"CreateQueue">): Decision => {
+const createQueue = (state: RouterState, command: Cmd<"CreateQueue">, now: number): Decision => {
   if (state.queues.has(command.queueId)) return taken("queue", command.queueId, "queueId")
   const members = command.members ?? []
   for (const [i, repId] of members.entries()) {
@@ -188,10 +190,11 @@ const createQueue = (state: RouterState, command: Cmd<"CreateQueue">): Decision 
     defaultHandleTimeMs: command.defaultHandleTimeMs ?? d.defaultHandleTimeMs,
     operatingHours: command.operatingHours ?? d.operatingHours,
     members,
+    ...stampOf(command, now),
   })
 }
 
-const defineWorkstream = (state: RouterState, command: Cmd<"DefineWorkstream">): Decision => {
+const defineWorkstream = (state: RouterState, command: Cmd<"DefineWorkstream">, now: number): Decision => {
   if (state.workstreams.has(command.workstreamId))
     return taken("workstream", command.workstreamId, "workstreamId")
   for (const [i, rule] of command.rules.entries()) {
@@ -205,8 +208,8 @@ const defineWorkstream = (state: RouterState, command: Cmd<"DefineWorkstream">):
   if (!state.queues.has(command.fallbackQueueId)) {
     return unknown("queue", command.fallbackQueueId, "fallbackQueueId")
   }
-  const { _tag, ...workstream } = command
-  return ok({ _tag: "WorkstreamDefined", ...workstream })
+  const { _tag, actor, ...workstream } = command
+  return ok({ _tag: "WorkstreamDefined", ...workstream, ...stampOf(command, now) })
 }
 
 const queued = (

@@ -1,3 +1,4 @@
+import type { AuditStamp } from "../audit/actor"
 import type { PresenceDefinition } from "./presence"
 import type { QueueConfig } from "./queue"
 import type { Attributes, Workstream } from "./workstream"
@@ -30,10 +31,11 @@ export type RoutingEvent =
       readonly capacity: Readonly<Record<string, number>>
       readonly at: number
     }
-  | ({ readonly _tag: "QueueCreated"; readonly members: readonly string[] } & QueueConfig)
-  | { readonly _tag: "QueueMemberAdded"; readonly queueId: string; readonly repId: string }
-  | { readonly _tag: "QueueMemberRemoved"; readonly queueId: string; readonly repId: string }
-  | ({ readonly _tag: "WorkstreamDefined" } & Workstream)
+  /** Queue and workstream set-up, stamped for the audit trail (older events carry no stamp). */
+  | ({ readonly _tag: "QueueCreated"; readonly members: readonly string[] } & QueueConfig & AuditStamp)
+  | ({ readonly _tag: "QueueMemberAdded"; readonly queueId: string; readonly repId: string } & AuditStamp)
+  | ({ readonly _tag: "QueueMemberRemoved"; readonly queueId: string; readonly repId: string } & AuditStamp)
+  | ({ readonly _tag: "WorkstreamDefined" } & Workstream & AuditStamp)
   | {
       readonly _tag: "ItemQueued"
       readonly itemId: string

@@ -56,7 +56,7 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
       return
     }
     case "QueueCreated": {
-      const { _tag, members, ...config } = event
+      const { _tag, members, at, actor, ...config } = event
       const queue = newQueueState(config)
       state.queues.set(config.queueId, queue)
       for (const repId of members) addMember(state, queue, repOf(state, repId))
@@ -79,7 +79,7 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
       return
     }
     case "WorkstreamDefined": {
-      const { _tag, ...workstream } = event
+      const { _tag, at, actor, ...workstream } = event
       state.workstreams.set(workstream.workstreamId, workstream)
       return
     }

@@ -1,0 +1,4 @@
+export * from "./actor"
+export * from "./module"
+export * from "./trail"
+export * from "./views"

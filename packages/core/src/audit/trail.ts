@@ -1,0 +1,120 @@
+import type { CenterEvent } from "../center/events"
+import type { Actor } from "./actor"
+
+/** The configuration events the trail records; every other event only advances `seq`. */
+export type AuditedEvent = Extract<
+  CenterEvent,
+  {
+    readonly _tag:
+      | "EmergencyContactsSet"
+      | "RepMailboxSet"
+      | "NotificationTemplateSet"
+      | "EmergencyRegionsConfigured"
+      | "OutboundVoiceProfileDefined"
+      | "EmergencyCarrierConfigured"
+      | "CallbackPoolConfigured"
+      | "QueueOverflowSet"
+      | "QueueCreated"
+      | "QueueMemberAdded"
+      | "QueueMemberRemoved"
+      | "WorkstreamDefined"
+  }
+>
+
+/** One configuration change: who changed which setting, when, and its value before and after. */
+export interface AuditEntry {
+  /** The event's place in the center's stream (its stream version): stable across restarts. */
+  readonly seq: number
+  /** Epoch ms; null for changes stored before they were stamped. */
+  readonly at: number | null
+  /** Null when no caller made the change (the demo seed) or it predates the stamp. */
+  readonly actor: Actor | null
+  readonly kind: AuditedEvent["_tag"]
+  /** The setting, named as the API path that reads or sets it, e.g. `reps/ana/emergency-contacts`. */
+  readonly target: string
+  /** The value before; null when the setting had never been set (its default applied). */
+  readonly before: unknown
+  readonly after: unknown
+}
+
+/**
+ * The audit trail as a projection of the center's event log (N1: rebuilt on every replay, so
+ * nothing is lost on restart and there is no second write). It keeps each setting's last value
+ * to give the next change its `before`; values are the events' own data, never copied.
+ */
+export interface AuditState {
+  /** How many events of the stream have been applied: the version of the last one. */
+  seq: number
+  readonly entries: AuditEntry[]
+  readonly current: Map<string, unknown>
+}
+
+export const emptyAuditState = (): AuditState => ({ seq: 0, entries: [], current: new Map() })
+
+const id = encodeURIComponent
+const membersTarget = (queueId: string) => `queues/${id(queueId)}/members`
+
+/** The setting an event changes and its value after; undefined for events that configure nothing. */
+const changeOf = (audit: AuditState, event: CenterEvent): { target: string; after: unknown } | undefined => {
+  switch (event._tag) {
+    case "EmergencyContactsSet":
+      return { target: `reps/${id(event.repId)}/emergency-contacts`, after: event.contacts }
+    case "RepMailboxSet":
+      return { target: `reps/${id(event.repId)}/mailbox`, after: { enabled: event.enabled } }
+    case "NotificationTemplateSet":
+      return { target: "emergency/template", after: { subject: event.subject, body: event.body } }
+    case "EmergencyRegionsConfigured":
+      return { target: "emergency/regions", after: event.regions }
+    case "OutboundVoiceProfileDefined": {
+      const { _tag, at, actor, ...profile } = event
+      return { target: `emergency/outbound-profiles/${id(event.profileId)}`, after: profile }
+    }
+    case "EmergencyCarrierConfigured": {
+      const { callingPlanNumbers, directRoutingRules } = event
+      return { target: "emergency/carrier", after: { callingPlanNumbers, directRoutingRules } }
+    }
+    case "CallbackPoolConfigured": {
+      const { numbers, overflowNumber, fallbackRepIds } = event
+      return { target: "emergency/callback-pool", after: { numbers, overflowNumber, fallbackRepIds } }
+    }
+    case "QueueOverflowSet":
+      return { target: `queues/${id(event.queueId)}/overflow`, after: event.settings }
+    case "QueueCreated": {
+      const { _tag, at, actor, ...queue } = event
+      audit.current.set(membersTarget(event.queueId), event.members)
+      return { target: `queues/${id(event.queueId)}`, after: queue }
+    }
+    case "QueueMemberAdded":
+    case "QueueMemberRemoved": {
+      const target = membersTarget(event.queueId)
+      const before = (audit.current.get(target) as readonly string[] | undefined) ?? []
+      const after =
+        event._tag === "QueueMemberAdded" ? [...before, event.repId] : before.filter((r) => r !== event.repId)
+      return { target, after }
+    }
+    case "WorkstreamDefined": {
+      const { _tag, at, actor, ...workstream } = event
+      return { target: `workstreams/${id(event.workstreamId)}`, after: workstream }
+    }
+    default:
+      return undefined
+  }
+}
+
+/** Apply one event of the stream, in order: every event advances `seq`. */
+export const evolveAudit = (audit: AuditState, event: CenterEvent): void => {
+  audit.seq += 1
+  const change = changeOf(audit, event)
+  if (change === undefined) return
+  const stamped = event as AuditedEvent
+  audit.entries.push({
+    seq: audit.seq,
+    at: stamped.at ?? null,
+    actor: stamped.actor ?? null,
+    kind: stamped._tag,
+    target: change.target,
+    before: audit.current.get(change.target) ?? null,
+    after: change.after,
+  })
+  audit.current.set(change.target, change.after)
+}
