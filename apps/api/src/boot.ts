@@ -28,8 +28,8 @@ export interface BootOptions {
   readonly onListening?: (url: string) => void
 }
 
-/** How long a stop waits for requests in flight, then for the outbox to empty. */
-export const STOP_LIMITS = { drainMs: 10_000, flushMs: 5_000 } as const
+/** How long a stop waits for requests in flight, their responses to be written, the outbox to empty. */
+export const STOP_LIMITS = { drainMs: 10_000, writeMs: 1_000, flushMs: 5_000 } as const
 
 /** Seed the demo once: a store that already holds a center keeps what it has (N1). */
 const seedIfEmpty = Effect.flatMap(Center, (center) => center.read((s) => s.routing.reps.size === 0)).pipe(
@@ -119,11 +119,16 @@ export const boot = async (options: BootOptions) => {
     stopping ??= (async () => {
       log.info("stopping: no new work taken")
       const answered = await gate.drain(STOP_LIMITS.drainMs)
+      // Answered is not yet written: close idle keep-alives now, let the last responses reach
+      // their callers (a 201 cut off after the command was stored makes a client retry into a
+      // 409), end the live streams, and only then drop whatever is still open.
       const closed = server.close()
+      server.closeIdleConnections()
+      hub.close()
+      await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, STOP_LIMITS.writeMs))])
       server.closeConnections()
       await closed
       const flushed = await flushOutbox(runtime, STOP_LIMITS.flushMs)
-      hub.close()
       await runtime.dispose()
       log.info("stopped", { inFlightAnswered: answered, outboxFlushed: flushed })
     })()

@@ -6,6 +6,8 @@ export interface RunningServer {
   readonly url: string
   /** Stop accepting connections and wait for open requests to finish. */
   readonly close: () => Promise<void>
+  /** Close the keep-alive connections that carry no request now. */
+  readonly closeIdleConnections: () => void
   /** Drop every connection still open (live streams, idle keep-alives): the last step of a stop. */
   readonly closeConnections: () => void
 }
@@ -27,6 +29,7 @@ export const listen = (app: Fetcher, options: { readonly port: number; readonly 
         resolve({
           url: urlOf(info),
           close: () => new Promise<void>((done, fail) => server.close((err) => (err ? fail(err) : done()))),
+          closeIdleConnections: () => (server as Server).closeIdleConnections(),
           closeConnections: () => (server as Server).closeAllConnections(),
         }),
     )
