@@ -1,27 +1,96 @@
-import type { AssignmentMethod } from "@lifeline/core"
+import type { AssignmentMethod, BasePresence, OverflowSettings } from "@lifeline/core"
+import type { Distribution } from "./distributions"
+import type { ArrivalProfile } from "./profile"
 
+/**
+ * A scenario as the runner uses it: times in milliseconds, clock times as offsets from the
+ * simulated day's midnight (UTC). Scenario files (`scenario-file.ts`) decode into this; the
+ * optional fields are what a file can say beyond the built-in scenarios.
+ */
 export interface ScenarioQueue {
   readonly queueId: string
   readonly name: string
   readonly assignment: AssignmentMethod
-  /** Poisson arrivals: exponential gaps with this mean. */
+  /** Poisson arrivals: exponential gaps with this mean (at the base rate, before any profile). */
   readonly meanInterArrivalMs: number
-  /** Exponential handle times with this mean. */
+  /** Exponential handle times with this mean; the mean of `handleTime` when that is given. */
   readonly meanHandleMs: number
   /** Exponential patience with this mean: a caller not answered by then hangs up. None: never. */
   readonly meanPatienceMs?: number
+  /** The base rate times the profile's factor at each time of day; none: a flat rate. */
+  readonly profile?: ArrivalProfile
+  /** Handle times; when absent, exponential with `meanHandleMs`. */
+  readonly handleTime?: Distribution
+  /** Patience; when absent, exponential with `meanPatienceMs` if that is set, else infinite. */
+  readonly patience?: Distribution
+  /** C1/C3/B1: the queue's overflow settings and how simulated callers respond to them. */
+  readonly overflow?: ScenarioOverflow
+}
+
+export interface ScenarioOverflow {
+  /** Sent as the core's `SetQueueOverflow { queueId, ...settings }`. */
+  readonly settings: OverflowSettings
+  /** C4: the probability that a caller presses 1 when an offer has played (each offer). */
+  readonly pressOneProbability: number
+  /** B1: the probability the customer answers a callback's dial (each attempt). */
+  readonly callbackAnswerProbability: number
+  /** How long the customer's phone rings before they answer a dial they answer. */
+  readonly callbackRingTime: Distribution
+}
+
+/** A presence change at a clock time: a shift's start and end, a break's start and end. */
+export interface ScenarioBreak {
+  readonly atMs: number
+  readonly durationMs: number
+  /** A base presence or one of `Scenario.presences`. */
+  readonly presenceId: string
 }
 
 export interface ScenarioRep {
   readonly repId: string
   readonly queues: readonly string[]
+  /** Voice units (calls at once); default 1. */
+  readonly capacity?: number
+  /** On shift from `startMs` to `endMs` (offsets from midnight; `endMs` may pass 24 h); none: the whole run. */
+  readonly shift?: { readonly startMs: number; readonly endMs: number }
+  /** In clock order, inside the shift, not overlapping. */
+  readonly breaks?: readonly ScenarioBreak[]
+}
+
+/** Custom presences the breaks use, each defined in the core with its base (R1). */
+export interface ScenarioPresence {
+  readonly presenceId: string
+  readonly label: string
+  readonly base: BasePresence
+}
+
+/** E1/E4/E10: reps dialling the emergency number, a Poisson process over the whole center. */
+export interface ScenarioEmergency {
+  readonly callsPerDay: number
+  readonly duration: Distribution
+  /** The number the reps dial and the region their browser reports. */
+  readonly dialString: string
+  readonly region: string
+}
+
+export interface ScenarioSimulation {
+  /** Clock times (offsets from the simulated day's midnight) the run starts and ends. */
+  readonly startMs: number
+  readonly endMs: number
+  /** Service-level threshold. */
+  readonly slThresholdMs: number
+  /** The seed used when the command line gives none. */
+  readonly seed: number
 }
 
 export interface Scenario {
   readonly name: string
   readonly queues: readonly ScenarioQueue[]
-  /** Every rep is available with one voice slot and accepts every offer at once. */
+  /** Reps accept every offer at once; without a shift they are available the whole run. */
   readonly reps: readonly ScenarioRep[]
+  readonly presences?: readonly ScenarioPresence[]
+  readonly emergency?: ScenarioEmergency
+  readonly simulation?: ScenarioSimulation
 }
 
 const MINUTE = 60_000
