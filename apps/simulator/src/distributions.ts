@@ -63,7 +63,10 @@ export const samplerOf = (d: Distribution): Sampler => {
     case "Empirical": {
       const cumulative: number[] = []
       let total = 0
-      for (const w of weightsOf(d)) cumulative.push((total += w))
+      for (const w of weightsOf(d)) {
+        total += w
+        cumulative.push(total)
+      }
       return (random) => {
         const target = random() * total
         let lo = 0
