@@ -14,6 +14,7 @@ import { openApiDocument } from "./openapi"
 import { type Logger, requestLog } from "./ops/log"
 import type { Metrics } from "./ops/metrics"
 import { type AcsWebhookOptions, acsWebhookRoutes } from "./routes/acs-webhooks"
+import { auditRoutes } from "./routes/audit"
 import { callbackRoutes, overflowRoutes } from "./routes/callbacks"
 import { deliveryRoutes } from "./routes/deliveries"
 import { emergencyAdminRoutes, repEmergencyRoutes } from "./routes/emergency"
@@ -80,6 +81,7 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
     .route("/api/emergency", emergencyAdminRoutes(handle))
     .route("/api/history", historyRoutes(handle, options.hub))
     .route("/api/events", eventRoutes(handle, runtime, options.hub))
+    .route("/api/audit", auditRoutes(handle))
   if (options.simulator !== undefined) app.route("/api/simulator", simulatorRoutes(handle, options.simulator))
   app.get("/api/openapi.json", openApiDocument(app))
   if (options.acs !== undefined) app.route("/webhooks/acs", acsWebhookRoutes(runtime, options.acs))

@@ -24,6 +24,8 @@ export interface RouteDoc {
   // biome-ignore lint/suspicious/noExplicitAny: any body schema
   readonly body?: Schema.Schema<any, any, never>
   readonly status?: 200 | 201 | 202 | 204
+  /** Optional query parameters, each with its description. */
+  readonly query?: Readonly<Record<string, string>>
 }
 
 /** OpenAPI description of one route, from the same schema its handler validates with. */
@@ -34,6 +36,17 @@ export const doc = (d: RouteDoc) =>
     ...(d.roles === "public"
       ? { security: [] }
       : { description: `Roles: ${d.roles.join(", ")}.`, security: [{ apiKey: [] }] }),
+    ...(d.query === undefined
+      ? {}
+      : {
+          parameters: Object.entries(d.query).map(([name, description]) => ({
+            in: "query" as const,
+            name,
+            required: false,
+            description,
+            schema: { type: "string" as const },
+          })),
+        }),
     ...(d.body === undefined
       ? {}
       : {

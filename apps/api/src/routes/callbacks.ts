@@ -14,10 +14,10 @@ import { Forbidden, seesQueue } from "../auth/principal"
 import type { Handle } from "../handle"
 import { doc } from "../openapi"
 import { decodeBody } from "../request-body"
-import { commandFromBody } from "./body"
+import { configCommandFromBody } from "./body"
 import { param, readView } from "./run"
 
-const OverflowBody = SetQueueOverflow.pipe(Schema.omit("_tag", "queueId"))
+const OverflowBody = SetQueueOverflow.pipe(Schema.omit("_tag", "queueId", "actor"))
 /** C7: the request; `callbackId` is optional: give one to make a retried request idempotent. */
 const CallbackBody = Schema.Struct({
   ...RequestCallback.fields,
@@ -98,11 +98,12 @@ export const overflowRoutes = (handle: Handle) =>
         roles: ["admin"],
         body: OverflowBody,
       }),
-      handle(["admin"], (c) =>
-        commandFromBody(c, OverflowBody, (b) => ({
+      handle(["admin"], (c, who) =>
+        configCommandFromBody(c, who, OverflowBody, (b, actor) => ({
           _tag: "SetQueueOverflow",
           queueId: param(c, "queueId"),
           ...b,
+          actor,
         })),
       ),
     )

@@ -27,18 +27,18 @@ import type { AuthEnv } from "../auth/middleware"
 import { actingOn, type Handle } from "../handle"
 import { doc } from "../openapi"
 import { decodeBody } from "../request-body"
-import { commandFromBody } from "./body"
+import { commandFromBody, configCommandFromBody } from "./body"
 import { param, readView } from "./run"
 
 const DialBody = DialEmergency.pipe(Schema.omit("_tag", "repId"))
 const EndBody = EndEmergency.pipe(Schema.omit("_tag", "repId"))
-const ContactsBody = SetEmergencyContacts.pipe(Schema.omit("_tag", "repId"))
-const MailboxBody = SetRepMailbox.pipe(Schema.omit("_tag", "repId"))
-const TemplateBody = SetNotificationTemplate.pipe(Schema.omit("_tag"))
-const RegionsBody = ConfigureEmergencyRegions.pipe(Schema.omit("_tag"))
-const ProfileBody = DefineOutboundVoiceProfile.pipe(Schema.omit("_tag"))
-const CarrierBody = ConfigureEmergencyCarrier.pipe(Schema.omit("_tag"))
-const PoolBody = ConfigureCallbackPool.pipe(Schema.omit("_tag"))
+const ContactsBody = SetEmergencyContacts.pipe(Schema.omit("_tag", "repId", "actor"))
+const MailboxBody = SetRepMailbox.pipe(Schema.omit("_tag", "repId", "actor"))
+const TemplateBody = SetNotificationTemplate.pipe(Schema.omit("_tag", "actor"))
+const RegionsBody = ConfigureEmergencyRegions.pipe(Schema.omit("_tag", "actor"))
+const ProfileBody = DefineOutboundVoiceProfile.pipe(Schema.omit("_tag", "actor"))
+const CarrierBody = ConfigureEmergencyCarrier.pipe(Schema.omit("_tag", "actor"))
+const PoolBody = ConfigureCallbackPool.pipe(Schema.omit("_tag", "actor"))
 
 const knownRep = (repId: string) =>
   readView((s) => s.routing.reps.has(repId)).pipe(
@@ -136,11 +136,12 @@ export const repEmergencyRoutes = (handle: Handle) =>
         roles: ["admin"],
         body: ContactsBody,
       }),
-      handle(["admin"], (c) =>
-        commandFromBody(c, ContactsBody, (b) => ({
+      handle(["admin"], (c, who) =>
+        configCommandFromBody(c, who, ContactsBody, (b, actor) => ({
           _tag: "SetEmergencyContacts",
           repId: param(c, "repId"),
           ...b,
+          actor,
         })),
       ),
     )
@@ -152,8 +153,13 @@ export const repEmergencyRoutes = (handle: Handle) =>
         roles: ["admin"],
         body: MailboxBody,
       }),
-      handle(["admin"], (c) =>
-        commandFromBody(c, MailboxBody, (b) => ({ _tag: "SetRepMailbox", repId: param(c, "repId"), ...b })),
+      handle(["admin"], (c, who) =>
+        configCommandFromBody(c, who, MailboxBody, (b, actor) => ({
+          _tag: "SetRepMailbox",
+          repId: param(c, "repId"),
+          ...b,
+          actor,
+        })),
       ),
     )
 
@@ -179,8 +185,12 @@ export const emergencyAdminRoutes = (handle: Handle) =>
         roles: ["admin"],
         body: RegionsBody,
       }),
-      handle(["admin"], (c) =>
-        commandFromBody(c, RegionsBody, (b) => ({ _tag: "ConfigureEmergencyRegions", ...b })),
+      handle(["admin"], (c, who) =>
+        configCommandFromBody(c, who, RegionsBody, (b, actor) => ({
+          _tag: "ConfigureEmergencyRegions",
+          ...b,
+          actor,
+        })),
       ),
     )
     .post(
@@ -192,8 +202,14 @@ export const emergencyAdminRoutes = (handle: Handle) =>
         body: ProfileBody,
         status: 201,
       }),
-      handle(["admin"], (c) =>
-        commandFromBody(c, ProfileBody, (b) => ({ _tag: "DefineOutboundVoiceProfile", ...b }), 201),
+      handle(["admin"], (c, who) =>
+        configCommandFromBody(
+          c,
+          who,
+          ProfileBody,
+          (b, actor) => ({ _tag: "DefineOutboundVoiceProfile", ...b, actor }),
+          201,
+        ),
       ),
     )
     .put(
@@ -204,8 +220,12 @@ export const emergencyAdminRoutes = (handle: Handle) =>
         roles: ["admin"],
         body: CarrierBody,
       }),
-      handle(["admin"], (c) =>
-        commandFromBody(c, CarrierBody, (b) => ({ _tag: "ConfigureEmergencyCarrier", ...b })),
+      handle(["admin"], (c, who) =>
+        configCommandFromBody(c, who, CarrierBody, (b, actor) => ({
+          _tag: "ConfigureEmergencyCarrier",
+          ...b,
+          actor,
+        })),
       ),
     )
     .get(
@@ -227,8 +247,12 @@ export const emergencyAdminRoutes = (handle: Handle) =>
         roles: ["admin"],
         body: PoolBody,
       }),
-      handle(["admin"], (c) =>
-        commandFromBody(c, PoolBody, (b) => ({ _tag: "ConfigureCallbackPool", ...b })),
+      handle(["admin"], (c, who) =>
+        configCommandFromBody(c, who, PoolBody, (b, actor) => ({
+          _tag: "ConfigureCallbackPool",
+          ...b,
+          actor,
+        })),
       ),
     )
     .get(
@@ -248,8 +272,12 @@ export const emergencyAdminRoutes = (handle: Handle) =>
         roles: ["admin"],
         body: TemplateBody,
       }),
-      handle(["admin"], (c) =>
-        commandFromBody(c, TemplateBody, (b) => ({ _tag: "SetNotificationTemplate", ...b })),
+      handle(["admin"], (c, who) =>
+        configCommandFromBody(c, who, TemplateBody, (b, actor) => ({
+          _tag: "SetNotificationTemplate",
+          ...b,
+          actor,
+        })),
       ),
     )
     .post(

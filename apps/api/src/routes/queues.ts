@@ -5,13 +5,12 @@ import type { AuthEnv } from "../auth/middleware"
 import { Forbidden, seesQueue } from "../auth/principal"
 import type { Handle } from "../handle"
 import { doc } from "../openapi"
-import { decodeBody } from "../request-body"
-import { commandFromBody } from "./body"
+import { actorOf, configCommandFromBody } from "./body"
 import { param, readView, runCommand } from "./run"
 
-const CreateQueueBody = CreateQueue.pipe(Schema.omit("_tag"))
+const CreateQueueBody = CreateQueue.pipe(Schema.omit("_tag", "actor"))
 const MemberBody = Schema.Struct({ repId: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128)) })
-const DefineWorkstreamBody = DefineWorkstream.pipe(Schema.omit("_tag"))
+const DefineWorkstreamBody = DefineWorkstream.pipe(Schema.omit("_tag", "actor"))
 const READERS = ["admin", "supervisor", "integrator"] as const
 
 /** R3, R5: queues with their live view (waiting, staffing, EWT); admins configure them. */
@@ -37,8 +36,14 @@ export const queueRoutes = (handle: Handle) =>
         body: CreateQueueBody,
         status: 201,
       }),
-      handle(["admin"], (c) =>
-        commandFromBody(c, CreateQueueBody, (b) => ({ _tag: "CreateQueue", ...b }), 201),
+      handle(["admin"], (c, who) =>
+        configCommandFromBody(
+          c,
+          who,
+          CreateQueueBody,
+          (b, actor) => ({ _tag: "CreateQueue", ...b, actor }),
+          201,
+        ),
       ),
     )
     .get(
@@ -60,19 +65,25 @@ export const queueRoutes = (handle: Handle) =>
     .post(
       "/:queueId/members",
       doc({ summary: "Add a member rep (R3)", tag: "queues", roles: ["admin"], body: MemberBody }),
-      handle(["admin"], (c) =>
-        decodeBody(c, MemberBody).pipe(
-          Effect.flatMap((b) =>
-            runCommand(c, { _tag: "AddQueueMember", queueId: param(c, "queueId"), repId: b.repId }),
-          ),
-        ),
+      handle(["admin"], (c, who) =>
+        configCommandFromBody(c, who, MemberBody, (b, actor) => ({
+          _tag: "AddQueueMember",
+          queueId: param(c, "queueId"),
+          repId: b.repId,
+          actor,
+        })),
       ),
     )
     .delete(
       "/:queueId/members/:repId",
       doc({ summary: "Remove a member rep (R3)", tag: "queues", roles: ["admin"] }),
-      handle(["admin"], (c) =>
-        runCommand(c, { _tag: "RemoveQueueMember", queueId: param(c, "queueId"), repId: param(c, "repId") }),
+      handle(["admin"], (c, who) =>
+        runCommand(c, {
+          _tag: "RemoveQueueMember",
+          queueId: param(c, "queueId"),
+          repId: param(c, "repId"),
+          actor: actorOf(who),
+        }),
       ),
     )
 
@@ -99,7 +110,13 @@ export const workstreamRoutes = (handle: Handle) =>
         body: DefineWorkstreamBody,
         status: 201,
       }),
-      handle(["admin"], (c) =>
-        commandFromBody(c, DefineWorkstreamBody, (b) => ({ _tag: "DefineWorkstream", ...b }), 201),
+      handle(["admin"], (c, who) =>
+        configCommandFromBody(
+          c,
+          who,
+          DefineWorkstreamBody,
+          (b, actor) => ({ _tag: "DefineWorkstream", ...b, actor }),
+          201,
+        ),
       ),
     )

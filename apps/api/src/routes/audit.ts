@@ -1,0 +1,78 @@
+import { AUDIT_PAGE_MAX, type AuditEntry, auditTrail } from "@lifeline/core"
+import { Effect, Schema } from "effect"
+import { Hono } from "hono"
+import type { AuthEnv } from "../auth/middleware"
+import type { Handle } from "../handle"
+import { doc } from "../openapi"
+import { readView } from "./run"
+
+const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/
+
+/** A calendar date that exists: `Date` would roll 2026-02-31 over into March. */
+const realDate = (s: string): boolean => {
+  const [, y, m, d] = ISO_TIME.exec(s) ?? []
+  const day = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)))
+  return day.getUTCMonth() === Number(m) - 1 && day.getUTCDate() === Number(d)
+}
+
+const IsoTime = Schema.compose(
+  Schema.String.pipe(
+    Schema.filter(
+      (s) => (ISO_TIME.test(s) && realDate(s)) || "must be an ISO 8601 time such as 2026-01-31T09:00:00Z",
+    ),
+  ),
+  Schema.Date,
+)
+const Count = (min: number, max: number) =>
+  Schema.NumberFromString.pipe(Schema.int(), Schema.between(min, max))
+
+/** GET /api/audit's query (N3: a bad one is a 400 naming the parameter, an unknown one too). */
+export const AuditQuery = Schema.Struct({
+  target: Schema.optional(Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(512))),
+  since: Schema.optional(IsoTime),
+  after: Schema.optional(Count(0, Number.MAX_SAFE_INTEGER)),
+  limit: Schema.optional(Count(1, AUDIT_PAGE_MAX)),
+})
+
+const QUERY_DOCS: Record<keyof typeof AuditQuery.fields, string> = {
+  target: "A setting, e.g. reps/ana/emergency-contacts, or a prefix of whole segments (reps/ana, queues)",
+  since: "Only changes made at or after this ISO 8601 time",
+  after: "Cursor: only entries with a larger seq (the `next` of the previous page)",
+  limit: `Entries per page, 1 to ${AUDIT_PAGE_MAX} (default 100)`,
+}
+
+const DEFAULT_LIMIT = 100
+
+const decodeQuery = Schema.decodeUnknown(AuditQuery, { errors: "first", onExcessProperty: "error" })
+
+/** An entry as the API answers it: the time in ISO 8601. */
+const wire = (e: AuditEntry) => ({ ...e, at: e.at === null ? null : new Date(e.at).toISOString() })
+
+/**
+ * Issue 9: the audit trail of configuration changes, admins only (N4). It holds emergency
+ * contact addresses before and after each change: personal data no other role may read.
+ */
+export const auditRoutes = (handle: Handle) =>
+  new Hono<AuthEnv>().get(
+    "/",
+    doc({
+      summary: "Configuration changes: who changed which setting, when, before and after (oldest first)",
+      tag: "audit",
+      roles: ["admin"],
+      query: QUERY_DOCS,
+    }),
+    handle(["admin"], (c) =>
+      Effect.gen(function* () {
+        const q = yield* decodeQuery(c.req.query())
+        const page = yield* readView((s) =>
+          auditTrail(s.audit, {
+            limit: q.limit ?? DEFAULT_LIMIT,
+            ...(q.target === undefined ? {} : { target: q.target }),
+            ...(q.since === undefined ? {} : { since: q.since.getTime() }),
+            ...(q.after === undefined ? {} : { after: q.after }),
+          }),
+        )
+        return c.json({ entries: page.entries.map(wire), next: page.next })
+      }),
+    ),
+  )
