@@ -3,10 +3,12 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { makeLibsqlStore } from "@lifeline/adapters"
 import { lifelineClient } from "@lifeline/api/client"
-import { CENTER_STREAM, type CenterCommand, type CenterEvent } from "@lifeline/core"
+import { CENTER_STREAM, type CenterCommand, type CenterEvent, isRoutingEvent } from "@lifeline/core"
 import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { notificationsMissing, sessionViolations } from "../durability/center-invariants"
 import { bundleChild, type Child, migrationsFolder, startChild } from "../durability/processes"
+import { routingViolations } from "../durability/routing-invariants"
 import { type Sqld, startSqld } from "../durability/sqld"
 
 /**
@@ -152,6 +154,10 @@ describe("rolling restart of two nodes on sqld (issue 9)", () => {
     expect(stoppedA.stopped?.outboxFlushed).toBe(true)
     expect(stoppedB.stopped?.outboxFlushed).toBe(true)
     expect([...statuses.keys()].filter((s) => s !== 201 && s !== 503)).toEqual([])
+
+    expect(routingViolations(log.events.filter(isRoutingEvent)).violations).toEqual([])
+    expect(sessionViolations(log.events).violations).toEqual([])
+    expect(notificationsMissing(log.events)).toEqual([])
 
     // No call dropped: every acknowledged enqueue is in the shared log.
     const queued = new Set(log.events.flatMap((e) => (e._tag === "ItemQueued" ? [e.itemId] : [])))

@@ -2,10 +2,15 @@ import { spawnSync } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { makeLibsqlStore } from "@lifeline/adapters"
 import { lifelineClient } from "@lifeline/api/client"
 import { SETTINGS } from "@lifeline/api/testing"
+import { CENTER_STREAM, type CenterCommand, type CenterEvent, isRoutingEvent } from "@lifeline/core"
+import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { notificationsMissing, sessionViolations } from "../durability/center-invariants"
 import { bundleChild, type Child, migrationsFolder, startChild } from "../durability/processes"
+import { routingViolations } from "../durability/routing-invariants"
 
 /**
  * Issue 9, graceful stop: the API's own main (bundled) on an embedded file, under a load of
@@ -94,6 +99,7 @@ describe("graceful stop (issue 9)", () => {
 
     // The next life finds everything that was acknowledged, and the E5 lease timer still armed.
     const second = await life()
+    const secondReadyAt = Date.now()
     const again = lifelineClient(second.url, "demo-admin-key")
     const lost: string[] = []
     for (const itemId of acked) await again.position(itemId).catch(() => lost.push(itemId))
@@ -106,6 +112,20 @@ describe("graceful stop (issue 9)", () => {
     expect(notifications.filter((n) => n.status !== "sent")).toEqual([])
     second.child.process.kill("SIGTERM")
     expect(await second.child.exited).toBe(0)
+
+    // The crash test's checks on the log alone: routing and session invariants, no dial without
+    // its emails, and no timer left overdue (one due while the node was down fired in its next life).
+    const stored = await Effect.runPromise(
+      Effect.scoped(
+        Effect.flatMap(makeLibsqlStore(`file:${join(dir, "lifeline.db")}`, { migrationsFolder }), (store) =>
+          store.load<CenterEvent, CenterCommand>(CENTER_STREAM),
+        ),
+      ),
+    )
+    expect(routingViolations(stored.events.filter(isRoutingEvent)).violations).toEqual([])
+    expect(sessionViolations(stored.events).violations).toEqual([])
+    expect(notificationsMissing(stored.events)).toEqual([])
+    expect(stored.timers.filter((t) => t.dueAt <= secondReadyAt).map((t) => t.timerId)).toEqual([])
     console.log(
       `sigterm test: ${acked.length} items acknowledged (${before} before SIGTERM), statuses ${JSON.stringify([...statuses])}, ${refused} workers refused at close; none lost`,
     )
