@@ -1,4 +1,13 @@
+import type { CoreKind } from "./run"
+
 export class UsageError extends Error {}
+
+const CORES: readonly string[] = ["center", "routing", "effect"] satisfies readonly CoreKind[]
+
+export const coreOf = (raw: string | undefined): CoreKind => {
+  if (raw === undefined || !CORES.includes(raw)) throw new UsageError(`--core: invalid value '${raw}'`)
+  return raw as CoreKind
+}
 
 export const parseNumber = (name: string, raw: string | undefined, ok: (n: number) => boolean): number => {
   const n = Number(raw)

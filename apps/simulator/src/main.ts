@@ -3,14 +3,15 @@ import { formatValidation, formatWhatIf } from "./analysis/format"
 import { VALIDATION_CASES, validateCase } from "./analysis/validate"
 import { whatIf } from "./analysis/whatif"
 import { benchmark, formatBench } from "./bench"
-import { parseNumber, positive, positiveInteger, seedOk, UsageError } from "./cli-options"
+import { coreOf, parseNumber, positive, positiveInteger, seedOk, UsageError } from "./cli-options"
+import { fileSink } from "./engine/event-log"
 import { formatSummary } from "./report"
-import { runSimulation } from "./run"
+import { runSimulation, SIM_START } from "./run"
 
-const HELP = `Usage: lifeline-sim [--seed <n>] [--hours <h>]
+const HELP = `Usage: lifeline-sim [run] [--seed <n>] [--hours <h>] [--events <file.jsonl>] [--core center|routing|effect]
        lifeline-sim validate [--arrivals <n, default 2000000>] [--seed <n>]
        lifeline-sim whatif --calls-per-hour <n> --aht <s> [--patience <s>] [--target <0..1>] [--threshold <s>] [--hours <h>] [--seed <n>]
-       lifeline-sim bench [--queues <n>] [--hours <h>] [--seed <n>]
+       lifeline-sim bench [--queues <n>] [--hours <h>] [--seed <n>] [--core center|routing]
 
 Without a command: runs the built-in scenario (two queues, six reps who accept every offer, Poisson
 arrivals, exponential handle times, billing callers hang up after an exponential patience) through
@@ -23,9 +24,12 @@ whatif    smallest staffing meeting the SL target (Erlang C, or Erlang A with --
 bench     a big day (10 reps per queue) and the events/s and calls/s achieved
 
 Options:
-  --seed <n>    PRNG seed, an integer from 0 to 4294967295 (default 1)
-  --hours <h>   virtual hours to simulate, more than 0 and at most 10000 (default 1; whatif 200; bench 24)
-  -h, --help    show this text
+  --seed <n>       PRNG seed, an integer from 0 to 4294967295 (default 1)
+  --hours <h>      virtual hours to simulate, more than 0 and at most 10000 (default 1; whatif 200; bench 24)
+  --events <file>  write every simulator and core event as JSON lines: {"at":<virtual ms>,"sim"|"core":{...}}
+  --core <kind>    center (default): the whole center's pure domain, driven directly; routing: the
+                   router alone; effect: the center behind the Effect engine and store (slow, a cross-check)
+  -h, --help       show this text
 `
 
 const OPTIONS = {
@@ -38,6 +42,8 @@ const OPTIONS = {
   target: { type: "string", default: "0.8" },
   threshold: { type: "string", default: "20" },
   queues: { type: "string", default: "100" },
+  events: { type: "string" },
+  core: { type: "string", default: "center" },
   help: { type: "boolean", short: "h", default: false },
 } as const
 
@@ -46,8 +52,24 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositi
 const hoursOf = (values: Values, fallback: number) =>
   values.hours === undefined ? fallback : parseNumber("hours", values.hours, (n) => n > 0 && n <= 10_000)
 
-const COMMANDS: Record<string, (values: Values, seed: number) => string> = {
-  run: (values, seed) => formatSummary(runSimulation({ seed, hours: hoursOf(values, 1) })),
+/** The core a run uses; the Effect engine (and its adapters) is loaded only when asked for. */
+const coreFor = async (values: Values) => {
+  const kind = coreOf(values.core)
+  if (kind !== "effect") return kind
+  const { effectCore } = await import("./engine/effect-driver")
+  return effectCore(SIM_START)
+}
+
+const COMMANDS: Record<string, (values: Values, seed: number) => string | Promise<string>> = {
+  run: async (values, seed) => {
+    const core = await coreFor(values)
+    const events = values.events === undefined ? undefined : fileSink(values.events)
+    try {
+      return formatSummary(runSimulation({ seed, hours: hoursOf(values, 1), core, events }))
+    } finally {
+      events?.close()
+    }
+  },
   validate: (values, seed) => {
     const arrivals = parseNumber("arrivals", values.arrivals, (n) => positiveInteger(n) && n >= 2000)
     return formatValidation(VALIDATION_CASES.map((c) => validateCase(c, arrivals, seed, 0.95)))
@@ -68,11 +90,13 @@ const COMMANDS: Record<string, (values: Values, seed: number) => string> = {
   bench: (values, seed) => {
     const queues = parseNumber("queues", values.queues, positiveInteger)
     const hours = hoursOf(values, 24)
-    return formatBench(queues, hours, benchmark(queues, hours, seed))
+    const core = coreOf(values.core)
+    if (core === "effect") throw new UsageError("--core: bench runs the fast drivers only (center, routing)")
+    return formatBench(queues, hours, core, benchmark(queues, hours, seed, core))
   },
 }
 
-const main = (argv: readonly string[]): number => {
+const main = async (argv: readonly string[]): Promise<number> => {
   // pnpm passes the `--` in `pnpm sim -- --seed 42` (or `pnpm validate -- …`, after the command) through;
   // it separates nothing here.
   const cut = argv.indexOf("--")
@@ -87,7 +111,7 @@ const main = (argv: readonly string[]): number => {
     const command = COMMANDS[name]
     if (command === undefined || positionals.length > 1)
       throw new UsageError(`unknown command '${positionals.join(" ")}'`)
-    process.stdout.write(command(values, parseNumber("seed", values.seed, seedOk)))
+    process.stdout.write(await command(values, parseNumber("seed", values.seed, seedOk)))
     return 0
   } catch (error) {
     if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error
@@ -96,4 +120,4 @@ const main = (argv: readonly string[]): number => {
   }
 }
 
-process.exitCode = main(process.argv.slice(2))
+process.exitCode = await main(process.argv.slice(2))

@@ -9,8 +9,10 @@ const row = (cells: readonly string[], widths: readonly number[]) =>
 /** The per-queue summary as plain text; depends on nothing but the summary, so runs compare byte for byte. */
 export const formatSummary = (summary: Summary): string => {
   const threshold = summary.queues[0]?.slThresholdMs ?? 0
+  const callbacks = summary.queues.some((q) => q.callbacksRequested !== null)
   const header = ["queue", "offered", "answered", "abandoned", "P(wait)", "ASA (s)", "max wait (s)"]
-  header.push(`SL ${seconds(threshold)} s`)
+  header.push(`SL ${seconds(threshold)} s`, "EWT bias (s)", "EWT MAE (s)")
+  if (callbacks) header.push("callbacks asked", "callbacks done")
   const body = summary.queues.map((q) => [
     q.name,
     String(q.offered),
@@ -20,6 +22,9 @@ export const formatSummary = (summary: Summary): string => {
     seconds(q.asaMs),
     seconds(q.maxWaitMs),
     percent(q.serviceLevel),
+    seconds(q.ewtMeanErrorMs),
+    seconds(q.ewtMeanAbsErrorMs),
+    ...(callbacks ? [String(q.callbacksRequested ?? "-"), String(q.callbacksCompleted ?? "-")] : []),
   ])
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] ?? "").length)))
   return [
@@ -27,6 +32,7 @@ export const formatSummary = (summary: Summary): string => {
     row(header, widths),
     ...body.map((cells) => row(cells, widths)),
     `SL = answered within ${seconds(threshold)} s / (answered + abandoned); P(wait) over the same calls; ASA over answered calls.`,
+    "EWT bias / MAE: the core's EWT (R5) at arrival minus the actual wait, mean and mean absolute, over answered calls.",
     "",
   ].join("\n")
 }

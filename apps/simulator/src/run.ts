@@ -1,7 +1,14 @@
-import { MemoryStoreLive, VirtualClock, VirtualClockLive } from "@lifeline/adapters"
-import { Routing, type RoutingCommand, RoutingLive } from "@lifeline/core"
-import { Effect, Layer } from "effect"
+import {
+  type CenterCommand,
+  type CenterEvent,
+  ewtAtPosition,
+  type RoutingCommand,
+  staffing,
+} from "@lifeline/core"
 import { Agenda, type SimEvent } from "./agenda"
+import { centerDomain, routingDomain } from "./engine/domains"
+import { type Core, type CoreDriver, FastDriver } from "./engine/driver"
+import type { EventSink } from "./engine/event-log"
 import { exponentialMs, mulberry32, type Random } from "./random"
 import { BUILT_IN_SCENARIO, type Scenario, type ScenarioQueue } from "./scenario"
 import { type CallOutcome, CallStats, type QueueSummary } from "./stats"
@@ -12,10 +19,14 @@ export type { CallOutcome, QueueSummary } from "./stats"
 export const SIM_START = Date.UTC(2025, 0, 6, 8, 0)
 const HOUR = 3_600_000
 
-/** The simulator's composition root: the real router on an in-memory store and a virtual clock. */
-const SimulatorLive = RoutingLive.pipe(
-  Layer.provideMerge(Layer.merge(MemoryStoreLive, VirtualClockLive(SIM_START))),
-)
+/**
+ * Which core drives the run. `center` (default): the whole center's pure domain, driven directly.
+ * `routing`: the router's pure domain alone. `effect`: the center behind the Effect engine, store
+ * and virtual clock, as the API runs it (slow; the cross-check that `center` is the real core).
+ * Pass the effect core as `effectCore(SIM_START)` from ./engine/effect-driver, so a plain run
+ * does not load the Effect engine's adapters.
+ */
+export type CoreKind = "center" | "routing" | "effect"
 
 export interface RunOptions {
   readonly seed: number
@@ -25,6 +36,9 @@ export interface RunOptions {
   readonly slThresholdMs?: number
   /** Called as each call is answered or abandoned, in virtual-time order (for batch means). */
   readonly onOutcome?: (outcome: CallOutcome) => void
+  readonly core?: "center" | "routing" | Core
+  /** Every simulator and core event, as JSON lines with the virtual time (SPEC B7 event log). */
+  readonly events?: EventSink | undefined
 }
 
 export interface Summary {
@@ -34,18 +48,147 @@ export interface Summary {
   /** Calls that arrived, and simulator events handled (arrivals, completions, patience ends). */
   readonly calls: number
   readonly events: number
+  /** Events the core emitted, and core timers that fired. */
+  readonly coreEvents: number
+  readonly timersFired: number
   readonly queues: readonly QueueSummary[]
 }
 
-interface Sim {
-  readonly routing: Routing["Type"]
-  readonly clock: VirtualClock["Type"]
+/** The fast drivers over the core's pure domains; the Effect engine comes from ./engine/effect-driver. */
+const fastCore = (kind: "center" | "routing"): Core => {
+  if (kind === "routing") {
+    const driver = new FastDriver(routingDomain)
+    // The router takes routing commands only; the simulator sends no others without callbacks.
+    return {
+      kind,
+      driver: driver as unknown as CoreDriver<CenterCommand, CenterEvent>,
+      router: () => driver.state,
+      dispose: () => {},
+    }
+  }
+  const driver = new FastDriver(centerDomain)
+  return { kind, driver, router: () => driver.state.routing, dispose: () => {} }
+}
+
+class Simulation {
+  readonly agenda = new Agenda()
   readonly random: Random
-  readonly agenda: Agenda
   readonly queues: ReadonlyMap<string, ScenarioQueue>
   readonly stats: CallStats
-  calls: number
-  events: number
+  now = SIM_START
+  calls = 0
+  events = 0
+  coreEvents = 0
+  timersFired = 0
+
+  constructor(
+    readonly scenario: Scenario,
+    seed: number,
+    slThresholdMs: number,
+    onOutcome: RunOptions["onOutcome"],
+    readonly core: Core,
+    readonly log: EventSink | undefined,
+  ) {
+    this.random = mulberry32(seed)
+    this.queues = new Map(scenario.queues.map((q) => [q.queueId, q]))
+    this.stats = new CallStats(scenario.queues, slThresholdMs, onOutcome)
+  }
+
+  /** Run a command at the current virtual time and react to what the core did. */
+  send(command: RoutingCommand): void {
+    this.react(this.core.driver.execute(command, this.now))
+  }
+
+  /** Every rep accepts every offer the moment it is made; the call then lasts a random while. */
+  react(events: readonly CenterEvent[]): void {
+    this.coreEvents += events.length
+    const log = this.log
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i] as CenterEvent
+      if (log !== undefined) log.line(`{"at":${this.now},"core":${JSON.stringify(event)}}`)
+      if (event._tag === "OfferMade") {
+        this.send({ _tag: "AcceptOffer", offerId: event.offerId, repId: event.repId })
+      } else if (event._tag === "OfferAccepted") {
+        const queue = this.queueOf(this.stats.answered(event.itemId, event.at))
+        const handleMs = exponentialMs(this.random, queue.meanHandleMs)
+        this.agenda.schedule(event.at + handleMs, {
+          _tag: "Completion",
+          itemId: event.itemId,
+          repId: event.repId,
+        })
+      }
+    }
+  }
+
+  queueOf(queueId: string): ScenarioQueue {
+    const queue = this.queues.get(queueId)
+    if (queue === undefined) throw new Error(`no queue ${queueId} in the scenario`)
+    return queue
+  }
+
+  scheduleArrival(queue: ScenarioQueue, after: number): void {
+    this.agenda.schedule(after + exponentialMs(this.random, queue.meanInterArrivalMs), {
+      _tag: "Arrival",
+      queueId: queue.queueId,
+    })
+  }
+
+  /** R5: what the core would tell this caller now: the EWT of the next place in line. */
+  ewtForNewCaller(queueId: string): number | null {
+    const queue = this.core.router().queues.get(queueId)
+    return queue === undefined ? null : ewtAtPosition(staffing(queue), queue.waiting.size + 1)
+  }
+
+  arrive(queue: ScenarioQueue): void {
+    const itemId = `call-${++this.calls}`
+    this.stats.arrived(itemId, queue.queueId, this.now, this.ewtForNewCaller(queue.queueId))
+    this.scheduleArrival(queue, this.now)
+    this.send({ _tag: "EnqueueItem", itemId, queueId: queue.queueId })
+    // Patience matters only to a caller who has to wait (most calls of a day are answered at once).
+    if (queue.meanPatienceMs !== undefined && this.stats.isWaiting(itemId)) {
+      const patienceMs = exponentialMs(this.random, queue.meanPatienceMs)
+      this.agenda.schedule(this.now + patienceMs, { _tag: "PatienceEnds", itemId })
+    }
+  }
+
+  happen(event: SimEvent): void {
+    this.events += 1
+    if (this.log !== undefined) this.log.line(`{"at":${this.now},"sim":${JSON.stringify(event)}}`)
+    switch (event._tag) {
+      case "Completion":
+        this.send({ _tag: "CompleteWork", itemId: event.itemId, repId: event.repId })
+        return
+      case "PatienceEnds":
+        // A caller still waiting when patience ends hangs up: the core's AbandonItem.
+        if (!this.stats.isWaiting(event.itemId)) return
+        this.stats.abandoned(event.itemId, this.now)
+        this.send({ _tag: "AbandonItem", itemId: event.itemId })
+        return
+      case "Arrival":
+        this.arrive(this.queueOf(event.queueId))
+        return
+    }
+  }
+
+  /** Core timers and simulator events in time order up to `end`; a timer first on a tie. */
+  run(end: number): void {
+    const driver = this.core.driver
+    for (;;) {
+      const timerAt = driver.nextTimerAt()
+      const eventAt = this.agenda.peekAt()
+      if (timerAt !== undefined && timerAt <= end && (eventAt === undefined || timerAt <= eventAt)) {
+        this.now = Math.max(this.now, timerAt)
+        this.timersFired += 1
+        this.react(driver.fireNextTimer())
+        continue
+      }
+      const next = this.agenda.next(end)
+      if (next === undefined) break
+      this.now = next.at
+      this.happen(next.event)
+    }
+    this.now = end
+  }
 }
 
 const setupCommands = (scenario: Scenario): RoutingCommand[] => [
@@ -70,115 +213,6 @@ const setupCommands = (scenario: Scenario): RoutingCommand[] => [
   ),
 ]
 
-// A command the scenario sends is well-formed; a refusal is a simulator bug.
-const run = (sim: Sim, command: RoutingCommand) => sim.routing.execute(command).pipe(Effect.orDie)
-
-const queueOf = (sim: Sim, queueId: string): ScenarioQueue => {
-  const queue = sim.queues.get(queueId)
-  if (queue === undefined) throw new Error(`no queue ${queueId} in the scenario`)
-  return queue
-}
-
-const scheduleArrival = (sim: Sim, queue: ScenarioQueue, after: number) =>
-  sim.agenda.schedule(after + exponentialMs(sim.random, queue.meanInterArrivalMs), {
-    _tag: "Arrival",
-    queueId: queue.queueId,
-  })
-
-/** Every rep accepts every offer the moment it is made, and the call then lasts a random while. */
-const answerOffers = (sim: Sim) =>
-  Effect.gen(function* () {
-    const offers = yield* sim.routing.read((state) =>
-      [...state.offers.values()].map((o) => ({ offerId: o.offerId, repId: o.rep.repId })),
-    )
-    for (const { offerId, repId } of offers) {
-      for (const e of yield* run(sim, { _tag: "AcceptOffer", offerId, repId })) {
-        if (e._tag !== "OfferAccepted") continue
-        const queue = queueOf(sim, sim.stats.answered(e.itemId, e.at))
-        const handleMs = exponentialMs(sim.random, queue.meanHandleMs)
-        sim.agenda.schedule(e.at + handleMs, { _tag: "Completion", itemId: e.itemId, repId: e.repId })
-      }
-    }
-  })
-
-/** Move virtual time to `at`; core timers due on the way fire, and their offers are answered. */
-const advanceTo = (sim: Sim, at: number) =>
-  Effect.gen(function* () {
-    for (;;) {
-      const due = yield* sim.clock.nextDueAt
-      if (due === undefined || due > at) break
-      yield* sim.clock.runNext
-      yield* answerOffers(sim)
-    }
-    yield* sim.clock.advanceTo(at)
-  })
-
-/** A caller still waiting when patience ends hangs up: the core's AbandonItem removes the call. */
-const patienceEnds = (sim: Sim, itemId: string, at: number) => {
-  if (!sim.stats.isWaiting(itemId)) return Effect.void
-  sim.stats.abandoned(itemId, at)
-  return run(sim, { _tag: "AbandonItem", itemId })
-}
-
-const arrive = (sim: Sim, queue: ScenarioQueue, at: number) => {
-  const itemId = `call-${++sim.calls}`
-  sim.stats.arrived(itemId, queue.queueId, at)
-  scheduleArrival(sim, queue, at)
-  if (queue.meanPatienceMs !== undefined) {
-    const patienceMs = exponentialMs(sim.random, queue.meanPatienceMs)
-    sim.agenda.schedule(at + patienceMs, { _tag: "PatienceEnds", itemId })
-  }
-  return run(sim, { _tag: "EnqueueItem", itemId, queueId: queue.queueId })
-}
-
-const happen = (sim: Sim, at: number, event: SimEvent) => {
-  sim.events += 1
-  switch (event._tag) {
-    case "Completion":
-      return run(sim, { _tag: "CompleteWork", itemId: event.itemId, repId: event.repId })
-    case "PatienceEnds":
-      return patienceEnds(sim, event.itemId, at)
-    case "Arrival":
-      return arrive(sim, queueOf(sim, event.queueId), at)
-  }
-}
-
-type SimOptions = Required<Omit<RunOptions, "onOutcome">> & {
-  readonly onOutcome: RunOptions["onOutcome"] | undefined
-}
-
-const simulate = (options: SimOptions) =>
-  Effect.gen(function* () {
-    const { scenario, seed, hours } = options
-    const sim: Sim = {
-      routing: yield* Routing,
-      clock: yield* VirtualClock,
-      random: mulberry32(seed),
-      agenda: new Agenda(),
-      queues: new Map(scenario.queues.map((q) => [q.queueId, q])),
-      stats: new CallStats(scenario.queues, options.slThresholdMs, options.onOutcome),
-      calls: 0,
-      events: 0,
-    }
-    const end = SIM_START + hours * HOUR
-    for (const command of setupCommands(scenario)) yield* run(sim, command)
-    for (const queue of scenario.queues) scheduleArrival(sim, queue, SIM_START)
-    for (let next = sim.agenda.next(end); next !== undefined; next = sim.agenda.next(end)) {
-      yield* advanceTo(sim, next.at)
-      yield* happen(sim, next.at, next.event)
-      yield* answerOffers(sim)
-    }
-    yield* advanceTo(sim, end)
-    return {
-      scenario: scenario.name,
-      seed,
-      hours,
-      calls: sim.calls,
-      events: sim.events,
-      queues: sim.stats.summary(),
-    }
-  })
-
 /**
  * Run a scenario through the real core for `hours` of virtual time. Arrivals stop at the end;
  * calls still waiting then count as offered, neither answered nor abandoned. Synchronous.
@@ -189,8 +223,32 @@ export const runSimulation = ({
   scenario = BUILT_IN_SCENARIO,
   slThresholdMs = 20_000,
   onOutcome,
-}: RunOptions): Summary =>
-  simulate({ seed, hours, scenario, slThresholdMs, onOutcome }).pipe(
-    Effect.provide(SimulatorLive),
-    Effect.runSync,
+  core = "center",
+  events,
+}: RunOptions): Summary => {
+  const sim = new Simulation(
+    scenario,
+    seed,
+    slThresholdMs,
+    onOutcome,
+    typeof core === "string" ? fastCore(core) : core,
+    events,
   )
+  try {
+    for (const command of setupCommands(scenario)) sim.send(command)
+    for (const queue of scenario.queues) sim.scheduleArrival(queue, SIM_START)
+    sim.run(SIM_START + hours * HOUR)
+  } finally {
+    sim.core.dispose()
+  }
+  return {
+    scenario: scenario.name,
+    seed,
+    hours,
+    calls: sim.calls,
+    events: sim.events,
+    coreEvents: sim.coreEvents,
+    timersFired: sim.timersFired,
+    queues: sim.stats.summary(),
+  }
+}

@@ -17,6 +17,16 @@ export interface QueueSummary {
   /** SL = answered within the threshold / (answered + abandoned); null if neither happened. */
   readonly serviceLevel: number | null
   readonly slThresholdMs: number
+  /**
+   * R5 EWT error over answered calls: the core's EWT for the caller at arrival minus the wait
+   * they actually had. Mean (bias: positive = the estimate was too long) and mean absolute error;
+   * null when no answered call had an estimate.
+   */
+  readonly ewtMeanErrorMs: number | null
+  readonly ewtMeanAbsErrorMs: number | null
+  /** Callbacks callers asked for (C1-C3) and callbacks that reached a rep; null: none offered. */
+  readonly callbacksRequested: number | null
+  readonly callbacksCompleted: number | null
 }
 
 /** The end of one call's wait: answered after `waitMs`, or abandoned after `waitMs`. */
@@ -35,6 +45,11 @@ interface Tally {
   withinThreshold: number
   totalWaitMs: number
   maxWaitMs: number
+  ewtCount: number
+  ewtErrorMs: number
+  ewtAbsErrorMs: number
+  callbacksRequested: number
+  callbacksCompleted: number
 }
 
 const emptyTally = (): Tally => ({
@@ -45,25 +60,47 @@ const emptyTally = (): Tally => ({
   withinThreshold: 0,
   totalWaitMs: 0,
   maxWaitMs: 0,
+  ewtCount: 0,
+  ewtErrorMs: 0,
+  ewtAbsErrorMs: 0,
+  callbacksRequested: 0,
+  callbacksCompleted: 0,
 })
+
+interface Waiting {
+  readonly queueId: string
+  readonly at: number
+  /** The core's EWT when the call arrived; null when nobody was staffed. */
+  readonly ewtMs: number | null
+}
 
 /** Per-queue counts and waits, kept by the simulator from what it sent and what the core answered. */
 export class CallStats {
   private readonly tallies = new Map<string, Tally>()
   /** Calls not yet answered nor abandoned: their queue and arrival time. */
-  private readonly waiting = new Map<string, { readonly queueId: string; readonly at: number }>()
+  private readonly waiting = new Map<string, Waiting>()
 
   constructor(
     private readonly queues: readonly ScenarioQueue[],
     private readonly slThresholdMs: number,
     private readonly onOutcome?: (outcome: CallOutcome) => void,
+    /** Whether the scenario offers callbacks at all (otherwise the callback counts are null). */
+    private readonly callbacks = false,
   ) {
     for (const q of queues) this.tallies.set(q.queueId, emptyTally())
   }
 
-  arrived(itemId: string, queueId: string, at: number): void {
+  arrived(itemId: string, queueId: string, at: number, ewtMs: number | null = null): void {
     this.tally(queueId).offered += 1
-    this.waiting.set(itemId, { queueId, at })
+    this.waiting.set(itemId, { queueId, at, ewtMs })
+  }
+
+  callbackRequested(queueId: string): void {
+    this.tally(queueId).callbacksRequested += 1
+  }
+
+  callbackCompleted(queueId: string): void {
+    this.tally(queueId).callbacksCompleted += 1
   }
 
   isWaiting(itemId: string): boolean {
@@ -95,6 +132,10 @@ export class CallStats {
         maxWaitMs: t.answered === 0 ? null : t.maxWaitMs,
         serviceLevel: settled === 0 ? null : t.withinThreshold / settled,
         slThresholdMs: this.slThresholdMs,
+        ewtMeanErrorMs: t.ewtCount === 0 ? null : t.ewtErrorMs / t.ewtCount,
+        ewtMeanAbsErrorMs: t.ewtCount === 0 ? null : t.ewtAbsErrorMs / t.ewtCount,
+        callbacksRequested: this.callbacks ? t.callbacksRequested : null,
+        callbacksCompleted: this.callbacks ? t.callbacksCompleted : null,
       }
     })
   }
@@ -111,6 +152,11 @@ export class CallStats {
       tally.totalWaitMs += wait
       tally.maxWaitMs = Math.max(tally.maxWaitMs, wait)
       if (wait <= this.slThresholdMs) tally.withinThreshold += 1
+      if (call.ewtMs !== null) {
+        tally.ewtCount += 1
+        tally.ewtErrorMs += call.ewtMs - wait
+        tally.ewtAbsErrorMs += Math.abs(call.ewtMs - wait)
+      }
     } else tally.abandoned += 1
     this.onOutcome?.({ queueId: call.queueId, arrivedAt: call.at, waitMs: wait, answered })
     return call.queueId

@@ -302,6 +302,7 @@ const releaseUnits = (state: RouterState, rep: RepState, queue: QueueState, at: 
 }
 
 const recordHandleTime = (queue: QueueState, handleMs: number): void => {
+  queue.handleTimesSum += handleMs - (queue.handleTimes[queue.handleTimesNext] ?? 0)
   queue.handleTimes[queue.handleTimesNext] = handleMs
   queue.handleTimesNext = (queue.handleTimesNext + 1) % HANDLE_TIME_WINDOW
 }

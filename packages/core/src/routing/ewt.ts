@@ -33,7 +33,7 @@ export const staffing = (queue: QueueState): Staffing => {
   }
   const history = queue.handleTimes
   const ahtFromHistory = history.length > 0
-  const ahtMs = ahtFromHistory ? history.reduce((a, b) => a + b, 0) / history.length : defaultHandleTimeMs
+  const ahtMs = ahtFromHistory ? queue.handleTimesSum / history.length : defaultHandleTimeMs
   return { staffed, free, ahtMs, ahtFromHistory }
 }
 

@@ -73,6 +73,8 @@ export interface QueueState {
   /** R5: the most recent handle times, a ring of HANDLE_TIME_WINDOW entries. */
   readonly handleTimes: number[]
   handleTimesNext: number
+  /** The sum of `handleTimes`, kept as they change, so EWT needs no pass over the ring. */
+  handleTimesSum: number
 }
 
 /** `held`: out of distribution until resumed, keeping its age (B1 callback retry). */
@@ -168,6 +170,7 @@ export const newQueueState = (config: QueueConfig): QueueState => ({
   refused: new Set(),
   handleTimes: [],
   handleTimesNext: 0,
+  handleTimesSum: 0,
 })
 
 /** Put a membership where it belongs in its queue's offerable heap after the rep changed. */

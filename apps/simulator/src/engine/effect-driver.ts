@@ -1,0 +1,70 @@
+import { MemoryStoreLive, VirtualClock, VirtualClockLive } from "@lifeline/adapters"
+import {
+  Center,
+  type CenterCommand,
+  type CenterEvent,
+  CenterLive,
+  type CenterState,
+  type RouterState,
+} from "@lifeline/core"
+import { Effect, Layer, ManagedRuntime } from "effect"
+import { type Core, type CoreDriver, RefusedCommand } from "./driver"
+
+/**
+ * The same center behind the Effect engine, the in-memory store and the virtual clock, as the
+ * API runs it. Slow (a runtime round trip per command); it exists to check that the fast driver
+ * produces exactly the events the Effect engine does.
+ */
+export const effectCenterDriver = (
+  startAt: number,
+): CoreDriver<CenterCommand, CenterEvent> & {
+  /** Read the engine's state (the reader must not change it). */
+  readonly read: <A>(reader: (state: CenterState) => A) => A
+  readonly dispose: () => void
+} => {
+  const runtime = ManagedRuntime.make(
+    CenterLive.pipe(Layer.provideMerge(Layer.merge(MemoryStoreLive, VirtualClockLive(startAt)))),
+  )
+  const center = runtime.runSync(Center)
+  const clock = runtime.runSync(VirtualClock)
+  let heard: CenterEvent[] = []
+  runtime.runSync(center.subscribe((events) => void heard.push(...events)))
+  const take = () => {
+    const events = heard
+    heard = []
+    return events
+  }
+  return {
+    execute: (command, now) => {
+      if (runtime.runSync(clock.advanceTo(now)) > 0) throw new Error(`timers were due before ${now}`)
+      take()
+      const result = runtime.runSync(Effect.either(center.execute(command)))
+      if (result._tag === "Left") throw new RefusedCommand(command, result.left)
+      take()
+      return result.right
+    },
+    nextTimerAt: () => runtime.runSync(clock.nextDueAt),
+    fireNextTimer: () => {
+      take()
+      runtime.runSync(clock.runNext)
+      return take()
+    },
+    read: (reader) => runtime.runSync(center.read(reader)),
+    dispose: () => Effect.runSync(runtime.disposeEffect),
+  }
+}
+
+/** The Effect engine as the simulator's core (`--core effect`). */
+export const effectCore = (startAt: number): Core => {
+  const driver = effectCenterDriver(startAt)
+  let router: RouterState | undefined
+  return {
+    kind: "effect",
+    driver,
+    router: () => {
+      router ??= driver.read((s: CenterState) => s.routing)
+      return router
+    },
+    dispose: driver.dispose,
+  }
+}
