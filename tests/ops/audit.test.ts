@@ -1,7 +1,15 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { apiLayer, boot, DEMO_API_KEYS, makeLogger, type Node, parseApiKeys } from "@lifeline/api/testing"
+import {
+  apiLayer,
+  boot,
+  DEMO_API_KEYS,
+  lifelineClient,
+  makeLogger,
+  type Node,
+  parseApiKeys,
+} from "@lifeline/api/testing"
 import { afterAll, describe, expect, it } from "vitest"
 
 const dirs: string[] = []
@@ -217,8 +225,11 @@ describe("audit trail of configuration changes (issue 9)", () => {
     expect(await audit(second.url)).toEqual(before)
     // The next change continues the sequence, with the last value as its `before`.
     await setContacts(second.url, "night@example.org")
-    const [latest] = (await audit(second.url, `?after=${before.entries.at(-1)?.seq}`)).entries
-    expect(latest).toMatchObject({ before: ["lead@example.com"], after: ["night@example.org"] })
+    const admin = lifelineClient(second.url, ADMIN)
+    const latest = await admin.audit({ target: "reps/ana", after: before.entries.at(-1)?.seq ?? 0 })
+    expect(latest.entries.map((e) => [e.before, e.after])).toEqual([
+      [["lead@example.com"], ["night@example.org"]],
+    ])
     await stop(second)
   })
 })

@@ -1,4 +1,5 @@
 import type {
+  AuditEntry,
   CallbackView,
   CenterEvent,
   CreateQueue,
@@ -20,7 +21,14 @@ import type {
   SetQueueOverflow,
 } from "@lifeline/core"
 
-type Body<S extends { readonly Type: { readonly _tag: string } }> = Omit<S["Type"], "_tag">
+/** A command's body: the API names the caller itself (`actor`, for the audit trail). */
+type Body<S extends { readonly Type: { readonly _tag: string } }> = Omit<S["Type"], "_tag" | "actor">
+
+/** One page of GET /api/audit: entries oldest first, times in ISO 8601. */
+export interface AuditPageView {
+  readonly entries: readonly (Omit<AuditEntry, "at"> & { readonly at: string | null })[]
+  readonly next: number | null
+}
 
 /** An error answer of the API: `{error:{code,message,field?}}` with its HTTP status. */
 export class LifelineApiError extends Error {
@@ -117,6 +125,12 @@ export const lifelineClient = (baseUrl: string, apiKey: string, fetchImpl: typeo
       call<CommandResult>("POST", "/api/workstreams", body),
     retryDelivery: (messageId: string) =>
       call<CommandResult>("POST", `/api/deliveries/${seg(messageId)}/retry`),
+    /** Issue 9 (admins): configuration changes; `after` is the previous page's `next`. */
+    audit: (query: { target?: string; since?: string; after?: number; limit?: number } = {}) =>
+      call<AuditPageView>(
+        "GET",
+        `/api/audit?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]))}`,
+      ),
   }
 }
 
