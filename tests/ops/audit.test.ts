@@ -189,6 +189,16 @@ describe("audit trail of configuration changes (issue 9)", () => {
       expect(res.status, query).toBe(400)
       expect(res.body, query).toMatchObject({ error: { code: "InvalidField", field } })
     }
+    const spec = (await (await fetch(`${node.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, { get?: { parameters?: { name: string; in: string }[] } }>
+    }
+    const documented = spec.paths["/api/audit"]?.get?.parameters ?? []
+    expect(documented.map((p) => `${p.in} ${p.name}`)).toEqual([
+      "query target",
+      "query since",
+      "query after",
+      "query limit",
+    ])
     await stop(node)
   })
 
