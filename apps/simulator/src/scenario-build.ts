@@ -172,6 +172,8 @@ class Builder {
     if (r.shift !== undefined) {
       shift = { startMs: clockMs(r.shift.start), endMs: clockMs(r.shift.end) }
       if (shift.endMs <= shift.startMs) this.issue(`${path}.shift.end`, "must be after the start")
+      else if (shift.endMs - shift.startMs > DAY_MS)
+        this.issue(`${path}.shift.end`, "a shift lasts at most 24 h")
     }
     const breaks = this.breaks(r, path, shift, presences)
     const base = {
