@@ -82,13 +82,17 @@ describe("B7 scenario files: the examples", () => {
     expect(s.simulation).toEqual({ startMs: 7 * HOUR, endMs: 19 * HOUR, slThresholdMs: 20_000, seed: 42 })
   })
 
-  it("big-day: 100 queues, 1,000 reps, about 1.5 million calls in 24 h (the benchmark's day)", () => {
+  it("big-day: 100 queues of 10 reps, 8.5 Erlang each, 1.53 million calls in 24 h (the benchmark's day, bench.ts bigDay)", () => {
     const s = example("big-day.json")
     expect(s.queues).toHaveLength(100)
     expect(s.reps).toHaveLength(1000)
     expect(new Set(s.reps.map((r) => r.repId)).size).toBe(1000)
     expect(s.simulation?.endMs).toBe(24 * HOUR)
-    expect(expectedCalls(s)).toBeCloseTo(1_500_000, 0)
+    expect(expectedCalls(s)).toBeCloseTo(1_530_000, 0)
+    const [q] = s.queues
+    expect((q?.meanHandleMs ?? 0) / (q?.meanInterArrivalMs ?? 1)).toBeCloseTo(8.5, 9)
+    expect(q?.handleTime).toEqual({ _tag: "Exponential", mean: 48_000 })
+    expect(q?.patience).toEqual({ _tag: "Exponential", mean: 120_000 })
   })
 
   it("erlang-c: M/M/10 at 8.5 Erlang, exponential, no patience, about 2 million arrivals", () => {
