@@ -11,6 +11,7 @@ import {
   parseApiKeys,
 } from "@lifeline/api/testing"
 import { afterAll, describe, expect, it } from "vitest"
+import { startSqld } from "../durability/sqld"
 
 const dirs: string[] = []
 const running = new Set<Node>()
@@ -25,10 +26,10 @@ const tempDb = () => {
   return join(dir, "lifeline.db")
 }
 
-/** A node as main.ts starts it: libSQL on `file`, the demo seeded when the file is new. */
+/** A node as main.ts starts it: libSQL on `file` (or a server URL), the demo seeded when new. */
 const start = async (file: string) => {
   const settings = {
-    db: { url: `file:${file}`, options: {} },
+    db: { url: file.startsWith("http") ? file : `file:${file}`, options: {} },
     telephony: { _tag: "simulated" },
     mail: { _tag: "recording" },
   } as const
@@ -241,5 +242,23 @@ describe("audit trail of configuration changes (issue 9)", () => {
       [["lead@example.com"], ["night@example.org"]],
     ])
     await stop(second)
+  })
+
+  it("two nodes on one sqld answer the same trail: a change made on one is read on the other", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "lifeline-audit-sqld-"))
+    dirs.push(dir)
+    const sqld = await startSqld(dir)
+    try {
+      const a = await start(sqld.url)
+      const b = await start(sqld.url)
+      await setContacts(a.url, "lead@example.com")
+      const onA = await audit(a.url)
+      expect(onA.entries.at(-1)).toMatchObject({ actor: ADMIN_ACTOR, after: ["lead@example.com"] })
+      await expect.poll(() => audit(b.url), { timeout: 5_000 }).toEqual(onA)
+      await stop(a)
+      await stop(b)
+    } finally {
+      await sqld.stop()
+    }
   })
 })
