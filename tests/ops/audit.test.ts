@@ -27,7 +27,7 @@ const tempDb = () => {
 }
 
 /** A node as main.ts starts it: libSQL on `file` (or a server URL), the demo seeded when new. */
-const start = async (file: string) => {
+const start = async (file: string, keys = DEMO_API_KEYS) => {
   const settings = {
     db: { url: file.startsWith("http") ? file : `file:${file}`, options: {} },
     telephony: { _tag: "simulated" },
@@ -37,7 +37,7 @@ const start = async (file: string) => {
     port: 0,
     hostname: "127.0.0.1",
     demo: true,
-    keys: parseApiKeys(DEMO_API_KEYS),
+    keys: parseApiKeys(keys),
     settings,
     layer: apiLayer(settings),
     log: makeLogger(() => {}),
@@ -217,6 +217,17 @@ describe("audit trail of configuration changes (issue 9)", () => {
     // Any other unknown field is still refused (N3).
     const typo = await setContacts(node.url, "x@example.com", { contact: "y@example.com" })
     expect(typo).toMatchObject({ status: 400, body: { error: { field: "contact" } } })
+    await stop(node)
+  })
+
+  it("an admin key with a name is recorded by that name; one without by its place in the key list", async () => {
+    const node = await start(tempDb(), `${DEMO_API_KEYS},alice-admin-key=admin:Alice Ames`)
+    await call(node.url, "alice-admin-key", "PUT", "/api/reps/ben/emergency-contacts", {
+      contacts: "a@example.com",
+    })
+    await call(node.url, ADMIN, "PUT", "/api/reps/ben/emergency-contacts", { contacts: "b@example.com" })
+    const { entries } = await audit(node.url, "?target=reps/ben")
+    expect(entries.map((e) => e.actor)).toEqual([null, { role: "admin", name: "Alice Ames" }, ADMIN_ACTOR])
     await stop(node)
   })
 

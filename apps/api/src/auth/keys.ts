@@ -3,8 +3,9 @@ import type { Principal } from "./principal"
 
 /**
  * API keys from configuration: `key=role[:subject]` entries separated by commas, where the
- * subject is the rep id for `rep` and a `|`-separated queue list (or `*`) for `supervisor`.
- * Example: `k1=admin,k2=supervisor:billing|support,k3=rep:ana,k4=integrator`.
+ * subject is the rep id for `rep`, a `|`-separated queue list (or `*`) for `supervisor`, and
+ * for `admin` and `integrator` an optional name the audit trail records (else `key <n>`).
+ * Example: `k1=admin:alice,k2=supervisor:billing|support,k3=rep:ana,k4=integrator`.
  */
 export const parseApiKeys = (spec: string): Map<string, Principal> => {
   const keys = new Map<string, Principal>()
@@ -26,7 +27,10 @@ const principalOf = (role: string, subject: string | undefined, n: number): Prin
   switch (role) {
     case "admin":
     case "integrator":
-      return { role, name }
+      return {
+        role,
+        name: subject === undefined || subject.trim() === "" ? name : subject.trim().slice(0, 200),
+      }
     case "supervisor":
       return {
         role,
