@@ -1,12 +1,14 @@
 /**
  * What the simulator itself has to make happen (the core's own timers live in the core driver):
- * the next arrival per queue, the end of each call a rep is handling, and the moment a waiting
- * caller's patience runs out.
+ * the next arrival per queue, the end of each call a rep is handling, the moment a waiting
+ * caller's patience runs out, and the reps' scheduled presence changes.
  */
 export type SimEvent =
   | { readonly _tag: "Arrival"; readonly queueId: string }
   | { readonly _tag: "Completion"; readonly itemId: string; readonly repId: string }
   | { readonly _tag: "PatienceEnds"; readonly itemId: string }
+  /** A rep's schedule (shift start or end, a break) changes their presence (R1). */
+  | { readonly _tag: "PresenceChange"; readonly repId: string; readonly presenceId: string }
 
 interface Entry {
   readonly at: number

@@ -6,26 +6,30 @@ import { benchmark, formatBench } from "./bench"
 import { coreOf, parseNumber, positive, positiveInteger, seedOk, UsageError } from "./cli-options"
 import { fileSink } from "./engine/event-log"
 import { formatSummary } from "./report"
-import { runSimulation, SIM_START } from "./run"
+import { runSimulation } from "./run"
+import { loadScenarioFile, ScenarioFileError } from "./scenario-file"
+import { SIM_DAY } from "./scenario-setup"
 
-const HELP = `Usage: lifeline-sim [run] [--seed <n>] [--hours <h>] [--events <file.jsonl>] [--core center|routing|effect]
+const HELP = `Usage: lifeline-sim run [<scenario.json>] [--seed <n>] [--hours <h>] [--events <file.jsonl>] [--core center|routing|effect]
        lifeline-sim validate [--arrivals <n, default 2000000>] [--seed <n>]
        lifeline-sim whatif --calls-per-hour <n> --aht <s> [--patience <s>] [--target <0..1>] [--threshold <s>] [--hours <h>] [--seed <n>]
        lifeline-sim bench [--queues <n>] [--hours <h>] [--seed <n>] [--core center|routing]
 
-Without a command: runs the built-in scenario (two queues, six reps who accept every offer, Poisson
-arrivals, exponential handle times, billing callers hang up after an exponential patience) through
-the real routing core on a virtual clock, and prints offered, answered, abandoned, P(wait), ASA,
-max wait and the service level per queue. The same seed gives the same output.
+run       runs a scenario file (see docs/simulator.md, examples/*.json), or without one the built-in
+          scenario (two queues, six reps), through the real core on a virtual clock, and prints per
+          queue offered, answered, abandoned, P(wait), ASA, max wait, the service level and the EWT
+          error. The same scenario and seed give the same output and the same event log, byte for byte.
+          Without a command: run.
 
-validate  an M/M/c and an M/M/c+M scenario, 20 batch means, simulated ± 95% CI vs Erlang C / Erlang A
+validate  M/M/1 and M/M/10 (Erlang C) and M/M/10+M (Erlang A) scenarios, 20 batch means, simulated ± 95% CI vs analytic
 whatif    smallest staffing meeting the SL target (Erlang C, or Erlang A with --patience), then
           simulated at that staffing and one rep fewer
 bench     a big day (10 reps per queue) and the events/s and calls/s achieved
 
 Options:
-  --seed <n>       PRNG seed, an integer from 0 to 4294967295 (default 1)
-  --hours <h>      virtual hours to simulate, more than 0 and at most 10000 (default 1; whatif 200; bench 24)
+  --seed <n>       PRNG seed, an integer from 0 to 4294967295 (default: the scenario file's, else 1)
+  --hours <h>      virtual hours to simulate, more than 0 and at most 10000 (default: the scenario
+                   file's window, else 1; whatif 200; bench 24)
   --events <file>  write every simulator and core event as JSON lines: {"at":<virtual ms>,"sim"|"core":{...}}
   --core <kind>    center (default): the whole center's pure domain, driven directly; routing: the
                    router alone; effect: the center behind the Effect engine and store (slow, a cross-check)
@@ -33,7 +37,7 @@ Options:
 `
 
 const OPTIONS = {
-  seed: { type: "string", default: "1" },
+  seed: { type: "string" },
   hours: { type: "string" },
   arrivals: { type: "string", default: "2000000" },
   "calls-per-hour": { type: "string" },
@@ -57,24 +61,38 @@ const coreFor = async (values: Values) => {
   const kind = coreOf(values.core)
   if (kind !== "effect") return kind
   const { effectCore } = await import("./engine/effect-driver")
-  return effectCore(SIM_START)
+  // The Effect engine's virtual clock starts at the simulated day's midnight and only moves on.
+  return effectCore(SIM_DAY)
 }
 
-const COMMANDS: Record<string, (values: Values, seed: number) => string | Promise<string>> = {
-  run: async (values, seed) => {
+const seedOf = (values: Values, fallback = 1) =>
+  values.seed === undefined ? fallback : parseNumber("seed", values.seed, seedOk)
+
+type Command = (values: Values, args: readonly string[]) => string | Promise<string>
+
+const COMMANDS: Record<string, Command> = {
+  run: async (values, args) => {
+    if (args.length > 1) throw new UsageError(`run takes one scenario file, got '${args.join(" ")}'`)
+    const scenario = args[0] === undefined ? undefined : loadScenarioFile(args[0])
+    const seed = seedOf(values, scenario?.simulation?.seed)
+    const hours = values.hours === undefined ? undefined : hoursOf(values, 1)
     const core = await coreFor(values)
     const events = values.events === undefined ? undefined : fileSink(values.events)
     try {
-      return formatSummary(runSimulation({ seed, hours: hoursOf(values, 1), core, events }))
+      return formatSummary(
+        runSimulation({ seed, hours, core, events, ...(scenario === undefined ? {} : { scenario }) }),
+      )
     } finally {
       events?.close()
     }
   },
-  validate: (values, seed) => {
+  validate: (values) => {
+    const seed = seedOf(values)
     const arrivals = parseNumber("arrivals", values.arrivals, (n) => positiveInteger(n) && n >= 2000)
     return formatValidation(VALIDATION_CASES.map((c) => validateCase(c, arrivals, seed, 0.95)))
   },
-  whatif: (values, seed) => {
+  whatif: (values) => {
+    const seed = seedOf(values)
     const input = {
       callsPerHour: parseNumber("calls-per-hour", values["calls-per-hour"], positive),
       ahtSeconds: parseNumber("aht", values.aht, positive),
@@ -87,7 +105,8 @@ const COMMANDS: Record<string, (values: Values, seed: number) => string | Promis
     const hours = hoursOf(values, 200)
     return formatWhatIf(input, whatIf(input, hours, seed), hours)
   },
-  bench: (values, seed) => {
+  bench: (values) => {
+    const seed = seedOf(values)
     const queues = parseNumber("queues", values.queues, positiveInteger)
     const hours = hoursOf(values, 24)
     const core = coreOf(values.core)
@@ -107,13 +126,17 @@ const main = async (argv: readonly string[]): Promise<number> => {
       process.stdout.write(HELP)
       return 0
     }
-    const name = positionals[0] ?? "run"
+    const [name = "run", ...rest] = positionals
     const command = COMMANDS[name]
-    if (command === undefined || positionals.length > 1)
+    if (command === undefined || (name !== "run" && rest.length > 0))
       throw new UsageError(`unknown command '${positionals.join(" ")}'`)
-    process.stdout.write(await command(values, parseNumber("seed", values.seed, seedOk)))
+    process.stdout.write(await command(values, rest))
     return 0
   } catch (error) {
+    if (error instanceof ScenarioFileError) {
+      process.stderr.write(`${error.message}\n`)
+      return 2
+    }
     if (!(error instanceof UsageError) && !(error instanceof TypeError)) throw error
     process.stderr.write(`${error.message}\n\n${HELP}`)
     return 2

@@ -1,23 +1,21 @@
-import {
-  type CenterCommand,
-  type CenterEvent,
-  ewtAtPosition,
-  type RoutingCommand,
-  staffing,
-} from "@lifeline/core"
+import { type CenterCommand, type CenterEvent, ewtAtPosition, staffing } from "@lifeline/core"
 import { Agenda, type SimEvent } from "./agenda"
+import { type Distribution, type Sampler, samplerOf, wholeMs } from "./distributions"
 import { centerDomain, routingDomain } from "./engine/domains"
 import { type Core, type CoreDriver, FastDriver } from "./engine/driver"
 import type { EventSink } from "./engine/event-log"
-import { exponentialMs, mulberry32, type Random } from "./random"
+import { nextArrival } from "./profile"
+import { mulberry32, type Random } from "./random"
 import { BUILT_IN_SCENARIO, type Scenario, type ScenarioQueue } from "./scenario"
+import { presenceChanges, SIM_DAY, setupCommands } from "./scenario-setup"
 import { type CallOutcome, CallStats, type QueueSummary } from "./stats"
 
 export type { CallOutcome, QueueSummary } from "./stats"
 
-/** Virtual time starts here (a Monday, 08:00 UTC); only differences matter to the results. */
+/** Virtual time starts here (a Monday, 08:00 UTC) unless the scenario says otherwise. */
 export const SIM_START = Date.UTC(2025, 0, 6, 8, 0)
 const HOUR = 3_600_000
+const DEFAULT_START_MS = SIM_START - SIM_DAY
 
 /**
  * Which core drives the run. `center` (default): the whole center's pure domain, driven directly.
@@ -30,10 +28,11 @@ export type CoreKind = "center" | "routing" | "effect"
 
 export interface RunOptions {
   readonly seed: number
-  readonly hours: number
+  /** Virtual hours from the start; default: the scenario's own simulation window, else 1. */
+  readonly hours?: number | undefined
   readonly scenario?: Scenario
-  /** Service-level threshold (default 20 s). */
-  readonly slThresholdMs?: number
+  /** Service-level threshold (default: the scenario's, else 20 s). */
+  readonly slThresholdMs?: number | undefined
   /** Called as each call is answered or abandoned, in virtual-time order (for batch means). */
   readonly onOutcome?: (outcome: CallOutcome) => void
   readonly core?: "center" | "routing" | Core
@@ -70,12 +69,33 @@ const fastCore = (kind: "center" | "routing"): Core => {
   return { kind, driver, router: () => driver.state.routing, dispose: () => {} }
 }
 
+/** A queue with its samplers worked out once. */
+interface QueueRun {
+  readonly queue: ScenarioQueue
+  readonly ratePerMs: number
+  readonly handle: Sampler
+  readonly patience: Sampler | undefined
+}
+
+const exponential = (mean: number): Distribution => ({ _tag: "Exponential", mean })
+
+const queueRun = (queue: ScenarioQueue): QueueRun => {
+  const patience =
+    queue.patience ?? (queue.meanPatienceMs === undefined ? undefined : exponential(queue.meanPatienceMs))
+  return {
+    queue,
+    ratePerMs: 1 / queue.meanInterArrivalMs,
+    handle: samplerOf(queue.handleTime ?? exponential(queue.meanHandleMs)),
+    patience: patience === undefined ? undefined : samplerOf(patience),
+  }
+}
+
 class Simulation {
   readonly agenda = new Agenda()
   readonly random: Random
-  readonly queues: ReadonlyMap<string, ScenarioQueue>
+  readonly queues: ReadonlyMap<string, QueueRun>
   readonly stats: CallStats
-  now = SIM_START
+  now: number
   calls = 0
   events = 0
   coreEvents = 0
@@ -83,19 +103,21 @@ class Simulation {
 
   constructor(
     readonly scenario: Scenario,
+    readonly start: number,
     seed: number,
     slThresholdMs: number,
     onOutcome: RunOptions["onOutcome"],
     readonly core: Core,
     readonly log: EventSink | undefined,
   ) {
+    this.now = start
     this.random = mulberry32(seed)
-    this.queues = new Map(scenario.queues.map((q) => [q.queueId, q]))
+    this.queues = new Map(scenario.queues.map((q) => [q.queueId, queueRun(q)]))
     this.stats = new CallStats(scenario.queues, slThresholdMs, onOutcome)
   }
 
   /** Run a command at the current virtual time and react to what the core did. */
-  send(command: RoutingCommand): void {
+  send(command: CenterCommand): void {
     this.react(this.core.driver.execute(command, this.now))
   }
 
@@ -109,8 +131,8 @@ class Simulation {
       if (event._tag === "OfferMade") {
         this.send({ _tag: "AcceptOffer", offerId: event.offerId, repId: event.repId })
       } else if (event._tag === "OfferAccepted") {
-        const queue = this.queueOf(this.stats.answered(event.itemId, event.at))
-        const handleMs = exponentialMs(this.random, queue.meanHandleMs)
+        const run = this.queueOf(this.stats.answered(event.itemId, event.at))
+        const handleMs = wholeMs(run.handle(this.random))
         this.agenda.schedule(event.at + handleMs, {
           _tag: "Completion",
           itemId: event.itemId,
@@ -120,17 +142,16 @@ class Simulation {
     }
   }
 
-  queueOf(queueId: string): ScenarioQueue {
+  queueOf(queueId: string): QueueRun {
     const queue = this.queues.get(queueId)
     if (queue === undefined) throw new Error(`no queue ${queueId} in the scenario`)
     return queue
   }
 
-  scheduleArrival(queue: ScenarioQueue, after: number): void {
-    this.agenda.schedule(after + exponentialMs(this.random, queue.meanInterArrivalMs), {
-      _tag: "Arrival",
-      queueId: queue.queueId,
-    })
+  scheduleArrival(run: QueueRun, after: number): void {
+    const at = nextArrival(this.random, run.queue.profile, run.ratePerMs, after)
+    if (at !== Number.POSITIVE_INFINITY)
+      this.agenda.schedule(at, { _tag: "Arrival", queueId: run.queue.queueId })
   }
 
   /** R5: what the core would tell this caller now: the EWT of the next place in line. */
@@ -139,14 +160,15 @@ class Simulation {
     return queue === undefined ? null : ewtAtPosition(staffing(queue), queue.waiting.size + 1)
   }
 
-  arrive(queue: ScenarioQueue): void {
+  arrive(run: QueueRun): void {
+    const queueId = run.queue.queueId
     const itemId = `call-${++this.calls}`
-    this.stats.arrived(itemId, queue.queueId, this.now, this.ewtForNewCaller(queue.queueId))
-    this.scheduleArrival(queue, this.now)
-    this.send({ _tag: "EnqueueItem", itemId, queueId: queue.queueId })
+    this.stats.arrived(itemId, queueId, this.now, this.ewtForNewCaller(queueId))
+    this.scheduleArrival(run, this.now)
+    this.send({ _tag: "EnqueueItem", itemId, queueId })
     // Patience matters only to a caller who has to wait (most calls of a day are answered at once).
-    if (queue.meanPatienceMs !== undefined && this.stats.isWaiting(itemId)) {
-      const patienceMs = exponentialMs(this.random, queue.meanPatienceMs)
+    if (run.patience !== undefined && this.stats.isWaiting(itemId)) {
+      const patienceMs = wholeMs(run.patience(this.random))
       this.agenda.schedule(this.now + patienceMs, { _tag: "PatienceEnds", itemId })
     }
   }
@@ -166,6 +188,9 @@ class Simulation {
         return
       case "Arrival":
         this.arrive(this.queueOf(event.queueId))
+        return
+      case "PresenceChange":
+        this.send({ _tag: "SetPresence", repId: event.repId, presenceId: event.presenceId })
         return
     }
   }
@@ -191,28 +216,6 @@ class Simulation {
   }
 }
 
-const setupCommands = (scenario: Scenario): RoutingCommand[] => [
-  ...scenario.reps.map(
-    (rep): RoutingCommand => ({
-      _tag: "RegisterRep",
-      repId: rep.repId,
-      name: rep.repId,
-      presenceId: "available",
-      capacity: { voice: 1 },
-    }),
-  ),
-  ...scenario.queues.map(
-    (queue): RoutingCommand => ({
-      _tag: "CreateQueue",
-      queueId: queue.queueId,
-      name: queue.name,
-      assignment: queue.assignment,
-      members: scenario.reps.filter((r) => r.queues.includes(queue.queueId)).map((r) => r.repId),
-      defaultHandleTimeMs: Math.round(queue.meanHandleMs),
-    }),
-  ),
-]
-
 /**
  * Run a scenario through the real core for `hours` of virtual time. Arrivals stop at the end;
  * calls still waiting then count as offered, neither answered nor abandoned. Synchronous.
@@ -221,30 +224,42 @@ export const runSimulation = ({
   seed,
   hours,
   scenario = BUILT_IN_SCENARIO,
-  slThresholdMs = 20_000,
+  slThresholdMs,
   onOutcome,
   core = "center",
   events,
 }: RunOptions): Summary => {
+  const window = scenario.simulation
+  const startMs = window?.startMs ?? DEFAULT_START_MS
+  const runHours = hours ?? (window === undefined ? 1 : (window.endMs - window.startMs) / HOUR)
+  const start = SIM_DAY + startMs
+  const end = start + runHours * HOUR
   const sim = new Simulation(
     scenario,
+    start,
     seed,
-    slThresholdMs,
+    slThresholdMs ?? window?.slThresholdMs ?? 20_000,
     onOutcome,
     typeof core === "string" ? fastCore(core) : core,
     events,
   )
   try {
     for (const command of setupCommands(scenario)) sim.send(command)
-    for (const queue of scenario.queues) sim.scheduleArrival(queue, SIM_START)
-    sim.run(SIM_START + hours * HOUR)
+    for (const change of presenceChanges(scenario, startMs, startMs + runHours * HOUR))
+      sim.agenda.schedule(SIM_DAY + change.atMs, {
+        _tag: "PresenceChange",
+        repId: change.repId,
+        presenceId: change.presenceId,
+      })
+    for (const run of sim.queues.values()) sim.scheduleArrival(run, start)
+    sim.run(end)
   } finally {
     sim.core.dispose()
   }
   return {
     scenario: scenario.name,
     seed,
-    hours,
+    hours: runHours,
     calls: sim.calls,
     events: sim.events,
     coreEvents: sim.coreEvents,

@@ -4,6 +4,19 @@ import type { StaffingCheck, WhatIfInput } from "./whatif"
 const fixed = (x: number) => (Math.abs(x) >= 10 ? x.toFixed(2) : x.toFixed(4))
 const UNITS = { pWait: "", pAbandon: "", asa: " s", serviceLevel: "" } as const
 
+/** Whether the case meets the 1% target, and whether 1% is within what this many arrivals can resolve. */
+const verdict = (r: CaseResult): string => {
+  const resolved = r.checks.every((c) => c.relativeHalfWidth < 0.01)
+  const within = r.checks.every((c) => c.withinOnePercent)
+  const inside = r.checks.every((c) => c.analyticInsideCi)
+  return [
+    `  => every metric ${within ? "within 1%" : "NOT within 1%"}; analytic ${inside ? "inside" : "NOT inside"} every CI;`,
+    resolved
+      ? "every CI narrower than ±1%, so the 1% check is meaningful"
+      : "some CI wider than ±1%: this many arrivals cannot resolve 1% here",
+  ].join(" ")
+}
+
 /** The validate report: simulated ± 95 % CI vs analytic per metric. */
 export const formatValidation = (results: readonly CaseResult[]): string =>
   [
@@ -17,10 +30,12 @@ export const formatValidation = (results: readonly CaseResult[]): string =>
           `sim ${fixed(c.simulated.mean)} ± ${fixed(c.simulated.halfWidth)}${UNITS[c.metric]}`.padEnd(30),
           `analytic ${fixed(c.analytic)}${UNITS[c.metric]}`.padEnd(22),
           `rel. err ${(100 * c.relativeError).toFixed(2)}%`.padEnd(17),
+          `(CI ±${(100 * c.relativeHalfWidth).toFixed(2)}%)`.padEnd(14),
           c.withinOnePercent ? "within 1%" : "NOT within 1%",
           c.analyticInsideCi ? "analytic inside CI" : "analytic OUTSIDE CI",
         ].join(" "),
       ),
+      verdict(r),
     ]),
     "",
   ].join("\n")

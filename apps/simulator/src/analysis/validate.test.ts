@@ -3,9 +3,9 @@ import { VALIDATION_CASES, validateCase } from "./validate"
 
 describe("B7 simulator against queueing theory", () => {
   it.each(VALIDATION_CASES.map((c) => ({ name: c.name, c })))(
-    "B7 $name: every analytic value lies inside the simulation's 99% batch-means CI (seed 1, 8000 arrivals)",
+    "B7 $name: every analytic value lies inside the simulation's 99% batch-means CI (seed 1, 20000 arrivals)",
     ({ c }) => {
-      const result = validateCase(c, 8000, 1, 0.99)
+      const result = validateCase(c, 20_000, 1, 0.99)
       expect(result.checks.length).toBe(c.meanPatienceMs === undefined ? 3 : 4)
       for (const check of result.checks)
         expect({ [check.metric]: check.analyticInsideCi }).toEqual({ [check.metric]: true })

@@ -14,22 +14,38 @@ export interface ValidationCase {
   readonly slThresholdMs: number
 }
 
+/**
+ * The cases `validate` runs. The 1% target (issue 8) is a claim about the simulator only where the
+ * simulation's own uncertainty at 2 million arrivals is below 1%: the 95% CI half-widths measured
+ * at 200,000 arrivals, divided by √10, are under 0.9% for every metric of the first and the third
+ * case. The second is a typical contact-center load (85% occupancy on 10 reps): its waits are so
+ * strongly correlated that at 2 million arrivals the ASA's CI is still about ±2.5%, so there the
+ * check is that the analytic value lies inside the CI, and 1% is not a meaningful bar.
+ */
 export const VALIDATION_CASES: readonly ValidationCase[] = [
-  // 8.5 Erlang on 10 reps, 3 min AHT.
+  // M/M/1 (Erlang C with c = 1) at ρ = 0.5, 3 min AHT.
   {
-    name: "M/M/c",
+    name: "M/M/1 ρ=0.5",
+    agents: 1,
+    meanInterArrivalMs: 360_000,
+    meanHandleMs: 180_000,
+    slThresholdMs: 20_000,
+  },
+  // M/M/10 at ρ = 0.85 (8.5 Erlang), 3 min AHT.
+  {
+    name: "M/M/10 ρ=0.85",
     agents: 10,
     meanInterArrivalMs: 180_000 / 8.5,
     meanHandleMs: 180_000,
     slThresholdMs: 20_000,
   },
-  // 10 Erlang on 10 reps (ρ = 1, stable only because callers hang up after 2 min on average).
+  // M/M/10+M: 12 Erlang offered to 10 reps (ρ = 1.2, stable only because callers hang up after 3 min on average).
   {
-    name: "M/M/c+M",
+    name: "M/M/10+M ρ=1.2",
     agents: 10,
-    meanInterArrivalMs: 18_000,
+    meanInterArrivalMs: 15_000,
     meanHandleMs: 180_000,
-    meanPatienceMs: 120_000,
+    meanPatienceMs: 180_000,
     slThresholdMs: 20_000,
   },
 ]
@@ -42,6 +58,8 @@ export interface MetricCheck {
   readonly analytic: number
   readonly simulated: Interval
   readonly relativeError: number
+  /** The CI half-width relative to the analytic value: below 1%, a 1% check means something. */
+  readonly relativeHalfWidth: number
   readonly withinOnePercent: boolean
   readonly analyticInsideCi: boolean
 }
@@ -141,6 +159,7 @@ export const validateCase = (
       analytic: analytic[metric],
       simulated,
       relativeError,
+      relativeHalfWidth: simulated.halfWidth / analytic[metric],
       withinOnePercent: relativeError <= 0.01,
       analyticInsideCi: contains(simulated, analytic[metric]),
     }
