@@ -226,6 +226,7 @@ describe("B7 scenario files: N3 a bad file is refused, naming every field, nothi
         "queues[2].overflow.rules: C9: a queue offering callbacks needs reps",
       ],
       [{ simulation: { hours: 5, end: "18:00" } }, "simulation.end: give hours or end, not both"],
+      [{ name: " t" }, "name: must not be empty nor start or end with a space"],
       [
         { emergency: { callsPerDay: 1, duration: { type: "exponential", mean: 300 }, dialString: "999" } },
         "emergency.dialString: '999' is not an emergency or test number in US (E1)",

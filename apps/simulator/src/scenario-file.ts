@@ -28,8 +28,9 @@ const Id = Schema.String.pipe(
     message: () => "must be 1 to 100 letters, digits, '_', '.', ':' or '-', starting with a letter or digit",
   }),
 )
+/** The core's labels: not empty, no space at either end, at most 200 characters. */
 const Label = Schema.String.pipe(
-  Schema.minLength(1, { message: () => "must not be empty" }),
+  Schema.pattern(/^\S(.*\S)?$/s, { message: () => "must not be empty nor start or end with a space" }),
   Schema.maxLength(200, { message: () => "must be at most 200 characters" }),
 )
 /** "HH:MM" from 00:00 to 48:00, so a night shift can end the next morning ("30:00"). */
