@@ -78,7 +78,7 @@ describe("B7 scenario files: the examples", () => {
       _tag: "TransferToQueue",
       queueId: "billing",
     })
-    expect(s.emergency).toMatchObject({ callsPerDay: 2, dialString: "911", region: "US" })
+    expect(s.emergency).toMatchObject({ callsPerDay: 6, dialString: "911", region: "US" })
     expect(s.simulation).toEqual({ startMs: 7 * HOUR, endMs: 19 * HOUR, slThresholdMs: 20_000, seed: 42 })
   })
 
