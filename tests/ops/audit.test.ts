@@ -163,6 +163,19 @@ describe("audit trail of configuration changes (issue 9)", () => {
       after = page.next
     }
     expect(paged).toEqual(all)
+    // Newest first: the latest change leads, and the pages cover the same entries reversed.
+    const newest: Entry[] = []
+    for (let before: number | null = null, pages = 0; pages < 100; pages++) {
+      const page: Page = await audit(
+        node.url,
+        `?order=newest&limit=3${before === null ? "" : `&before=${before}`}`,
+      )
+      newest.push(...page.entries)
+      if (page.next === null) break
+      before = page.next
+    }
+    expect(newest[0]).toMatchObject({ kind: "QueueMemberRemoved" })
+    expect(newest).toEqual([...all].reverse())
     expect(all.map((e) => e.seq)).toEqual([...all.map((e) => e.seq)].sort((a, b) => a - b))
     expect((await audit(node.url, `?since=${encodeURIComponent(tpl?.at ?? "")}`)).entries).toHaveLength(3)
     await stop(node)
@@ -181,6 +194,8 @@ describe("audit trail of configuration changes (issue 9)", () => {
       ["limit=1001", "limit"],
       ["limit=ten", "limit"],
       ["after=-1", "after"],
+      ["before=0", "before"],
+      ["order=latest", "order"],
       ["since=yesterday", "since"],
       ["since=2026-02-31T00:00:00Z", "since"],
       ["target=", "target"],
@@ -198,6 +213,8 @@ describe("audit trail of configuration changes (issue 9)", () => {
       "query target",
       "query since",
       "query after",
+      "query before",
+      "query order",
       "query limit",
     ])
     await stop(node)

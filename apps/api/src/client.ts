@@ -24,7 +24,7 @@ import type {
 /** A command's body: the API names the caller itself (`actor`, for the audit trail). */
 type Body<S extends { readonly Type: { readonly _tag: string } }> = Omit<S["Type"], "_tag" | "actor">
 
-/** One page of GET /api/audit: entries oldest first, times in ISO 8601. */
+/** One page of GET /api/audit: entries in the order asked for, times in ISO 8601. */
 export interface AuditPageView {
   readonly entries: readonly (Omit<AuditEntry, "at"> & { readonly at: string | null })[]
   readonly next: number | null
@@ -125,8 +125,17 @@ export const lifelineClient = (baseUrl: string, apiKey: string, fetchImpl: typeo
       call<CommandResult>("POST", "/api/workstreams", body),
     retryDelivery: (messageId: string) =>
       call<CommandResult>("POST", `/api/deliveries/${seg(messageId)}/retry`),
-    /** Issue 9 (admins): configuration changes; `after` is the previous page's `next`. */
-    audit: (query: { target?: string; since?: string; after?: number; limit?: number } = {}) =>
+    /** Issue 9 (admins): configuration changes; the previous page's `next` is `after` (or `before` newest first). */
+    audit: (
+      query: {
+        target?: string
+        since?: string
+        after?: number
+        before?: number
+        order?: "oldest" | "newest"
+        limit?: number
+      } = {},
+    ) =>
       call<AuditPageView>(
         "GET",
         `/api/audit?${new URLSearchParams(Object.entries(query).map(([k, v]): [string, string] => [k, String(v)]))}`,

@@ -31,13 +31,17 @@ export const AuditQuery = Schema.Struct({
   target: Schema.optional(Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(512))),
   since: Schema.optional(IsoTime),
   after: Schema.optional(Count(0, Number.MAX_SAFE_INTEGER)),
+  before: Schema.optional(Count(1, Number.MAX_SAFE_INTEGER)),
+  order: Schema.optional(Schema.Literal("oldest", "newest")),
   limit: Schema.optional(Count(1, AUDIT_PAGE_MAX)),
 })
 
 const QUERY_DOCS: Record<keyof typeof AuditQuery.fields, string> = {
   target: "A setting, e.g. reps/ana/emergency-contacts, or a prefix of whole segments (reps/ana, queues)",
   since: "Only changes made at or after this ISO 8601 time",
-  after: "Cursor: only entries with a larger seq (the `next` of the previous page)",
+  after: "Only entries with a larger seq: the cursor oldest first (the previous page's `next`)",
+  before: "Only entries with a smaller seq: the cursor newest first (the previous page's `next`)",
+  order: "oldest (the default) or newest first",
   limit: `Entries per page, 1 to ${AUDIT_PAGE_MAX} (default 100)`,
 }
 
@@ -56,7 +60,7 @@ export const auditRoutes = (handle: Handle) =>
   new Hono<AuthEnv>().get(
     "/",
     doc({
-      summary: "Configuration changes: who changed which setting, when, before and after (oldest first)",
+      summary: "Configuration changes: who changed which setting, when, before and after",
       tag: "audit",
       roles: ["admin"],
       query: QUERY_DOCS,
@@ -70,6 +74,8 @@ export const auditRoutes = (handle: Handle) =>
             ...(q.target === undefined ? {} : { target: q.target }),
             ...(q.since === undefined ? {} : { since: q.since.getTime() }),
             ...(q.after === undefined ? {} : { after: q.after }),
+            ...(q.before === undefined ? {} : { before: q.before }),
+            ...(q.order === undefined ? {} : { order: q.order }),
           }),
         )
         return c.json({ entries: page.entries.map(wire), next: page.next })

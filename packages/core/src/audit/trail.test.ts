@@ -99,6 +99,31 @@ describe("audit trail (issue 9)", () => {
     expect(late.entries.map((e) => e.at)).toEqual([5_000, 6_000])
   })
 
+  it("reads newest first with a `before` cursor, and both cursors bound either order", () => {
+    const h = center()
+    for (let i = 0; i < 5; i++)
+      h.run({ _tag: "SetEmergencyContacts", repId: "bob", contacts: `p${i}@x.example`, actor: ADMIN })
+    const all = auditTrail(h.state.audit, { target: "reps/bob", limit: 10 }).entries
+    const seqs = all.map((e) => e.seq)
+    const first = auditTrail(h.state.audit, { target: "reps/bob", limit: 2, order: "newest" })
+    expect(first.entries.map((e) => e.seq)).toEqual([seqs[4], seqs[3]])
+    expect(first.next).toBe(seqs[3])
+    const rest = auditTrail(h.state.audit, {
+      target: "reps/bob",
+      limit: 10,
+      order: "newest",
+      before: first.next ?? 0,
+    })
+    expect(rest).toEqual({ entries: [all[2], all[1], all[0]], next: null })
+    const between = { target: "reps/bob", limit: 10, after: seqs[0] ?? 0, before: seqs[4] ?? 0 }
+    expect(auditTrail(h.state.audit, between).entries).toEqual([all[1], all[2], all[3]])
+    expect(auditTrail(h.state.audit, { ...between, order: "newest" }).entries).toEqual([
+      all[3],
+      all[2],
+      all[1],
+    ])
+  })
+
   it("N1 replay rebuilds the same trail, and events stored before the stamp still replay", () => {
     const h = center()
     h.run({ _tag: "SetEmergencyContacts", repId: "ann", contacts: "a@x.example", actor: ADMIN })

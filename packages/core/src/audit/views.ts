@@ -8,15 +8,18 @@ export interface AuditQuery {
   readonly target?: string
   /** Only changes made at or after this epoch ms (changes without a time are left out). */
   readonly since?: number
-  /** The cursor: only entries with a larger `seq`. */
+  /** Only entries with a larger `seq`: the cursor when reading oldest first. */
   readonly after?: number
+  /** Only entries with a smaller `seq`: the cursor when reading newest first. */
+  readonly before?: number
+  /** Oldest first (the default) or newest first. */
+  readonly order?: "oldest" | "newest"
   readonly limit: number
 }
 
 export interface AuditPage {
-  /** Oldest first. */
   readonly entries: readonly AuditEntry[]
-  /** The `after` for the next page; null when this page holds the last match. */
+  /** The cursor for the next page (`after` oldest first, `before` newest first); null at the end. */
   readonly next: number | null
 }
 
@@ -24,24 +27,28 @@ const matches = (entry: AuditEntry, q: AuditQuery): boolean =>
   (q.target === undefined || entry.target === q.target || entry.target.startsWith(`${q.target}/`)) &&
   (q.since === undefined || (entry.at !== null && entry.at >= q.since))
 
-/** Index of the first entry with a seq above `after` (entries are in seq order). */
-const firstAfter = (entries: readonly AuditEntry[], after: number): number => {
+/** Index of the first entry with a seq above `seq` (entries are in seq order). */
+const firstAbove = (entries: readonly AuditEntry[], seq: number): number => {
   let lo = 0
   let hi = entries.length
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
-    if ((entries[mid] as AuditEntry).seq <= after) lo = mid + 1
+    if ((entries[mid] as AuditEntry).seq <= seq) lo = mid + 1
     else hi = mid
   }
   return lo
 }
 
-/** One page of the audit trail, oldest first. Entries are never changed, so they are shared. */
+/** One page of the audit trail between the cursors. Entries are never changed, so they are shared. */
 export const auditTrail = (audit: AuditState, q: AuditQuery): AuditPage => {
   const limit = Math.max(1, Math.min(q.limit, AUDIT_PAGE_MAX))
+  const { entries } = audit
+  const from = firstAbove(entries, q.after ?? 0)
+  const to = q.before === undefined ? entries.length : firstAbove(entries, q.before - 1)
+  const newest = q.order === "newest"
   const page: AuditEntry[] = []
-  for (let i = firstAfter(audit.entries, q.after ?? 0); i < audit.entries.length; i++) {
-    const entry = audit.entries[i] as AuditEntry
+  for (let n = from; n < to; n++) {
+    const entry = entries[newest ? to - 1 - (n - from) : n] as AuditEntry
     if (!matches(entry, q)) continue
     if (page.length === limit) return { entries: page, next: (page.at(-1) as AuditEntry).seq }
     page.push(entry)
