@@ -1,7 +1,9 @@
+import type { CenterCommand } from "@lifeline/core"
+
 /**
  * What the simulator itself has to make happen (the core's own timers live in the core driver):
  * the next arrival per queue, the end of each call a rep is handling, the moment a waiting
- * caller's patience runs out, and the reps' scheduled presence changes.
+ * caller's patience runs out, the reps' scheduled presence changes, and the other parties' answers.
  */
 export type SimEvent =
   | { readonly _tag: "Arrival"; readonly queueId: string }
@@ -9,6 +11,11 @@ export type SimEvent =
   | { readonly _tag: "PatienceEnds"; readonly itemId: string }
   /** A rep's schedule (shift start or end, a break) changes their presence (R1). */
   | { readonly _tag: "PresenceChange"; readonly repId: string; readonly presenceId: string }
+  /** What the provider reports back some time after an action: a key pressed, a prompt played, an answer. */
+  | { readonly _tag: "Provider"; readonly command: CenterCommand }
+  /** E1: some rep dials the emergency number (a Poisson process over the center). */
+  | { readonly _tag: "EmergencyDial" }
+  | { readonly _tag: "EmergencyEnd"; readonly repId: string }
 
 interface Entry {
   readonly at: number

@@ -33,6 +33,16 @@ export const formatSummary = (summary: Summary): string => {
     ...body.map((cells) => row(cells, widths)),
     `SL = answered within ${seconds(threshold)} s / (answered + abandoned); P(wait) over the same calls; ASA over answered calls.`,
     "EWT bias / MAE: the core's EWT (R5) at arrival minus the actual wait, mean and mean absolute, over answered calls.",
+    ...(callbacks
+      ? [
+          "Callbacks asked: callers who pressed 1 or were sent to a callback (C3, C4), settled apart from answered and abandoned; done: served by a rep.",
+        ]
+      : []),
+    ...(summary.emergency === undefined
+      ? []
+      : [
+          `Emergency calls (E1, E4): ${summary.emergency.dialled} dialled by reps, ${summary.emergency.skipped} with nobody on shift to dial, ${summary.emergency.repMinutes.toFixed(1)} rep-minutes in them.`,
+        ]),
     "",
   ].join("\n")
 }

@@ -27,6 +27,8 @@ export interface QueueSummary {
   /** Callbacks callers asked for (C1-C3) and callbacks that reached a rep; null: none offered. */
   readonly callbacksRequested: number | null
   readonly callbacksCompleted: number | null
+  /** C1: waiting calls an overflow rule closed (voicemail, end call); null: no overflow. */
+  readonly closedByRule: number | null
 }
 
 /** The end of one call's wait: answered after `waitMs`, or abandoned after `waitMs`. */
@@ -50,6 +52,7 @@ interface Tally {
   ewtAbsErrorMs: number
   callbacksRequested: number
   callbacksCompleted: number
+  closed: number
 }
 
 const emptyTally = (): Tally => ({
@@ -65,6 +68,7 @@ const emptyTally = (): Tally => ({
   ewtAbsErrorMs: 0,
   callbacksRequested: 0,
   callbacksCompleted: 0,
+  closed: 0,
 })
 
 interface Waiting {
@@ -95,8 +99,25 @@ export class CallStats {
     this.waiting.set(itemId, { queueId, at, ewtMs })
   }
 
-  callbackRequested(queueId: string): void {
-    this.tally(queueId).callbacksRequested += 1
+  /** The queue of a call still waiting, if it is. */
+  queueOfWaiting(itemId: string): string | undefined {
+    return this.waiting.get(itemId)?.queueId
+  }
+
+  /** C4: a waiting caller asked for a callback and hung up: settled, neither answered nor abandoned. */
+  callbackRequested(itemId: string): void {
+    const call = this.waiting.get(itemId)
+    if (call === undefined) throw new Error(`call ${itemId} is not waiting`)
+    this.waiting.delete(itemId)
+    this.tally(call.queueId).callbacksRequested += 1
+  }
+
+  /** C1: an overflow rule closed the waiting call (voicemail, end call). */
+  closed(itemId: string): void {
+    const call = this.waiting.get(itemId)
+    if (call === undefined) throw new Error(`call ${itemId} is not waiting`)
+    this.waiting.delete(itemId)
+    this.tally(call.queueId).closed += 1
   }
 
   callbackCompleted(queueId: string): void {
@@ -136,6 +157,7 @@ export class CallStats {
         ewtMeanAbsErrorMs: t.ewtCount === 0 ? null : t.ewtAbsErrorMs / t.ewtCount,
         callbacksRequested: this.callbacks ? t.callbacksRequested : null,
         callbacksCompleted: this.callbacks ? t.callbacksCompleted : null,
+        closedByRule: this.callbacks ? t.closed : null,
       }
     })
   }
