@@ -95,6 +95,20 @@ export class IntervalStats {
     cell.maxWaiting = Math.max(cell.maxWaiting, count)
   }
 
+  private nextSampleAt = Number.NEGATIVE_INFINITY
+
+  /**
+   * The cheap way to feed the waiting counts: call this after every simulator step; it reads
+   * `countOf(queueId)` for every queue only when `at` reaches the next multiple of `everyMs` (1 min
+   * by default) and holds each count until the next sample. O(1) per step, O(queues) per minute.
+   */
+  sampleWaiting(at: number, countOf: (queueId: string) => number, everyMs = 60_000): void {
+    if (at < this.nextSampleAt) return
+    const point = this.startAt + Math.floor((at - this.startAt) / everyMs) * everyMs
+    for (const q of this.queueIds) this.waiting(q, Math.max(point, this.level(q).since), countOf(q))
+    this.nextSampleAt = point + everyMs
+  }
+
   /** The run ended at `at`: the waiting levels are integrated up to it. */
   finish(at: number): void {
     this.endAt = Math.max(this.endAt, at)

@@ -175,6 +175,23 @@ describe("B7 interval statistics", () => {
     }
   })
 
+  it("sampled once a minute, the mean waiting follows the true level within the sampling error", () => {
+    const s = new IntervalStats(["q"], DAY0, Q, 20_000)
+    // the true level: 4 from 00:00 to 00:07:30, 1 until 00:15, then 6; steps every 10 s
+    const level = (t: number) => (t < 7.5 * MIN ? 4 : t < Q ? 1 : 6)
+    let reads = 0
+    for (let t = 0; t < 2 * Q; t += 10_000)
+      s.sampleWaiting(DAY0 + t, () => {
+        reads += 1
+        return level(t)
+      })
+    s.finish(DAY0 + 2 * Q)
+    expect(reads).toBe(30) // once a minute, not once a step
+    const [first, second] = s.rows()
+    expect(first?.meanWaiting).toBeCloseTo((7 * 4 + 1 * 4 + 7 * 1) / 15, 9) // the 07:00 sample still saw 4
+    expect(second?.meanWaiting).toBe(6)
+  })
+
   it("writePlots writes both charts, well-formed, with every queue", () => {
     const s = new IntervalStats(["billing", "support"], DAY0, Q, 20_000)
     s.waiting("billing", DAY0 + MIN, 3)
