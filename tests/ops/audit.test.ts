@@ -51,8 +51,8 @@ const stop = async (node: Node) => {
 }
 
 const ADMIN = "demo-admin-key"
-/** DEMO_API_KEYS' first entry: the name an API key without one is known by. */
-const ADMIN_ACTOR = { role: "admin", name: "key 1" }
+/** The demo admin key, by the name DEMO_API_KEYS gives it. */
+const ADMIN_ACTOR = { role: "admin", name: "demo admin" }
 
 const call = async (url: string, key: string | undefined, method: string, path: string, body?: unknown) => {
   const res = await fetch(`${url}${path}`, {

@@ -68,5 +68,5 @@ export const principalForKey = (
  * unless LIFELINE_API_KEYS is set, and says so when it starts.
  */
 export const DEMO_API_KEYS =
-  "demo-admin-key=admin,demo-supervisor-key=supervisor:*,demo-integrator-key=integrator," +
+  "demo-admin-key=admin:demo admin,demo-supervisor-key=supervisor:*,demo-integrator-key=integrator:demo integrator," +
   ["ana", "ben", "caro", "dan", "eve"].map((r) => `demo-rep-${r}=rep:${r}`).join(",")
