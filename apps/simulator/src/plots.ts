@@ -270,7 +270,11 @@ export const writePlots = (
     sl,
     serviceLevelByIntervalSvg(stats.serviceLevels(), {
       title: `${name}: service level by interval (answered within ${stats.slThresholdMs / 1000} s)`,
-      queues: stats.queueIds.length > 1 ? stats.queueIds.map((q) => stats.serviceLevelSeries(q)) : [],
+      // per-queue lines only while they stay readable; the bars are the whole center
+      queues:
+        stats.queueIds.length > 1 && stats.queueIds.length <= 10
+          ? stats.queueIds.map((q) => stats.serviceLevelSeries(q))
+          : [],
       ...(options.target === undefined ? {} : { target: options.target }),
       ...common,
     }),
