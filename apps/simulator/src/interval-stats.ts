@@ -123,15 +123,18 @@ export class IntervalStats {
     )
   }
 
-  /** Per queue: the time-weighted mean waiting in each interval, at the interval's middle. */
+  /** Per queue: the time-weighted mean waiting of each interval, as steps over the whole run. */
   waitingSeries(): { name: string; points: { x: number; y: number }[] }[] {
     const n = this.intervalCount()
     return this.queueIds.map((queueId) => ({
       name: queueId,
-      points: Array.from({ length: n }, (_, i) => ({
-        x: this.startAt + (i + 0.5) * this.intervalMs,
-        y: this.row(queueId, i, this.cells.get(queueId)?.[i] ?? emptyCell()).meanWaiting,
-      })),
+      points: Array.from({ length: n }, (_, i) => {
+        const row = this.row(queueId, i, this.cells.get(queueId)?.[i] ?? emptyCell())
+        return [
+          { x: row.startAt, y: row.meanWaiting },
+          { x: row.endAt, y: row.meanWaiting },
+        ]
+      }).flat(),
     }))
   }
 

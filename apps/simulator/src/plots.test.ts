@@ -190,6 +190,13 @@ describe("B7 interval statistics", () => {
     const [first, second] = s.rows()
     expect(first?.meanWaiting).toBeCloseTo((7 * 4 + 1 * 4 + 7 * 1) / 15, 9) // the 07:00 sample still saw 4
     expect(second?.meanWaiting).toBe(6)
+    // the series is a step per interval over the whole run
+    expect(s.waitingSeries()[0]?.points).toEqual([
+      { x: DAY0, y: 39 / 15 },
+      { x: DAY0 + Q, y: 39 / 15 },
+      { x: DAY0 + Q, y: 6 },
+      { x: DAY0 + 2 * Q, y: 6 },
+    ])
   })
 
   it("writePlots writes both charts, well-formed, with every queue", () => {
