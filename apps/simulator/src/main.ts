@@ -5,12 +5,15 @@ import { whatIf } from "./analysis/whatif"
 import { benchmark, formatBench } from "./bench"
 import { coreOf, parseNumber, positive, positiveInteger, seedOk, UsageError } from "./cli-options"
 import { fileSink } from "./engine/event-log"
+import { writePlots } from "./plots"
+import { ProgressBar } from "./progress"
 import { formatSummary } from "./report"
-import { runSimulation } from "./run"
+import { runSimulation, runWindow } from "./run"
+import { BUILT_IN_SCENARIO } from "./scenario"
 import { loadScenarioFile, ScenarioFileError } from "./scenario-file"
 import { SIM_DAY } from "./scenario-setup"
 
-const HELP = `Usage: lifeline-sim run [<scenario.json>] [--seed <n>] [--hours <h>] [--events <file.jsonl>] [--core center|routing|effect]
+const HELP = `Usage: lifeline-sim run [<scenario.json>] [--seed <n>] [--hours <h>] [--events <file.jsonl>] [--plots <dir>] [--progress] [--core center|routing|effect]
        lifeline-sim validate [--arrivals <n, default 2000000>] [--seed <n>]
        lifeline-sim whatif --calls-per-hour <n> --aht <s> [--patience <s>] [--target <0..1>] [--threshold <s>] [--hours <h>] [--seed <n>]
        lifeline-sim bench [--queues <n>] [--hours <h>] [--seed <n>] [--core center|routing]
@@ -31,6 +34,8 @@ Options:
   --hours <h>      virtual hours to simulate, more than 0 and at most 10000 (default: the scenario
                    file's window, else 1; whatif 200; bench 24)
   --events <file>  write every simulator and core event as JSON lines: {"at":<virtual ms>,"sim"|"core":{...}}
+  --plots <dir>    write waiting.svg (calls waiting per queue over time) and service-level.svg (SL per 15 min)
+  --progress       show the progress bar on stderr even when it is not a terminal (it shows on a terminal anyway)
   --core <kind>    center (default): the whole center's pure domain, driven directly; routing: the
                    router alone; effect: the center behind the Effect engine and store (slow, a cross-check)
   -h, --help       show this text
@@ -47,6 +52,8 @@ const OPTIONS = {
   threshold: { type: "string", default: "20" },
   queues: { type: "string", default: "100" },
   events: { type: "string" },
+  plots: { type: "string" },
+  progress: { type: "boolean", default: false },
   core: { type: "string", default: "center" },
   help: { type: "boolean", short: "h", default: false },
 } as const
@@ -65,6 +72,9 @@ const coreFor = async (values: Values) => {
   return effectCore(SIM_DAY)
 }
 
+/** The plots' interval: quarter hours, as planners read service levels. */
+const PLOT_INTERVAL_MS = 900_000
+
 const seedOf = (values: Values, fallback = 1) =>
   values.seed === undefined ? fallback : parseNumber("seed", values.seed, seedOk)
 
@@ -73,15 +83,32 @@ type Command = (values: Values, args: readonly string[]) => string | Promise<str
 const COMMANDS: Record<string, Command> = {
   run: async (values, args) => {
     if (args.length > 1) throw new UsageError(`run takes one scenario file, got '${args.join(" ")}'`)
-    const scenario = args[0] === undefined ? undefined : loadScenarioFile(args[0])
-    const seed = seedOf(values, scenario?.simulation?.seed)
+    const scenario = args[0] === undefined ? BUILT_IN_SCENARIO : loadScenarioFile(args[0])
+    const seed = seedOf(values, scenario.simulation?.seed)
     const hours = values.hours === undefined ? undefined : hoursOf(values, 1)
     const core = await coreFor(values)
+    const totalMs = runWindow(scenario, hours).runHours * 3_600_000
+    const bar = new ProgressBar({ totalMs, force: values.progress })
     const events = values.events === undefined ? undefined : fileSink(values.events)
     try {
-      return formatSummary(
-        runSimulation({ seed, hours, core, events, ...(scenario === undefined ? {} : { scenario }) }),
-      )
+      const summary = runSimulation({
+        seed,
+        hours,
+        core,
+        events,
+        scenario,
+        ...(values.plots === undefined ? {} : { intervalMs: PLOT_INTERVAL_MS }),
+        // The bar reads the wall clock; every 4096 events is often enough for 10 redraws/s.
+        ...(bar.enabled
+          ? { onStep: (s) => (s.events & 4095) === 0 && bar.update(s.now - s.start, s.calls, s.events) }
+          : {}),
+      })
+      bar.done(totalMs, summary.calls, summary.events)
+      const written =
+        values.plots === undefined || summary.intervals === undefined
+          ? []
+          : writePlots(values.plots, summary.intervals, scenario.name, { dayOrigin: SIM_DAY })
+      return formatSummary(summary) + written.map((path) => `plot: ${path}\n`).join("")
     } finally {
       events?.close()
     }

@@ -3,6 +3,8 @@ import { centerDomain, routingDomain } from "./engine/domains"
 import { type Core, type CoreDriver, FastDriver } from "./engine/driver"
 import type { EventSink } from "./engine/event-log"
 import { type EmergencyTally, Simulation } from "./engine/simulation"
+import { WaitingWatch } from "./engine/waiting-watch"
+import { IntervalStats } from "./interval-stats"
 import { BUILT_IN_SCENARIO, type Scenario } from "./scenario"
 import { presenceChanges, SIM_DAY, setupCommands } from "./scenario-setup"
 import type { CallOutcome, QueueSummary } from "./stats"
@@ -35,8 +37,10 @@ export interface RunOptions {
   readonly core?: "center" | "routing" | Core
   /** Every simulator and core event, as JSON lines with the virtual time (SPEC B7 event log). */
   readonly events?: EventSink | undefined
-  /** Called after each simulator event (progress bar, interval statistics). */
+  /** Called after each simulator event (progress bar). */
   readonly onStep?: ((sim: Simulation) => void) | undefined
+  /** Collect per-interval statistics for the plots, with intervals of this length. */
+  readonly intervalMs?: number | undefined
 }
 
 export interface Summary {
@@ -52,6 +56,10 @@ export interface Summary {
   readonly queues: readonly QueueSummary[]
   /** E1/E4: emergency calls reps dialled; absent when the scenario has none. */
   readonly emergency?: EmergencyTally
+  /** Per-interval statistics, when `intervalMs` was given. */
+  readonly intervals?: IntervalStats
+  /** Virtual time the run started (ms since the epoch). */
+  readonly startAt: number
 }
 
 /** The fast drivers over the core's pure domains; the Effect engine comes from ./engine/effect-driver. */
@@ -70,6 +78,15 @@ const fastCore = (kind: "center" | "routing"): Core => {
   return { kind, driver, router: () => driver.state.routing, dispose: () => {} }
 }
 
+/** Where a run starts (offset from SIM_DAY) and how long it lasts: `hours`, else the scenario's window, else 1 h. */
+export const runWindow = (scenario: Scenario, hours: number | undefined) => {
+  const window = scenario.simulation
+  return {
+    startMs: window?.startMs ?? DEFAULT_START_MS,
+    runHours: hours ?? (window === undefined ? 1 : (window.endMs - window.startMs) / HOUR),
+  }
+}
+
 /**
  * Run a scenario through the real core for `hours` of virtual time. Arrivals stop at the end;
  * calls still waiting then count as offered, neither answered nor abandoned. Synchronous.
@@ -83,21 +100,48 @@ export const runSimulation = ({
   core = "center",
   events,
   onStep,
+  intervalMs,
 }: RunOptions): Summary => {
   const window = scenario.simulation
-  const startMs = window?.startMs ?? DEFAULT_START_MS
-  const runHours = hours ?? (window === undefined ? 1 : (window.endMs - window.startMs) / HOUR)
+  const { startMs, runHours } = runWindow(scenario, hours)
   const start = SIM_DAY + startMs
   const end = start + runHours * HOUR
+  const threshold = slThresholdMs ?? window?.slThresholdMs ?? 20_000
+  const driver = typeof core === "string" ? fastCore(core) : core
+  const intervals =
+    intervalMs === undefined
+      ? undefined
+      : new IntervalStats(
+          scenario.queues.map((q) => q.queueId),
+          start,
+          intervalMs,
+          threshold,
+        )
+  const outcome =
+    intervals === undefined
+      ? onOutcome
+      : (call: CallOutcome) => {
+          intervals.settled(call.queueId, call.arrivedAt, call.waitMs, call.answered)
+          onOutcome?.(call)
+        }
+  const step =
+    intervals === undefined
+      ? onStep
+      : (s: Simulation) => {
+          const event = s.lastEvent
+          if (event?._tag === "Arrival") intervals.arrived(event.queueId, s.now)
+          onStep?.(s)
+        }
   const sim = new Simulation(
     scenario,
     start,
     seed,
-    slThresholdMs ?? window?.slThresholdMs ?? 20_000,
-    onOutcome,
-    typeof core === "string" ? fastCore(core) : core,
+    threshold,
+    outcome,
+    driver,
     events,
-    onStep,
+    step,
+    intervals === undefined ? undefined : new WaitingWatch(intervals, driver.router),
   )
   try {
     for (const command of setupCommands(scenario)) sim.send(command)
@@ -110,6 +154,7 @@ export const runSimulation = ({
     for (const run of sim.queues.values()) sim.scheduleArrival(run, start)
     sim.scheduleEmergency(start)
     sim.run(end)
+    intervals?.finish(end)
   } finally {
     sim.core.dispose()
   }
@@ -123,5 +168,7 @@ export const runSimulation = ({
     timersFired: sim.timersFired,
     queues: sim.stats.summary(),
     ...(scenario.emergency === undefined ? {} : { emergency: sim.emergency }),
+    ...(intervals === undefined ? {} : { intervals }),
+    startAt: start,
   }
 }

@@ -55,6 +55,19 @@ describe("B7 scenarios through the whole center", () => {
     expect(b).toEqual(a)
   })
 
+  it("B7 the plots' interval statistics add up to the summary, and waiting counts follow the core", () => {
+    const summary = runSimulation({ seed: 3, hours: 6, scenario: busy(), intervalMs: 900_000 })
+    const rows = summary.intervals?.rows() ?? []
+    expect(rows.length).toBe(2 * 24)
+    for (const q of summary.queues) {
+      const mine = rows.filter((r) => r.queueId === q.queueId)
+      expect(mine.reduce((n, r) => n + r.offered, 0)).toBe(q.offered)
+      expect(mine.reduce((n, r) => n + r.answered, 0)).toBe(q.answered)
+      expect(mine.reduce((n, r) => n + r.abandoned, 0)).toBe(q.abandoned)
+    }
+    expect(Math.max(...rows.map((r) => r.maxWaiting))).toBeGreaterThan(2)
+  })
+
   it("B7 the built-in scenario still starts at 08:00 and a file's window is its own", () => {
     const log = memorySink()
     runSimulation({ seed: 1, hours: 0.5, events: log })

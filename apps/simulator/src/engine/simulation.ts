@@ -8,6 +8,7 @@ import { callerNumber, presenceAt, SIM_DAY } from "../scenario-setup"
 import { type CallOutcome, CallStats } from "../stats"
 import type { Core } from "./driver"
 import type { EventSink } from "./event-log"
+import type { WaitingWatch } from "./waiting-watch"
 
 /** A queue with its samplers worked out once. */
 interface QueueRun {
@@ -79,8 +80,10 @@ export class Simulation {
     onOutcome: ((outcome: CallOutcome) => void) | undefined,
     readonly core: Core,
     readonly log: EventSink | undefined,
-    /** Called after each simulator event with the virtual time (progress bar, interval stats). */
+    /** Called after each simulator event (progress bar). */
     readonly onStep?: (sim: Simulation) => void,
+    /** Each queue's waiting count as it changes (plots). */
+    readonly watch?: WaitingWatch,
   ) {
     this.now = start
     this.random = mulberry32(seed)
@@ -104,6 +107,7 @@ export class Simulation {
     for (let i = 0; i < events.length; i++) {
       const event = events[i] as CenterEvent
       if (log !== undefined) log.line(`{"at":${this.now},"core":${JSON.stringify(event)}}`)
+      this.watch?.onEvent(event, this.now)
       switch (event._tag) {
         case "OfferMade":
           // Every rep accepts every offer the moment it is made.
@@ -279,8 +283,12 @@ export class Simulation {
     if (scheduled !== current) this.send({ _tag: "SetPresence", repId, presenceId: scheduled })
   }
 
+  /** The simulator event handled last (for onStep). */
+  lastEvent: SimEvent | undefined
+
   happen(event: SimEvent): void {
     this.events += 1
+    this.lastEvent = event
     if (this.log !== undefined) this.log.line(`{"at":${this.now},"sim":${JSON.stringify(event)}}`)
     switch (event._tag) {
       case "Completion":
