@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util"
-import { formatValidation, formatWhatIf } from "./analysis/format"
+import { formatThresholds, formatValidation, formatWhatIf } from "./analysis/format"
 import { VALIDATION_CASES, validateCase } from "./analysis/validate"
-import { whatIf } from "./analysis/whatif"
+import { compareOverflowThresholds, whatIf } from "./analysis/whatif"
 import { benchmark, formatBench } from "./bench"
 import { coreOf, parseNumber, positive, positiveInteger, seedOk, UsageError } from "./cli-options"
 import { fileSink } from "./engine/event-log"
@@ -16,6 +16,7 @@ import { SIM_DAY } from "./scenario-setup"
 const HELP = `Usage: lifeline-sim run [<scenario.json>] [--seed <n>] [--hours <h>] [--events <file.jsonl>] [--plots <dir>] [--progress] [--core center|routing|effect]
        lifeline-sim validate [--arrivals <n, default 2000000>] [--seed <n>]
        lifeline-sim whatif --calls-per-hour <n> --aht <s> [--patience <s>] [--target <0..1>] [--threshold <s>] [--hours <h>] [--seed <n>]
+       lifeline-sim whatif <scenario.json> --thresholds <a,b,...> [--hours <h>] [--seed <n>]
        lifeline-sim bench [--queues <n>] [--hours <h>] [--seed <n>] [--core center|routing]
 
 run       runs a scenario file (see docs/simulator.md, examples/*.json), or without one the built-in
@@ -26,7 +27,9 @@ run       runs a scenario file (see docs/simulator.md, examples/*.json), or with
 
 validate  M/M/1 and M/M/10 (Erlang C) and M/M/10+M (Erlang A) scenarios, 20 batch means, simulated ± 95% CI vs analytic
 whatif    smallest staffing meeting the SL target (Erlang C, or Erlang A with --patience), then
-          simulated at that staffing and one rep fewer
+          simulated at that staffing and one rep fewer; or, with a scenario file and --thresholds,
+          the scenario run once per callback-offer threshold (seconds for wait conditions, a count
+          for WaitingAbove), comparing the callbacks and waits each produces
 bench     a big day (10 reps per queue) and the events/s and calls/s achieved
 
 Options:
@@ -54,6 +57,7 @@ const OPTIONS = {
   events: { type: "string" },
   plots: { type: "string" },
   progress: { type: "boolean", default: false },
+  thresholds: { type: "string" },
   core: { type: "string", default: "center" },
   help: { type: "boolean", short: "h", default: false },
 } as const
@@ -70,6 +74,35 @@ const coreFor = async (values: Values) => {
   const { effectCore } = await import("./engine/effect-driver")
   // The Effect engine's virtual clock starts at the simulated day's midnight and only moves on.
   return effectCore(SIM_DAY)
+}
+
+/** B7 what-if over a scenario file: one run per callback-offer threshold. */
+const thresholdWhatIf = (values: Values, args: readonly string[]) => {
+  if (args.length !== 1 || values.thresholds === undefined)
+    throw new UsageError("whatif with a scenario takes one scenario file and --thresholds")
+  const scenario = loadScenarioFile(args[0] as string)
+  const rule = scenario.queues
+    .flatMap((q) => q.overflow?.settings.rules ?? [])
+    .find((r) => r.action._tag === "DirectCallback")
+  if (rule === undefined) throw new UsageError("whatif: the scenario has no direct-callback rule to vary")
+  const unit = rule.condition._tag === "WaitingAbove" ? "calls" : "s"
+  const thresholds = values.thresholds.split(",").map((t) => {
+    const n = parseNumber("thresholds", t, positive)
+    return unit === "s" ? Math.round(n * 1000) : n
+  })
+  const seed = seedOf(values, scenario.simulation?.seed)
+  const hours = values.hours === undefined ? undefined : hoursOf(values, 1)
+  try {
+    return formatThresholds(
+      scenario,
+      compareOverflowThresholds(scenario, thresholds, seed, hours),
+      seed,
+      unit,
+    )
+  } catch (error) {
+    if (error instanceof RangeError) throw new UsageError(`--thresholds: ${error.message}`)
+    throw error
+  }
 }
 
 /** The plots' interval: quarter hours, as planners read service levels. */
@@ -118,7 +151,8 @@ const COMMANDS: Record<string, Command> = {
     const arrivals = parseNumber("arrivals", values.arrivals, (n) => positiveInteger(n) && n >= 2000)
     return formatValidation(VALIDATION_CASES.map((c) => validateCase(c, arrivals, seed, 0.95)))
   },
-  whatif: (values) => {
+  whatif: (values, args) => {
+    if (args.length > 0 || values.thresholds !== undefined) return thresholdWhatIf(values, args)
     const seed = seedOf(values)
     const input = {
       callsPerHour: parseNumber("calls-per-hour", values["calls-per-hour"], positive),
@@ -155,7 +189,7 @@ const main = async (argv: readonly string[]): Promise<number> => {
     }
     const [name = "run", ...rest] = positionals
     const command = COMMANDS[name]
-    if (command === undefined || (name !== "run" && rest.length > 0))
+    if (command === undefined || (name !== "run" && name !== "whatif" && rest.length > 0))
       throw new UsageError(`unknown command '${positionals.join(" ")}'`)
     process.stdout.write(await command(values, rest))
     return 0

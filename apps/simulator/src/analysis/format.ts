@@ -1,5 +1,6 @@
+import type { Scenario } from "../scenario"
 import type { CaseResult } from "./validate"
-import type { StaffingCheck, WhatIfInput } from "./whatif"
+import type { StaffingCheck, ThresholdRun, WhatIfInput } from "./whatif"
 
 const fixed = (x: number) => (Math.abs(x) >= 10 ? x.toFixed(2) : x.toFixed(4))
 const UNITS = { pWait: "", pAbandon: "", asa: " s", serviceLevel: "" } as const
@@ -54,6 +55,51 @@ export const formatWhatIf = (input: WhatIfInput, checks: readonly StaffingCheck[
         `  ${c.analytic >= input.target ? "meets" : "misses"} target`,
     ),
     `Smallest staffing meeting the target: ${found?.agents ?? "-"} reps`,
+    "",
+  ].join("\n")
+}
+
+const secs = (ms: number | null) => (ms === null ? "-" : (ms / 1000).toFixed(1))
+
+/** The threshold comparison: one line per threshold and queue with callbacks and waits (B7). */
+export const formatThresholds = (
+  scenario: Scenario,
+  runs: readonly ThresholdRun[],
+  seed: number,
+  unit: "s" | "calls",
+): string => {
+  const header = [
+    "threshold",
+    "queue",
+    "offered",
+    "answered",
+    "abandoned",
+    "callbacks asked",
+    "callbacks done",
+  ]
+  header.push("ASA (s)", "max wait (s)", "SL")
+  const body = runs.flatMap((r) =>
+    r.queues.map((q) => [
+      unit === "s" ? `${r.threshold / 1000} s` : `${r.threshold} waiting`,
+      q.name,
+      String(q.offered),
+      String(q.answered),
+      String(q.abandoned),
+      String(q.callbacksRequested ?? "-"),
+      String(q.callbacksCompleted ?? "-"),
+      secs(q.asaMs),
+      secs(q.maxWaitMs),
+      pct(q.serviceLevel),
+    ]),
+  )
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] ?? "").length)))
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ")
+  return [
+    `What-if (B7): "${scenario.name}", seed ${seed}, the callback-offer threshold of each queue with a direct-callback rule (C1)`,
+    line(header),
+    ...body.map(line),
+    "Same seed for every threshold; callbacks asked are settled apart from answered and abandoned (SL over answered + abandoned).",
     "",
   ].join("\n")
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
-import { analyticServiceLevel, smallestStaffing, type WhatIfInput } from "./whatif"
+import { busy } from "../engine/busy-scenario"
+import { analyticServiceLevel, compareOverflowThresholds, smallestStaffing, type WhatIfInput } from "./whatif"
 
 describe("B7 what-if staffing", () => {
   it.each<[string, WhatIfInput]>([
@@ -19,5 +20,18 @@ describe("B7 what-if staffing", () => {
     const c = smallestStaffing(input)
     expect(analyticServiceLevel(input, c)).toBeGreaterThanOrEqual(input.target)
     expect(analyticServiceLevel(input, c - 1)).toBeLessThan(input.target)
+  })
+})
+
+describe("B7 what-if overflow thresholds", () => {
+  it("B7 each callback-offer threshold runs on the same arrivals; a lower threshold offers more callbacks", () => {
+    const [low, high] = compareOverflowThresholds(busy(), [60_000, 1_800_000], 5, 4)
+    const billing = (run: typeof low) => run?.queues.find((q) => q.queueId === "billing")
+    expect(low?.queues.map((q) => q.offered)).toEqual(high?.queues.map((q) => q.offered))
+    expect(billing(low)?.callbacksRequested ?? 0).toBeGreaterThan(billing(high)?.callbacksRequested ?? 0)
+  })
+
+  it("a threshold outside the core's bounds is refused naming the field (C1)", () => {
+    expect(() => compareOverflowThresholds(busy(), [1_000], 5, 1)).toThrow(/overflow\.rules\[0\]\.condition/)
   })
 })

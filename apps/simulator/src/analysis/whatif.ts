@@ -1,4 +1,6 @@
-import { runSimulation } from "../run"
+import { overflowVariants } from "../overflow-variants"
+import { type QueueSummary, runSimulation } from "../run"
+import type { Scenario } from "../scenario"
 import { queueMetrics } from "./erlang"
 import { scenarioOf, type ValidationCase } from "./validate"
 
@@ -63,3 +65,24 @@ export const whatIf = (input: WhatIfInput, hours: number, seed: number): readonl
       simulated: simulatedServiceLevel(input, agents, hours, seed),
     }))
 }
+
+/** One overflow threshold's run: per queue, the callbacks it produced and the waits callers had (B7). */
+export interface ThresholdRun {
+  readonly threshold: number
+  readonly queues: readonly QueueSummary[]
+}
+
+/**
+ * B7 what-if: the same scenario and seed with each callback-offer threshold (C1: the direct-callback
+ * rules of every queue that has one; ms for wait conditions, a count for `WaitingAbove`).
+ */
+export const compareOverflowThresholds = (
+  scenario: Scenario,
+  thresholds: readonly number[],
+  seed: number,
+  hours?: number,
+): readonly ThresholdRun[] =>
+  overflowVariants(scenario, thresholds).map((v) => ({
+    threshold: v.threshold,
+    queues: runSimulation({ seed, hours, scenario: v.scenario }).queues,
+  }))

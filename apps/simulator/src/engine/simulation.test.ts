@@ -1,20 +1,9 @@
-import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "vitest"
 import { runSimulation, SIM_START } from "../run"
-import { loadScenarioFile } from "../scenario-file"
 import { SIM_DAY } from "../scenario-setup"
+import { busy } from "./busy-scenario"
 import { effectCore } from "./effect-driver"
 import { memorySink } from "./event-log"
-
-const example = (name: string) =>
-  loadScenarioFile(fileURLToPath(new URL(`../../examples/${name}`, import.meta.url)))
-
-/** The small center with emergencies often enough to happen in a short run. */
-const busy = () => {
-  const s = example("small-center.json")
-  if (s.emergency === undefined) throw new Error("the example has emergencies")
-  return { ...s, emergency: { ...s.emergency, callsPerDay: 100 } }
-}
 
 describe("B7 scenarios through the whole center", () => {
   it("C3-C6 B1 callers press 1, are called back and served; E1 reps dial the emergency number", () => {

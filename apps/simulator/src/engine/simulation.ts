@@ -13,6 +13,8 @@ import type { WaitingWatch } from "./waiting-watch"
 /** A queue with its samplers worked out once. */
 interface QueueRun {
   readonly queue: ScenarioQueue
+  /** This queue's own arrival stream (see `Streams`). */
+  readonly arrivals: Random
   readonly ratePerMs: number
   readonly handle: Sampler
   readonly patience: Sampler | undefined
@@ -21,11 +23,12 @@ interface QueueRun {
 
 const exponential = (mean: number): Distribution => ({ _tag: "Exponential", mean })
 
-const queueRun = (queue: ScenarioQueue): QueueRun => {
+const queueRun = (queue: ScenarioQueue, arrivals: Random): QueueRun => {
   const patience =
     queue.patience ?? (queue.meanPatienceMs === undefined ? undefined : exponential(queue.meanPatienceMs))
   return {
     queue,
+    arrivals,
     ratePerMs: 1 / queue.meanInterArrivalMs,
     handle: samplerOf(queue.handleTime ?? exponential(queue.meanHandleMs)),
     patience: patience === undefined ? undefined : samplerOf(patience),
@@ -40,6 +43,26 @@ const queueRun = (queue: ScenarioQueue): QueueRun => {
 const CALLBACK_CALLER_ID = "+12025550199"
 /** How long a caller listens to a prompt before pressing a key or the provider reports it played. */
 const PROMPT_MS = 5_000
+
+/**
+ * Independent random streams, each seeded from the run's seed in a fixed order: every queue's
+ * arrivals, handle times, patience, the callers' and customers' choices, emergencies. A change
+ * that makes one of them draw more or less (another overflow threshold, another staffing) leaves
+ * the others' draws where they were: what-if runs compare on the same arrivals (common random numbers).
+ */
+interface Streams {
+  readonly handle: Random
+  readonly patience: Random
+  readonly caller: Random
+  readonly emergency: Random
+}
+
+const streamsOf = (seed: number, queues: number): { streams: Streams; arrivals: Random[] } => {
+  const root = mulberry32(seed)
+  const next = () => mulberry32(Math.floor(root() * 4_294_967_296))
+  const streams = { handle: next(), patience: next(), caller: next(), emergency: next() }
+  return { streams, arrivals: Array.from({ length: queues }, next) }
+}
 
 export interface EmergencyTally {
   dialled: number
@@ -57,7 +80,7 @@ export interface EmergencyTally {
  */
 export class Simulation {
   readonly agenda = new Agenda()
-  readonly random: Random
+  readonly random: Streams
   readonly queues: ReadonlyMap<string, QueueRun>
   readonly stats: CallStats
   readonly emergency: EmergencyTally = { dialled: 0, skipped: 0, repMinutes: 0 }
@@ -86,8 +109,9 @@ export class Simulation {
     readonly watch?: WaitingWatch,
   ) {
     this.now = start
-    this.random = mulberry32(seed)
-    this.queues = new Map(scenario.queues.map((q) => [q.queueId, queueRun(q)]))
+    const { streams, arrivals } = streamsOf(seed, scenario.queues.length)
+    this.random = streams
+    this.queues = new Map(scenario.queues.map((q, i) => [q.queueId, queueRun(q, arrivals[i] as Random)]))
     const anyOverflow = scenario.queues.some((q) => q.overflow !== undefined)
     this.stats = new CallStats(scenario.queues, slThresholdMs, onOutcome, anyOverflow)
   }
@@ -130,7 +154,7 @@ export class Simulation {
 
   /** The rep talks for a random while, then completes the work. */
   private talk(queueId: string, itemId: string, repId: string): void {
-    const handleMs = wholeMs(this.queueOf(queueId).handle(this.random))
+    const handleMs = wholeMs(this.queueOf(queueId).handle(this.random.handle))
     this.agenda.schedule(this.now + handleMs, { _tag: "Completion", itemId, repId })
   }
 
@@ -145,7 +169,7 @@ export class Simulation {
     if (action._tag === "CollectDigit") {
       const queueId = this.stats.queueOfWaiting(callId)
       const overflow = queueId === undefined ? undefined : this.queueOf(queueId).overflow
-      if (overflow !== undefined && this.random() < overflow.pressOneProbability) {
+      if (overflow !== undefined && this.random.caller() < overflow.pressOneProbability) {
         const command: CenterCommand = { _tag: "DigitCollected", callId, eventId: this.eventId(), digit: "1" }
         this.agenda.schedule(this.now + PROMPT_MS, { _tag: "Provider", command })
       }
@@ -167,13 +191,16 @@ export class Simulation {
         const queueId = this.callbacks.get(event.callbackId)
         const overflow = queueId === undefined ? undefined : this.queueOf(queueId).overflow
         // B1: the customer answers with the queue's probability; otherwise the core's no-answer timer.
-        if (overflow !== undefined && this.random() < overflow.callbackAnswerProbability) {
+        if (overflow !== undefined && this.random.caller() < overflow.callbackAnswerProbability) {
           const command: CenterCommand = {
             _tag: "CallAnswered",
             callId: event.callId,
             eventId: this.eventId(),
           }
-          this.agenda.schedule(this.now + wholeMs(overflow.ring(this.random)), { _tag: "Provider", command })
+          this.agenda.schedule(this.now + wholeMs(overflow.ring(this.random.caller)), {
+            _tag: "Provider",
+            command,
+          })
         }
         return
       }
@@ -204,7 +231,7 @@ export class Simulation {
   }
 
   scheduleArrival(run: QueueRun, after: number): void {
-    const at = nextArrival(this.random, run.queue.profile, run.ratePerMs, after)
+    const at = nextArrival(run.arrivals, run.queue.profile, run.ratePerMs, after)
     if (at !== Number.POSITIVE_INFINITY)
       this.agenda.schedule(at, { _tag: "Arrival", queueId: run.queue.queueId })
   }
@@ -212,7 +239,7 @@ export class Simulation {
   scheduleEmergency(after: number): void {
     const e = this.scenario.emergency
     if (e === undefined) return
-    const at = nextArrival(this.random, undefined, e.callsPerDay / 86_400_000, after)
+    const at = nextArrival(this.random.emergency, undefined, e.callsPerDay / 86_400_000, after)
     if (at !== Number.POSITIVE_INFINITY) this.agenda.schedule(at, { _tag: "EmergencyDial" })
   }
 
@@ -228,6 +255,9 @@ export class Simulation {
     const itemId = `call-${n}`
     this.stats.arrived(itemId, queueId, this.now, this.ewtForNewCaller(queueId))
     this.scheduleArrival(run, this.now)
+    // Every caller has a patience (the same draws whatever happens to the calls before them), but
+    // it matters only to one who has to wait: most calls of a day are answered at once.
+    const patienceMs = run.patience === undefined ? undefined : wholeMs(run.patience(this.random.patience))
     // A queue that may offer callbacks needs the caller's number (B2) and the number to call from.
     this.send(
       run.overflow === undefined
@@ -239,11 +269,8 @@ export class Simulation {
             attributes: { from: callerNumber(n), to: CALLBACK_CALLER_ID },
           },
     )
-    // Patience matters only to a caller who has to wait (most calls of a day are answered at once).
-    if (run.patience !== undefined && this.stats.isWaiting(itemId)) {
-      const patienceMs = wholeMs(run.patience(this.random))
+    if (patienceMs !== undefined && this.stats.isWaiting(itemId))
       this.agenda.schedule(this.now + patienceMs, { _tag: "PatienceEnds", itemId })
-    }
   }
 
   /** E1/E4: a rep on shift, not already in one, dials the emergency number for a random while. */
@@ -254,7 +281,7 @@ export class Simulation {
     const onShift = this.scenario.reps.filter(
       (r) => !this.inEmergency.has(r.repId) && presenceAt(r, this.now - SIM_DAY) !== "offline",
     )
-    const rep = onShift[Math.floor(this.random() * onShift.length)]
+    const rep = onShift[Math.floor(this.random.emergency() * onShift.length)]
     if (rep === undefined) {
       this.emergency.skipped += 1
       return
@@ -267,7 +294,7 @@ export class Simulation {
       dialString: e.dialString,
       location: { region: e.region },
     })
-    const durationMs = wholeMs(samplerOf(e.duration)(this.random))
+    const durationMs = wholeMs(samplerOf(e.duration)(this.random.emergency))
     this.emergency.repMinutes += durationMs / 60_000
     this.agenda.schedule(this.now + durationMs, { _tag: "EmergencyEnd", repId: rep.repId })
   }
