@@ -11,7 +11,7 @@ const verdict = (r: CaseResult): string => {
   const within = r.checks.every((c) => c.withinOnePercent)
   const inside = r.checks.every((c) => c.analyticInsideCi)
   return [
-    `  => every metric ${within ? "within 1%" : "NOT within 1%"}; analytic ${inside ? "inside" : "NOT inside"} every CI;`,
+    `  => ${within ? "every metric within 1%" : "NOT every metric within 1%"}; analytic ${inside ? "inside every CI" : "NOT inside every CI"};`,
     resolved
       ? "every CI narrower than ±1%, so the 1% check is meaningful"
       : "some CI wider than ±1%: this many arrivals cannot resolve 1% here",
