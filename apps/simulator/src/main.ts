@@ -120,6 +120,10 @@ const COMMANDS: Record<string, Command> = {
     const seed = seedOf(values, scenario.simulation?.seed)
     const hours = values.hours === undefined ? undefined : hoursOf(values, 1)
     const core = await coreFor(values)
+    if (core === "routing" && (scenario.emergency !== undefined || scenario.queues.some((q) => q.overflow)))
+      throw new UsageError(
+        "--core routing: the router alone has no overflow, callbacks or emergencies; use center",
+      )
     const totalMs = runWindow(scenario, hours).runHours * 3_600_000
     const bar = new ProgressBar({ totalMs, force: values.progress })
     const events = values.events === undefined ? undefined : fileSink(values.events)
