@@ -1,68 +1,20 @@
 import { type CenterCommand, type CenterEvent, ewtAtPosition, staffing } from "@lifeline/core"
 import { Agenda, type SimEvent } from "../agenda"
-import { type Distribution, type Sampler, samplerOf, wholeMs } from "../distributions"
+import { samplerOf, wholeMs } from "../distributions"
 import { nextArrival } from "../profile"
-import { mulberry32, type Random } from "../random"
-import type { Scenario, ScenarioOverflow, ScenarioQueue } from "../scenario"
+import type { Random } from "../random"
+import type { Scenario } from "../scenario"
 import { callerNumber, presenceAt, SIM_DAY } from "../scenario-setup"
 import { type CallOutcome, CallStats } from "../stats"
 import type { Core } from "./driver"
 import type { EventSink } from "./event-log"
+import { type QueueRun, queueRun, type Streams, streamsOf } from "./queue-run"
 import type { WaitingWatch } from "./waiting-watch"
-
-/** A queue with its samplers worked out once. */
-interface QueueRun {
-  readonly queue: ScenarioQueue
-  /** This queue's own arrival stream (see `Streams`). */
-  readonly arrivals: Random
-  readonly ratePerMs: number
-  readonly handle: Sampler
-  readonly patience: Sampler | undefined
-  readonly overflow: (ScenarioOverflow & { readonly ring: Sampler }) | undefined
-}
-
-const exponential = (mean: number): Distribution => ({ _tag: "Exponential", mean })
-
-const queueRun = (queue: ScenarioQueue, arrivals: Random): QueueRun => {
-  const patience =
-    queue.patience ?? (queue.meanPatienceMs === undefined ? undefined : exponential(queue.meanPatienceMs))
-  return {
-    queue,
-    arrivals,
-    ratePerMs: 1 / queue.meanInterArrivalMs,
-    handle: samplerOf(queue.handleTime ?? exponential(queue.meanHandleMs)),
-    patience: patience === undefined ? undefined : samplerOf(patience),
-    overflow:
-      queue.overflow === undefined
-        ? undefined
-        : { ...queue.overflow, ring: samplerOf(queue.overflow.callbackRingTime) },
-  }
-}
 
 /** The callback caller id the simulated tenant shows (C6). */
 const CALLBACK_CALLER_ID = "+12025550199"
 /** How long a caller listens to a prompt before pressing a key or the provider reports it played. */
 const PROMPT_MS = 5_000
-
-/**
- * Independent random streams, each seeded from the run's seed in a fixed order: every queue's
- * arrivals, handle times, patience, the callers' and customers' choices, emergencies. A change
- * that makes one of them draw more or less (another overflow threshold, another staffing) leaves
- * the others' draws where they were: what-if runs compare on the same arrivals (common random numbers).
- */
-interface Streams {
-  readonly handle: Random
-  readonly patience: Random
-  readonly caller: Random
-  readonly emergency: Random
-}
-
-const streamsOf = (seed: number, queues: number): { streams: Streams; arrivals: Random[] } => {
-  const root = mulberry32(seed)
-  const next = () => mulberry32(Math.floor(root() * 4_294_967_296))
-  const streams = { handle: next(), patience: next(), caller: next(), emergency: next() }
-  return { streams, arrivals: Array.from({ length: queues }, next) }
-}
 
 export interface EmergencyTally {
   dialled: number
