@@ -1,54 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import {
-  apiLayer,
-  boot,
-  DEMO_API_KEYS,
-  lifelineClient,
-  makeLogger,
-  type Node,
-  parseApiKeys,
-} from "@lifeline/api/testing"
-import { afterAll, describe, expect, it } from "vitest"
+import { DEMO_API_KEYS, lifelineClient } from "@lifeline/api/testing"
+import { describe, expect, it } from "vitest"
 import { startSqld } from "../durability/sqld"
+import { opsKit } from "./kit"
 
-const dirs: string[] = []
-const running = new Set<Node>()
-afterAll(async () => {
-  for (const node of running) await node.stop()
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
-})
-
-const tempDb = () => {
-  const dir = mkdtempSync(join(tmpdir(), "lifeline-audit-"))
-  dirs.push(dir)
-  return join(dir, "lifeline.db")
-}
-
-/** A node as main.ts starts it: libSQL on `file` (or a server URL), the demo seeded when new. */
-const start = async (file: string, keys = DEMO_API_KEYS) => {
-  const settings = {
-    db: { url: file.startsWith("http") ? file : `file:${file}`, options: {} },
-    telephony: { _tag: "simulated" },
-    mail: { _tag: "recording" },
-  } as const
-  const node = await boot({
-    port: 0,
-    hostname: "127.0.0.1",
-    demo: true,
-    keys: parseApiKeys(keys),
-    settings,
-    layer: apiLayer(settings),
-    log: makeLogger(() => {}),
-  })
-  running.add(node)
-  return node
-}
-const stop = async (node: Node) => {
-  running.delete(node)
-  await node.stop()
-}
+const { tempDir, tempDb, start, stop } = opsKit("audit")
 
 const ADMIN = "demo-admin-key"
 /** The demo admin key, by the name DEMO_API_KEYS gives it. */
@@ -238,7 +193,7 @@ describe("audit trail of configuration changes (issue 9)", () => {
   })
 
   it("an admin key with a name is recorded by that name; one without by its place in the key list", async () => {
-    const node = await start(tempDb(), `${DEMO_API_KEYS},alice-admin-key=admin:Alice Ames`)
+    const node = await start(tempDb(), { keys: `${DEMO_API_KEYS},alice-admin-key=admin:Alice Ames` })
     await call(node.url, "alice-admin-key", "PUT", "/api/reps/ben/emergency-contacts", {
       contacts: "a@example.com",
     })
@@ -273,9 +228,7 @@ describe("audit trail of configuration changes (issue 9)", () => {
   })
 
   it("two nodes on one sqld answer the same trail: a change made on one is read on the other", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "lifeline-audit-sqld-"))
-    dirs.push(dir)
-    const sqld = await startSqld(dir)
+    const sqld = await startSqld(tempDir())
     try {
       const a = await start(sqld.url)
       const b = await start(sqld.url)

@@ -1,60 +1,11 @@
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
 import { createClient } from "@libsql/client"
-import {
-  apiLayer,
-  boot,
-  DEMO_API_KEYS,
-  lifelineClient,
-  makeLogger,
-  type Node,
-  parseApiKeys,
-} from "@lifeline/api/testing"
+import { type ApiSettings, apiLayer, lifelineClient } from "@lifeline/api/testing"
 import { Deferred, Effect, Layer } from "effect"
 import parsePrometheus from "parse-prometheus-text-format"
-import { afterAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { opsKit } from "./kit"
 
-const dirs: string[] = []
-const nodes: Node[] = []
-afterAll(async () => {
-  for (const node of nodes) await node.stop()
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
-})
-
-const tempDb = () => {
-  const dir = mkdtempSync(join(tmpdir(), "lifeline-ops-"))
-  dirs.push(dir)
-  return join(dir, "lifeline.db")
-}
-
-const settingsFor = (file: string) =>
-  ({
-    db: { url: `file:${file}`, options: {} },
-    telephony: { _tag: "simulated" },
-    mail: { _tag: "recording" },
-  }) as const
-
-/** A node as main.ts starts it (the demo seeded), its JSON log lines kept. */
-const start = async (
-  file: string,
-  layer = apiLayer(settingsFor(file)),
-  onListening?: (url: string) => void,
-) => {
-  const lines: string[] = []
-  const node = await boot({
-    port: 0,
-    hostname: "127.0.0.1",
-    demo: true,
-    keys: parseApiKeys(DEMO_API_KEYS),
-    settings: settingsFor(file),
-    layer,
-    log: makeLogger((line) => lines.push(line)),
-    ...(onListening === undefined ? {} : { onListening }),
-  })
-  nodes.push(node)
-  return { node, lines }
-}
+const { tempDb, start } = opsKit("ops")
 
 const tables = async (file: string) => {
   const db = createClient({ url: `file:${file}` })
@@ -80,12 +31,16 @@ describe("running it in production (issue 9)", () => {
     const file = tempDb()
     const release = Effect.runSync(Deferred.make<void>())
     // The store's layer waits for the test: the port is open, the migrations have not run.
-    const held = Layer.unwrapEffect(Effect.as(Deferred.await(release), apiLayer(settingsFor(file))))
+    const held = (settings: ApiSettings) =>
+      Layer.unwrapEffect(Effect.as(Deferred.await(release), apiLayer(settings)))
     let url = ""
     const listening = new Promise<void>((resolve) => {
-      void start(file, held, (u) => {
-        url = u
-        resolve()
+      void start(file, {
+        layer: held,
+        onListening: (u) => {
+          url = u
+          resolve()
+        },
       })
     })
     await listening
@@ -111,7 +66,7 @@ describe("running it in production (issue 9)", () => {
   })
 
   it("/metrics parses as Prometheus text and its counters move with a scripted scenario (R4, C7, E8)", async () => {
-    const { node } = await start(tempDb())
+    const node = await start(tempDb())
     const before = await scrape(node.url)
     const admin = lifelineClient(node.url, "demo-admin-key")
     const ana = lifelineClient(node.url, "demo-rep-ana")
@@ -150,7 +105,8 @@ describe("running it in production (issue 9)", () => {
   })
 
   it("E8 N4 logs: an emergency call appears as started/ended with its session and lease, never the dialled party or contacts", async () => {
-    const { node, lines } = await start(tempDb())
+    const node = await start(tempDb())
+    const { lines } = node
     const ana = lifelineClient(node.url, "demo-rep-ana")
     const dialled = await ana.dialEmergency("ana", { dialString: "911", location: { region: "US" } })
     await ana.endEmergency("ana")
@@ -172,7 +128,8 @@ describe("running it in production (issue 9)", () => {
   })
 
   it("a request id sent by the caller is echoed and logged", async () => {
-    const { node, lines } = await start(tempDb())
+    const node = await start(tempDb())
+    const { lines } = node
     const res = await fetch(`${node.url}/api/queues`, {
       headers: { authorization: "Bearer demo-admin-key", "x-request-id": "trace-me-42" },
     })

@@ -1,17 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs"
-import { tmpdir } from "node:os"
-import { join } from "node:path"
-import {
-  type ApiSettings,
-  apiLayer,
-  boot,
-  DEMO_API_KEYS,
-  lifelineClient,
-  makeLogger,
-  parseApiKeys,
-} from "@lifeline/api/testing"
+import { lifelineClient } from "@lifeline/api/testing"
 import { afterAll, describe, expect, it } from "vitest"
 import { headersOf, type Listening, listen, sendJson } from "../standins/http"
+import { opsKit } from "./kit"
+
+const { tempDb, start, stop } = opsKit("trace")
 
 /**
  * Issue 9, tracing: Effect's spans exported with OpenTelemetry (OTLP/HTTP, JSON) to a collector
@@ -72,37 +64,16 @@ const attr = (span: OtlpSpan, key: string) => {
   return value?.stringValue ?? value?.intValue ?? value?.boolValue
 }
 
-const tempDb = () => {
-  const dir = mkdtempSync(join(tmpdir(), "lifeline-trace-"))
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }))
-  return join(dir, "lifeline.db")
-}
-
 describe("tracing through Effect's spans, exported with OpenTelemetry (issue 9)", () => {
   it("a request, its center command and the store append arrive at the collector as one trace; a stop flushes them; no span carries a number or an address", async () => {
     const otlp = await collector()
-    const file = tempDb()
-    const settings: ApiSettings = {
-      db: { url: `file:${file}`, options: {} },
-      telephony: { _tag: "simulated" },
-      mail: { _tag: "recording" },
+    const node = await start(tempDb(), {
       tracing: {
         url: `${otlp.url}/v1/traces`,
         serviceName: "lifeline-trace-test",
         headers: { authorization: "Bearer collector-token" },
       },
-    }
-    const node = await boot({
-      port: 0,
-      hostname: "127.0.0.1",
-      demo: true,
-      keys: parseApiKeys(DEMO_API_KEYS),
-      settings,
-      layer: apiLayer(settings),
-      log: makeLogger(() => {}),
     })
-    let stopped = false
-    cleanups.push(() => (stopped ? undefined : node.stop()))
 
     const integrator = lifelineClient(node.url, "demo-integrator-key")
     const enqueued = await integrator.enqueueItem({ itemId: "traced-1", queueId: "billing" })
@@ -118,8 +89,7 @@ describe("tracing through Effect's spans, exported with OpenTelemetry (issue 9)"
     })
     expect(refused.status).toBe(400)
 
-    await node.stop()
-    stopped = true
+    await stop(node)
 
     const spans = otlp.spans()
     expect(otlp.serviceNames()).toContain("lifeline-trace-test")
