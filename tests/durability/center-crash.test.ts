@@ -1,10 +1,7 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { makeLibsqlStore } from "@lifeline/adapters"
 import {
-  CENTER_STREAM,
-  type CenterCommand,
   type CenterEvent,
   type InboundCall,
   isRoutingEvent,
@@ -12,11 +9,10 @@ import {
   OUTBOX_RETRY,
   type OutboxMessage,
 } from "@lifeline/core"
-import { Effect } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type ResendStandin, startResendStandin } from "../standins/resend-standin"
 import type { CenterCrashChildConfig } from "./center-crash-child"
-import { notificationsMissing, sessionViolations } from "./center-invariants"
+import { loadCenter, notificationsMissing, sessionViolations } from "./center-invariants"
 import { bundleChild, migrationsFolder, startChild } from "./processes"
 import { routingViolations } from "./routing-invariants"
 
@@ -67,15 +63,6 @@ afterAll(async () => {
   if (dir !== "") rmSync(dir, { recursive: true, force: true })
   if (bundle !== "") rmSync(bundle, { force: true })
 })
-
-const loadCenter = (url: string) =>
-  Effect.runPromise(
-    Effect.scoped(
-      Effect.flatMap(makeLibsqlStore(url, { migrationsFolder }), (store) =>
-        store.load<CenterEvent, CenterCommand>(CENTER_STREAM),
-      ),
-    ),
-  )
 
 type Call = typeof InboundCall.Type
 const callOf = (callId: string, eventId: string): Call => ({

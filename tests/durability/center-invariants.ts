@@ -1,6 +1,19 @@
-import type { CenterEvent } from "@lifeline/core"
+import { makeLibsqlStore } from "@lifeline/adapters"
+import { CENTER_STREAM, type CenterCommand, type CenterEvent } from "@lifeline/core"
+import { Effect } from "effect"
+import { migrationsFolder } from "./processes"
 
 /** Invariants of the center's log, checked on the log alone (crash, SIGTERM, rolling restart). */
+
+/** The center's stream as a store at `url` (a file or sqld) holds it, read on its own. */
+export const loadCenter = (url: string) =>
+  Effect.runPromise(
+    Effect.scoped(
+      Effect.flatMap(makeLibsqlStore(url, { migrationsFolder }), (store) =>
+        store.load<CenterEvent, CenterCommand>(CENTER_STREAM),
+      ),
+    ),
+  )
 
 /**
  * Rule 5, E9: a dial that notifies queues one email per contact the rep had then, in the same

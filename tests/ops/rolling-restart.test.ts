@@ -1,12 +1,10 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { makeLibsqlStore } from "@lifeline/adapters"
 import { lifelineClient } from "@lifeline/api/client"
-import { CENTER_STREAM, type CenterCommand, type CenterEvent, isRoutingEvent } from "@lifeline/core"
-import { Effect } from "effect"
+import { isRoutingEvent } from "@lifeline/core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { notificationsMissing, sessionViolations } from "../durability/center-invariants"
+import { loadCenter, notificationsMissing, sessionViolations } from "../durability/center-invariants"
 import { bundleChild, type Child, migrationsFolder, startChild } from "../durability/processes"
 import { routingViolations } from "../durability/routing-invariants"
 import { type Sqld, startSqld } from "../durability/sqld"
@@ -70,15 +68,6 @@ const stopLife = async (node: Life) => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
-const sharedLog = () =>
-  Effect.runPromise(
-    Effect.scoped(
-      Effect.flatMap(makeLibsqlStore(sqld?.url ?? "", { migrationsFolder }), (store) =>
-        store.load<CenterEvent, CenterCommand>(CENTER_STREAM),
-      ),
-    ),
-  )
-
 describe("rolling restart of two nodes on sqld (issue 9)", () => {
   it("N1 each node in turn is stopped and started again under load: no acknowledged call is lost, every offer timer fires, only 201 or 503 answers", async () => {
     // One node first: it seeds the demo; the second finds the center in the store.
@@ -129,30 +118,29 @@ describe("rolling restart of two nodes on sqld (issue 9)", () => {
     }
     const load = Promise.all(Array.from({ length: 8 }, (_, w) => worker(w)))
 
-    await sleep(1_200)
-    const downA = Date.now()
-    const stoppedA = await stopLife(first)
-    const thirdLife = await life()
-    nodes[0] = thirdLife.url
-    const upA = Date.now()
-    await sleep(1_200)
-    const downB = Date.now()
-    const stoppedB = await stopLife(second)
-    const fourthLife = await life()
-    nodes[1] = fourthLife.url
-    const upB = Date.now()
+    /** Stop node `i` (SIGTERM) and start it again; the load balancer sends to the new life. */
+    const restart = async (i: number, old: Life) => {
+      await sleep(1_200)
+      const down = Date.now()
+      const stopped = await stopLife(old)
+      const next = await life()
+      nodes[i] = next.url
+      return { stopped, next, down, up: Date.now() }
+    }
+    const a = await restart(0, first)
+    const b = await restart(1, second)
     await sleep(1_200)
     running = false
     await load
     // Let the offers made last ring out, then read the shared log on its own.
     await sleep(OFFER_TIMEOUT_MS + 1_500)
     const settled = Date.now() - OFFER_TIMEOUT_MS - 1_000
-    const log = await sharedLog()
-    const finals = await Promise.all([stopLife(thirdLife), stopLife(fourthLife)])
+    const log = await loadCenter(sqld?.url ?? "")
+    const finals = await Promise.all([stopLife(a.next), stopLife(b.next)])
 
-    expect([stoppedA.code, stoppedB.code, ...finals.map((f) => f.code)]).toEqual([0, 0, 0, 0])
-    expect(stoppedA.stopped?.outboxFlushed).toBe(true)
-    expect(stoppedB.stopped?.outboxFlushed).toBe(true)
+    expect([a.stopped.code, b.stopped.code, ...finals.map((f) => f.code)]).toEqual([0, 0, 0, 0])
+    expect(a.stopped.stopped?.outboxFlushed).toBe(true)
+    expect(b.stopped.stopped?.outboxFlushed).toBe(true)
     expect([...statuses.keys()].filter((s) => s !== 201 && s !== 503)).toEqual([])
 
     expect(routingViolations(log.events.filter(isRoutingEvent)).violations).toEqual([])
@@ -182,17 +170,17 @@ describe("rolling restart of two nodes on sqld (issue 9)", () => {
     expect(due.filter((id) => !closed.has(id))).toEqual([])
     const expiredAt = log.events.flatMap((e) => (e._tag === "OfferExpired" ? [e.at] : []))
     expect(
-      expiredAt.filter((at) => at >= downA && at <= upA).length,
+      expiredAt.filter((at) => at >= a.down && at <= a.up).length,
       "offers expired while A was down",
     ).toBeGreaterThan(0)
     expect(
-      expiredAt.filter((at) => at >= downB && at <= upB).length,
+      expiredAt.filter((at) => at >= b.down && at <= b.up).length,
       "offers expired while B was down",
     ).toBeGreaterThan(0)
     console.log(
       `rolling restart: ${acked.length} calls acknowledged, none lost; statuses ${JSON.stringify([...statuses])}, ` +
         `${unreachable} tries found a port closed; ${due.length} offers rang out, ${expiredAt.length} expired by timer; ` +
-        `A down ${upA - downA} ms, B down ${upB - downB} ms`,
+        `A down ${a.up - a.down} ms, B down ${b.up - b.down} ms`,
     )
   }, 120_000)
 })

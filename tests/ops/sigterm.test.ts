@@ -2,13 +2,11 @@ import { spawnSync } from "node:child_process"
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { makeLibsqlStore } from "@lifeline/adapters"
 import { lifelineClient } from "@lifeline/api/client"
 import { SETTINGS } from "@lifeline/api/testing"
-import { CENTER_STREAM, type CenterCommand, type CenterEvent, isRoutingEvent } from "@lifeline/core"
-import { Effect } from "effect"
+import { isRoutingEvent } from "@lifeline/core"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { notificationsMissing, sessionViolations } from "../durability/center-invariants"
+import { loadCenter, notificationsMissing, sessionViolations } from "../durability/center-invariants"
 import { bundleChild, type Child, migrationsFolder, startChild } from "../durability/processes"
 import { routingViolations } from "../durability/routing-invariants"
 
@@ -115,13 +113,7 @@ describe("graceful stop (issue 9)", () => {
 
     // The crash test's checks on the log alone: routing and session invariants, no dial without
     // its emails, and no timer left overdue (one due while the node was down fired in its next life).
-    const stored = await Effect.runPromise(
-      Effect.scoped(
-        Effect.flatMap(makeLibsqlStore(`file:${join(dir, "lifeline.db")}`, { migrationsFolder }), (store) =>
-          store.load<CenterEvent, CenterCommand>(CENTER_STREAM),
-        ),
-      ),
-    )
+    const stored = await loadCenter(`file:${join(dir, "lifeline.db")}`)
     expect(routingViolations(stored.events.filter(isRoutingEvent)).violations).toEqual([])
     expect(sessionViolations(stored.events).violations).toEqual([])
     expect(notificationsMissing(stored.events)).toEqual([])
