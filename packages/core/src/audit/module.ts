@@ -8,4 +8,6 @@ export const auditModule: CenterModule = {
   commands: new Set(),
   decide: () => Either.right([]),
   evolve: (state, event) => evolveAudit(state.audit, event),
+  // Every event: entries carry their place in the stream.
+  interests: { evolve: "all" },
 }

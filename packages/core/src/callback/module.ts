@@ -1,6 +1,6 @@
 import { Either } from "effect"
 import type { CenterCommand } from "../center/commands"
-import type { CenterEvent } from "../center/events"
+import type { CenterEvent, CenterEventTag } from "../center/events"
 import type { CenterDecision, CenterModule, Emit } from "../center/module"
 import type { CenterState } from "../center/state"
 import { tagsOf } from "../center/tags"
@@ -8,6 +8,7 @@ import { AlreadyExists, InvalidState } from "../routing/errors"
 import { CallbackCommand } from "./commands"
 import { dialOnAccept, noAnswer, onDialNotSent, onItemGone, onLeg, retry } from "./dial"
 import type { CallbackError } from "./errors"
+import { CALLBACK_EVENT_TAGS } from "./events"
 import { evolveCallback } from "./evolve"
 import { expire } from "./expiry"
 import { release } from "./farewell"
@@ -145,4 +146,32 @@ export const callbackModule: CenterModule = {
   onProvider,
   guard,
   timersOf: callbackTimers,
+  interests: {
+    evolve: new Set<CenterEventTag>([
+      "WorkstreamDefined",
+      "ItemQueued",
+      "OfferAccepted",
+      "ItemAbandoned",
+      "ItemResumed",
+      "ItemTransferred",
+      "ItemClosed",
+      ...(CALLBACK_EVENT_TAGS as ReadonlySet<CenterEventTag>),
+    ]),
+    followUp: new Set<CenterEventTag>([
+      "PresenceChanged",
+      "QueueMemberRemoved",
+      "ItemQueued",
+      "OfferMade",
+      "OfferAccepted",
+      "OfferDeclined",
+      "OfferExpired",
+      "ItemRequeued",
+      "WorkCompleted",
+      "ItemAbandoned",
+      "ItemTransferred",
+      "ItemClosed",
+      "OutboxFailed",
+    ]),
+    timers: CALLBACK_EVENT_TAGS as ReadonlySet<CenterEventTag>,
+  },
 }

@@ -9,14 +9,14 @@ import type { RoutingEvent } from "../routing/events"
 import { settle } from "../routing/state"
 import { type CenterCommand, PROVIDER_COMMAND_TAGS, type ProviderCommand } from "./commands"
 import type { CenterError } from "./errors"
-import type { CenterEvent } from "./events"
+import { CENTER_EVENT_TAGS, type CenterEvent } from "./events"
 import { decideProviderDefault, linesModule } from "./lines"
 import type { CenterDecision, CenterModule } from "./module"
 import { routingModule } from "./routing-module"
 import { type CenterState, SEEN_PROVIDER_EVENTS } from "./state"
 
 /** Every module, in the order they see each event. */
-const MODULES: readonly CenterModule[] = [
+export const CENTER_MODULES: readonly CenterModule[] = [
   routingModule,
   outboxModule,
   emergencyModule,
@@ -28,10 +28,48 @@ const MODULES: readonly CenterModule[] = [
 const PROVIDER_CLAIMS: readonly CenterModule[] = [emergencyModule, callbackModule]
 
 const BY_COMMAND = new Map<string, CenterModule>()
-for (const m of MODULES) for (const tag of m.commands) BY_COMMAND.set(tag, m)
+for (const m of CENTER_MODULES) for (const tag of m.commands) BY_COMMAND.set(tag, m)
+
+type ByTag = ReadonlyMap<string, readonly CenterModule[]>
+
+/**
+ * Per event tag, the modules (in `CENTER_MODULES` order) whose function of `kind` acts on it, by
+ * their declared interests (module.ts). A tag not listed reaches every module that has one.
+ */
+const byTag = (kind: "evolve" | "followUp" | "timers", among: readonly CenterModule[]) => {
+  const table = new Map<string, readonly CenterModule[]>()
+  for (const tag of CENTER_EVENT_TAGS) {
+    table.set(
+      tag,
+      among.filter((m) => {
+        const interest = m.interests?.[kind]
+        return interest === undefined || interest === "all" || interest.has(tag)
+      }),
+    )
+  }
+  return { table: table as ByTag, all: among }
+}
+const modulesFor = (t: { table: ByTag; all: readonly CenterModule[] }, tag: string) =>
+  t.table.get(tag) ?? t.all
+
+const EVOLVE = byTag("evolve", CENTER_MODULES)
+/** The router applies its own offers as it makes them: the others still have to see them. */
+const EVOLVE_BUT_ROUTING = byTag(
+  "evolve",
+  CENTER_MODULES.filter((m) => m !== routingModule),
+)
+const FOLLOW_UP = byTag(
+  "followUp",
+  CENTER_MODULES.filter((m) => m.followUp !== undefined),
+)
+const ROUTING_FOLLOW_UP = byTag("followUp", [routingModule])
+const TIMERS = byTag(
+  "timers",
+  CENTER_MODULES.filter((m) => m.timersOf !== undefined),
+)
 
 const decide = (state: CenterState, command: CenterCommand, now: number): CenterDecision => {
-  for (const m of MODULES) {
+  for (const m of CENTER_MODULES) {
     const refused = m.guard?.(state, command, now)
     if (refused !== undefined) return Either.left(refused)
   }
@@ -69,7 +107,8 @@ const evolveCenter = (state: CenterState, event: CenterEvent): void => {
 /** Apply one event to every module's part of the state. */
 export const evolveCenterState = (state: CenterState, event: CenterEvent): void => {
   evolveCenter(state, event)
-  for (const m of MODULES) m.evolve(state, event)
+  const modules = modulesFor(EVOLVE, event._tag)
+  for (let i = 0; i < modules.length; i++) (modules[i] as CenterModule).evolve(state, event)
 }
 
 /**
@@ -96,14 +135,19 @@ export const executeCenter = (
     for (const event of decided.right) apply(event)
     for (let i = 0; i < out.length; i++) {
       const event = out[i] as CenterEvent
-      routed.length = 0
-      routingModule.followUpApplied(state, event, now, routed)
-      for (const r of routed) {
-        evolveCenter(state, r)
-        for (const m of MODULES) if (m !== routingModule) m.evolve(state, r)
-        out.push(r)
+      if (modulesFor(ROUTING_FOLLOW_UP, event._tag).length > 0) {
+        routed.length = 0
+        routingModule.followUpApplied(state, event, now, routed)
+        for (const r of routed) {
+          evolveCenter(state, r)
+          const others = modulesFor(EVOLVE_BUT_ROUTING, r._tag)
+          for (let j = 0; j < others.length; j++) (others[j] as CenterModule).evolve(state, r)
+          out.push(r)
+        }
       }
-      for (const m of MODULES) m.followUp?.(state, event, now, apply)
+      const followers = modulesFor(FOLLOW_UP, event._tag)
+      for (let j = 0; j < followers.length; j++)
+        (followers[j] as CenterModule).followUp?.(state, event, now, apply)
     }
   } finally {
     state.routing.deferSettle = false
@@ -119,8 +163,9 @@ export const replayCenter = (state: CenterState, events: Iterable<CenterEvent>):
 
 export const centerTimers = (event: CenterEvent): readonly TimerChange<CenterCommand>[] => {
   let all: readonly TimerChange<CenterCommand>[] = NO_TIMERS
-  for (const m of MODULES) {
-    const timers = m.timersOf?.(event)
+  const modules = modulesFor(TIMERS, event._tag)
+  for (let i = 0; i < modules.length; i++) {
+    const timers = (modules[i] as CenterModule).timersOf?.(event)
     if (timers !== undefined && timers.length > 0) all = all.length === 0 ? timers : [...all, ...timers]
   }
   return all

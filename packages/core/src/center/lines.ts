@@ -70,6 +70,7 @@ export const linesModule: CenterModule = {
   commands: new Set(),
   decide: () => Either.right([]),
   evolve: () => {},
+  interests: { evolve: new Set(), followUp: new Set(["OfferAccepted"]) },
   followUp: (state, event, now, emit) => {
     if (event._tag !== "OfferAccepted" || isCallbackItem(state.callback, event.itemId)) return
     emit(

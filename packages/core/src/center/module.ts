@@ -2,7 +2,7 @@ import type { Either } from "effect"
 import type { TimerChange } from "../ports/timer"
 import type { CenterCommand, ProviderCommand } from "./commands"
 import type { CenterError } from "./errors"
-import type { CenterEvent } from "./events"
+import type { CenterEvent, CenterEventTag } from "./events"
 import type { CenterState } from "./state"
 
 export type CenterDecision = Either.Either<readonly CenterEvent[], CenterError>
@@ -21,6 +21,11 @@ export type Emit = (event: CenterEvent) => void
  * - `onProvider` may claim a provider event (see commands.ts); undefined means "not mine".
  * - `guard` may refuse any command before it is decided (e.g. no presence change by hand while
  *   an emergency call is up); undefined lets it through.
+ * - `interests` names the event tags `evolve`, `followUp` and `timersOf` act on; the center
+ *   calls them for those tags only (a day of a big center is millions of events, most of them
+ *   of no concern to most modules). Left out, or "all": every event. center/interests.test.ts
+ *   checks each declaration: for any other tag the function reads nothing of the state or the
+ *   event but its tag, and emits nothing.
  */
 export interface CenterModule {
   readonly name: string
@@ -35,4 +40,12 @@ export interface CenterModule {
   ) => CenterDecision | undefined
   readonly guard?: (state: CenterState, command: CenterCommand, now: number) => CenterError | undefined
   readonly timersOf?: (event: CenterEvent) => readonly TimerChange<CenterCommand>[]
+  readonly interests?: {
+    readonly evolve?: Interest
+    readonly followUp?: Interest
+    readonly timers?: Interest
+  }
 }
+
+/** The event tags a module function acts on, or every event. */
+export type Interest = "all" | ReadonlySet<CenterEventTag>

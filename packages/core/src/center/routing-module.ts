@@ -6,7 +6,7 @@ import { ROUTING_EVENT_TAGS, type RoutingEvent } from "../routing/events"
 import { evolve } from "../routing/evolve"
 import { followUp } from "../routing/router"
 import { routingTimers } from "../routing/timers"
-import type { CenterEvent } from "./events"
+import type { CenterEvent, CenterEventTag } from "./events"
 import type { CenterModule } from "./module"
 import { tagsOf } from "./tags"
 
@@ -41,4 +41,32 @@ export const routingModule: CenterModule & {
     if (isRoutingEvent(event)) followUp(state.routing, event, now, out)
   },
   timersOf: (event) => (isRoutingEvent(event) ? routingTimers(event) : []),
+  interests: {
+    evolve: ROUTING_EVENT_TAGS as ReadonlySet<CenterEventTag>,
+    // What `followUpApplied` acts on (router.ts followUp): changes that may make work matchable.
+    followUp: new Set<CenterEventTag>([
+      "PresenceChanged",
+      "RepCapacitySet",
+      "QueueCreated",
+      "QueueMemberAdded",
+      "QueueMemberRemoved",
+      "ItemQueued",
+      "OfferDeclined",
+      "OfferExpired",
+      "OfferWithdrawn",
+      "ItemRequeued",
+      "WorkCompleted",
+      "ItemHeld",
+      "ItemResumed",
+      "ItemTransferred",
+      "ItemClosed",
+    ]),
+    timers: new Set<CenterEventTag>([
+      "OfferMade",
+      "OfferAccepted",
+      "OfferDeclined",
+      "OfferExpired",
+      "OfferWithdrawn",
+    ]),
+  },
 }

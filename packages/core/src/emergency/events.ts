@@ -164,3 +164,28 @@ export type EmergencyEvent =
 
 export type EmergencyEventTag = EmergencyEvent["_tag"]
 export type EmergencyEventOf<T extends EmergencyEventTag> = Extract<EmergencyEvent, { _tag: T }>
+
+/** Every emergency event tag, once; a tag missing here is a compile error. */
+const EMERGENCY_EVENT_TAG_SET: Record<EmergencyEventTag, true> = {
+  EmergencyRegionsConfigured: true,
+  OutboundVoiceProfileDefined: true,
+  EmergencyCarrierConfigured: true,
+  CallbackPoolConfigured: true,
+  EmergencyContactsSet: true,
+  RepMailboxSet: true,
+  NotificationTemplateSet: true,
+  EmergencyDialRefused: true,
+  EmergencySessionOpened: true,
+  EmergencyDialled: true,
+  CallbackLeased: true,
+  CallbackLeaseRenewed: true,
+  CallbackLeaseExpired: true,
+  CallbackPoolExhausted: true,
+  PsapCallbackReceived: true,
+  PsapCallbackRedirected: true,
+  PsapCallbackUnanswered: true,
+  PsapCallbackEnded: true,
+  EmergencyEnded: true,
+}
+
+export const EMERGENCY_EVENT_TAGS: ReadonlySet<string> = new Set(Object.keys(EMERGENCY_EVENT_TAG_SET))

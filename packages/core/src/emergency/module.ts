@@ -1,8 +1,10 @@
 import { Either } from "effect"
+import type { CenterEventTag } from "../center/events"
 import type { CenterModule } from "../center/module"
 import { tagsOf } from "../center/tags"
 import { leaseTimers } from "./callback-lease"
 import { EmergencyCommand } from "./commands"
+import { EMERGENCY_EVENT_TAGS } from "./events"
 import { evolveEmergency } from "./evolve"
 import { claimPsapProviderEvent } from "./psap-callback"
 import { decideDial, decideEnd, guardPresence } from "./session"
@@ -40,4 +42,8 @@ export const emergencyModule: CenterModule = {
   onProvider: claimPsapProviderEvent,
   guard: guardPresence,
   timersOf: leaseTimers,
+  interests: {
+    evolve: EMERGENCY_EVENT_TAGS as ReadonlySet<CenterEventTag>,
+    timers: new Set<CenterEventTag>(["CallbackLeased", "CallbackLeaseRenewed", "CallbackLeaseExpired"]),
+  },
 }

@@ -1,8 +1,10 @@
 import { Either } from "effect"
+import type { CenterEventTag } from "../center/events"
 import type { CenterModule } from "../center/module"
 import { armTimer, disarmTimer, type TimerChange } from "../ports/timer"
 import { UnknownEntity } from "../routing/errors"
 import type { OutboxCommand } from "./commands"
+import { OUTBOX_EVENT_TAGS } from "./events"
 import { OUTBOX_RETRY, retryDelayMs } from "./message"
 import type { OutboxEntry } from "./state"
 
@@ -53,9 +55,11 @@ export const outboxModule: CenterModule = {
   commands: new Set(["RecordDelivery", "RetryDelivery"]),
   decide: (state, command, now) => decide(state.outbox.entries, command as OutboxCommand, now),
   evolve: (state, event) => {
-    const { entries, due } = state.outbox
+    // The outbox's part is read inside the cases: any other event leaves it untouched (interests).
+    const outbox = state.outbox
     switch (event._tag) {
-      case "OutboxQueued":
+      case "OutboxQueued": {
+        const { entries, due } = outbox
         entries.set(event.messageId, {
           messageId: event.messageId,
           message: event.message,
@@ -70,7 +74,9 @@ export const outboxModule: CenterModule = {
         })
         due.add(event.messageId)
         return
+      }
       case "OutboxSent": {
+        const { entries, due } = outbox
         const entry = entries.get(event.messageId)
         if (entry === undefined) return
         due.delete(event.messageId)
@@ -86,6 +92,7 @@ export const outboxModule: CenterModule = {
         return
       }
       case "OutboxFailed": {
+        const { entries, due } = outbox
         const entry = entries.get(event.messageId)
         if (entry === undefined) return
         due.delete(event.messageId)
@@ -96,6 +103,7 @@ export const outboxModule: CenterModule = {
         return
       }
       case "OutboxCancelled": {
+        const { entries, due } = outbox
         const entry = entries.get(event.messageId)
         if (entry === undefined || entry.status === "sent") return
         due.delete(event.messageId)
@@ -114,6 +122,7 @@ export const outboxModule: CenterModule = {
         return
       }
       case "OutboxRetryDue": {
+        const { entries, due } = outbox
         const entry = entries.get(event.messageId)
         if (entry === undefined) return
         entry.status = "pending"
@@ -136,5 +145,9 @@ export const outboxModule: CenterModule = {
     }
     if (event._tag === "OutboxRetryDue") return [disarmTimer(outboxRetryTimerId(event.messageId))]
     return []
+  },
+  interests: {
+    evolve: OUTBOX_EVENT_TAGS as ReadonlySet<CenterEventTag>,
+    timers: new Set<CenterEventTag>(["OutboxFailed", "OutboxRetryDue"]),
   },
 }
