@@ -17,71 +17,96 @@ export type SimEvent =
   | { readonly _tag: "EmergencyDial" }
   | { readonly _tag: "EmergencyEnd"; readonly repId: string }
 
-interface Entry {
-  readonly at: number
-  readonly seq: number
-  readonly event: SimEvent
-}
-
-const before = (a: Entry, b: Entry) => a.at < b.at || (a.at === b.at && a.seq < b.seq)
-
 /**
- * Events in time order; ties in the order they were scheduled, so runs are repeatable. A plain
- * binary min-heap: the simulator's hottest structure, so it has no removal and no slot bookkeeping.
+ * Events in time order; ties in the order they were scheduled, so runs are repeatable. A binary
+ * min-heap, the simulator's hottest structure: the times and scheduling numbers sit in typed
+ * arrays beside the events, so a sift compares numbers next to each other in memory; no removal.
  */
 export class Agenda {
   private seq = 0
-  private readonly heap: Entry[] = []
+  private n = 0
+  private at = new Float64Array(1024)
+  private seqs = new Float64Array(1024)
+  private events: SimEvent[] = []
+  /** What `next` returns, reused: read it before the next call. */
+  private readonly taken: { at: number; event: SimEvent } = { at: 0, event: { _tag: "EmergencyDial" } }
 
   get size(): number {
-    return this.heap.length
+    return this.n
   }
 
   schedule(at: number, event: SimEvent): void {
-    const heap = this.heap
-    const entry: Entry = { at, seq: ++this.seq, event }
-    let i = heap.length
-    heap.push(entry)
+    if (this.n === this.at.length) this.grow()
+    const times = this.at
+    const seqs = this.seqs
+    const events = this.events
+    const seq = ++this.seq
+    let i = this.n++
     while (i > 0) {
       const parent = (i - 1) >> 1
-      const p = heap[parent] as Entry
-      if (!before(entry, p)) break
-      heap[i] = p
+      const pa = times[parent] as number
+      if (pa < at || (pa === at && (seqs[parent] as number) < seq)) break
+      times[i] = pa
+      seqs[i] = seqs[parent] as number
+      events[i] = events[parent] as SimEvent
       i = parent
     }
-    heap[i] = entry
+    times[i] = at
+    seqs[i] = seq
+    events[i] = event
   }
 
   /** When the next event happens; undefined when none is scheduled. */
   peekAt(): number | undefined {
-    return this.heap[0]?.at
+    return this.n > 0 ? this.at[0] : undefined
   }
 
-  /** The next event if it happens at or before `until`. */
+  /** The next event if it happens at or before `until` (the result is reused by the next call). */
   next(until: number): { readonly at: number; readonly event: SimEvent } | undefined {
-    const heap = this.heap
-    const head = heap[0]
-    if (head === undefined || head.at > until) return undefined
-    const last = heap.pop() as Entry
-    if (heap.length > 0) this.siftDown(last)
-    return head
+    if (this.n === 0 || (this.at[0] as number) > until) return undefined
+    const taken = this.taken
+    taken.at = this.at[0] as number
+    taken.event = this.events[0] as SimEvent
+    const last = --this.n
+    if (last > 0)
+      this.siftDown(this.at[last] as number, this.seqs[last] as number, this.events[last] as SimEvent)
+    this.events[last] = undefined as unknown as SimEvent
+    return taken
   }
 
-  private siftDown(entry: Entry): void {
-    const heap = this.heap
-    const n = heap.length
+  private siftDown(at: number, seq: number, event: SimEvent): void {
+    const times = this.at
+    const seqs = this.seqs
+    const events = this.events
+    const n = this.n
     let i = 0
     for (;;) {
-      const left = 2 * i + 1
-      if (left >= n) break
-      const right = left + 1
-      let child = left
-      if (right < n && before(heap[right] as Entry, heap[left] as Entry)) child = right
-      const c = heap[child] as Entry
-      if (!before(c, entry)) break
-      heap[i] = c
+      let child = 2 * i + 1
+      if (child >= n) break
+      const right = child + 1
+      if (right < n) {
+        const tr = times[right] as number
+        const tl = times[child] as number
+        if (tr < tl || (tr === tl && (seqs[right] as number) < (seqs[child] as number))) child = right
+      }
+      const tc = times[child] as number
+      if (at < tc || (at === tc && seq < (seqs[child] as number))) break
+      times[i] = tc
+      seqs[i] = seqs[child] as number
+      events[i] = events[child] as SimEvent
       i = child
     }
-    heap[i] = entry
+    times[i] = at
+    seqs[i] = seq
+    events[i] = event
+  }
+
+  private grow(): void {
+    const at = new Float64Array(this.at.length * 2)
+    at.set(this.at)
+    this.at = at
+    const seqs = new Float64Array(this.seqs.length * 2)
+    seqs.set(this.seqs)
+    this.seqs = seqs
   }
 }

@@ -21,13 +21,13 @@ export interface Staffing {
 }
 
 export const staffing = (queue: QueueState): Staffing => {
-  const { profile, units, defaultHandleTimeMs } = queue.config
+  const { units, defaultHandleTimeMs } = queue.config
   let staffed = 0
   let free = 0
   for (const m of queue.members.values()) {
-    if (!receivesNormalWork(m.rep.base)) continue
-    const c = m.rep.capacity.get(profile)
-    if (c === undefined) continue
+    // The member's units of the queue's profile (the rep's own record, see state.ts).
+    const c = m.units
+    if (c === undefined || !receivesNormalWork(m.rep.base)) continue
     staffed += Math.floor(c.total / units)
     free += Math.floor((c.total - c.used) / units)
   }
