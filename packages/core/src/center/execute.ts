@@ -30,43 +30,35 @@ const PROVIDER_CLAIMS: readonly CenterModule[] = [emergencyModule, callbackModul
 const BY_COMMAND = new Map<string, CenterModule>()
 for (const m of CENTER_MODULES) for (const tag of m.commands) BY_COMMAND.set(tag, m)
 
-type ByTag = ReadonlyMap<string, readonly CenterModule[]>
-
-/**
- * Per event tag, the modules (in `CENTER_MODULES` order) whose function of `kind` acts on it, by
- * their declared interests (module.ts). A tag not listed reaches every module that has one.
- */
-const byTag = (kind: "evolve" | "followUp" | "timers", among: readonly CenterModule[]) => {
-  const table = new Map<string, readonly CenterModule[]>()
-  for (const tag of CENTER_EVENT_TAGS) {
-    table.set(
-      tag,
-      among.filter((m) => {
-        const interest = m.interests?.[kind]
-        return interest === undefined || interest === "all" || interest.has(tag)
-      }),
-    )
-  }
-  return { table: table as ByTag, all: among }
+/** Which modules act on events of one tag, in `CENTER_MODULES` order, by their declared interests. */
+interface Route {
+  readonly evolve: readonly CenterModule[]
+  /** The router applies its own offers as it makes them: the other modules still have to see them. */
+  readonly evolveButRouting: readonly CenterModule[]
+  readonly routingFollowUp: boolean
+  readonly followUp: readonly CenterModule[]
+  readonly timers: readonly CenterModule[]
 }
-const modulesFor = (t: { table: ByTag; all: readonly CenterModule[] }, tag: string) =>
-  t.table.get(tag) ?? t.all
 
-const EVOLVE = byTag("evolve", CENTER_MODULES)
-/** The router applies its own offers as it makes them: the others still have to see them. */
-const EVOLVE_BUT_ROUTING = byTag(
-  "evolve",
-  CENTER_MODULES.filter((m) => m !== routingModule),
-)
-const FOLLOW_UP = byTag(
-  "followUp",
-  CENTER_MODULES.filter((m) => m.followUp !== undefined),
-)
-const ROUTING_FOLLOW_UP = byTag("followUp", [routingModule])
-const TIMERS = byTag(
-  "timers",
-  CENTER_MODULES.filter((m) => m.timersOf !== undefined),
-)
+const routeOf = (tag: string | undefined): Route => {
+  const acts = (kind: "evolve" | "followUp" | "timers") => (m: CenterModule) => {
+    const interest = m.interests?.[kind]
+    return interest === undefined || interest === "all" || tag === undefined || interest.has(tag as never)
+  }
+  const evolve = CENTER_MODULES.filter(acts("evolve"))
+  return {
+    evolve,
+    evolveButRouting: evolve.filter((m) => m !== routingModule),
+    routingFollowUp: acts("followUp")(routingModule),
+    followUp: CENTER_MODULES.filter((m) => m.followUp !== undefined).filter(acts("followUp")),
+    timers: CENTER_MODULES.filter((m) => m.timersOf !== undefined).filter(acts("timers")),
+  }
+}
+
+const ROUTES = new Map<string, Route>(CENTER_EVENT_TAGS.map((tag) => [tag, routeOf(tag)]))
+/** A tag not in the list reaches every module. */
+const EVERY_MODULE = routeOf(undefined)
+const route = (tag: string): Route => ROUTES.get(tag) ?? EVERY_MODULE
 
 const decide = (state: CenterState, command: CenterCommand, now: number): CenterDecision => {
   for (const m of CENTER_MODULES) {
@@ -107,7 +99,7 @@ const evolveCenter = (state: CenterState, event: CenterEvent): void => {
 /** Apply one event to every module's part of the state. */
 export const evolveCenterState = (state: CenterState, event: CenterEvent): void => {
   evolveCenter(state, event)
-  const modules = modulesFor(EVOLVE, event._tag)
+  const modules = route(event._tag).evolve
   for (let i = 0; i < modules.length; i++) (modules[i] as CenterModule).evolve(state, event)
 }
 
@@ -135,19 +127,19 @@ export const executeCenter = (
     for (const event of decided.right) apply(event)
     for (let i = 0; i < out.length; i++) {
       const event = out[i] as CenterEvent
-      if (modulesFor(ROUTING_FOLLOW_UP, event._tag).length > 0) {
+      const { routingFollowUp, followUp } = route(event._tag)
+      if (routingFollowUp) {
         routed.length = 0
         routingModule.followUpApplied(state, event, now, routed)
         for (const r of routed) {
           evolveCenter(state, r)
-          const others = modulesFor(EVOLVE_BUT_ROUTING, r._tag)
+          const others = route(r._tag).evolveButRouting
           for (let j = 0; j < others.length; j++) (others[j] as CenterModule).evolve(state, r)
           out.push(r)
         }
       }
-      const followers = modulesFor(FOLLOW_UP, event._tag)
-      for (let j = 0; j < followers.length; j++)
-        (followers[j] as CenterModule).followUp?.(state, event, now, apply)
+      for (let j = 0; j < followUp.length; j++)
+        (followUp[j] as CenterModule).followUp?.(state, event, now, apply)
     }
   } finally {
     state.routing.deferSettle = false
@@ -163,7 +155,7 @@ export const replayCenter = (state: CenterState, events: Iterable<CenterEvent>):
 
 export const centerTimers = (event: CenterEvent): readonly TimerChange<CenterCommand>[] => {
   let all: readonly TimerChange<CenterCommand>[] = NO_TIMERS
-  const modules = modulesFor(TIMERS, event._tag)
+  const modules = route(event._tag).timers
   for (let i = 0; i < modules.length; i++) {
     const timers = (modules[i] as CenterModule).timersOf?.(event)
     if (timers !== undefined && timers.length > 0) all = all.length === 0 ? timers : [...all, ...timers]

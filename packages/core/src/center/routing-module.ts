@@ -30,10 +30,7 @@ export const routingModule: CenterModule & {
 } = {
   name: "routing",
   commands: ROUTING_COMMAND_TAGS,
-  decide: (state, command, now) => {
-    const decided = decide(state.routing, command as RoutingCommand, now)
-    return Either.isLeft(decided) ? Either.left(decided.left) : Either.right(decided.right)
-  },
+  decide: (state, command, now) => decide(state.routing, command as RoutingCommand, now),
   evolve: (state, event) => {
     if (isRoutingEvent(event)) evolve(state.routing, event)
   },
