@@ -173,5 +173,14 @@ export const callbackModule: CenterModule = {
       "OutboxFailed",
     ]),
     timers: CALLBACK_EVENT_TAGS as ReadonlySet<CenterEventTag>,
+    guard: new Set([
+      "InboundCall",
+      "EnqueueItem",
+      "RouteIncoming",
+      "HoldItem",
+      "ResumeItem",
+      "TransferItem",
+      "DefineWorkstream",
+    ]),
   },
 }

@@ -30,6 +30,19 @@ const PROVIDER_CLAIMS: readonly CenterModule[] = [emergencyModule, callbackModul
 const BY_COMMAND = new Map<string, CenterModule>()
 for (const m of CENTER_MODULES) for (const tag of m.commands) BY_COMMAND.set(tag, m)
 
+/** Every command tag the center takes. */
+export const CENTER_COMMAND_TAGS: readonly string[] = [...BY_COMMAND.keys(), ...PROVIDER_COMMAND_TAGS]
+
+const guardsOf = (tag: string | undefined): readonly CenterModule[] =>
+  CENTER_MODULES.filter((m) => {
+    if (m.guard === undefined) return false
+    const interest = m.interests?.guard
+    return interest === undefined || interest === "all" || tag === undefined || interest.has(tag)
+  })
+/** Per command tag, the modules whose guard may refuse it (module.ts `interests.guard`). */
+const GUARDS = new Map(CENTER_COMMAND_TAGS.map((tag) => [tag, guardsOf(tag)]))
+const EVERY_GUARD = guardsOf(undefined)
+
 /** Which modules act on events of one tag, in `CENTER_MODULES` order, by their declared interests. */
 interface Route {
   readonly evolve: readonly CenterModule[]
@@ -61,8 +74,9 @@ const EVERY_MODULE = routeOf(undefined)
 const route = (tag: string): Route => ROUTES.get(tag) ?? EVERY_MODULE
 
 const decide = (state: CenterState, command: CenterCommand, now: number): CenterDecision => {
-  for (const m of CENTER_MODULES) {
-    const refused = m.guard?.(state, command, now)
+  const guards = GUARDS.get(command._tag) ?? EVERY_GUARD
+  for (let i = 0; i < guards.length; i++) {
+    const refused = (guards[i] as CenterModule).guard?.(state, command, now)
     if (refused !== undefined) return Either.left(refused)
   }
   if (PROVIDER_COMMAND_TAGS.has(command._tag)) return decideProvider(state, command as ProviderCommand, now)

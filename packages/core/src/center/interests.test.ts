@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest"
+import type { CenterCommand } from "./commands"
 import { CENTER_EVENT_TAGS, type CenterEvent, type CenterEventTag } from "./events"
-import { CENTER_MODULES } from "./execute"
+import { CENTER_COMMAND_TAGS, CENTER_MODULES } from "./execute"
 import type { CenterModule, Interest } from "./module"
 import { routingModule } from "./routing-module"
 import type { CenterState } from "./state"
@@ -44,7 +45,7 @@ const watched = () => {
     }
     return touched
   }
-  return { run, touched, state, event, emit }
+  return { run, touch, touched, state, event, emit }
 }
 
 const STOPPED = Symbol("stopped")
@@ -94,6 +95,22 @@ describe("center: module interests (the center calls a module only for the event
         expect(touching).toEqual([])
       })
     }
+  }
+
+  for (const m of CENTER_MODULES) {
+    it(`${m.name}.guard reads nothing for the commands it does not declare`, () => {
+      const guard = m.guard
+      const interest = m.interests?.guard
+      if (guard === undefined || interest === undefined || interest === "all") return
+      const touching = CENTER_COMMAND_TAGS.filter((tag) => !interest.has(tag)).filter((tag) => {
+        const w = watched()
+        const command = new Proxy({} as CenterCommand, {
+          get: (_t, p) => (p === "_tag" ? tag : w.touch(`command.${String(p)}`)),
+        })
+        return w.run(() => void guard(w.state, command, 0)).length > 0
+      })
+      expect(touching).toEqual([])
+    })
   }
 
   it("the probe notices a module that acts on an event", () => {

@@ -44,6 +44,8 @@ export interface CenterModule {
     readonly evolve?: Interest
     readonly followUp?: Interest
     readonly timers?: Interest
+    /** The command tags `guard` may refuse (checked the same way). */
+    readonly guard?: "all" | ReadonlySet<string>
   }
 }
 

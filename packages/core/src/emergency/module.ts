@@ -45,5 +45,6 @@ export const emergencyModule: CenterModule = {
   interests: {
     evolve: EMERGENCY_EVENT_TAGS as ReadonlySet<CenterEventTag>,
     timers: new Set<CenterEventTag>(["CallbackLeased", "CallbackLeaseRenewed", "CallbackLeaseExpired"]),
+    guard: new Set(["SetPresence"]),
   },
 }
