@@ -70,7 +70,7 @@ export class FastDriver<S, C, E, Err> implements CoreDriver<C, E> {
   private seq = 0
   private readonly heap = new IndexedHeap<TimerEntry<C>>(before)
   private readonly armed = new Map<string, TimerEntry<C>>()
-  private fresh: TimerEntry<C>[] = []
+  private readonly fresh: TimerEntry<C>[] = []
 
   constructor(private readonly domain: Domain<S, C, E, Err>) {
     this.state = domain.empty()
@@ -101,9 +101,13 @@ export class FastDriver<S, C, E, Err> implements CoreDriver<C, E> {
   }
 
   private peek(): TimerEntry<C> | undefined {
-    if (this.fresh.length > 0) {
-      for (const entry of this.fresh) if (entry.live) this.heap.push(entry)
-      this.fresh = []
+    const fresh = this.fresh
+    if (fresh.length > 0) {
+      for (let i = 0; i < fresh.length; i++) {
+        const entry = fresh[i] as TimerEntry<C>
+        if (entry.live) this.heap.push(entry)
+      }
+      fresh.length = 0
     }
     return this.heap.peek()
   }
