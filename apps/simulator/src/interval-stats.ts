@@ -71,6 +71,32 @@ export class IntervalStats {
     }
   }
 
+  /**
+   * The statistics of a run split into components (partition.ts), put together: each part holds
+   * some of the queues (each queue in exactly one part), all with the same start, interval and
+   * threshold; the result has `queueIds` in that order.
+   */
+  static merge(queueIds: readonly string[], parts: readonly IntervalStats[]): IntervalStats {
+    const first = parts[0]
+    if (first === undefined) throw new Error("IntervalStats.merge: no parts")
+    const merged = new IntervalStats(queueIds, first.startAt, first.intervalMs, first.slThresholdMs)
+    for (const part of parts) {
+      if (
+        part.startAt !== first.startAt ||
+        part.intervalMs !== first.intervalMs ||
+        part.slThresholdMs !== first.slThresholdMs
+      )
+        throw new Error("IntervalStats.merge: parts with different start, interval or threshold")
+      merged.endAt = Math.max(merged.endAt, part.endAt)
+      for (const q of part.queueIds) {
+        if (!merged.cells.has(q)) throw new Error(`IntervalStats.merge: queue ${q} is not among the queues`)
+        merged.cells.set(q, part.cells.get(q) ?? [])
+        merged.levels.set(q, part.levels.get(q) ?? { count: 0, since: first.startAt })
+      }
+    }
+    return merged
+  }
+
   arrived(queueId: string, at: number): void {
     this.cell(queueId, at).offered += 1
     this.endAt = Math.max(this.endAt, at)

@@ -8,16 +8,17 @@ import { fileSink } from "./engine/event-log"
 import { writePlots } from "./plots"
 import { ProgressBar } from "./progress"
 import { formatSummary } from "./report"
-import { runSimulation, runWindow } from "./run"
+import { runWindow, type SimProgress } from "./run"
 import { BUILT_IN_SCENARIO } from "./scenario"
 import { loadScenarioFile, ScenarioFileError } from "./scenario-file"
 import { SIM_DAY } from "./scenario-setup"
+import { defaultThreads, isSimWorker, runOnThreads, workerMain } from "./workers"
 
-const HELP = `Usage: lifeline-sim run [<scenario.json>] [--seed <n>] [--hours <h>] [--events <file.jsonl>] [--plots <dir>] [--progress] [--core center|routing|effect]
+const HELP = `Usage: lifeline-sim run [<scenario.json>] [--seed <n>] [--hours <h>] [--events <file.jsonl>] [--plots <dir>] [--progress] [--core center|routing|effect] [--workers <n>] [--json]
        lifeline-sim validate [--arrivals <n, default 2000000>] [--seed <n>]
        lifeline-sim whatif --calls-per-hour <n> --aht <s> [--patience <s>] [--target <0..1>] [--threshold <s>] [--hours <h>] [--seed <n>]
        lifeline-sim whatif <scenario.json> --thresholds <a,b,...> [--hours <h>] [--seed <n>]
-       lifeline-sim bench [--queues <n>] [--hours <h>] [--seed <n>] [--core center|routing]
+       lifeline-sim bench [--queues <n>] [--hours <h>] [--seed <n>] [--core center|routing] [--workers <n>]
 
 run       runs a scenario file (see docs/simulator.md, examples/*.json), or without one the built-in
           scenario (two queues, six reps), through the real core on a virtual clock, and prints per
@@ -30,7 +31,8 @@ whatif    smallest staffing meeting the SL target (Erlang C, or Erlang A with --
           simulated at that staffing and one rep fewer; or, with a scenario file and --thresholds,
           the scenario run once per callback-offer threshold (seconds for wait conditions, a count
           for WaitingAbove), comparing the callbacks and waits each produces
-bench     a big day (10 reps per queue) and the events/s and calls/s achieved
+bench     a big day (10 reps per queue) and the events/s and calls/s achieved, on --workers threads
+          and, when that is more than one, on one thread too
 
 Options:
   --seed <n>       PRNG seed, an integer from 0 to 4294967295 (default: the scenario file's, else 1)
@@ -41,6 +43,11 @@ Options:
   --progress       show the progress bar on stderr even when it is not a terminal (it shows on a terminal anyway)
   --core <kind>    center (default): the whole center's pure domain, driven directly; routing: the
                    router alone; effect: the center behind the Effect engine and store (slow, a cross-check)
+  --workers <n>    threads for the scenario's independent sub-centers (queues no rep, transfer or
+                   emergency links), this one and n-1 worker threads; the result is the same for
+                   any n. Only plain runs: with --events, --plots or a forced --progress run uses
+                   one thread. Default: run 1; bench one per core, at most one per sub-center
+  --json           run: print the summary as JSON instead of the table
   -h, --help       show this text
 `
 
@@ -59,6 +66,8 @@ const OPTIONS = {
   progress: { type: "boolean", default: false },
   thresholds: { type: "string" },
   core: { type: "string", default: "center" },
+  workers: { type: "string" },
+  json: { type: "boolean", default: false },
   help: { type: "boolean", short: "h", default: false },
 } as const
 
@@ -72,9 +81,13 @@ const coreFor = async (values: Values) => {
   const kind = coreOf(values.core)
   if (kind !== "effect") return kind
   const { effectCore } = await import("./engine/effect-driver")
-  // The Effect engine's virtual clock starts at the simulated day's midnight and only moves on.
-  return effectCore(SIM_DAY)
+  // The Effect engine's virtual clock starts at the simulated day's midnight and only moves on;
+  // one engine per independent sub-center of the scenario.
+  return () => effectCore(SIM_DAY)
 }
+
+const workersOf = (values: Values, fallback: number) =>
+  values.workers === undefined ? fallback : parseNumber("workers", values.workers, positiveInteger)
 
 /** B7 what-if over a scenario file: one run per callback-offer threshold. */
 const thresholdWhatIf = (values: Values, args: readonly string[]) => {
@@ -124,27 +137,37 @@ const COMMANDS: Record<string, Command> = {
       throw new UsageError(
         "--core routing: the router alone has no overflow, callbacks or emergencies; use center",
       )
+    const threads = workersOf(values, 1)
     const totalMs = runWindow(scenario, hours).runHours * 3_600_000
     const bar = new ProgressBar({ totalMs, force: values.progress })
     const events = values.events === undefined ? undefined : fileSink(values.events)
     try {
-      const summary = runSimulation({
-        seed,
-        hours,
-        core,
-        events,
-        scenario,
-        ...(values.plots === undefined ? {} : { intervalMs: PLOT_INTERVAL_MS }),
-        // The bar reads the wall clock; every 4096 events is often enough for 10 redraws/s.
-        ...(bar.enabled
-          ? { onStep: (s) => (s.events & 4095) === 0 && bar.update(s.now - s.start, s.calls, s.events) }
-          : {}),
-      })
+      // A bar on a terminal would keep the run on one thread; with --workers it shows only at the end.
+      const stepBar = bar.enabled && (values.progress || threads === 1)
+      const summary = await runOnThreads(
+        {
+          seed,
+          hours,
+          core,
+          events,
+          scenario,
+          ...(values.plots === undefined ? {} : { intervalMs: PLOT_INTERVAL_MS }),
+          // The bar reads the wall clock; every 4096 events is often enough for 10 redraws/s.
+          ...(stepBar
+            ? {
+                onStep: (s: SimProgress) =>
+                  (s.events & 4095) === 0 && bar.update(s.now - s.start, s.calls, s.events),
+              }
+            : {}),
+        },
+        threads,
+      )
       bar.done(totalMs, summary.calls, summary.events)
       const written =
         values.plots === undefined || summary.intervals === undefined
           ? []
           : writePlots(values.plots, summary.intervals, scenario.name, { dayOrigin: SIM_DAY })
+      if (values.json) return `${JSON.stringify({ ...summary, intervals: undefined })}\n`
       return formatSummary(summary) + written.map((path) => `plot: ${path}\n`).join("")
     } finally {
       events?.close()
@@ -170,13 +193,18 @@ const COMMANDS: Record<string, Command> = {
     const hours = hoursOf(values, 200)
     return formatWhatIf(input, whatIf(input, hours, seed), hours)
   },
-  bench: (values) => {
+  bench: async (values) => {
     const seed = seedOf(values)
     const queues = parseNumber("queues", values.queues, positiveInteger)
     const hours = hoursOf(values, 24)
     const core = coreOf(values.core)
     if (core === "effect") throw new UsageError("--core: bench runs the fast drivers only (center, routing)")
-    return formatBench(queues, hours, core, benchmark(queues, hours, seed, core))
+    // The big day's queues are independent: by default one thread per core, and the one-thread
+    // figure beside it, so both are on record from the same run.
+    const threads = Math.min(workersOf(values, defaultThreads(queues)), queues)
+    const parallel = formatBench(queues, hours, core, await benchmark(queues, hours, seed, core, threads))
+    if (threads === 1) return parallel
+    return parallel + formatBench(queues, hours, core, await benchmark(queues, hours, seed, core, 1))
   },
 }
 
@@ -208,6 +236,9 @@ const main = async (argv: readonly string[]): Promise<number> => {
   }
 }
 
-main(process.argv.slice(2)).then((code) => {
-  process.exitCode = code
-})
+// A worker thread (./workers.ts) starts from this same entry: it runs its components, not the CLI.
+if (isSimWorker()) workerMain()
+else
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code
+  })

@@ -1,10 +1,13 @@
 import type { CenterCommand, CenterEvent } from "@lifeline/core"
+import type { SimEvent } from "./agenda"
 import { centerDomain, routingDomain } from "./engine/domains"
 import { type Core, type CoreDriver, FastDriver } from "./engine/driver"
 import type { EventSink } from "./engine/event-log"
+import { runLockstep } from "./engine/lockstep"
 import { type EmergencyTally, Simulation } from "./engine/simulation"
 import { WaitingWatch } from "./engine/waiting-watch"
 import { IntervalStats } from "./interval-stats"
+import { type Component, componentPrefix, componentSeed, partition } from "./partition"
 import { BUILT_IN_SCENARIO, type Scenario } from "./scenario"
 import { presenceChanges, SIM_DAY, setupCommands } from "./scenario-setup"
 import type { CallOutcome, QueueSummary } from "./stats"
@@ -25,6 +28,22 @@ const DEFAULT_START_MS = SIM_START - SIM_DAY
  */
 export type CoreKind = "center" | "routing" | "effect"
 
+/**
+ * A core drives one component of the center (partition.ts): pass a `Core` only for a scenario of
+ * one component, or a function that makes one per component (`(k) => effectCore(SIM_START)`).
+ */
+export type CoreChoice = "center" | "routing" | Core | ((component: number) => Core)
+
+/** What a step callback sees: the run's virtual time and counts so far (a simulation, or all of them). */
+export interface SimProgress {
+  readonly now: number
+  readonly start: number
+  readonly calls: number
+  readonly events: number
+  /** The simulator event handled last. */
+  readonly lastEvent: SimEvent | undefined
+}
+
 export interface RunOptions {
   readonly seed: number
   /** Virtual hours from the start; default: the scenario's own simulation window, else 1. */
@@ -33,12 +52,12 @@ export interface RunOptions {
   /** Service-level threshold (default: the scenario's, else 20 s). */
   readonly slThresholdMs?: number | undefined
   /** Called as each call is answered or abandoned, in virtual-time order (for batch means). */
-  readonly onOutcome?: (outcome: CallOutcome) => void
-  readonly core?: "center" | "routing" | Core
+  readonly onOutcome?: ((outcome: CallOutcome) => void) | undefined
+  readonly core?: CoreChoice
   /** Every simulator and core event, as JSON lines with the virtual time (SPEC B7 event log). */
   readonly events?: EventSink | undefined
   /** Called after each simulator event (progress bar). */
-  readonly onStep?: ((sim: Simulation) => void) | undefined
+  readonly onStep?: ((sim: SimProgress) => void) | undefined
   /** Collect per-interval statistics for the plots, with intervals of this length. */
   readonly intervalMs?: number | undefined
 }
@@ -87,36 +106,75 @@ export const runWindow = (scenario: Scenario, hours: number | undefined) => {
   }
 }
 
-/**
- * Run a scenario through the real core for `hours` of virtual time. Arrivals stop at the end;
- * calls still waiting then count as offered, neither answered nor abandoned. Synchronous.
- */
-export const runSimulation = ({
-  seed,
-  hours,
-  scenario = BUILT_IN_SCENARIO,
-  slThresholdMs,
-  onOutcome,
-  core = "center",
-  events,
-  onStep,
-  intervalMs,
-}: RunOptions): Summary => {
-  const window = scenario.simulation
-  const { startMs, runHours } = runWindow(scenario, hours)
+/** A run worked out: its window, threshold and components. */
+export interface RunPlan {
+  readonly scenario: Scenario
+  readonly seed: number
+  readonly startMs: number
+  readonly runHours: number
+  readonly start: number
+  readonly end: number
+  readonly threshold: number
+  readonly components: readonly Component[]
+}
+
+export const planRun = (options: RunOptions): RunPlan => {
+  const scenario = options.scenario ?? BUILT_IN_SCENARIO
+  const { startMs, runHours } = runWindow(scenario, options.hours)
   const start = SIM_DAY + startMs
-  const end = start + runHours * HOUR
-  const threshold = slThresholdMs ?? window?.slThresholdMs ?? 20_000
-  const driver = typeof core === "string" ? fastCore(core) : core
+  return {
+    scenario,
+    seed: options.seed,
+    startMs,
+    runHours,
+    start,
+    end: start + runHours * HOUR,
+    threshold: options.slThresholdMs ?? scenario.simulation?.slThresholdMs ?? 20_000,
+    components: partition(scenario),
+  }
+}
+
+/** What one component's run produced: plain data (it crosses worker threads). */
+export interface ComponentResult {
+  readonly index: number
+  readonly calls: number
+  readonly events: number
+  readonly coreEvents: number
+  readonly timersFired: number
+  readonly queues: readonly QueueSummary[]
+  readonly emergency?: EmergencyTally
+}
+
+interface Hooks {
+  readonly onOutcome?: ((outcome: CallOutcome) => void) | undefined
+  readonly events?: EventSink | undefined
+  readonly onStep?: ((sim: Simulation) => void) | undefined
+  readonly intervalMs?: number | undefined
+}
+
+interface Prepared {
+  readonly sim: Simulation
+  readonly intervals: IntervalStats | undefined
+}
+
+/**
+ * Component `k`'s simulation, set up and with its first events scheduled, on its own core. With
+ * one component: the run's own seed and plain ids; with more: a seed mixed from the run's seed
+ * and `k`, and ids prefixed `c<k+1>-` so no two calls of the run share one.
+ */
+const prepare = (plan: RunPlan, k: number, core: Core, hooks: Hooks): Prepared => {
+  const components = plan.components.length
+  const scenario = (plan.components[k] as Component).scenario
   const intervals =
-    intervalMs === undefined
+    hooks.intervalMs === undefined
       ? undefined
       : new IntervalStats(
           scenario.queues.map((q) => q.queueId),
-          start,
-          intervalMs,
-          threshold,
+          plan.start,
+          hooks.intervalMs,
+          plan.threshold,
         )
+  const onOutcome = hooks.onOutcome
   const outcome =
     intervals === undefined
       ? onOutcome
@@ -124,6 +182,7 @@ export const runSimulation = ({
           intervals.settled(call.queueId, call.arrivedAt, call.waitMs, call.answered)
           onOutcome?.(call)
         }
+  const onStep = hooks.onStep
   const step =
     intervals === undefined
       ? onStep
@@ -134,41 +193,170 @@ export const runSimulation = ({
         }
   const sim = new Simulation(
     scenario,
-    start,
-    seed,
-    threshold,
+    plan.start,
+    components === 1 ? plan.seed : componentSeed(plan.seed, k),
+    plan.threshold,
     outcome,
-    driver,
-    events,
+    core,
+    hooks.events,
     step,
-    intervals === undefined ? undefined : new WaitingWatch(intervals, driver.router),
+    intervals === undefined ? undefined : new WaitingWatch(intervals, core.router),
+    componentPrefix(k, components),
   )
+  for (const command of setupCommands(scenario)) sim.send(command)
+  for (const change of presenceChanges(scenario, plan.startMs, plan.startMs + plan.runHours * HOUR))
+    sim.agenda.schedule(SIM_DAY + change.atMs, {
+      _tag: "PresenceChange",
+      repId: change.repId,
+      presenceId: change.presenceId,
+    })
+  for (const run of sim.queues.values()) sim.scheduleArrival(run, plan.start)
+  sim.scheduleEmergency(plan.start)
+  return { sim, intervals }
+}
+
+const resultOf = (k: number, sim: Simulation): ComponentResult => ({
+  index: k,
+  calls: sim.calls,
+  events: sim.events,
+  coreEvents: sim.coreEvents,
+  timersFired: sim.timersFired,
+  queues: sim.stats.summary(),
+  ...(sim.scenario.emergency === undefined ? {} : { emergency: sim.emergency }),
+})
+
+const coreMaker = (core: CoreChoice, components: number): ((k: number) => Core) => {
+  if (typeof core === "string") return () => fastCore(core)
+  if (typeof core === "function") return core
+  if (components > 1)
+    throw new Error(
+      `this scenario is ${components} independent components, each on its own core: pass a function that makes a core per component`,
+    )
+  return () => core
+}
+
+/**
+ * Component `k` run on its own from start to end, on a fast core: what a worker thread does
+ * (./workers.ts), and what a plain run does one component after another.
+ */
+export const runComponent = (plan: RunPlan, k: number, core: "center" | "routing"): ComponentResult => {
+  const driver = fastCore(core)
   try {
-    for (const command of setupCommands(scenario)) sim.send(command)
-    for (const change of presenceChanges(scenario, startMs, startMs + runHours * HOUR))
-      sim.agenda.schedule(SIM_DAY + change.atMs, {
-        _tag: "PresenceChange",
-        repId: change.repId,
-        presenceId: change.presenceId,
-      })
-    for (const run of sim.queues.values()) sim.scheduleArrival(run, start)
-    sim.scheduleEmergency(start)
-    sim.run(end)
-    intervals?.finish(end)
+    const { sim } = prepare(plan, k, driver, {})
+    sim.run(plan.end)
+    return resultOf(k, sim)
   } finally {
-    sim.core.dispose()
+    driver.dispose()
   }
+}
+
+/** The center's summary from its components' results (any order; each queue in exactly one). */
+export const mergeResults = (
+  plan: RunPlan,
+  results: readonly ComponentResult[],
+  intervals?: IntervalStats,
+): Summary => {
+  const byQueue = new Map<string, QueueSummary>()
+  for (const r of results) for (const q of r.queues) byQueue.set(q.queueId, q)
+  const sum = (field: "calls" | "events" | "coreEvents" | "timersFired") =>
+    results.reduce((n, r) => n + r[field], 0)
+  const emergency = results.find((r) => r.emergency !== undefined)?.emergency
   return {
-    scenario: scenario.name,
-    seed,
-    hours: runHours,
-    calls: sim.calls,
-    events: sim.events,
-    coreEvents: sim.coreEvents,
-    timersFired: sim.timersFired,
-    queues: sim.stats.summary(),
-    ...(scenario.emergency === undefined ? {} : { emergency: sim.emergency }),
+    scenario: plan.scenario.name,
+    seed: plan.seed,
+    hours: plan.runHours,
+    calls: sum("calls"),
+    events: sum("events"),
+    coreEvents: sum("coreEvents"),
+    timersFired: sum("timersFired"),
+    queues: plan.scenario.queues.map((q) => {
+      const summary = byQueue.get(q.queueId)
+      if (summary === undefined) throw new Error(`no component ran queue ${q.queueId}`)
+      return summary
+    }),
+    ...(emergency === undefined ? {} : { emergency }),
     ...(intervals === undefined ? {} : { intervals }),
-    startAt: start,
+    startAt: plan.start,
+  }
+}
+
+/** Progress over all the components together, for the step callback of a lockstep run. */
+const progressOver = (start: number, onStep: (p: SimProgress) => void): ((s: Simulation) => void) => {
+  const total = { now: start, start, calls: 0, events: 0, lastEvent: undefined as SimEvent | undefined }
+  return (s) => {
+    total.now = s.now
+    total.events += 1
+    total.lastEvent = s.lastEvent
+    if (s.lastEvent?._tag === "Arrival") total.calls += 1
+    onStep(total)
+  }
+}
+
+/**
+ * Run a scenario through the real core for `hours` of virtual time. Arrivals stop at the end;
+ * calls still waiting then count as offered, neither answered nor abandoned. Synchronous.
+ *
+ * The scenario's independent components (partition.ts) each run on their own core. One
+ * component runs exactly as a whole center always did. Several run one after another, or, when
+ * an event log, a step or an outcome callback is asked for, in lockstep (always the earliest next
+ * step of any, ties to the lower index) so those see one run in virtual-time order. Either way,
+ * and in worker threads (./workers.ts), every component gives the same result.
+ */
+export const runSimulation = (options: RunOptions): Summary => {
+  const plan = planRun(options)
+  const { components } = plan
+  const makeCore = coreMaker(options.core ?? "center", components.length)
+  const lockstep =
+    components.length > 1 &&
+    (options.events !== undefined || options.onStep !== undefined || options.onOutcome !== undefined)
+  const onStep = options.onStep
+  const hooks: Hooks = {
+    onOutcome: options.onOutcome,
+    events: options.events,
+    onStep: onStep === undefined || components.length === 1 ? onStep : progressOver(plan.start, onStep),
+    intervalMs: options.intervalMs,
+  }
+  const cores: Core[] = []
+  try {
+    const parts: (IntervalStats | undefined)[] = []
+    let results: ComponentResult[]
+    if (lockstep) {
+      const sims: Simulation[] = []
+      for (let k = 0; k < components.length; k++) {
+        cores.push(makeCore(k))
+        const { sim, intervals } = prepare(plan, k, cores[k] as Core, hooks)
+        sims.push(sim)
+        parts.push(intervals)
+      }
+      runLockstep(sims, plan.end)
+      results = sims.map((sim, k) => resultOf(k, sim))
+    } else {
+      results = []
+      for (let k = 0; k < components.length; k++) {
+        // A component done is let go (its core's state is large): only its summary and interval
+        // statistics are kept.
+        const core = makeCore(k)
+        try {
+          const { sim, intervals } = prepare(plan, k, core, hooks)
+          sim.run(plan.end)
+          results.push(resultOf(k, sim))
+          parts.push(intervals)
+        } finally {
+          core.dispose()
+        }
+      }
+    }
+    for (const p of parts) p?.finish(plan.end)
+    const kept = parts.filter((p): p is IntervalStats => p !== undefined)
+    const intervals =
+      kept.length <= 1
+        ? kept[0]
+        : IntervalStats.merge(
+            plan.scenario.queues.map((q) => q.queueId),
+            kept,
+          )
+    return mergeResults(plan, results, intervals)
+  } finally {
+    for (const core of cores) core.dispose()
   }
 }

@@ -46,6 +46,9 @@ export class Simulation {
   private readonly callbacks = new Map<string, string>()
   /** Reps in an emergency call now (E4). */
   private readonly inEmergency = new Set<string>()
+  /** `call-`, or with a component's prefix (`c2-call-`) when the run is split (see partition.ts). */
+  private readonly itemPrefix: string
+  private readonly eventPrefix: string
 
   constructor(
     readonly scenario: Scenario,
@@ -59,8 +62,12 @@ export class Simulation {
     readonly onStep?: (sim: Simulation) => void,
     /** Each queue's waiting count as it changes (plots). */
     readonly watch?: WaitingWatch,
+    /** Put before the ids of calls and provider events, unique across a run split in components. */
+    idPrefix = "",
   ) {
     this.now = start
+    this.itemPrefix = `${idPrefix}call-`
+    this.eventPrefix = `${idPrefix}sim-`
     const { streams, arrivals } = streamsOf(seed, scenario.queues.length)
     this.random = streams
     this.queues = new Map(scenario.queues.map((q, i) => [q.queueId, queueRun(q, arrivals[i] as Random)]))
@@ -74,7 +81,7 @@ export class Simulation {
   }
 
   private eventId(): string {
-    return `sim-${++this.providerEvents}`
+    return `${this.eventPrefix}${++this.providerEvents}`
   }
 
   react(events: readonly CenterEvent[]): void {
@@ -204,7 +211,7 @@ export class Simulation {
   arrive(run: QueueRun): void {
     const queueId = run.queue.queueId
     const n = ++this.calls
-    const itemId = `call-${n}`
+    const itemId = `${this.itemPrefix}${n}`
     this.stats.arrived(itemId, queueId, this.now, this.ewtForNewCaller(queueId))
     this.scheduleArrival(run, this.now)
     // Every caller has a patience (the same draws whatever happens to the calls before them), but
@@ -319,5 +326,37 @@ export class Simulation {
       if (onStep !== undefined) onStep(this)
     }
     this.now = end
+  }
+
+  /**
+   * When this run's next step happens, if at or before `end`: the next due core timer or
+   * simulator event, whichever `run` would take first. For running several simulations in
+   * lockstep (one event log in time order); `step` takes that step.
+   */
+  nextAt(end: number): number | undefined {
+    const timerAt = this.core.driver.nextTimerAt()
+    const eventAt = this.agenda.peekAt()
+    if (timerAt !== undefined && timerAt <= end && (eventAt === undefined || timerAt <= eventAt))
+      return Math.max(this.now, timerAt)
+    return eventAt !== undefined && eventAt <= end ? eventAt : undefined
+  }
+
+  /** One step of `run`: the next due timer or simulator event up to `end`; false when none is left. */
+  step(end: number): boolean {
+    const driver = this.core.driver
+    const timerAt = driver.nextTimerAt()
+    const eventAt = this.agenda.peekAt()
+    if (timerAt !== undefined && timerAt <= end && (eventAt === undefined || timerAt <= eventAt)) {
+      this.now = Math.max(this.now, timerAt)
+      this.timersFired += 1
+      this.react(driver.fireNextTimer())
+      return true
+    }
+    const next = this.agenda.next(end)
+    if (next === undefined) return false
+    this.now = next.at
+    this.happen(next.event)
+    if (this.onStep !== undefined) this.onStep(this)
+    return true
   }
 }

@@ -1,0 +1,76 @@
+import { execFileSync } from "node:child_process"
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { fileURLToPath } from "node:url"
+import { afterAll, describe, expect, it } from "vitest"
+import { bigDay } from "./bench"
+import { memorySink } from "./engine/event-log"
+import { formatSummary } from "./report"
+import { runSimulation } from "./run"
+import { loadScenarioFile } from "./scenario-file"
+import { twoCentersFile } from "./two-centers"
+import { runOnThreads } from "./workers"
+
+const APP = fileURLToPath(new URL("..", import.meta.url))
+const MAIN = join(APP, "src", "main.ts")
+const cli = (args: readonly string[]) =>
+  execFileSync(process.execPath, ["--import", "tsx", "src/main.ts", ...args], { cwd: APP, encoding: "utf8" })
+
+const dir = mkdtempSync(join(tmpdir(), "lifeline-workers-"))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const path = join(dir, "two-centers.json")
+writeFileSync(path, JSON.stringify(twoCentersFile()))
+const scenario = loadScenarioFile(path)
+
+/** The summary as the CLI's --json prints it. */
+const asJson = (summary: object) => JSON.parse(JSON.stringify({ ...summary, intervals: undefined }))
+
+describe("B7 sub-centers on worker threads", () => {
+  it("the CLI gives the same summary with 2 workers as with 1, and as the library in one thread, in lockstep", () => {
+    const one = JSON.parse(cli(["run", path, "--workers", "1", "--json"]))
+    const two = JSON.parse(cli(["run", path, "--workers", "2", "--json"]))
+    expect(two).toEqual(one)
+    expect(one).toEqual(asJson(runSimulation({ seed: 5, scenario })))
+    expect(one).toEqual(asJson(runSimulation({ seed: 5, scenario, events: memorySink() })))
+    expect(one.queues.map((q: { queueId: string }) => q.queueId)).toEqual([
+      "billing",
+      "sales",
+      "support",
+      "retention",
+    ])
+    // The printed table is the same bytes too.
+    expect(cli(["run", path, "--workers", "2"])).toBe(formatSummary(runSimulation({ seed: 5, scenario })))
+  })
+
+  it("with an event log, --workers runs in lockstep in one thread: the log is the library's, byte for byte", () => {
+    const log = join(dir, "two.jsonl")
+    cli(["run", path, "--workers", "2", "--events", log])
+    const sink = memorySink()
+    runSimulation({ seed: 5, scenario, events: sink })
+    expect(readFileSync(log, "utf8")).toBe(sink.lines.map((l) => `${l}\n`).join(""))
+  })
+
+  it("worker threads started from src/main.ts give the summary of one thread", async () => {
+    const options = { seed: 9, hours: 1, scenario: bigDay(6) }
+    const alone = runSimulation(options)
+    expect(alone.calls).toBeGreaterThan(1000)
+    // Three threads: this one and two workers, two components each.
+    expect(await runOnThreads(options, 3, MAIN)).toEqual(alone)
+    // Threads really start from the entry: one that does not exist fails the run.
+    await expect(runOnThreads(options, 2, join(dir, "missing.cjs"))).rejects.toThrow()
+  })
+
+  it("bench prints the figure on the default threads and the one-thread figure, for the same calls", () => {
+    const out = cli(["bench", "--queues", "4", "--hours", "0.5", "--workers", "2"])
+    const calls = [
+      ...out.matchAll(
+        /Benchmark \(center core, (\d) threads?\): 4 queues, 40 reps, 0.5 h virtual: (\d+) calls/g,
+      ),
+    ]
+    expect(calls.map((m) => m[1])).toEqual(["2", "1"])
+    expect(calls[0]?.[2]).toBe(calls[1]?.[2])
+    expect(out).toMatch(/target 1,500,000 calls in <= 10 s .*: (met|NOT met)/)
+    expect(cli(["bench", "--queues", "4", "--hours", "0.5", "--workers", "1"])).not.toContain("2 threads")
+  })
+})
