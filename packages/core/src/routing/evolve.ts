@@ -2,7 +2,7 @@ import { serviceKey } from "./aging"
 import type { EventOf, RoutingEvent } from "./events"
 import { NOT_IN_HEAP } from "./heap"
 import { receivesNormalWork } from "./presence"
-import { clearRefusals, refuse } from "./refusals"
+import { clearRefusals, NO_REFUSALS, refuse } from "./refusals"
 import {
   HANDLE_TIME_WINDOW,
   type ItemState,
@@ -208,7 +208,7 @@ const newItem = (
     queuedGen: 0,
     offers,
     declines: 0,
-    excluded: [],
+    excluded: NO_REFUSALS,
     offer: null,
     assignedTo: null,
     acceptedAt: 0,

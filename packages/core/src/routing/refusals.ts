@@ -8,7 +8,8 @@ import type { ItemState, RepState } from "./state"
  * refused it, anyone may get it again; once every member has, the round starts afresh.
  */
 export const refuse = (item: ItemState, repId: string): void => {
-  item.excluded.push(repId)
+  // Copied, never pushed into: items that nobody refused share one empty list.
+  item.excluded = [...item.excluded, repId]
   const members = item.queue.members
   let all = members.size > 0
   for (const id of members.keys()) if (!item.excluded.includes(id)) all = false
@@ -16,8 +17,13 @@ export const refuse = (item: ItemState, repId: string): void => {
   else item.queue.refused.add(item)
 }
 
+/** Items nobody refused in the current round (most of them) share this list; it is never changed. */
+export const NO_REFUSALS: readonly string[] = []
+
 export const clearRefusals = (item: ItemState): void => {
-  item.excluded = []
+  // Only an item someone refused is in its queue's refused set (see `refuse`).
+  if (item.excluded.length === 0) return
+  item.excluded = NO_REFUSALS
   item.queue.refused.delete(item)
 }
 

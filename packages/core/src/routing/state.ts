@@ -97,7 +97,7 @@ export interface ItemState {
   offers: number
   declines: number
   /** Reps who declined or let it expire in the current round (R4: someone else first). */
-  excluded: string[]
+  excluded: readonly string[]
   offer: OfferState | null
   assignedTo: RepState | null
   acceptedAt: number
