@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
 import { bigDay } from "./bench"
 import { busy } from "./engine/busy-scenario"
-import { balancedGroups, componentPrefix, componentSeed, partition } from "./partition"
+import { componentLoad, componentPrefix, componentSeed, longestFirst, partition } from "./partition"
 import { BUILT_IN_SCENARIO, type Scenario, type ScenarioQueue } from "./scenario"
 
 const queue = (queueId: string, overflow?: ScenarioQueue["overflow"]): ScenarioQueue => ({
@@ -105,23 +105,13 @@ describe("B7 partition: independent sub-centers", () => {
     expect([0, 1, 2].map((k) => componentPrefix(k, 3))).toEqual(["c1-", "c2-", "c3-"])
   })
 
-  it("balanced groups: every component once, loads evened out, ascending in each group", () => {
-    expect(balancedGroups([1, 1, 1, 1], 2)).toEqual([
-      [0, 2],
-      [1, 3],
-    ])
-    // Longest first to the least loaded: 5 | 4, then 3 to the 4, 2 and 1 to the 5.
-    expect(balancedGroups([1, 2, 3, 4, 5], 2)).toEqual([
-      [0, 1, 4],
-      [2, 3],
-    ])
-    expect(balancedGroups([1, 2], 8)).toEqual([[1], [0]])
-    expect(balancedGroups([3], 2)).toEqual([[0]])
-    const groups = balancedGroups(
-      Array.from({ length: 100 }, () => 8.5),
-      2,
-    )
-    expect(groups.map((g) => g.length)).toEqual([50, 50])
-    expect(groups.flat().sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, k) => k))
+  it("threads take components largest load first, ties in order; every component once", () => {
+    expect(longestFirst([1, 5, 3, 5, 2])).toEqual([1, 3, 2, 4, 0])
+    const order = longestFirst(partition(bigDay(100)).map((p) => componentLoad(p.scenario)))
+    expect(order).toEqual(Array.from({ length: 100 }, (_, k) => k))
+    const shapesOrder = longestFirst(partition(shapes).map((p) => componentLoad(p.scenario)))
+    // a + c (two queues, two reps) first; e, with nobody, last.
+    expect(shapesOrder[0]).toBe(0)
+    expect(shapesOrder.at(-1)).toBe(3)
   })
 })

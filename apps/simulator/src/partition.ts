@@ -116,7 +116,7 @@ export const componentPrefix = (k: number, components: number): string =>
   components === 1 ? "" : `c${k + 1}-`
 
 /**
- * Expected load of a component, to balance worker threads: offered Erlangs (arrival rate × mean
+ * Expected load of a component, to order the threads' work: offered Erlangs (arrival rate × mean
  * handle time over its queues), plus a little per rep so that staffing breaks ties.
  */
 export const componentLoad = (scenario: Scenario): number =>
@@ -124,20 +124,12 @@ export const componentLoad = (scenario: Scenario): number =>
   scenario.reps.length * 1e-6
 
 /**
- * Components spread over `groups` groups of about equal load (longest first, each to the least
- * loaded group; ties to the lower index). Each group lists component indices ascending; empty
- * groups are left out. The grouping changes only where a component runs, never its result.
+ * The order threads take components in: the largest expected load first (ties: the lower index),
+ * so the small ones left at the end even out the threads' finishing times. Which thread runs a
+ * component changes nothing in its result.
  */
-export const balancedGroups = (loads: readonly number[], groups: number): number[][] => {
-  const n = Math.max(1, Math.min(groups, loads.length))
-  const order = loads.map((load, k) => ({ load, k })).sort((a, b) => b.load - a.load || a.k - b.k)
-  const totals = Array.from({ length: n }, () => 0)
-  const members = Array.from({ length: n }, (): number[] => [])
-  for (const { load, k } of order) {
-    let best = 0
-    for (let g = 1; g < n; g++) if ((totals[g] as number) < (totals[best] as number)) best = g
-    totals[best] = (totals[best] as number) + load
-    members[best]?.push(k)
-  }
-  return members.filter((m) => m.length > 0).map((m) => m.sort((a, b) => a - b))
-}
+export const longestFirst = (loads: readonly number[]): number[] =>
+  loads
+    .map((load, k) => ({ load, k }))
+    .sort((a, b) => b.load - a.load || a.k - b.k)
+    .map(({ k }) => k)

@@ -55,10 +55,13 @@ describe("B7 sub-centers on worker threads", () => {
     const options = { seed: 9, hours: 1, scenario: bigDay(6) }
     const alone = runSimulation(options)
     expect(alone.calls).toBeGreaterThan(1000)
-    // Three threads: this one and two workers, two components each.
-    expect(await runOnThreads(options, 3, MAIN)).toEqual(alone)
+    // Two worker threads run all six components (this thread only merges); then this one and a worker.
+    expect(await runOnThreads(options, 2, { entry: MAIN, workersOnly: true })).toEqual(alone)
+    expect(await runOnThreads(options, 2, { entry: MAIN })).toEqual(alone)
     // Threads really start from the entry: one that does not exist fails the run.
-    await expect(runOnThreads(options, 2, join(dir, "missing.cjs"))).rejects.toThrow()
+    await expect(
+      runOnThreads(options, 2, { entry: join(dir, "missing.cjs"), workersOnly: true }),
+    ).rejects.toThrow()
   })
 
   it("bench prints the figure on the default threads and the one-thread figure, for the same calls", () => {

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os"
 import { pathToFileURL } from "node:url"
 import { isMainThread, parentPort, type ResourceLimits, Worker, workerData } from "node:worker_threads"
-import { balancedGroups, componentLoad } from "./partition"
+import { componentLoad, longestFirst } from "./partition"
 import {
   type ComponentResult,
   mergeResults,
@@ -16,7 +16,9 @@ import {
 /**
  * A run's independent components (partition.ts) spread over threads (SPEC B7). Each component
  * runs on its own core with its own seed and ids whichever thread runs it, so the summary is the
- * same as in one thread, byte for byte. Worker threads start from the program's own entry
+ * same as in one thread, byte for byte. The threads take the components one at a time, largest
+ * expected load first, from a counter they share (so a thread slowed down by a busy machine or a
+ * slow start simply takes fewer). Worker threads start from the program's own entry
  * (`process.argv[1]`: src/main.ts under tsx, or the esbuild bundle), whose `isSimWorker()` branch
  * runs `workerMain()` instead of the command line; results come back by structured clone.
  */
@@ -26,8 +28,23 @@ const MARK = "lifeline-sim-worker"
 interface WorkerJob {
   readonly mark: typeof MARK
   readonly plan: RunPlan
-  readonly components: readonly number[]
+  /** The components in the order they are taken, and the shared index of the next one to take. */
+  readonly order: readonly number[]
+  readonly next: SharedArrayBuffer
   readonly core: "center" | "routing"
+}
+
+/** Components taken one at a time from the shared counter until none is left, and run. */
+const takeAndRun = (
+  plan: RunPlan,
+  order: readonly number[],
+  next: Int32Array,
+  core: "center" | "routing",
+) => {
+  const results: ComponentResult[] = []
+  for (let i = Atomics.add(next, 0, 1); i < order.length; i = Atomics.add(next, 0, 1))
+    results.push(runComponent(plan, order[i] as number, core))
+  return results
 }
 
 type WorkerReply =
@@ -43,7 +60,7 @@ export const workerMain = (): void => {
   const job = workerData as WorkerJob
   let reply: WorkerReply
   try {
-    reply = { ok: true, results: job.components.map((k) => runComponent(job.plan, k, job.core)) }
+    reply = { ok: true, results: takeAndRun(job.plan, job.order, new Int32Array(job.next), job.core) }
   } catch (error) {
     reply = { ok: false, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }
   }
@@ -95,17 +112,21 @@ const inWorker = (
 }
 
 /**
- * `runSimulation` on up to `threads` threads: the components in groups of about equal load
- * (offered Erlangs), the first group on this thread and each other group in a worker thread.
+ * `runSimulation` on up to `threads` threads, this one and worker threads, at most one per
+ * component; each thread takes the next component not yet taken, largest offered load first.
  * Only a plain summary run goes to workers; with an event log, a step or outcome callback,
  * interval statistics, a core other than the fast ones, one thread or one component, this is
  * `runSimulation` itself. Worker threads start from `entry` (default: this program's), which
- * must call `workerMain()` when `isSimWorker()`, as src/main.ts does.
+ * must call `workerMain()` when `isSimWorker()`, as src/main.ts does. With `workersOnly`, this
+ * thread only waits and merges, and `threads` worker threads run the components (tests).
  */
 export const runOnThreads = async (
   options: RunOptions,
   threads: number,
-  entry: string | undefined = process.argv[1],
+  {
+    entry = process.argv[1],
+    workersOnly = false,
+  }: { entry?: string | undefined; workersOnly?: boolean } = {},
 ): Promise<Summary> => {
   const core = options.core ?? "center"
   const plain =
@@ -115,17 +136,17 @@ export const runOnThreads = async (
     options.intervalMs === undefined &&
     typeof core === "string"
   const plan = planRun(options)
-  const groups = balancedGroups(
-    plan.components.map((c) => componentLoad(c.scenario)),
-    threads,
-  )
-  if (!plain || typeof core !== "string" || groups.length <= 1) return runSimulation(options)
+  const n = Math.min(threads, plan.components.length)
+  if (!plain || typeof core !== "string" || n <= 1) return runSimulation(options)
   if (entry === undefined) throw new Error("workers: no program entry to start worker threads from")
-  const [own = [], ...others] = groups
-  // The workers start first and run while this thread runs its own group.
-  const workers = others.map((components) => inWorker({ mark: MARK, plan, components, core }, entry))
+  const order = longestFirst(plan.components.map((c) => componentLoad(c.scenario)))
+  const next = new SharedArrayBuffer(4)
+  // The workers start first and take components while this thread takes its own.
+  const workers = Array.from({ length: workersOnly ? n : n - 1 }, () =>
+    inWorker({ mark: MARK, plan, order, next, core }, entry),
+  )
   try {
-    const results: ComponentResult[] = own.map((k) => runComponent(plan, k, core))
+    const results = workersOnly ? [] : takeAndRun(plan, order, new Int32Array(next), core)
     for (const done of await Promise.all(workers.map((w) => w.done))) results.push(...done)
     return mergeResults(plan, results)
   } catch (error) {
