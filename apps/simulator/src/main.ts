@@ -45,8 +45,9 @@ Options:
                    router alone; effect: the center behind the Effect engine and store (slow, a cross-check)
   --workers <n>    threads for the scenario's independent sub-centers (queues no rep, transfer or
                    emergency links), this one and n-1 worker threads; the result is the same for
-                   any n. Only plain runs: with --events, --plots or a forced --progress run uses
-                   one thread. Default: run 1; bench one per core, at most one per sub-center
+                   any n. Only plain runs: with --events, --plots, a forced --progress or --core
+                   effect, run uses one thread. Default: run 1; bench one per core, at most one
+                   per sub-center
   --json           run: print the summary as JSON instead of the table
   -h, --help       show this text
 `
