@@ -1,4 +1,3 @@
-import { Either } from "effect"
 import type { RoutingCommand } from "../routing/commands"
 import { RoutingCommand as RoutingCommandSchema } from "../routing/commands"
 import { decide } from "../routing/decide"
