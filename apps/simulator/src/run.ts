@@ -135,14 +135,9 @@ export const planRun = (options: RunOptions): RunPlan => {
 }
 
 /** What one component's run produced: plain data (it crosses worker threads). */
-export interface ComponentResult {
+export interface ComponentResult
+  extends Pick<Summary, "calls" | "events" | "coreEvents" | "timersFired" | "queues" | "emergency"> {
   readonly index: number
-  readonly calls: number
-  readonly events: number
-  readonly coreEvents: number
-  readonly timersFired: number
-  readonly queues: readonly QueueSummary[]
-  readonly emergency?: EmergencyTally
 }
 
 interface Hooks {

@@ -306,7 +306,10 @@ export class Simulation {
     }
   }
 
-  /** Core timers and simulator events in time order up to `end`; a timer first on a tie. */
+  /**
+   * Core timers and simulator events in time order up to `end`; a timer first on a tie. The same
+   * choice as `step`, written out here: calling `step` per event made the big day ~7% slower.
+   */
   run(end: number): void {
     const driver = this.core.driver
     const onStep = this.onStep
