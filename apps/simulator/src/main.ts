@@ -200,12 +200,11 @@ const COMMANDS: Record<string, Command> = {
     const hours = hoursOf(values, 24)
     const core = coreOf(values.core)
     if (core === "effect") throw new UsageError("--core: bench runs the fast drivers only (center, routing)")
-    // The big day's queues are independent: by default one thread per core, and the one-thread
-    // figure beside it, so both are on record from the same run.
+    // The big day's queues are independent: by default one thread per core. One figure per
+    // process, so each is a cold start as a user's run is (`pnpm bench:simulator` runs it on the
+    // default threads, then again with --workers 1).
     const threads = Math.min(workersOf(values, defaultThreads(queues)), queues)
-    const parallel = formatBench(queues, hours, core, await benchmark(queues, hours, seed, core, threads))
-    if (threads === 1) return parallel
-    return parallel + formatBench(queues, hours, core, await benchmark(queues, hours, seed, core, 1))
+    return formatBench(queues, hours, core, await benchmark(queues, hours, seed, core, threads))
   },
 }
 
