@@ -11,7 +11,7 @@ import { type CenterCommand, PROVIDER_COMMAND_TAGS, type ProviderCommand } from 
 import type { CenterError } from "./errors"
 import { CENTER_EVENT_TAGS, type CenterEvent } from "./events"
 import { decideProviderDefault, linesModule } from "./lines"
-import type { CenterDecision, CenterModule } from "./module"
+import { type CenterDecision, type CenterModule, covers } from "./module"
 import { routingModule } from "./routing-module"
 import { type CenterState, SEEN_PROVIDER_EVENTS } from "./state"
 
@@ -34,11 +34,7 @@ for (const m of CENTER_MODULES) for (const tag of m.commands) BY_COMMAND.set(tag
 export const CENTER_COMMAND_TAGS: readonly string[] = [...BY_COMMAND.keys(), ...PROVIDER_COMMAND_TAGS]
 
 const guardsOf = (tag: string | undefined): readonly CenterModule[] =>
-  CENTER_MODULES.filter((m) => {
-    if (m.guard === undefined) return false
-    const interest = m.interests?.guard
-    return interest === undefined || interest === "all" || tag === undefined || interest.has(tag)
-  })
+  CENTER_MODULES.filter((m) => m.guard !== undefined && covers(m.interests?.guard, tag))
 /** Per command tag, the modules whose guard may refuse it (module.ts `interests.guard`). */
 const GUARDS = new Map(CENTER_COMMAND_TAGS.map((tag) => [tag, guardsOf(tag)]))
 const EVERY_GUARD = guardsOf(undefined)
@@ -54,10 +50,8 @@ interface Route {
 }
 
 const routeOf = (tag: string | undefined): Route => {
-  const acts = (kind: "evolve" | "followUp" | "timers") => (m: CenterModule) => {
-    const interest = m.interests?.[kind]
-    return interest === undefined || interest === "all" || tag === undefined || interest.has(tag as never)
-  }
+  const acts = (kind: "evolve" | "followUp" | "timers") => (m: CenterModule) =>
+    covers(m.interests?.[kind], tag)
   const evolve = CENTER_MODULES.filter(acts("evolve"))
   return {
     evolve,

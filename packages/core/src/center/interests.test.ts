@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest"
 import type { CenterCommand } from "./commands"
 import { CENTER_EVENT_TAGS, type CenterEvent, type CenterEventTag } from "./events"
 import { CENTER_COMMAND_TAGS, CENTER_MODULES } from "./execute"
-import type { CenterModule, Interest } from "./module"
+import { type CenterModule, covers } from "./module"
 import { routingModule } from "./routing-module"
 import type { CenterState } from "./state"
 
@@ -74,9 +74,6 @@ const probes: Record<"evolve" | "followUp" | "timers", Probe> = {
     })
   },
 }
-
-const covers = (interest: Interest | undefined, tag: CenterEventTag) =>
-  interest === undefined || interest === "all" || interest.has(tag)
 
 describe("center: module interests (the center calls a module only for the event tags it declares)", () => {
   it("lists every tag of the stream once", () => {

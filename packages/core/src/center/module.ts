@@ -51,3 +51,7 @@ export interface CenterModule {
 
 /** The event tags a module function acts on, or every event. */
 export type Interest = "all" | ReadonlySet<CenterEventTag>
+
+/** Does a declared interest (left out: every tag) take `tag`? An undefined tag means "any tag". */
+export const covers = (interest: "all" | ReadonlySet<string> | undefined, tag: string | undefined): boolean =>
+  interest === undefined || interest === "all" || tag === undefined || interest.has(tag)
