@@ -13,7 +13,7 @@
  *
  * Target (issue 3): p99 <= 1 ms.
  */
-import { Either } from "effect"
+import { Result } from "effect"
 import {
   type CenterCommand,
   type CenterEvent,
@@ -37,8 +37,8 @@ const fail = (message: string): never => {
 
 const run = (state: CenterState, command: CenterCommand, now: number): CenterEvent[] => {
   const result = executeCenter(state, command, now)
-  if (Either.isLeft(result)) fail(`${command._tag}: ${result.left._tag} ${result.left.message}`)
-  return Either.isRight(result) ? result.right : []
+  if (Result.isFailure(result)) fail(`${command._tag}: ${result.failure._tag} ${result.failure.message}`)
+  return Result.isSuccess(result) ? result.success : []
 }
 
 /** Every rep busy with an accepted call, WAITING calls queued, ann in DND holding a lease. */
@@ -99,8 +99,8 @@ const sample = (state: CenterState, number: string, now: number, i: number): num
   const t0 = process.hrtime.bigint()
   const result = executeCenter(state, command, now)
   const t1 = process.hrtime.bigint()
-  if (Either.isLeft(result)) fail(result.left.message)
-  const events = Either.isRight(result) ? result.right : []
+  if (Result.isFailure(result)) fail(result.failure.message)
+  const events = Result.isSuccess(result) ? result.success : []
   const redirect = events.find((e) => e._tag === "OutboxQueued")
   if (redirect?._tag !== "OutboxQueued" || redirect.message._tag !== "Telephony") fail("no redirect queued")
   const action =

@@ -18,7 +18,7 @@
  *
  * A decision is one OfferMade event produced by the router.
  */
-import { Either } from "effect"
+import { Result } from "effect"
 import {
   emptyState,
   evolve,
@@ -210,11 +210,11 @@ class Driver {
   run(command: RoutingCommand): readonly RoutingEvent[] {
     this.commands += 1
     const result = execute(this.state, command, this.now)
-    if (Either.isLeft(result)) {
-      throw new Error(`${command._tag} failed: ${result.left._tag} ${result.left.message}`)
+    if (Result.isFailure(result)) {
+      throw new Error(`${command._tag} failed: ${result.failure._tag} ${result.failure.message}`)
     }
-    this.record(result.right, command._tag === "EnqueueItem")
-    return result.right
+    this.record(result.success, command._tag === "EnqueueItem")
+    return result.success
   }
 
   /** Count the decisions among `events` and queue their offers for acceptance. */

@@ -54,7 +54,7 @@ describe("checkSource: imports", () => {
 
   it("allows relative paths and effect", () => {
     const code = [
-      'import { Either, Schema } from "effect"',
+      'import { Result, Schema } from "effect"',
       'import * as Option from "effect/Option"',
       'import type { RouterState } from "./state"',
       'import { Clock } from "../ports/clock"',
@@ -131,7 +131,7 @@ describe("checkSource: clock, randomness, host", () => {
 
   it("passes clean domain code", () => {
     const code = `
-      import { Either } from "effect"
+      import { Result } from "effect"
       import type { RouterState } from "./state"
 
       /** The caller hung up before a rep took the call. */
@@ -154,7 +154,7 @@ describe("checkSource: clock, randomness, host", () => {
       const offerTimeoutMs = 30_000
       const ratio = offerTimeoutMs / 2 / processQueue({} as RouterState)
       const re = /^([01]\\d|2[0-3]):[0-5]\\d$/
-      export const result = Either.right({ ratio, re })
+      export const result = Result.succeed({ ratio, re })
     `
     expect(flagged(code)).toEqual([])
   })

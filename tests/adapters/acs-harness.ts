@@ -8,7 +8,7 @@ import {
   parseEventGridPost,
 } from "@lifeline/adapters"
 import type { TelephonyAction } from "@lifeline/core"
-import { Effect, Either } from "effect"
+import { Effect, Result } from "effect"
 import { type AcsStandin, type AcsStandinOptions, startAcsStandin } from "../standins/acs-standin"
 import { startWebhookReceiver } from "../standins/webhook-receiver"
 
@@ -26,18 +26,18 @@ export const startAcsHarness = async (standin: AcsStandinOptions = {}) => {
   const events: CallEvent[] = []
   const receiver = await startWebhookReceiver((request) => {
     const parsed = request.url.startsWith("/acs/events")
-      ? Either.map(parseEventGridPost(request, SECRET), (delivery) => {
+      ? Result.map(parseEventGridPost(request, SECRET), (delivery) => {
           if (delivery._tag === "SubscriptionValidation") return delivery.response
           incoming.push(...delivery.events)
           return undefined
         })
-      : Either.map(parseCallbackPost(request, SECRET), (delivery) => void events.push(...delivery.events))
-    return Either.match(parsed, {
-      onLeft: (rejected) => ({
+      : Result.map(parseCallbackPost(request, SECRET), (delivery) => void events.push(...delivery.events))
+    return Result.match(parsed, {
+      onFailure: (rejected) => ({
         status: rejected._tag === "AcsWebhookUnauthorized" ? 401 : 400,
         body: rejected,
       }),
-      onRight: (body) => ({ status: 200, body }),
+      onSuccess: (body) => ({ status: 200, body }),
     })
   })
 
@@ -55,7 +55,7 @@ export const startAcsHarness = async (standin: AcsStandinOptions = {}) => {
   type Adapter = ReturnType<typeof adapter>
 
   const perform = (on: Adapter, action: TelephonyAction, key: string) =>
-    Effect.runPromise(Effect.either(on.telephony.perform(action, key)))
+    Effect.runPromise(Effect.result(on.telephony.perform(action, key)))
 
   /** Rings an inbound call through Event Grid and registers it under `callId`, as the API would. */
   const ring = async (on: Adapter, callId: string, to = "+15550101111") => {

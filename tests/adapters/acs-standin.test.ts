@@ -1,6 +1,6 @@
 import { createHash, createHmac, randomUUID } from "node:crypto"
 import { eventGridUrl, makeSeenIds, parseEventGridPost, type WebhookRejected } from "@lifeline/adapters"
-import { Either } from "effect"
+import { Result } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type AcsStandin, startAcsStandin } from "../standins/acs-standin"
 import { startWebhookReceiver } from "../standins/webhook-receiver"
@@ -147,7 +147,7 @@ describe("ACS stand-in: events on the wire", () => {
   const parsed = (index: number) => {
     const request = receiver.received[index]
     if (request === undefined) throw new Error(`no request ${index}`)
-    return parseEventGridPost(request, SECRET) as Either.Either<
+    return parseEventGridPost(request, SECRET) as Result.Result<
       { _tag: string; events?: unknown[] },
       WebhookRejected
     >
@@ -165,7 +165,7 @@ describe("ACS stand-in: events on the wire", () => {
     expect(receiver.received[before]?.headers["content-type"]).toContain("application/cloudevents-batch+json")
     expect(await acs.redeliver(rung.eventId)).toBe(200)
     const [first, second] = [parsed(before), parsed(before + 1)]
-    expect(Either.isRight(first) && first.right.events).toMatchObject([
+    expect(Result.isSuccess(first) && first.success.events).toMatchObject([
       {
         eventId: rung.eventId,
         incomingCallContext: rung.incomingCallContext,

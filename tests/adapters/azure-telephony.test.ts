@@ -1,5 +1,5 @@
 import { makeAzureTelephony, parseCallbackPost, repeatabilityRequestId } from "@lifeline/adapters"
-import { Effect, Either } from "effect"
+import { Effect, Result } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type AcsHarness, CALLER_ID, CUSTOMER, SECRET, startAcsHarness } from "./acs-harness"
 
@@ -27,7 +27,7 @@ describe("Azure telephony adapter through the real SDK, against the ACS stand-in
     const adapter = h.adapter()
     await h.ring(adapter, "call-c3")
     expect(await h.perform(adapter, { _tag: "Answer", callId: "call-c3" }, "answer-c3")).toEqual(
-      Either.right(undefined),
+      Result.succeed(undefined),
     )
 
     const answer = h.requestsTo(":answer").at(-1)
@@ -42,7 +42,7 @@ describe("Azure telephony adapter through the real SDK, against the ACS stand-in
     expect(connected.operationContext).toBe("answer-c3")
 
     const collect = { _tag: "CollectDigit", callId: "call-c3", prompt: OFFER, timeoutMs: 10_000 } as const
-    expect(Either.isRight(await h.perform(adapter, collect, "offer-1"))).toBe(true)
+    expect(Result.isSuccess(await h.perform(adapter, collect, "offer-1"))).toBe(true)
     const recognize = at(h.requestsTo(":recognize").at(-1))
     expect(recognize).toMatchObject({
       recognizeInputType: "dtmf",
@@ -72,7 +72,7 @@ describe("Azure telephony adapter through the real SDK, against the ACS stand-in
       operationContext: "confirm-1",
     })
 
-    expect(Either.isRight(await h.perform(adapter, { _tag: "HangUp", callId: "call-c3" }, "hangup-c3"))).toBe(
+    expect(Result.isSuccess(await h.perform(adapter, { _tag: "HangUp", callId: "call-c3" }, "hangup-c3"))).toBe(
       true,
     )
     expect(h.performed("TerminateCall").map((p) => p.callConnectionId)).toContain(cc)
@@ -108,7 +108,7 @@ describe("Azure telephony adapter through the real SDK, against the ACS stand-in
 
     // A new process: nothing in memory, the same key, so the same Repeatability-Request-ID.
     const restarted = h.adapter()
-    expect(Either.isRight(await h.perform(restarted, place, "dial-n2"))).toBe(true)
+    expect(Result.isSuccess(await h.perform(restarted, place, "dial-n2"))).toBe(true)
     const creates = h
       .requestsTo("/calling/callConnections")
       .filter((r) => at(r, "operationContext") === "dial-n2")
@@ -148,7 +148,7 @@ describe("Azure telephony adapter through the real SDK, against the ACS stand-in
     const cc = h.connectionOf("cb-1")
     await h.event(h.acs.callConnected(cc))
     expect(
-      Either.isRight(await h.perform(adapter, { _tag: "Connect", callId: "cb-1", repId: "ann" }, "bridge-1")),
+      Result.isSuccess(await h.perform(adapter, { _tag: "Connect", callId: "cb-1", repId: "ann" }, "bridge-1")),
     ).toBe(true)
     const add = h.requestsTo("/participants:add").at(-1)
     expect(at(add, "participantToAdd")).toMatchObject({ communicationUser: { id: "8:acs:rep-ann" } })
@@ -189,7 +189,7 @@ describe("Azure telephony adapter through the real SDK, against the ACS stand-in
     const adapter = h.adapter()
     const rung = await h.ring(adapter, "call-reject")
     expect(
-      Either.isRight(await h.perform(adapter, { _tag: "HangUp", callId: "call-reject" }, "hangup-reject")),
+      Result.isSuccess(await h.perform(adapter, { _tag: "HangUp", callId: "call-reject" }, "hangup-reject")),
     ).toBe(true)
     expect(h.acs.ringing.get(rung.incomingCallContext)?.state).toBe("rejected")
 
@@ -201,7 +201,7 @@ describe("Azure telephony adapter through the real SDK, against the ACS stand-in
     await h.acs.disconnected(h.connectionOf("call-gone"))
     // The adapter did not hear of the disconnect; ACS answers 404 and the hang-up is done anyway.
     expect(
-      Either.isRight(await h.perform(adapter, { _tag: "HangUp", callId: "call-gone" }, "hangup-gone")),
+      Result.isSuccess(await h.perform(adapter, { _tag: "HangUp", callId: "call-gone" }, "hangup-gone")),
     ).toBe(true)
     expect(h.requestsTo(":terminate").at(-1)?.path).toContain(h.connectionOf("call-gone"))
   })
@@ -229,8 +229,8 @@ describe("Azure telephony adapter: failures", () => {
     h.acs.failNext(1, 429, "TooManyRequests")
     const throttled = await h.perform(adapter, play, "play-500")
     expect(throttled).toMatchObject({ left: { retryable: true } })
-    expect(Either.isLeft(throttled) && throttled.left.message).toContain("429")
-    expect(Either.isRight(await h.perform(adapter, play, "play-500"))).toBe(true)
+    expect(Result.isFailure(throttled) && throttled.failure.message).toContain("429")
+    expect(Result.isSuccess(await h.perform(adapter, play, "play-500"))).toBe(true)
     expect(h.performed("Play").filter((p) => at(p, "operationContext") === "play-500")).toHaveLength(1)
   })
 
@@ -240,8 +240,8 @@ describe("Azure telephony adapter: failures", () => {
     h.acs.delayNextAnswer(1, 1_000)
     const lost = await h.perform(impatient, place, "dial-lost")
     expect(lost).toMatchObject({ left: { retryable: true } })
-    expect(Either.isLeft(lost) && lost.left.message).toContain("no answer from ACS")
-    expect(Either.isRight(await h.perform(impatient, place, "dial-lost"))).toBe(true)
+    expect(Result.isFailure(lost) && lost.failure.message).toContain("no answer from ACS")
+    expect(Result.isSuccess(await h.perform(impatient, place, "dial-lost"))).toBe(true)
     expect(h.performed("CreateCall").filter((p) => at(p, "operationContext") === "dial-lost")).toHaveLength(1)
     // The replayed answer gave this process the call connection the first attempt never heard of.
     await h.perform(impatient, { _tag: "HangUp", callId: "call-lost" }, "hangup-lost")
@@ -252,7 +252,7 @@ describe("Azure telephony adapter: failures", () => {
     const adapter = await connectedCall("call-400")
     const empty = await h.perform(adapter, { _tag: "Play", callId: "call-400", prompt: " " }, "play-400")
     expect(empty).toMatchObject({ left: { _tag: "TelephonyFailed", retryable: false } })
-    expect(Either.isLeft(empty) && empty.left.message).toContain("HTTP 400")
+    expect(Result.isFailure(empty) && empty.failure.message).toContain("HTTP 400")
   })
 
   it("B6 a wrong access key (401) is not retryable; an unreachable endpoint is", async () => {
@@ -286,15 +286,15 @@ describe("Azure telephony adapter: failures", () => {
     const completed = await h.event(h.acs.playCompleted(h.connectionOf("call-restart")))
     expect(completed._tag).toBe("PlayCompleted")
     await Effect.runPromise(restarted.registry.observe(completed))
-    expect(Either.isRight(await h.perform(restarted, play, "play-restart"))).toBe(true)
+    expect(Result.isSuccess(await h.perform(restarted, play, "play-restart"))).toBe(true)
   })
 
   it("N4 the callback URI's token is accepted for its own call only", async () => {
     const adapter = h.adapter()
     const url = adapter.registry.callbackUrl("call-x")
     const body = JSON.stringify([])
-    expect(Either.isRight(parseCallbackPost({ url, body }, SECRET))).toBe(true)
-    expect(Either.isLeft(parseCallbackPost({ url: url.replace("call-x", "call-y"), body }, SECRET))).toBe(
+    expect(Result.isSuccess(parseCallbackPost({ url, body }, SECRET))).toBe(true)
+    expect(Result.isFailure(parseCallbackPost({ url: url.replace("call-x", "call-y"), body }, SECRET))).toBe(
       true,
     )
   })

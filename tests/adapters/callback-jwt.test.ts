@@ -5,7 +5,7 @@ import {
   makeCallbackJwtVerifier,
   parseCallbackPost,
 } from "@lifeline/adapters"
-import { Either } from "effect"
+import { Result } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { hmacJws, makeJwtSigner, nowSeconds, unsecuredJws } from "../standins/acs-jwt"
 import { type AcsStandin, startAcsStandin } from "../standins/acs-standin"
@@ -29,28 +29,28 @@ const bearer = (token: string) => ({ authorization: `Bearer ${token}` })
 /** The refusal, or a failure naming the accepted token. */
 const refusal = async (headers: Record<string, string> | undefined): Promise<CallbackJwtRejected> => {
   const result = await verify(headers)
-  if (Either.isRight(result)) throw new Error(`accepted ${JSON.stringify(headers)}`)
-  return result.left
+  if (Result.isSuccess(result)) throw new Error(`accepted ${JSON.stringify(headers)}`)
+  return result.failure
 }
 
 describe("ACS callback JWT verifier (issue 6), against the stand-in's JWKS over HTTP", () => {
   it("accepts a token the stand-in signs, from a Headers object or a record, any case of Bearer", async () => {
     const token = acs.callbackToken()
-    expect(await verify(bearer(token))).toEqual(Either.void)
-    expect(await verify(new Headers({ Authorization: `Bearer ${token}` }))).toEqual(Either.void)
-    expect(await verify({ Authorization: `bearer ${token}` })).toEqual(Either.void)
+    expect(await verify(bearer(token))).toEqual(Result.succeed(undefined))
+    expect(await verify(new Headers({ Authorization: `Bearer ${token}` }))).toEqual(Result.succeed(undefined))
+    expect(await verify({ Authorization: `bearer ${token}` })).toEqual(Result.succeed(undefined))
   })
 
   it("fetches the JWKS once and keeps it: many callbacks, one key fetch", async () => {
     const fresh = makeCallbackJwtVerifier({ jwksUrl: acs.jwksUrl, issuer: ISSUER, audience: AUDIENCE })
     const before = acs.keyFetches()
-    for (let i = 0; i < 5; i++) expect(Either.isRight(await fresh(bearer(acs.callbackToken())))).toBe(true)
+    for (let i = 0; i < 5; i++) expect(Result.isSuccess(await fresh(bearer(acs.callbackToken())))).toBe(true)
     expect(acs.keyFetches() - before).toBe(1)
   })
 
   it("allows a minute of clock skew on exp, not more", async () => {
     const now = nowSeconds()
-    expect(await verify(bearer(acs.callbackToken({ exp: now - 30 })))).toEqual(Either.void)
+    expect(await verify(bearer(acs.callbackToken({ exp: now - 30 })))).toEqual(Result.succeed(undefined))
     expect((await refusal(bearer(acs.callbackToken({ exp: now - 120 })))).message).toMatch(/expired/)
   })
 
@@ -135,7 +135,7 @@ describe("ACS callback JWT verifier (issue 6), against the stand-in's JWKS over 
       audience: AUDIENCE,
     })
     const down = await unreachable(bearer(acs.callbackToken()))
-    expect(Either.isLeft(down) && down.left._tag).toBe("AcsWebhookKeysUnavailable")
+    expect(Result.isFailure(down) && down.failure._tag).toBe("AcsWebhookKeysUnavailable")
     // A JWKS URL answering something other than 200 (here the stand-in's 401 for an unsigned REST call).
     const wrongUrl = makeCallbackJwtVerifier({
       jwksUrl: `${acs.endpoint}calling/callConnections`,
@@ -143,7 +143,7 @@ describe("ACS callback JWT verifier (issue 6), against the stand-in's JWKS over 
       audience: AUDIENCE,
     })
     const refused = await wrongUrl(bearer(acs.callbackToken()))
-    expect(Either.isLeft(refused) && refused.left).toMatchObject({
+    expect(Result.isFailure(refused) && refused.failure).toMatchObject({
       _tag: "AcsWebhookKeysUnavailable",
       message: expect.stringMatching(/keys unavailable/),
     })
@@ -169,16 +169,16 @@ describe("the stand-in's callback deliveries carry a token the verifier accepts"
     // Event Grid's IncomingCall is not signed with ACS's callback key.
     expect(h.receiver.received.at(-1)?.headers.authorization).toBeUndefined()
     expect(
-      Either.isRight(await h.perform(adapter, { _tag: "Answer", callId: "call-jwt" }, "answer-jwt")),
+      Result.isSuccess(await h.perform(adapter, { _tag: "Answer", callId: "call-jwt" }, "answer-jwt")),
     ).toBe(true)
     expect(rung.status).toBe(200)
     const connected = await h.event(h.acs.callConnected(h.connectionOf("call-jwt")))
 
     const delivered = h.receiver.received.at(-1)
     expect(delivered?.headers.authorization).toMatch(/^Bearer /)
-    expect(await check(delivered?.headers)).toEqual(Either.void)
+    expect(await check(delivered?.headers)).toEqual(Result.succeed(undefined))
     // Both checks pass on the same request: the JWT and the URL token.
-    expect(Either.isRight(parseCallbackPost(delivered ?? { url: "", body: "" }, SECRET))).toBe(true)
+    expect(Result.isSuccess(parseCallbackPost(delivered ?? { url: "", body: "" }, SECRET))).toBe(true)
     const claims = JSON.parse(
       Buffer.from(delivered?.headers.authorization?.split(".")[1] ?? "", "base64url").toString(),
     ) as Record<string, number | string>
@@ -186,6 +186,6 @@ describe("the stand-in's callback deliveries carry a token the verifier accepts"
     expect(Number(claims.exp) - Number(claims.iat)).toBe(300)
 
     expect(await h.acs.redeliver(connected.eventId)).toBe(200)
-    expect(await check(h.receiver.received.at(-1)?.headers)).toEqual(Either.void)
+    expect(await check(h.receiver.received.at(-1)?.headers)).toEqual(Result.succeed(undefined))
   })
 })

@@ -1,6 +1,6 @@
 import { makeResendMailer } from "@lifeline/adapters"
 import type { Mail } from "@lifeline/core"
-import { Effect, Either } from "effect"
+import { Effect, Result } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type ResendStandin, startResendStandin } from "../standins/resend-standin"
 
@@ -20,14 +20,14 @@ afterAll(() => resend.close())
 const mailer = (overrides: { apiKey?: string; baseUrl?: string } = {}) =>
   makeResendMailer({ apiKey: resend.apiKey, from: FROM, baseUrl: resend.url, ...overrides })
 const send = (on: ReturnType<typeof mailer>, mail: Mail, key: string) =>
-  Effect.runPromise(Effect.either(on.send(mail, key)))
+  Effect.runPromise(Effect.result(on.send(mail, key)))
 const deliveriesFor = (key: string) => resend.deliveries.filter((d) => d.idempotencyKey === key)
 
 describe("Resend mailer through the real SDK, against the Resend stand-in", () => {
   it("E9 sends the notification with the key as Idempotency-Key and returns Resend's id", async () => {
     const result = await send(mailer(), MAIL, "notify-1")
     const [delivered] = deliveriesFor("notify-1")
-    expect(result).toEqual(Either.right({ id: delivered?.id }))
+    expect(result).toEqual(Result.succeed({ id: delivered?.id }))
     expect(delivered).toMatchObject({ from: FROM, to: MAIL.to, subject: MAIL.subject, text: MAIL.text })
     const request = resend.requests.at(-1)
     expect(request?.headers["idempotency-key"]).toBe("notify-1")
@@ -45,7 +45,7 @@ describe("Resend mailer through the real SDK, against the Resend stand-in", () =
   it("B6 a 422 for a bad address is not retryable and names the problem", async () => {
     const result = await send(mailer(), { ...MAIL, to: ["not-an-address"] }, "notify-422")
     expect(result).toMatchObject({ left: { _tag: "MailRejected", retryable: false } })
-    expect(Either.isLeft(result) && result.left.reason).toContain("validation_error (422)")
+    expect(Result.isFailure(result) && result.failure.reason).toContain("validation_error (422)")
     expect(deliveriesFor("notify-422")).toHaveLength(0)
   })
 
@@ -56,8 +56,8 @@ describe("Resend mailer through the real SDK, against the Resend stand-in", () =
     resend.failNext(1, 500)
     const failed = await send(on, MAIL, "notify-retry")
     expect(failed).toMatchObject({ left: { retryable: true } })
-    expect(Either.isLeft(failed) && failed.left.reason).toContain("internal_server_error (500)")
-    expect(Either.isRight(await send(on, MAIL, "notify-retry"))).toBe(true)
+    expect(Result.isFailure(failed) && failed.failure.reason).toContain("internal_server_error (500)")
+    expect(Result.isSuccess(await send(on, MAIL, "notify-retry"))).toBe(true)
     expect(deliveriesFor("notify-retry")).toHaveLength(1)
   })
 
@@ -70,7 +70,7 @@ describe("Resend mailer through the real SDK, against the Resend stand-in", () =
     await send(mailer(), MAIL, "notify-reused")
     const reused = await send(mailer(), { ...MAIL, subject: "Another subject" }, "notify-reused")
     expect(reused).toMatchObject({ left: { retryable: false } })
-    expect(Either.isLeft(reused) && reused.left.reason).toContain("invalid_idempotent_request")
+    expect(Result.isFailure(reused) && reused.failure.reason).toContain("invalid_idempotent_request")
   })
 
   it("B6 an unreachable Resend is retryable; no recipients is not, and sends nothing", async () => {
@@ -89,7 +89,7 @@ describe("Resend mailer through the real SDK, against the Resend stand-in", () =
     process.env.RESEND_BASE_URL = resend.url
     try {
       const fromEnv = makeResendMailer({ apiKey: resend.apiKey, from: FROM })
-      expect(Either.isRight(await send(fromEnv, MAIL, "notify-env"))).toBe(true)
+      expect(Result.isSuccess(await send(fromEnv, MAIL, "notify-env"))).toBe(true)
       expect(deliveriesFor("notify-env")).toHaveLength(1)
     } finally {
       if (saved === undefined) delete process.env.RESEND_BASE_URL

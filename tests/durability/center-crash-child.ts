@@ -50,7 +50,7 @@ const LINE_NUMBER = "+15550177777"
 
 /** The wall clock, `speed` times faster; a timer never wakes before its due time. */
 const FastClockLive = (epoch: number, speed: number) =>
-  Layer.scoped(
+  Layer.effect(
     Clock,
     Effect.gen(function* () {
       const now = () => epoch + (Date.now() - epoch) * speed
@@ -177,13 +177,13 @@ const reps = (center: CenterEngine, drain: boolean) =>
         return out
       })
       for (const command of todo) {
-        const done = yield* Effect.either(center.execute(command))
+        const done = yield* Effect.result(center.execute(command))
         if (command._tag === "EndEmergency" && done._tag === "Right" && command.sessionId !== undefined) {
           say(`ack end ${command.sessionId}`)
         }
       }
     })
-    yield* Effect.forkDaemon(Effect.forever(Effect.zipRight(step, Effect.sleep("10 millis"))))
+    yield* Effect.forkDetach(Effect.forever(Effect.andThen(step, Effect.sleep("10 millis"))))
   })
 
 /** E1, E9, E10: a rep with contacts dials 911 (one email per contact) or ends the call. */
@@ -200,12 +200,12 @@ const dialer = (center: CenterEngine) =>
       if (choice !== undefined) {
         const { repId, active } = choice
         if (active !== undefined) {
-          const ended = yield* Effect.either(
+          const ended = yield* Effect.result(
             center.execute({ _tag: "EndEmergency", repId, sessionId: active }),
           )
           if (ended._tag === "Right") say(`ack end ${active}`)
         } else {
-          const dialled = yield* Effect.either(
+          const dialled = yield* Effect.result(
             center.execute({ _tag: "DialEmergency", repId, dialString: "911", location: { region: "US" } }),
           )
           if (dialled._tag === "Right") {

@@ -43,7 +43,7 @@ const dispatcher = (ledger: Ledger) =>
         appendFileSync(config.providerLog, `${messageId}\n`)
         yield* ledger.execute({ _tag: "MarkSent", messageId })
       })
-    yield* Effect.forkDaemon(
+    yield* Effect.forkDetach(
       Effect.forever(Effect.flatMap(Queue.take(due), (id) => Effect.ignore(deliver(id)))),
     )
   })
@@ -102,7 +102,7 @@ const reps = (routing: Routing["Type"], drain: boolean) =>
       })
       for (const command of todo) yield* Effect.ignore(routing.execute(command))
     })
-    yield* Effect.forkDaemon(Effect.forever(Effect.zipRight(step, Effect.sleep("10 millis"))))
+    yield* Effect.forkDetach(Effect.forever(Effect.andThen(step, Effect.sleep("10 millis"))))
   })
 
 const load = (ledger: Ledger, routing: Routing["Type"]) =>

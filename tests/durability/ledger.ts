@@ -1,5 +1,5 @@
 import type { Domain, TimerChange } from "@lifeline/core"
-import { Either } from "effect"
+import { Result } from "effect"
 
 /**
  * A small domain for the crash test, shaped like the real ones where it matters: a command
@@ -49,19 +49,19 @@ const decide = (
   state: LedgerState,
   command: LedgerCommand,
   now: number,
-): Either.Either<LedgerEvent[], string> => {
+): Result.Result<LedgerEvent[], string> => {
   switch (command._tag) {
     case "Deposit":
-      if (state.deposits.has(command.id)) return Either.left(`deposit ${command.id} exists`)
-      return Either.right([
+      if (state.deposits.has(command.id)) return Result.fail(`deposit ${command.id} exists`)
+      return Result.succeed([
         { _tag: "Deposited", id: command.id, remindAt: command.remindAt },
         { _tag: "MessageQueued", messageId: messageIdOf(command.id) },
       ])
     case "Remind":
-      return Either.right([{ _tag: "Reminded", id: command.id, at: now }])
+      return Result.succeed([{ _tag: "Reminded", id: command.id, at: now }])
     case "MarkSent":
-      if (!state.unsent.has(command.messageId)) return Either.left(`${command.messageId} is not pending`)
-      return Either.right([{ _tag: "MessageSent", messageId: command.messageId }])
+      if (!state.unsent.has(command.messageId)) return Result.fail(`${command.messageId} is not pending`)
+      return Result.succeed([{ _tag: "MessageSent", messageId: command.messageId }])
   }
 }
 
@@ -73,7 +73,7 @@ export const ledgerDomain: Domain<LedgerState, LedgerCommand, LedgerEvent, strin
     return state
   },
   execute: (state, command, now) =>
-    Either.map(decide(state, command, now), (events) => {
+    Result.map(decide(state, command, now), (events) => {
       for (const event of events) evolve(state, event)
       return events
     }),

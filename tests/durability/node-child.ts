@@ -44,7 +44,7 @@ const CountingStoreLive = Layer.scopedContext(
         ? {}
         : {
             exclusive: (body) =>
-              Effect.zipRight(
+              Effect.andThen(
                 Effect.sync(() => {
                   stats.locks += 1
                 }),
@@ -113,7 +113,7 @@ const run = (routing: Routing["Type"], command: RoutingCommand) =>
         }
       }),
     ),
-    Effect.catchAll((error) =>
+    Effect.catch((error) =>
       Effect.sync(() => {
         if (error._tag !== "StoreUnavailable") stats.refused += 1
         else {

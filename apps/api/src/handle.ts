@@ -35,7 +35,7 @@ export const makeHandle =
     const route = routeOf(c)
     return runtime.runPromise(
       program.pipe(
-        Effect.catchAll((error) => Effect.succeed(errorResponse(c, error))),
+        Effect.catch((error) => Effect.succeed(errorResponse(c, error))),
         Effect.tap((response) => Effect.annotateCurrentSpan("http.response.status_code", response.status)),
         // The route pattern and the request id, never the raw path or the body (N4).
         Effect.withSpan(`${c.req.method} ${route}`, {

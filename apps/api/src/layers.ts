@@ -12,7 +12,7 @@ import { tracingLayer } from "./ops/tracing"
 import type { ApiSettings } from "./settings"
 
 /** Sends what the outbox holds for as long as the runtime lives (ARCHITECTURE rule 5). */
-export const OutboxDispatcherLive = Layer.scopedDiscard(runOutboxDispatcher)
+export const OutboxDispatcherLive = Layer.effectDiscard(runOutboxDispatcher)
 
 /** How soon a node sees what other nodes on the same store wrote (SSE, outbox, timers, reads). */
 export const FOLLOW_EVERY = Duration.millis(250)
@@ -21,10 +21,10 @@ export const FOLLOW_EVERY = Duration.millis(250)
  * Keeps this node's center caught up with the shared log (ARCHITECTURE, Scale): with several
  * API processes on one sqld, every node's live streams, outbox and timers see every write.
  */
-export const CenterFollowerLive = Layer.scopedDiscard(
+export const CenterFollowerLive = Layer.effectDiscard(
   Effect.flatMap(Center, (center) =>
     center.refresh.pipe(
-      Effect.catchAll((e) => Effect.logWarning("cannot catch up with the store", e.message)),
+      Effect.catch((e) => Effect.logWarning("cannot catch up with the store", e.message)),
       Effect.repeat(Schedule.spaced(FOLLOW_EVERY)),
       Effect.forkScoped,
     ),

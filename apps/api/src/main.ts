@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { Config, ConfigError, ConfigProvider, Effect, Either, Option } from "effect"
+import { Config, ConfigError, ConfigProvider, Effect, Result, Option } from "effect"
 import { DEMO_API_KEYS, parseApiKeys } from "./auth/keys"
 import { boot } from "./boot"
 import { apiLayer } from "./layers"
@@ -26,11 +26,11 @@ const SHUTDOWN_GRACE_MS = 20_000
 const log = makeLogger()
 
 /** Every bad or missing setting, one line each, by its variable's name; never its value. */
-const settingsOrExit = Effect.all([Effect.either(ServerConfig), Effect.either(loadSettings)]).pipe(
+const settingsOrExit = Effect.all([Effect.result(ServerConfig), Effect.result(loadSettings)]).pipe(
   Effect.flatMap(([server, settings]) =>
-    Either.isRight(server) && Either.isRight(settings)
-      ? Effect.succeed({ server: server.right, settings: settings.right })
-      : Effect.fail([...Option.toArray(Either.getLeft(server)), ...Option.toArray(Either.getLeft(settings))]),
+    Result.isSuccess(server) && Result.isSuccess(settings)
+      ? Effect.succeed({ server: server.success, settings: settings.success })
+      : Effect.fail([...Option.toArray(Result.getFailure(server)), ...Option.toArray(Result.getFailure(settings))]),
   ),
 )
 
@@ -52,9 +52,9 @@ const main = async () => {
   const provider = ConfigProvider.fromMap(
     new Map(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
   )
-  const loaded = await Effect.runPromise(Effect.either(Effect.withConfigProvider(settingsOrExit, provider)))
-  if (Either.isLeft(loaded)) {
-    for (const error of loaded.left)
+  const loaded = await Effect.runPromise(Effect.result(Effect.withConfigProvider(settingsOrExit, provider)))
+  if (Result.isFailure(loaded)) {
+    for (const error of loaded.failure)
       for (const line of ConfigError.reduceWithContext(error, undefined, {
         andCase: (_, l: string[] = [], r: string[] = []) => [...l, ...r],
         orCase: (_, l: string[] = [], r: string[] = []) => [...l, ...r],
@@ -68,7 +68,7 @@ const main = async () => {
     process.exitCode = 2
     return
   }
-  const { server: config, settings } = loaded.right
+  const { server: config, settings } = loaded.success
   const configuredKeys = env.LIFELINE_API_KEYS
   if (configuredKeys === undefined)
     log.warn(

@@ -1,4 +1,4 @@
-import { ConfigProvider, Effect, Either } from "effect"
+import { ConfigProvider, Effect, Result } from "effect"
 import { describe, expect, it } from "vitest"
 import { loadSettings } from "./settings"
 
@@ -16,23 +16,23 @@ const JWT = {
 
 const load = (env: Readonly<Record<string, string>>) =>
   Effect.runSync(
-    Effect.either(
+    Effect.result(
       Effect.withConfigProvider(loadSettings, ConfigProvider.fromMap(new Map(Object.entries(env)))),
     ),
   )
 
 const telephonyOf = (env: Readonly<Record<string, string>>) => {
   const loaded = load(env)
-  if (Either.isLeft(loaded)) throw new Error(String(loaded.left))
-  const telephony = loaded.right.telephony
+  if (Result.isFailure(loaded)) throw new Error(String(loaded.failure))
+  const telephony = loaded.success.telephony
   if (telephony._tag !== "azure") throw new Error("not azure")
   return telephony.config
 }
 
 const failure = (env: Readonly<Record<string, string>>) => {
   const loaded = load(env)
-  if (Either.isRight(loaded)) throw new Error("settings accepted")
-  return String(loaded.left)
+  if (Result.isSuccess(loaded)) throw new Error("settings accepted")
+  return String(loaded.failure)
 }
 
 describe("ACS callback JWT settings (issue 6)", () => {
@@ -87,14 +87,14 @@ describe("ACS callback JWT settings (issue 6)", () => {
 describe("store settings (issue 9)", () => {
   it("a LIFELINE_DB_SYNC that is neither normal nor full stops start-up, naming it", () => {
     expect(failure({ LIFELINE_DB_SYNC: "fulll" })).toContain("LIFELINE_DB_SYNC")
-    expect(Either.isRight(load({ LIFELINE_DB_SYNC: "full" }))).toBe(true)
+    expect(Result.isSuccess(load({ LIFELINE_DB_SYNC: "full" }))).toBe(true)
   })
 })
 
 const settingsOf = (env: Readonly<Record<string, string>>) => {
   const loaded = load(env)
-  if (Either.isLeft(loaded)) throw new Error(String(loaded.left))
-  return loaded.right
+  if (Result.isFailure(loaded)) throw new Error(String(loaded.failure))
+  return loaded.success
 }
 
 describe("the store's settings come through Config, so a settings file reaches them (issue 9)", () => {

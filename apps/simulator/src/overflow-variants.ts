@@ -1,5 +1,5 @@
 import { type OverflowCondition, type OverflowRule, OverflowSettings } from "@lifeline/core"
-import { Either, ParseResult, Schema } from "effect"
+import { Result, ParseResult, Schema } from "effect"
 import type { Scenario, ScenarioQueue } from "./scenario"
 
 /**
@@ -38,8 +38,8 @@ const queueWithThreshold = (queue: ScenarioQueue, threshold: number): ScenarioQu
   )
   const settings = { ...overflow.settings, rules }
   const checked = decodeSettings(settings)
-  if (Either.isLeft(checked)) {
-    const [issue] = ParseResult.ArrayFormatter.formatErrorSync(checked.left)
+  if (Result.isFailure(checked)) {
+    const [issue] = ParseResult.ArrayFormatter.formatErrorSync(checked.failure)
     const path = (issue?.path ?? []).map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")
     throw new RangeError(
       `threshold ${threshold} for queue ${queue.queueId}: overflow${path}: ${issue?.message}`,

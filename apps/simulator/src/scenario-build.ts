@@ -6,7 +6,7 @@ import {
   regionOf,
   regionTable,
 } from "@lifeline/core"
-import { Either } from "effect"
+import { Result } from "effect"
 import { type Distribution, distributionMean as meanOf } from "./distributions"
 import { type ArrivalProfile, BUILT_IN_PROFILES, DAY_MS } from "./profile"
 import type {
@@ -245,7 +245,7 @@ const presencesOf = (b: Builder, file: ScenarioFile): ScenarioPresence[] => {
 }
 
 /** The cross-field checks, then the runner's `Scenario`; every problem at once, or the scenario. */
-export const scenarioOf = (file: ScenarioFile): Either.Either<Scenario, Issue[]> => {
+export const scenarioOf = (file: ScenarioFile): Result.Result<Scenario, Issue[]> => {
   const b = new Builder()
   const queueIds = new Set<string>()
   for (const [i, q] of file.queues.entries()) {
@@ -272,8 +272,8 @@ export const scenarioOf = (file: ScenarioFile): Either.Either<Scenario, Issue[]>
   }
   const simulation = b.simulation(file.simulation)
   const emergency = file.emergency === undefined ? undefined : b.emergency(file.emergency)
-  if (b.issues.length > 0) return Either.left(b.issues)
-  return Either.right({
+  if (b.issues.length > 0) return Result.fail(b.issues)
+  return Result.succeed({
     name: file.name,
     queues,
     reps,

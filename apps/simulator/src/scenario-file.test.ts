@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { Either } from "effect"
+import { Result } from "effect"
 import { describe, expect, it } from "vitest"
 import { expectedArrivals } from "./profile"
 import type { Scenario } from "./scenario"
@@ -16,8 +16,8 @@ const example = (name: string): Scenario => loadScenarioFile(join(EXAMPLES, name
 /** The issues a decode reports, as "path: message" lines. */
 const problems = (input: unknown): string[] => {
   const result = decodeScenario(input)
-  if (Either.isRight(result)) return []
-  return result.left.issues.map((i) => `${i.path}: ${i.message}`)
+  if (Result.isSuccess(result)) return []
+  return result.failure.issues.map((i) => `${i.path}: ${i.message}`)
 }
 
 const queue = (id: string, extra: Record<string, unknown> = {}) => ({
@@ -261,15 +261,15 @@ describe("B7 scenario files: N3 a bad file is refused, naming every field, nothi
 
   it("a good minimal file gets the defaults: 24 h from midnight, SL 20 s, seed 1, most idle, names from ids", () => {
     const result = decodeScenario(minimal())
-    if (Either.isLeft(result)) throw result.left
-    expect(result.right.simulation).toEqual({ startMs: 0, endMs: 24 * HOUR, slThresholdMs: 20_000, seed: 1 })
-    expect(result.right.queues[0]).toMatchObject({
+    if (Result.isFailure(result)) throw result.failure
+    expect(result.success.simulation).toEqual({ startMs: 0, endMs: 24 * HOUR, slThresholdMs: 20_000, seed: 1 })
+    expect(result.success.queues[0]).toMatchObject({
       queueId: "a",
       name: "a",
       assignment: "most_idle",
       meanInterArrivalMs: 120_000,
     })
-    expect(result.right.presences).toBeUndefined()
+    expect(result.success.presences).toBeUndefined()
   })
 
   it("loadScenarioFile throws a ScenarioFileError naming the file and the field; unreadable and non-JSON files too", () => {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs"
 import { AssignmentMethod, BasePresence, OverflowRule, RetryPolicy } from "@lifeline/core"
-import { Either, ParseResult, Schema } from "effect"
+import { Result, ParseResult, Schema } from "effect"
 import type { Scenario } from "./scenario"
 import { type Issue, scenarioOf } from "./scenario-build"
 
@@ -201,13 +201,13 @@ const schemaIssues = (error: ParseResult.ParseError): Issue[] => {
 export const decodeScenario = (
   input: unknown,
   source?: string,
-): Either.Either<Scenario, ScenarioFileError> => {
+): Result.Result<Scenario, ScenarioFileError> => {
   const decoded = decodeFile(input)
-  if (Either.isLeft(decoded)) return Either.left(new ScenarioFileError(schemaIssues(decoded.left), source))
-  const built = scenarioOf(decoded.right)
-  return Either.isLeft(built)
-    ? Either.left(new ScenarioFileError(built.left, source))
-    : Either.right(built.right)
+  if (Result.isFailure(decoded)) return Result.fail(new ScenarioFileError(schemaIssues(decoded.failure), source))
+  const built = scenarioOf(decoded.success)
+  return Result.isFailure(built)
+    ? Result.fail(new ScenarioFileError(built.failure, source))
+    : Result.succeed(built.success)
 }
 
 /** Read, parse and decode a scenario file; throws a `ScenarioFileError` naming the file and each field. */
@@ -224,5 +224,5 @@ export const loadScenarioFile = (path: string): Scenario => {
   } catch (error) {
     throw new ScenarioFileError([{ path: "", message: `is not JSON (${(error as Error).message})` }], path)
   }
-  return Either.getOrThrowWith(decodeScenario(json, path), (error) => error)
+  return Result.getOrThrowWith(decodeScenario(json, path), (error) => error)
 }

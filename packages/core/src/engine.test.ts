@@ -1,5 +1,5 @@
 import { it } from "@effect/vitest"
-import { Deferred, Effect, Either, Fiber, Layer } from "effect"
+import { Deferred, Effect, Result, Fiber, Layer } from "effect"
 import { describe, expect } from "vitest"
 import { type Domain, makeEngine } from "./engine"
 import { Clock } from "./ports/clock"
@@ -28,15 +28,15 @@ const seats: Domain<State, Command, Event, string> = {
     const holder = state.get(command.seat)
     let events: Event[]
     if (command._tag === "Release") {
-      if (holder === undefined) return Either.left(`${command.seat} is free`)
+      if (holder === undefined) return Result.fail(`${command.seat} is free`)
       events = [{ _tag: "Released", seat: command.seat }]
     } else {
-      if (holder !== undefined) return Either.left(`${command.seat} is taken by ${holder}`)
+      if (holder !== undefined) return Result.fail(`${command.seat} is taken by ${holder}`)
       const until = command._tag === "Hold" ? command.until : null
       events = [{ _tag: "Taken", seat: command.seat, by: command.by, until }]
     }
     for (const e of events) apply(state, e)
-    return Either.right(events)
+    return Result.succeed(events)
   },
   timersOf: (e): TimerChange<Command>[] =>
     e._tag === "Taken" && e.until !== null
@@ -130,7 +130,7 @@ const testStore = () => {
       gate = d
       return Effect.sync(() => {
         gate = null
-      }).pipe(Effect.zipRight(Deferred.succeed(d, undefined)))
+      }).pipe(Effect.andThen(Deferred.succeed(d, undefined)))
     }),
     /** Make the n-th append from now fail. */
     failAppend: (n: number) => {
@@ -181,12 +181,12 @@ describe("engine: group commit", () => {
       const store = testStore()
       const engine = yield* engineOn(store.port, testClock().port)
       const open = yield* store.hold
-      const first = yield* Effect.fork(engine.execute(take("1A", "ann")))
+      const first = yield* Effect.forkChild(engine.execute(take("1A", "ann")))
       yield* settle
-      const rest = yield* Effect.fork(
+      const rest = yield* Effect.forkChild(
         Effect.all(
           [take("1B", "bob"), take("1A", "cid"), take("1C", "dee")].map((c) =>
-            Effect.either(engine.execute(c)),
+            Effect.result(engine.execute(c)),
           ),
           {
             concurrency: "unbounded",
@@ -200,9 +200,9 @@ describe("engine: group commit", () => {
       yield* open
       expect(yield* Fiber.join(first)).toEqual([{ _tag: "Taken", seat: "1A", by: "ann", until: null }])
       const [b, c, d] = yield* Fiber.join(rest)
-      expect(b).toEqual(Either.right([{ _tag: "Taken", seat: "1B", by: "bob", until: null }]))
+      expect(b).toEqual(Result.succeed([{ _tag: "Taken", seat: "1B", by: "bob", until: null }]))
       // Decided after ann's command, on the state it left.
-      expect(c).toEqual(Either.left("1A is taken by ann"))
+      expect(c).toEqual(Result.fail("1A is taken by ann"))
       expect(d?._tag).toBe("Right")
       expect(store.appends).toEqual([1, 2])
     }),
@@ -219,9 +219,9 @@ describe("engine: group commit", () => {
           for (const e of events) heard.push([e.seat, version, store.events.length])
         })
         const open = yield* store.hold
-        const first = yield* Effect.fork(engine.execute(take("1A", "ann")))
+        const first = yield* Effect.forkChild(engine.execute(take("1A", "ann")))
         yield* settle
-        const rest = yield* Effect.fork(
+        const rest = yield* Effect.forkChild(
           Effect.all([take("1B", "bob"), take("1C", "cid")].map(engine.execute), {
             concurrency: "unbounded",
           }),
@@ -248,12 +248,12 @@ describe("engine: group commit", () => {
       // Another node takes 1A behind this engine's back.
       yield* store.port.append("seats", 0, [{ _tag: "Taken", seat: "1A", by: "other", until: null }], [])
       const results = yield* Effect.all(
-        [take("1A", "ann"), take("1B", "bob")].map((c) => Effect.either(engine.execute(c))),
+        [take("1A", "ann"), take("1B", "bob")].map((c) => Effect.result(engine.execute(c))),
         { concurrency: "unbounded" },
       )
       expect(results).toEqual([
-        Either.left("1A is taken by other"),
-        Either.right([{ _tag: "Taken", seat: "1B", by: "bob", until: null }]),
+        Result.fail("1A is taken by other"),
+        Result.succeed([{ _tag: "Taken", seat: "1B", by: "bob", until: null }]),
       ])
       expect(store.events.filter((e) => e.seat === "1A")).toHaveLength(1)
     }),
@@ -264,11 +264,11 @@ describe("engine: group commit", () => {
       const store = testStore()
       const engine = yield* engineOn(store.port, testClock().port)
       const open = yield* store.hold
-      const blocker = yield* Effect.fork(engine.execute(take("0A", "x")))
+      const blocker = yield* Effect.forkChild(engine.execute(take("0A", "x")))
       yield* settle
-      const group = yield* Effect.fork(
+      const group = yield* Effect.forkChild(
         Effect.all(
-          [take("1A", "ann"), take("1B", "bob")].map((c) => Effect.either(engine.execute(c))),
+          [take("1A", "ann"), take("1B", "bob")].map((c) => Effect.result(engine.execute(c))),
           { concurrency: "unbounded" },
         ),
       )
@@ -277,7 +277,7 @@ describe("engine: group commit", () => {
       yield* open
       yield* Fiber.join(blocker)
       const results = yield* Fiber.join(group)
-      expect(results.map((r) => Either.isLeft(r) && r.left)).toEqual([
+      expect(results.map((r) => Result.isFailure(r) && r.failure)).toEqual([
         new StoreUnavailable({ message: "disk full" }),
         new StoreUnavailable({ message: "disk full" }),
       ])
@@ -296,10 +296,10 @@ describe("engine: group commit", () => {
       yield* engine.execute({ _tag: "Hold", seat: "1A", by: "ann", until: 5_000 })
       expect([...clock.armed.keys()]).toEqual(["hold/1A"])
       const open = yield* store.hold
-      const blocker = yield* Effect.fork(engine.execute(take("2A", "x")))
+      const blocker = yield* Effect.forkChild(engine.execute(take("2A", "x")))
       yield* settle
-      const release = yield* Effect.fork(engine.execute({ _tag: "Release", seat: "1A" }))
-      const due = yield* Effect.fork(clock.fire("hold/1A"))
+      const release = yield* Effect.forkChild(engine.execute({ _tag: "Release", seat: "1A" }))
+      const due = yield* Effect.forkChild(clock.fire("hold/1A"))
       yield* settle
       yield* open
       yield* Fiber.join(blocker)
@@ -347,7 +347,7 @@ describe("engine: group commit", () => {
       const store = testStore()
       const engine = yield* engineOn(store.port, testClock().port, { maxGroup: 1, gather: Effect.void })
       const open = yield* store.hold
-      const all = yield* Effect.fork(
+      const all = yield* Effect.forkChild(
         Effect.all([take("1A", "a"), take("1B", "b"), take("1C", "c")].map(engine.execute), {
           concurrency: "unbounded",
         }),
@@ -367,7 +367,7 @@ describe("engine: group commit", () => {
         maxGroup: 10,
         gather: Deferred.await(gate),
       })
-      const all = yield* Effect.fork(
+      const all = yield* Effect.forkChild(
         Effect.all([take("1A", "a"), take("1B", "b"), take("1C", "c")].map(engine.execute), {
           concurrency: "unbounded",
         }),
@@ -393,17 +393,17 @@ describe("engine: group commit", () => {
             const engine = yield* engineOn(store.port, testClock().port, undefined, capability)
             yield* store.port.append("seats", 0, [{ _tag: "Taken", seat: "x", by: "peer", until: null }], [])
             store.peerWrites(peerSeats, onCatchUp)
-            const result = yield* Effect.either(engine.execute(take("1A", "ann")))
+            const result = yield* Effect.result(engine.execute(take("1A", "ann")))
             return { result, seats: yield* engine.read((s) => [...s.keys()]) }
           })
         const gaveUp = { _tag: "StoreUnavailable", message: "gave up after 20 write conflicts" }
-        const won = Either.right([{ _tag: "Taken", seat: "1A", by: "ann", until: null }])
+        const won = Result.succeed([{ _tag: "Taken", seat: "1A", by: "ann", until: null }])
         // A replay is always one write behind the peer: without the tail the engine gives up.
-        expect((yield* race("none", false)).result).toEqual(Either.left(expect.objectContaining(gaveUp)))
+        expect((yield* race("none", false)).result).toEqual(Result.fail(expect.objectContaining(gaveUp)))
         // Catching up from the tail puts the second try on the store's state.
         expect(yield* race("tail", false)).toEqual({ result: won, seats: ["x", "p0", "1A"] })
         // A peer that also beats every catch-up starves it, unless it can take the write lock.
-        expect((yield* race("tail", true)).result).toEqual(Either.left(expect.objectContaining(gaveUp)))
+        expect((yield* race("tail", true)).result).toEqual(Result.fail(expect.objectContaining(gaveUp)))
         expect(yield* race("lock", true)).toEqual({
           result: won,
           seats: ["x", "p0", "p1", "p2", "p3", "p4", "1A"],

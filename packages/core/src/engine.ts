@@ -1,4 +1,4 @@
-import { Deferred, Effect, Either, Exit, Option } from "effect"
+import { Deferred, Effect, Exit, Option, Result, Semaphore } from "effect"
 import { Clock } from "./ports/clock"
 import { Store, StoreUnavailable, VersionConflict } from "./ports/store"
 import { GroupCommit, SharedStore, type StoreWriter } from "./ports/store-powers"
@@ -21,7 +21,7 @@ export interface Domain<S, C, E, Err> {
   readonly empty: () => S
   readonly replay: (state: S, events: readonly E[]) => S
   /** Decide and apply: on success the state already holds the returned events. */
-  readonly execute: (state: S, command: C, now: number) => Either.Either<readonly E[], Err>
+  readonly execute: (state: S, command: C, now: number) => Result.Result<readonly E[], Err>
   readonly timersOf: (event: E) => readonly TimerChange<C>[]
 }
 
@@ -71,7 +71,7 @@ interface Submission<C, E, Err> {
   readonly done: Deferred.Deferred<readonly E[], Err | StoreUnavailable>
 }
 
-type Outcome<E, Err> = Either.Either<readonly E[], Err>
+type Outcome<E, Err> = Result.Result<readonly E[], Err>
 
 /** One caller's share of its group's run. */
 const resultOf = <E, Err, X>(
@@ -81,7 +81,7 @@ const resultOf = <E, Err, X>(
   if (Exit.isFailure(exit)) return Exit.failCause(exit.cause)
   const outcome = exit.value[i]
   if (outcome === undefined) return Exit.die(new Error(`no outcome for command ${i} of its group`))
-  return Either.isRight(outcome) ? Exit.succeed(outcome.right) : Exit.fail(outcome.left)
+  return Result.isSuccess(outcome) ? Exit.succeed(outcome.success) : Exit.fail(outcome.failure)
 }
 
 export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
@@ -94,7 +94,7 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
     }))
     const maxGroup = Math.max(1, grouping.maxGroup)
     const shared = Option.getOrUndefined(yield* Effect.serviceOption(SharedStore))
-    const lock = yield* Effect.makeSemaphore(1)
+    const lock = yield* Semaphore.make(1)
     let state = domain.empty()
     let version = 0
     /** Set while the state may hold events that are not stored: rebuild before deciding. */
@@ -163,7 +163,7 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
             const timer = changed.has(timerId) ? changed.get(timerId) : timers.get(timerId)
             // Fired already, or disarmed since it came due: nothing to do.
             if (timer === undefined || timer === null) {
-              outcomes.push(Either.right([]))
+              outcomes.push(Result.succeed([]))
               continue
             }
             consumed = [{ _tag: "Disarm", timerId }]
@@ -174,13 +174,13 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
           const wasStale = stale
           stale = true
           const decided = domain.execute(state, toRun, now)
-          if (Either.isLeft(decided) || decided.right.length === 0) stale = wasStale
+          if (Result.isFailure(decided) || decided.success.length === 0) stale = wasStale
           // A timer whose command is refused is still consumed, or it would fire forever.
-          const own = Either.isLeft(decided)
+          const own = Result.isFailure(decided)
             ? consumed
-            : [...consumed, ...decided.right.flatMap(domain.timersOf)]
-          if (Either.isLeft(decided)) refused = true
-          else events.push(...decided.right)
+            : [...consumed, ...decided.success.flatMap(domain.timersOf)]
+          if (Result.isFailure(decided)) refused = true
+          else events.push(...decided.success)
           for (const change of own) {
             changes.push(change)
             if (change._tag === "Arm") changed.set(change.timer.timerId, change.timer)
@@ -229,9 +229,9 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
         const written =
           exclusive !== undefined
             ? yield* exclusive((locked) =>
-                Effect.zipRight(catchUp(locked), decideAndStore(group, true, locked.append)),
+                Effect.andThen(catchUp(locked), decideAndStore(group, true, locked.append)),
               )
-            : yield* Effect.zipRight(
+            : yield* Effect.andThen(
                 n > 1 && shared !== undefined ? catchUp(shared) : Effect.void,
                 decideAndStore(group, fresh, store.append),
               )
@@ -244,18 +244,18 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
     const publish = (outcomes: readonly Outcome<E, Err>[], before: number) => {
       let at = before
       for (const outcome of outcomes) {
-        if (Either.isLeft(outcome) || outcome.right.length === 0) continue
-        at += outcome.right.length
-        for (const listener of listeners) listener(outcome.right, at)
+        if (Result.isFailure(outcome) || outcome.success.length === 0) continue
+        at += outcome.success.length
+        for (const listener of listeners) listener(outcome.success, at)
       }
     }
 
     const runGroup = (group: readonly Submission<C, E, Err>[]) =>
       Effect.gen(function* () {
         for (let i = 1; ; i++) {
-          const result = yield* Effect.either(attempt(group, i))
-          if (Either.isRight(result)) return result.right
-          if (result.left._tag === "StoreUnavailable") return yield* result.left
+          const result = yield* Effect.result(attempt(group, i))
+          if (Result.isSuccess(result)) return result.success
+          if (result.failure._tag === "StoreUnavailable") return yield* result.failure
           // Behind the store: catch up before the next try, or reload when the store cannot say.
           if (shared === undefined) stale = true
           if (i >= MAX_ATTEMPTS) {
@@ -291,9 +291,9 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
       Effect.flatMap(Deferred.make<readonly E[], Err | StoreUnavailable>(), (done) => {
         const submission = { command, timerId, done }
         pending.push(submission)
-        const start = writing ? Effect.void : Effect.asVoid(Effect.forkDaemon(writer))
+        const start = writing ? Effect.void : Effect.asVoid(Effect.forkDetach(writer))
         writing = true
-        return Effect.zipRight(start, Deferred.await(done)).pipe(
+        return Effect.andThen(start, Deferred.await(done)).pipe(
           Effect.onInterrupt(() =>
             Effect.sync(() => {
               const at = pending.indexOf(submission)
@@ -318,7 +318,7 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
                 }),
               ),
         )
-      }).pipe(Effect.catchAll((error) => Effect.logWarning("timer command failed", { timerId, error })))
+      }).pipe(Effect.catch((error) => Effect.logWarning("timer command failed", { timerId, error })))
 
     yield* reload
     yield* clock.onDue(fire)

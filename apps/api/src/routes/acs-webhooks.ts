@@ -12,7 +12,7 @@ import {
   type WebhookRejected,
 } from "@lifeline/adapters"
 import { Center, type ProviderCommand } from "@lifeline/core"
-import { Effect, Either } from "effect"
+import { Effect, Result } from "effect"
 import type { Context } from "hono"
 import { Hono } from "hono"
 import type { ApiRuntime } from "../handle"
@@ -67,7 +67,7 @@ const deliver = (runtime: ApiRuntime, commands: readonly ProviderCommand[]) =>
           ),
         { discard: true },
       ),
-    ).pipe(Effect.either),
+    ).pipe(Effect.result),
   )
 
 /** Azure Communication Services: Event Grid (incoming calls) and per-call callback events. */
@@ -78,15 +78,15 @@ export const acsWebhookRoutes = (runtime: ApiRuntime, options: AcsWebhookOptions
   return new Hono()
     .options("/incoming", (c) => {
       const answer = answerEventGridHandshake({ url: c.req.url, headers: c.req.raw.headers }, options.secret)
-      return Either.isLeft(answer) ? rejected(c, answer.left) : c.body(null, 200, { ...answer.right })
+      return Result.isFailure(answer) ? rejected(c, answer.failure) : c.body(null, 200, { ...answer.success })
     })
     .post("/incoming", async (c) => {
       const parsed = parseEventGridPost(
         { url: c.req.url, headers: c.req.raw.headers, body: await c.req.text() },
         options.secret,
       )
-      if (Either.isLeft(parsed)) return rejected(c, parsed.left)
-      const delivery = parsed.right
+      if (Result.isFailure(parsed)) return rejected(c, parsed.failure)
+      const delivery = parsed.success
       if (delivery._tag === "SubscriptionValidation") return c.json(delivery.response)
       const commands: ProviderCommand[] = []
       for (const call of delivery.events) {
@@ -94,15 +94,15 @@ export const acsWebhookRoutes = (runtime: ApiRuntime, options: AcsWebhookOptions
         commands.push(inboundCommand(call, options.workstreamFor(call.to.phoneNumber ?? call.to.rawId)))
       }
       const result = await deliver(runtime, commands)
-      return Either.isLeft(result)
+      return Result.isFailure(result)
         ? c.json({ error: { code: "StoreUnavailable", message: "try again" } }, 503)
         : c.body(null, 200)
     })
     .post("/calls", async (c) => {
       if (verifyJwt !== undefined) {
         const verified = await verifyJwt(c.req.raw.headers)
-        if (Either.isLeft(verified)) {
-          const refusal = verified.left
+        if (Result.isFailure(verified)) {
+          const refusal = verified.failure
           if (refusal._tag === "AcsWebhookKeysUnavailable")
             await runtime.runPromise(Effect.logWarning("ACS callback refused for now", refusal.message))
           return rejected(c, refusal)
@@ -112,15 +112,15 @@ export const acsWebhookRoutes = (runtime: ApiRuntime, options: AcsWebhookOptions
         { url: c.req.url, headers: c.req.raw.headers, body: await c.req.text() },
         options.secret,
       )
-      if (Either.isLeft(parsed)) return rejected(c, parsed.left)
+      if (Result.isFailure(parsed)) return rejected(c, parsed.failure)
       const commands: ProviderCommand[] = []
-      for (const event of parsed.right.events) {
+      for (const event of parsed.success.events) {
         await runtime.runPromise(options.registry.observe(event))
         const command = callCommand(event)
         if (command !== undefined) commands.push(command)
       }
       const result = await deliver(runtime, commands)
-      return Either.isLeft(result)
+      return Result.isFailure(result)
         ? c.json({ error: { code: "StoreUnavailable", message: "try again" } }, 503)
         : c.body(null, 200)
     })

@@ -21,7 +21,7 @@ import {
   supervisorEmergencyView,
   UnknownEntity,
 } from "@lifeline/core"
-import { Effect, Either, Schema } from "effect"
+import { Effect, Result, Schema } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import { actingOn, type Handle } from "../handle"
@@ -87,7 +87,7 @@ export const repEmergencyRoutes = (handle: Handle) =>
       }),
       handle(["rep"], (c, who) =>
         actingOn(who, param(c, "repId")).pipe(
-          Effect.zipRight(
+          Effect.andThen(
             commandFromBody(c, EndBody, (b) => ({ _tag: "EndEmergency", repId: param(c, "repId"), ...b })),
           ),
         ),
@@ -98,7 +98,7 @@ export const repEmergencyRoutes = (handle: Handle) =>
       doc({ summary: "The rep's own emergency panel, or null (E7)", tag: "emergency", roles: ["rep"] }),
       handle(["rep"], (c, who) =>
         actingOn(who, param(c, "repId")).pipe(
-          Effect.zipRight(readView((s, now) => repEmergencyView(s, param(c, "repId"), now))),
+          Effect.andThen(readView((s, now) => repEmergencyView(s, param(c, "repId"), now))),
           Effect.map((view) => c.json(view)),
         ),
       ),
@@ -112,8 +112,8 @@ export const repEmergencyRoutes = (handle: Handle) =>
       }),
       handle(["rep", "admin"], (c, who) =>
         actingOn(who, param(c, "repId")).pipe(
-          Effect.zipRight(knownRep(param(c, "repId"))),
-          Effect.zipRight(readView((s) => emergencyReadiness(s, param(c, "repId")))),
+          Effect.andThen(knownRep(param(c, "repId"))),
+          Effect.andThen(readView((s) => emergencyReadiness(s, param(c, "repId")))),
           Effect.map((view) => c.json(view)),
         ),
       ),
@@ -123,7 +123,7 @@ export const repEmergencyRoutes = (handle: Handle) =>
       doc({ summary: "A rep's emergency contacts (E9, E11)", tag: "emergency-admin", roles: ["admin"] }),
       handle(["admin"], (c) =>
         knownRep(param(c, "repId")).pipe(
-          Effect.zipRight(readView((s) => emergencyContactsView(s, param(c, "repId")))),
+          Effect.andThen(readView((s) => emergencyContactsView(s, param(c, "repId")))),
           Effect.map((view) => c.json(view)),
         ),
       ),
@@ -292,7 +292,7 @@ export const emergencyAdminRoutes = (handle: Handle) =>
         decodeBody(c, TemplateBody).pipe(
           Effect.flatMap((draft) => {
             const preview = previewTemplate(draft)
-            return Either.isLeft(preview) ? Effect.fail(preview.left) : Effect.succeed(c.json(preview.right))
+            return Result.isFailure(preview) ? Effect.fail(preview.failure) : Effect.succeed(c.json(preview.success))
           }),
         ),
       ),

@@ -67,7 +67,7 @@ export const repRoutes = (handle: Handle) =>
       doc({ summary: "One rep", tag: "reps", roles: ["admin", "supervisor", "rep"] }),
       handle(["admin", "supervisor", "rep"], (c, who) =>
         actingOn(who, param(c, "repId")).pipe(
-          Effect.zipRight(findRep(param(c, "repId"))),
+          Effect.andThen(findRep(param(c, "repId"))),
           Effect.map((view) => c.json(view)),
         ),
       ),
@@ -105,8 +105,8 @@ export const repRoutes = (handle: Handle) =>
       }),
       handle(["rep", "admin"], (c, who) =>
         actingOn(who, param(c, "repId")).pipe(
-          Effect.zipRight(findRep(param(c, "repId"))),
-          Effect.zipRight(readView((s) => offersForRep(s, param(c, "repId")))),
+          Effect.andThen(findRep(param(c, "repId"))),
+          Effect.andThen(readView((s) => offersForRep(s, param(c, "repId")))),
           Effect.map((offers) => c.json(offers)),
         ),
       ),
@@ -116,8 +116,8 @@ export const repRoutes = (handle: Handle) =>
       doc({ summary: "Work a rep has accepted", tag: "reps", roles: ["rep", "admin"] }),
       handle(["rep", "admin"], (c, who) =>
         actingOn(who, param(c, "repId")).pipe(
-          Effect.zipRight(findRep(param(c, "repId"))),
-          Effect.zipRight(readView((s) => assignedToRep(s, param(c, "repId")))),
+          Effect.andThen(findRep(param(c, "repId"))),
+          Effect.andThen(readView((s) => assignedToRep(s, param(c, "repId")))),
           Effect.map((work) => c.json(work)),
         ),
       ),

@@ -35,7 +35,7 @@ export const connectSimulatedProvider = (
         ? Effect.void
         : center.execute(command).pipe(
             Effect.asVoid,
-            Effect.catchAll((e) => Effect.logWarning("simulated provider event refused", event._tag, e._tag)),
+            Effect.catch((e) => Effect.logWarning("simulated provider event refused", event._tag, e._tag)),
           )
     })
   runtime.runSync(control.onEvent((event) => Effect.promise(() => runtime.runPromise(toCenter(event)))))
@@ -88,7 +88,7 @@ export const simulatorRoutes = (handle: Handle, control: Control) => {
         ),
       )
   /** A script step, then the provider's replies to what Lifeline did meanwhile. */
-  const act = (step: Effect.Effect<unknown>) => Effect.zipRight(step, control.flush)
+  const act = (step: Effect.Effect<unknown>) => Effect.andThen(step, control.flush)
   return new Hono<AuthEnv>()
     .post(
       "/calls",

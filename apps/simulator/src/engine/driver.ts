@@ -8,7 +8,7 @@ import {
   type Timer,
   type TimerChange,
 } from "@lifeline/core"
-import { Either } from "effect"
+import { Result } from "effect"
 
 /**
  * How the simulator talks to the core: run a command at a virtual time, and fire the core's own
@@ -78,9 +78,9 @@ export class FastDriver<S, C, E, Err> implements CoreDriver<C, E> {
 
   readonly execute = (command: C, now: number): readonly E[] => {
     const decided = this.domain.execute(this.state, command, now)
-    if (Either.isLeft(decided)) throw new RefusedCommand(command, decided.left)
-    this.applyTimers(decided.right)
-    return decided.right
+    if (Result.isFailure(decided)) throw new RefusedCommand(command, decided.failure)
+    this.applyTimers(decided.success)
+    return decided.success
   }
 
   readonly nextTimerAt = (): number | undefined => this.peek()?.timer.dueAt
@@ -90,9 +90,9 @@ export class FastDriver<S, C, E, Err> implements CoreDriver<C, E> {
     if (next === undefined) return []
     this.disarm(next.timer.timerId)
     const decided = this.domain.execute(this.state, next.timer.command, next.timer.dueAt)
-    if (Either.isLeft(decided)) return []
-    this.applyTimers(decided.right)
-    return decided.right
+    if (Result.isFailure(decided)) return []
+    this.applyTimers(decided.success)
+    return decided.success
   }
 
   /** Timers armed and not yet fired or disarmed (for checks). */

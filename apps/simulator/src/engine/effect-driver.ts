@@ -44,7 +44,7 @@ export const effectCenterDriver = (
         clockAt = now
       }
       take()
-      const result = runtime.runSync(Effect.either(center.execute(command)))
+      const result = runtime.runSync(Effect.result(center.execute(command)))
       if (result._tag === "Left") throw new RefusedCommand(command, result.left)
       take()
       return result.right

@@ -8,7 +8,7 @@ const MAX_DELAY_MS = 2 ** 31 - 1
  * The Clock port on the wall clock. Due timers go through one queue and one fiber, so handlers
  * run one timer at a time in the order they came due. Closing the layer's scope clears them.
  */
-export const SystemClockLive = Layer.scoped(
+export const SystemClockLive = Layer.effect(
   Clock,
   Effect.gen(function* () {
     const handles = new Map<string, ReturnType<typeof setTimeout>>()

@@ -6,7 +6,7 @@ import { Context, Effect, Layer } from "effect"
  * timer that comes due on the way, one at a time, in due order (ties in arming order), with
  * `now` set to each timer's due time while its handlers run. Same inputs, same firing order.
  */
-export class VirtualClock extends Context.Tag("lifeline/VirtualClock")<
+export class VirtualClock extends Context.Service<
   VirtualClock,
   {
     /** Fire everything due up to `at`, then stand at `at`. Returns how many timers fired. */
@@ -20,7 +20,7 @@ export class VirtualClock extends Context.Tag("lifeline/VirtualClock")<
     /** When the next armed timer is due; undefined when none is armed. */
     readonly nextDueAt: Effect.Effect<number | undefined>
   }
->() {}
+>()("lifeline/VirtualClock") {}
 
 interface Entry {
   readonly timerId: string

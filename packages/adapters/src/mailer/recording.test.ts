@@ -33,10 +33,10 @@ describe("recording mailer", () => {
       const mailer = yield* Mailer
       const recording = yield* RecordingMailer
       yield* recording.failNext("rate_limit_exceeded", true, 2)
-      expect(yield* Effect.either(mailer.send(MAIL, "k"))).toMatchObject({
+      expect(yield* Effect.result(mailer.send(MAIL, "k"))).toMatchObject({
         left: { _tag: "MailRejected", reason: "rate_limit_exceeded", retryable: true },
       })
-      expect(yield* Effect.either(mailer.send(MAIL, "k"))).toMatchObject({ left: { retryable: true } })
+      expect(yield* Effect.result(mailer.send(MAIL, "k"))).toMatchObject({ left: { retryable: true } })
       expect(yield* mailer.send(MAIL, "k")).toEqual({ id: "mail-1" })
       expect(yield* recording.sent).toHaveLength(1)
     }).pipe(Effect.provide(RecordingMailerLive)),
@@ -45,7 +45,7 @@ describe("recording mailer", () => {
   it.effect("B6 a mail without recipients is rejected for good", () =>
     Effect.gen(function* () {
       const mailer = yield* Mailer
-      const result = yield* Effect.either(mailer.send({ ...MAIL, to: [] }, "k"))
+      const result = yield* Effect.result(mailer.send({ ...MAIL, to: [] }, "k"))
       expect(result).toMatchObject({ left: { retryable: false } })
       expect(yield* (yield* RecordingMailer).sent).toHaveLength(0)
     }).pipe(Effect.provide(RecordingMailerLive)),

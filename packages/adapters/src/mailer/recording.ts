@@ -13,10 +13,10 @@ export interface RecordedMail {
  * the next sends fail to see B6 retries and failure reporting. Ids come from a counter, so runs
  * are deterministic.
  */
-export class RecordingMailer extends Context.Tag("lifeline/RecordingMailer")<
+export class RecordingMailer extends Context.Service<
   RecordingMailer,
   ReturnType<typeof makeRecordingMailer>["control"]
->() {}
+>()("lifeline/RecordingMailer") {}
 
 export const makeRecordingMailer = () => {
   const sent: RecordedMail[] = []

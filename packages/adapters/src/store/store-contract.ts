@@ -60,7 +60,7 @@ export const storeContract = (
         const store = yield* makeStore()
         yield* store.append("s", 0, ["base"], [])
         const results = yield* Effect.all(
-          Array.from({ length: 8 }, (_, i) => Effect.either(store.append("s", 1, [`w${i}`], []))),
+          Array.from({ length: 8 }, (_, i) => Effect.result(store.append("s", 1, [`w${i}`], []))),
           { concurrency: "unbounded" },
         )
         expect(results.filter((r) => r._tag === "Right")).toHaveLength(1)

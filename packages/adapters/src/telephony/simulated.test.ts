@@ -1,6 +1,6 @@
 import { it } from "@effect/vitest"
 import { Telephony } from "@lifeline/core"
-import { Effect, Either } from "effect"
+import { Effect, Result } from "effect"
 import { describe, expect } from "vitest"
 import type { TelephonyEvent } from "./events"
 import { makeSeenIds } from "./seen-ids"
@@ -98,7 +98,7 @@ describe("simulated telephony", () => {
       )
       const connect = { _tag: "Connect", callId: "cb", repId: "ann" } as const
       // Bridging before the customer answers is refused, as the provider would.
-      expect(yield* Effect.either(telephony.perform(connect, "bridge"))).toMatchObject({
+      expect(yield* Effect.result(telephony.perform(connect, "bridge"))).toMatchObject({
         left: { retryable: false },
       })
       expect(yield* sim.answerOutbound("cb")).toBe(true)
@@ -118,8 +118,8 @@ describe("simulated telephony", () => {
       yield* telephony.perform({ _tag: "Redirect", callId: "psap", repId: "bea" }, "redirect")
       expect(yield* sim.call("psap")).toMatchObject({ state: "redirected", redirectedTo: "bea" })
       expect(yield* sim.pendingEvents).toBe(0)
-      const play = yield* Effect.either(telephony.perform({ _tag: "Play", callId: "psap", prompt: "x" }, "p"))
-      expect(Either.isLeft(play)).toBe(true)
+      const play = yield* Effect.result(telephony.perform({ _tag: "Play", callId: "psap", prompt: "x" }, "p"))
+      expect(Result.isFailure(play)).toBe(true)
     }).pipe(Effect.provide(SimulatedTelephonyLive)),
   )
 
@@ -142,7 +142,7 @@ describe("simulated telephony", () => {
       yield* sim.answerOutbound("m")
       yield* sim.failNext({ retryable: true, operation: "Play", message: "throttled" })
       const play = { _tag: "Play", callId: "m", prompt: "hello" } as const
-      expect(yield* Effect.either(telephony.perform(play, "p1"))).toMatchObject({ left: { retryable: true } })
+      expect(yield* Effect.result(telephony.perform(play, "p1"))).toMatchObject({ left: { retryable: true } })
       yield* telephony.perform(play, "p1")
       expect((yield* sim.actions).filter((a) => a.idempotencyKey === "p1")).toHaveLength(1)
 

@@ -41,10 +41,10 @@ export interface InjectedFailure {
   readonly operation?: TelephonyAction["_tag"]
 }
 
-export class SimulatedTelephony extends Context.Tag("lifeline/SimulatedTelephony")<
+export class SimulatedTelephony extends Context.Service<
   SimulatedTelephony,
   ReturnType<typeof makeSimulatedTelephony>["control"]
->() {}
+>()("lifeline/SimulatedTelephony") {}
 
 const partyOf = (address: string): CallParty =>
   address.startsWith("+") ? { rawId: `4:${address}`, phoneNumber: address } : { rawId: address }

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import type { CenterModule } from "../center/module"
 import { evolveAudit } from "./trail"
 
@@ -6,7 +6,7 @@ import { evolveAudit } from "./trail"
 export const auditModule: CenterModule = {
   name: "audit",
   commands: new Set(),
-  decide: () => Either.right([]),
+  decide: () => Result.succeed([]),
   evolve: (state, event) => evolveAudit(state.audit, event),
   // Every event: entries carry their place in the stream.
   interests: { evolve: "all" },

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import type { CallAnswered, CallEnded, CallFailed } from "../center/commands"
 import type { CenterEvent } from "../center/events"
 import { telephonyMessage } from "../center/lines"
@@ -16,7 +16,7 @@ import type { CallbackRecord } from "./state"
  * rings and is bridged when it is answered. A failed or unanswered dial frees the rep and holds
  * the item (its age kept) until the retry, or closes it when no attempt is left.
  */
-const none: CenterDecision = Either.right([])
+const none: CenterDecision = Result.succeed([])
 
 export const dialOnAccept = (
   state: CenterState,
@@ -57,9 +57,9 @@ export const onLeg = (
   switch (command._tag) {
     case "CallAnswered":
       // An old leg answered late (after we gave up on it): nobody waits for it.
-      if (dial === null) return Either.right([hangUpLeg(record, command.callId, now, command.eventId)])
+      if (dial === null) return Result.succeed([hangUpLeg(record, command.callId, now, command.eventId)])
       if (dial.connected) return none
-      return Either.right([
+      return Result.succeed([
         { _tag: "CallbackConnected", callbackId, callId: dial.callId, repId: dial.repId, at: now },
         telephonyMessage(
           connectMessageId(dial.callId),
@@ -72,11 +72,11 @@ export const onLeg = (
     case "CallFailed":
       return dial === null || dial.connected
         ? none
-        : Either.right(failAttempt(state, record, command.reason, now, false))
+        : Result.succeed(failAttempt(state, record, command.reason, now, false))
     case "CallEnded":
       return dial === null || dial.connected
         ? none
-        : Either.right(failAttempt(state, record, "ended before answer", now, false))
+        : Result.succeed(failAttempt(state, record, "ended before answer", now, false))
   }
 }
 
@@ -90,7 +90,7 @@ export const noAnswer = (
   const dial = record?.dial
   if (record === undefined || dial === undefined || dial === null) return none
   if (dial.callId !== command.callId || dial.connected) return none
-  return Either.right(failAttempt(state, record, "no answer", now, true))
+  return Result.succeed(failAttempt(state, record, "no answer", now, true))
 }
 
 /** The outbox gave up on a dial (no retry left): the attempt failed. */
@@ -162,7 +162,7 @@ const failAttempt = (
           },
           now,
         )
-  if (Either.isRight(routed)) events.push(...routed.right)
+  if (Result.isSuccess(routed)) events.push(...routed.success)
   return events
 }
 
@@ -185,7 +185,7 @@ export const retry = (
   if (record?.status !== "retry_wait" || state.routing.items.get(command.callbackId)?.status !== "held")
     return none
   const resumed = decideRouting(state.routing, { _tag: "ResumeItem", itemId: command.callbackId }, now)
-  return Either.isLeft(resumed) ? none : Either.right(resumed.right)
+  return Result.isFailure(resumed) ? none : Result.succeed(resumed.success)
 }
 
 const CLOSE_REASONS: ReadonlySet<string> = new Set<CallbackCloseReason>([

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import type { CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
 import { decide as decideRouting } from "../routing/decide"
@@ -40,10 +40,10 @@ export const expire = (
   now: number,
 ): CenterDecision => {
   const record = state.callback.callbacks.get(command.callbackId)
-  if (record === undefined || now < record.deadline) return Either.right([])
+  if (record === undefined || now < record.deadline) return Result.succeed([])
   const item = state.routing.items.get(record.callbackId)
   if (item === undefined) {
-    return Either.right([
+    return Result.succeed([
       {
         _tag: "CallbackClosed",
         callbackId: record.callbackId,
@@ -53,11 +53,11 @@ export const expire = (
       },
     ])
   }
-  if (item.status === "assigned") return Either.right([])
+  if (item.status === "assigned") return Result.succeed([])
   const closed = decideRouting(
     state.routing,
     { _tag: "CloseItem", itemId: item.itemId, reason: record.deadlineReason },
     now,
   )
-  return Either.isLeft(closed) ? Either.right([]) : Either.right(closed.right)
+  return Result.isFailure(closed) ? Result.succeed([]) : Result.succeed(closed.success)
 }

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import type { DigitCollected } from "../center/commands"
 import type { CenterEvent } from "../center/events"
 import { telephonyMessage } from "../center/lines"
@@ -11,7 +11,7 @@ import { deadlineOf } from "./expiry"
 import { farewell } from "./farewell"
 import { numberKey } from "./state"
 
-const none: CenterDecision = Either.right([])
+const none: CenterDecision = Result.succeed([])
 
 /**
  * C3: an offer came due. The caller hears it (and may press the key) while still waiting, offered
@@ -29,7 +29,7 @@ export const playOffer = (
   const item = state.routing.items.get(command.itemId)
   if (item === undefined || item.status === "assigned" || item.status === "held") return none
   const count = offer.played + 1
-  return Either.right([
+  return Result.succeed([
     { _tag: "CallbackOfferPlayed", itemId: w.itemId, count, nextAt: nextOfferAt(offer.dueAt, now), at: now },
     telephonyMessage(
       `callback/${w.itemId}/offer/${count}`,
@@ -58,7 +58,7 @@ const joinPending = (
   return [
     { _tag: "CallbackJoined", callbackId, requestId: callId, source: "in_queue", at: now },
     ...confirm,
-    ...(Either.isRight(closed) ? closed.right : []),
+    ...(Result.isSuccess(closed) ? closed.success : []),
   ]
 }
 
@@ -85,7 +85,7 @@ export const pressKey = (
   const confirm = farewell(w.itemId, policy.texts.confirmation, "callback-confirmation", now)
   const existing = cb.byNumber.get(numberKey(w.queueId, w.from))
   if (existing !== undefined)
-    return Either.right([ended, ...joinPending(state, existing, w.itemId, now, confirm)])
+    return Result.succeed([ended, ...joinPending(state, existing, w.itemId, now, confirm)])
   const deadline = deadlineOf(now, null)
   const requested: CenterEvent = {
     _tag: "CallbackRequested",
@@ -102,5 +102,5 @@ export const pressKey = (
     deadlineReason: deadline.reason,
     at: now,
   }
-  return Either.right([ended, requested, ...confirm])
+  return Result.succeed([ended, requested, ...confirm])
 }

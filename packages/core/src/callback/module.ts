@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import type { CenterCommand } from "../center/commands"
 import type { CenterEvent, CenterEventTag } from "../center/events"
 import type { CenterDecision, CenterModule, Emit } from "../center/module"
@@ -29,7 +29,7 @@ const decide = (state: CenterState, command: CenterCommand, now: number): Center
     case "CheckOwnWait":
       return checkOwnWait(state, command, now)
     case "HangUpCaller":
-      return Either.right(release(state, command.callId, "timeout", now) ?? [])
+      return Result.succeed(release(state, command.callId, "timeout", now) ?? [])
     case "OpenCallbackWindow":
       return openWindow(state, command, now)
     case "CallbackNoAnswer":
@@ -39,7 +39,7 @@ const decide = (state: CenterState, command: CenterCommand, now: number): Center
     case "ExpireCallback":
       return expire(state, command, now)
     default:
-      return Either.right([])
+      return Result.succeed([])
   }
 }
 
@@ -54,12 +54,12 @@ const onProvider: NonNullable<CenterModule["onProvider"]> = (state, command, now
       return pressKey(state, command, now)
     case "PromptPlayed": {
       const released = release(state, command.callId, "prompt_played", now)
-      return released === undefined ? undefined : Either.right(released)
+      return released === undefined ? undefined : Result.succeed(released)
     }
     case "CallEnded": {
       const released = release(state, command.callId, "caller", now)
-      if (released !== undefined) return Either.right(released)
-      if (state.callback.callbacks.has(command.callId)) return Either.right([])
+      if (released !== undefined) return Result.succeed(released)
+      if (state.callback.callbacks.has(command.callId)) return Result.succeed([])
       return onLeg(state, command, now)
     }
     case "CallAnswered":

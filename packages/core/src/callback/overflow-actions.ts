@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import type { CenterEvent } from "../center/events"
 import { telephonyMessage } from "../center/lines"
 import type { CenterState } from "../center/state"
@@ -61,7 +61,7 @@ export const actionEvents = (
         { _tag: "TransferItem", itemId: item.itemId, queueId: action.queueId },
         now,
       )
-      return Either.isLeft(moved) ? undefined : [applied, ...moved.right]
+      return Result.isFailure(moved) ? undefined : [applied, ...moved.success]
     }
     case "Voicemail": {
       const closed = close(state, item, "voicemail", now)
@@ -83,5 +83,5 @@ export const actionEvents = (
 
 const close = (state: CenterState, item: ItemState, reason: string, now: number) => {
   const closed = decideRouting(state.routing, { _tag: "CloseItem", itemId: item.itemId, reason }, now)
-  return Either.isLeft(closed) ? undefined : closed.right
+  return Result.isFailure(closed) ? undefined : closed.success
 }

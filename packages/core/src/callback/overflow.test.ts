@@ -1,4 +1,4 @@
-import { Either, Schema } from "effect"
+import { Result, Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { centerHarness } from "../center/test-kit"
 import { voiceRep } from "../routing/test-kit"
@@ -195,7 +195,7 @@ describe("C1 overflow conditions", () => {
 
   it("C1 bounds: N 1-100, average or estimated wait 30 s-60 min, own wait 1-60 min", () => {
     const valid = (condition: unknown) =>
-      Either.isRight(
+      Result.isSuccess(
         Schema.decodeUnknownEither(SetQueueOverflow)({
           _tag: "SetQueueOverflow",
           queueId: "q",

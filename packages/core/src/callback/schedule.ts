@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import type { CenterEvent } from "../center/events"
 import type { CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
@@ -12,7 +12,7 @@ import { DEFAULT_RETRY } from "./retry"
 import { type CallbackRecord, numberKey } from "./state"
 
 type Request = typeof RequestCallback.Type
-const fail = (error: CallbackError): CenterDecision => Either.left(error)
+const fail = (error: CallbackError): CenterDecision => Result.fail(error)
 
 /**
  * C7: a callback scheduled through the API. Checked before it is accepted: the number (B2), the
@@ -25,9 +25,9 @@ export const requestCallback = (state: CenterState, command: Request, now: numbe
   const problem = requestProblem(state, command, now)
   if (problem !== undefined) return problem
   const existing = state.callback.byNumber.get(numberKey(command.queueId, command.number))
-  if (existing === command.callbackId) return Either.right([])
+  if (existing === command.callbackId) return Result.succeed([])
   if (existing !== undefined) {
-    return Either.right([
+    return Result.succeed([
       {
         _tag: "CallbackJoined",
         callbackId: existing,
@@ -56,13 +56,13 @@ export const requestCallback = (state: CenterState, command: Request, now: numbe
     deadlineReason: deadline.reason,
     at: now,
   }
-  if (window !== null && window.start > now) return Either.right([requested])
+  if (window !== null && window.start > now) return Result.succeed([requested])
   const queued = enqueue(
     state,
     { ...command, priority: command.priority ?? 0, attributes: command.attributes ?? {} },
     now,
   )
-  return Either.isLeft(queued) ? queued : Either.right([requested, ...queued.right])
+  return Result.isFailure(queued) ? queued : Result.succeed([requested, ...queued.success])
 }
 
 const requestProblem = (state: CenterState, command: Request, now: number): CenterDecision | undefined => {
@@ -101,7 +101,7 @@ const enqueue = (
     },
     now,
   )
-  return Either.isLeft(queued) ? Either.left(queued.left) : Either.right(queued.right)
+  return Result.isFailure(queued) ? Result.fail(queued.failure) : Result.succeed(queued.success)
 }
 
 /** C7: the contact window opened: the callback enters its queue now. */
@@ -112,7 +112,7 @@ export const openWindow = (
 ): CenterDecision => {
   const record = state.callback.callbacks.get(command.callbackId)
   if (record?.status !== "scheduled" || (record.window !== null && now < record.window.start))
-    return Either.right([])
+    return Result.succeed([])
   const queued = enqueue(state, record, now)
-  return Either.isLeft(queued) ? Either.right([]) : queued
+  return Result.isFailure(queued) ? Result.succeed([]) : queued
 }

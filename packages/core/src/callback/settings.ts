@@ -1,4 +1,4 @@
-import { Either, ParseResult, Schema } from "effect"
+import { Result, ParseResult, Schema } from "effect"
 import { stampOf } from "../audit/actor"
 import type { CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
@@ -41,18 +41,18 @@ export const setQueueOverflow = (
   const { _tag, actor, queueId, ...settings } = command
   const queue = state.routing.queues.get(queueId)
   if (queue === undefined)
-    return Either.left(new UnknownEntity({ entity: "queue", id: queueId, field: "queueId" }))
+    return Result.fail(new UnknownEntity({ entity: "queue", id: queueId, field: "queueId" }))
   const problem = settingsProblem(state, settings, queueId, "")
-  if (problem !== undefined) return Either.left(problem)
+  if (problem !== undefined) return Result.fail(problem)
   if (queue.members.size === 0 && settings.rules.some((r) => r.action._tag === "DirectCallback")) {
-    return Either.left(
+    return Result.fail(
       new InvalidState({
         field: "queueId",
         message: "C9: a queue offering callbacks needs reps; add members first",
       }),
     )
   }
-  return Either.right([{ _tag: "QueueOverflowSet", queueId, settings, ...stampOf(command, now) }])
+  return Result.succeed([{ _tag: "QueueOverflowSet", queueId, settings, ...stampOf(command, now) }])
 }
 
 const decodeOverride = Schema.decodeUnknownEither(OverflowSettings, { errors: "first" })
@@ -66,8 +66,8 @@ export const overrideProblem = (
     if (rule.overflowOverride === undefined) continue
     const field = `rules[${i}].overflowOverride`
     const decoded = decodeOverride(rule.overflowOverride)
-    if (Either.isLeft(decoded)) {
-      const [issue] = ParseResult.ArrayFormatter.formatErrorSync(decoded.left)
+    if (Result.isFailure(decoded)) {
+      const [issue] = ParseResult.ArrayFormatter.formatErrorSync(decoded.failure)
       const path =
         issue === undefined
           ? ""
@@ -77,7 +77,7 @@ export const overrideProblem = (
         message: issue?.message ?? "invalid overflow settings",
       })
     }
-    const problem = settingsProblem(state, decoded.right, rule.queueId, `${field}.`)
+    const problem = settingsProblem(state, decoded.success, rule.queueId, `${field}.`)
     if (problem !== undefined) return problem
   }
   return undefined

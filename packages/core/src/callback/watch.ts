@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import type { CenterEvent } from "../center/events"
 import type { CenterDecision, Emit } from "../center/module"
 import type { CenterState } from "../center/state"
@@ -96,8 +96,8 @@ export const checkOwnWait = (
 ): CenterDecision => {
   const w = state.callback.watched.get(command.itemId)
   const item = state.routing.items.get(command.itemId)
-  if (w === undefined || w.leaving !== null || item === undefined) return Either.right([])
-  if (w.ownWaitDueAt === null || now < w.ownWaitDueAt) return Either.right([])
+  if (w === undefined || w.leaving !== null || item === undefined) return Result.succeed([])
+  if (w.ownWaitDueAt === null || now < w.ownWaitDueAt) return Result.succeed([])
   if (item.status === "offered") {
     const held: CenterEvent = {
       _tag: "OwnWaitCheckScheduled",
@@ -107,10 +107,10 @@ export const checkOwnWait = (
       deferred: true,
       at: now,
     }
-    return Either.right([held])
+    return Result.succeed([held])
   }
-  if (item.status !== "waiting" && item.status !== "escalated") return Either.right([])
-  return Either.right(ownWaitEvents(state, w, item, now))
+  if (item.status !== "waiting" && item.status !== "escalated") return Result.succeed([])
+  return Result.succeed(ownWaitEvents(state, w, item, now))
 }
 
 /**

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import { auditModule } from "../audit/module"
 import { callbackModule } from "../callback/module"
 import { emergencyModule } from "../emergency/module"
@@ -71,27 +71,27 @@ const decide = (state: CenterState, command: CenterCommand, now: number): Center
   const guards = GUARDS.get(command._tag) ?? EVERY_GUARD
   for (let i = 0; i < guards.length; i++) {
     const refused = (guards[i] as CenterModule).guard?.(state, command, now)
-    if (refused !== undefined) return Either.left(refused)
+    if (refused !== undefined) return Result.fail(refused)
   }
   if (PROVIDER_COMMAND_TAGS.has(command._tag)) return decideProvider(state, command as ProviderCommand, now)
   const module = BY_COMMAND.get(command._tag)
   if (module === undefined) {
-    return Either.left(new InvalidField({ field: "_tag", message: `unknown command '${command._tag}'` }))
+    return Result.fail(new InvalidField({ field: "_tag", message: `unknown command '${command._tag}'` }))
   }
   return module.decide(state, command, now)
 }
 
 /** N2: a provider event is acted on once; a repeat (same event id) changes nothing. */
 const decideProvider = (state: CenterState, command: ProviderCommand, now: number): CenterDecision => {
-  if (state.seenProviderEvents.has(command.eventId)) return Either.right([])
+  if (state.seenProviderEvents.has(command.eventId)) return Result.succeed([])
   let decided: CenterDecision | undefined
   for (const m of PROVIDER_CLAIMS) {
     decided = m.onProvider?.(state, command, now)
     if (decided !== undefined) break
   }
   decided ??= decideProviderDefault(state, command, now)
-  if (Either.isLeft(decided) || decided.right.length === 0) return decided
-  return Either.right([{ _tag: "ProviderEventHandled", eventId: command.eventId, at: now }, ...decided.right])
+  if (Result.isFailure(decided) || decided.success.length === 0) return decided
+  return Result.succeed([{ _tag: "ProviderEventHandled", eventId: command.eventId, at: now }, ...decided.success])
 }
 
 const evolveCenter = (state: CenterState, event: CenterEvent): void => {
@@ -121,9 +121,9 @@ export const executeCenter = (
   state: CenterState,
   command: CenterCommand,
   now: number,
-): Either.Either<CenterEvent[], CenterError> => {
+): Result.Result<CenterEvent[], CenterError> => {
   const decided = decide(state, command, now)
-  if (Either.isLeft(decided)) return Either.left(decided.left)
+  if (Result.isFailure(decided)) return Result.fail(decided.failure)
   const out: CenterEvent[] = []
   const apply = (event: CenterEvent) => {
     evolveCenterState(state, event)
@@ -132,7 +132,7 @@ export const executeCenter = (
   const routed: RoutingEvent[] = []
   state.routing.deferSettle = true
   try {
-    for (const event of decided.right) apply(event)
+    for (const event of decided.success) apply(event)
     for (let i = 0; i < out.length; i++) {
       const event = out[i] as CenterEvent
       const { routingFollowUp, followUp } = route(event._tag)
@@ -153,7 +153,7 @@ export const executeCenter = (
     state.routing.deferSettle = false
     settle(state.routing)
   }
-  return Either.right(out)
+  return Result.succeed(out)
 }
 
 export const replayCenter = (state: CenterState, events: Iterable<CenterEvent>): CenterState => {

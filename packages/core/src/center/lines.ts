@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import { isCallbackItem } from "../callback/state"
 import type { OutboxMessage } from "../outbox/message"
 import { decide as decideRouting } from "../routing/decide"
@@ -42,7 +42,7 @@ export const decideProviderDefault = (
         { _tag: "RouteIncoming", itemId: command.callId, workstreamId: command.workstreamId, attributes },
         now,
       )
-      if (Either.isLeft(routed)) return Either.left(routed.left)
+      if (Result.isFailure(routed)) return Result.fail(routed.failure)
       const answer = telephonyMessage(
         `call/${command.callId}/answer`,
         { _tag: "Answer", callId: command.callId },
@@ -50,17 +50,17 @@ export const decideProviderDefault = (
         command.callId,
         now,
       )
-      return Either.right([...routed.right, answer])
+      return Result.succeed([...routed.success, answer])
     }
     case "CallEnded": {
       const item = state.routing.items.get(command.callId)
       if (item === undefined || (item.status !== "waiting" && item.status !== "offered"))
-        return Either.right([])
+        return Result.succeed([])
       const abandoned = decideRouting(state.routing, { _tag: "AbandonItem", itemId: command.callId }, now)
-      return Either.isLeft(abandoned) ? Either.right([]) : abandoned
+      return Result.isFailure(abandoned) ? Result.succeed([]) : abandoned
     }
     default:
-      return Either.right([])
+      return Result.succeed([])
   }
 }
 
@@ -68,7 +68,7 @@ export const decideProviderDefault = (
 export const linesModule: CenterModule = {
   name: "lines",
   commands: new Set(),
-  decide: () => Either.right([]),
+  decide: () => Result.succeed([]),
   evolve: () => {},
   interests: { evolve: new Set(), followUp: new Set(["OfferAccepted"]) },
   followUp: (state, event, now, emit) => {

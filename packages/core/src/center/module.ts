@@ -1,11 +1,11 @@
-import type { Either } from "effect"
+import type { Result } from "effect"
 import type { TimerChange } from "../ports/timer"
 import type { CenterCommand, ProviderCommand } from "./commands"
 import type { CenterError } from "./errors"
 import type { CenterEvent, CenterEventTag } from "./events"
 import type { CenterState } from "./state"
 
-export type CenterDecision = Either.Either<readonly CenterEvent[], CenterError>
+export type CenterDecision = Result.Result<readonly CenterEvent[], CenterError>
 
 /** Emit a follow-up event: the center applies it at once and appends it after the command's. */
 export type Emit = (event: CenterEvent) => void

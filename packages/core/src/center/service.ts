@@ -11,7 +11,7 @@ export const CENTER_STREAM = "center"
 export type CenterEngine = Engine<CenterState, CenterCommand, CenterEvent, CenterError>
 
 /** The contact center as a service: every module behind the Store and Clock ports. */
-export class Center extends Context.Tag("lifeline/Center")<Center, CenterEngine>() {}
+export class Center extends Context.Service<Center, CenterEngine>()("lifeline/Center") {}
 
 export const CenterLive = Layer.effect(
   Center,

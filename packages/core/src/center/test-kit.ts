@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import type { Timer } from "../ports/timer"
 import type { CenterCommand } from "./commands"
 import type { CenterError } from "./errors"
@@ -28,21 +28,21 @@ export const centerHarness = (startAt = 0) => {
       }
     }
   }
-  const attempt = (command: CenterCommand): Either.Either<CenterEvent[], CenterError> => {
+  const attempt = (command: CenterCommand): Result.Result<CenterEvent[], CenterError> => {
     const result = executeCenter(state, command, now)
-    if (Either.isRight(result)) record(result.right)
+    if (Result.isSuccess(result)) record(result.success)
     return result
   }
   const run = (command: CenterCommand): CenterEvent[] => {
     const result = attempt(command)
-    if (Either.isLeft(result))
-      throw new Error(`${command._tag} failed: ${result.left._tag} ${result.left.message}`)
-    return result.right
+    if (Result.isFailure(result))
+      throw new Error(`${command._tag} failed: ${result.failure._tag} ${result.failure.message}`)
+    return result.success
   }
   const reject = (command: CenterCommand): CenterError => {
     const result = attempt(command)
-    if (Either.isRight(result)) throw new Error(`${command._tag} was expected to fail`)
-    return result.left
+    if (Result.isSuccess(result)) throw new Error(`${command._tag} was expected to fail`)
+    return result.failure
   }
   /** Move time forward by `ms`, firing every timer that comes due on the way. */
   const advance = (ms: number): CenterEvent[] => advanceTo(now + ms)
@@ -56,7 +56,7 @@ export const centerHarness = (startAt = 0) => {
       timers.delete(next.timerId)
       now = Math.max(now, next.dueAt)
       const result = attempt(next.command)
-      if (Either.isRight(result)) fired.push(...result.right)
+      if (Result.isSuccess(result)) fired.push(...result.success)
     }
     now = target
     return fired

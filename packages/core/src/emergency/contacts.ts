@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import { InvalidField } from "../routing/errors"
 
 /**
@@ -38,7 +38,7 @@ const bad = (entry: string, position: number): InvalidField => {
  * error names the first bad one. Empty entries (a trailing `;`) are skipped, repeats dropped;
  * an empty line clears the list.
  */
-export const parseContacts = (input: string): Either.Either<readonly string[], InvalidField> => {
+export const parseContacts = (input: string): Result.Result<readonly string[], InvalidField> => {
   const out: string[] = []
   const seen = new Set<string>()
   let position = 0
@@ -47,19 +47,19 @@ export const parseContacts = (input: string): Either.Either<readonly string[], I
     if (entry === "") continue
     position += 1
     const address = (NAMED.exec(entry)?.[1] ?? entry).trim()
-    if (!isEmailAddress(address)) return Either.left(bad(entry, position))
+    if (!isEmailAddress(address)) return Result.fail(bad(entry, position))
     const key = address.toLowerCase()
     if (seen.has(key)) continue
     seen.add(key)
     out.push(address)
   }
   if (out.length > MAX_CONTACTS) {
-    return Either.left(
+    return Result.fail(
       new InvalidField({
         field: "contacts",
         message: `at most ${MAX_CONTACTS} addresses (got ${out.length})`,
       }),
     )
   }
-  return Either.right(out)
+  return Result.succeed(out)
 }

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import fc from "fast-check"
 import { describe, it } from "vitest"
 import type { CenterCommand } from "../center/commands"
@@ -73,7 +73,7 @@ const run = (steps: readonly Step[], poolSize: number) => {
   const execute = (command: CenterCommand): CenterEvent[] => {
     const presences = new Map(REPS.map((r) => [r, presence(r)]))
     const result = h.attempt(command)
-    const events = Either.isRight(result) ? result.right : []
+    const events = Result.isSuccess(result) ? result.success : []
     for (const e of events) {
       if (e._tag === "EmergencySessionOpened") before.set(e.repId, presences.get(e.repId as "ann") ?? "")
       if (e._tag === "CallbackLeased" || e._tag === "CallbackLeaseRenewed")

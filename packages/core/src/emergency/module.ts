@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import type { CenterEventTag } from "../center/events"
 import type { CenterModule } from "../center/module"
 import { tagsOf } from "../center/tags"
@@ -30,9 +30,9 @@ export const emergencyModule: CenterModule = {
       case "ExpireCallbackLease": {
         const lease = state.emergency.leases.get(c.leaseId)
         // A timer that fires late, twice, or before a renewal's new end changes nothing.
-        if (lease === undefined || now < lease.expiresAt) return Either.right([])
+        if (lease === undefined || now < lease.expiresAt) return Result.succeed([])
         const { leaseId, repId, number } = lease
-        return Either.right([{ _tag: "CallbackLeaseExpired", leaseId, repId, number, at: now }])
+        return Result.succeed([{ _tag: "CallbackLeaseExpired", leaseId, repId, number, at: now }])
       }
       default:
         return decideSettings(state, c, now)

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import { InvalidField } from "../routing/errors"
 
 /**
@@ -70,25 +70,25 @@ const problemIn = (text: string): string | undefined => {
 /** E11: a template the editor may save; errors name the field (N3). */
 export const validateTemplate = (
   draft: NotificationTemplate,
-): Either.Either<NotificationTemplate, InvalidField> => {
+): Result.Result<NotificationTemplate, InvalidField> => {
   const subject = draft.subject.trim()
-  if (subject === "") return Either.left(new InvalidField({ field: "subject", message: "must not be empty" }))
+  if (subject === "") return Result.fail(new InvalidField({ field: "subject", message: "must not be empty" }))
   if (/[\r\n]/.test(subject))
-    return Either.left(new InvalidField({ field: "subject", message: "must be one line" }))
+    return Result.fail(new InvalidField({ field: "subject", message: "must be one line" }))
   if (subject.length > SUBJECT_MAX)
-    return Either.left(new InvalidField({ field: "subject", message: `at most ${SUBJECT_MAX} characters` }))
+    return Result.fail(new InvalidField({ field: "subject", message: `at most ${SUBJECT_MAX} characters` }))
   if (draft.body.trim() === "")
-    return Either.left(new InvalidField({ field: "body", message: "must not be empty" }))
+    return Result.fail(new InvalidField({ field: "body", message: "must not be empty" }))
   if (draft.body.length > BODY_MAX)
-    return Either.left(new InvalidField({ field: "body", message: `at most ${BODY_MAX} characters` }))
+    return Result.fail(new InvalidField({ field: "body", message: `at most ${BODY_MAX} characters` }))
   for (const [field, text] of [
     ["subject", subject],
     ["body", draft.body],
   ] as const) {
     const problem = problemIn(text)
-    if (problem !== undefined) return Either.left(new InvalidField({ field, message: problem }))
+    if (problem !== undefined) return Result.fail(new InvalidField({ field, message: problem }))
   }
-  return Either.right({ subject, body: draft.body })
+  return Result.succeed({ subject, body: draft.body })
 }
 
 /** Fill a valid template's placeholders (plain text: values are inserted as they are). */
@@ -105,5 +105,5 @@ export const renderTemplate = (
 export const previewTemplate = (
   draft: NotificationTemplate,
   values: Partial<PlaceholderValues> = {},
-): Either.Either<{ readonly subject: string; readonly text: string }, InvalidField> =>
-  Either.map(validateTemplate(draft), (valid) => renderTemplate(valid, { ...SAMPLE_VALUES, ...values }))
+): Result.Result<{ readonly subject: string; readonly text: string }, InvalidField> =>
+  Result.map(validateTemplate(draft), (valid) => renderTemplate(valid, { ...SAMPLE_VALUES, ...values }))

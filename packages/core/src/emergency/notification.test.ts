@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import { describe, expect, it } from "vitest"
 import { replayCenter } from "../center/execute"
 import { emptyCenterState } from "../center/state"
@@ -13,13 +13,13 @@ const emails = (h: ReturnType<typeof emergencyCenter>) =>
 describe("E11 emergency contacts, entered separated by semicolons", () => {
   it("E11 each address is validated and kept; empty entries and repeats are dropped; 'Name <address>' keeps the address", () => {
     expect(parseContacts("a@example.com; b.c@example.org;; A@EXAMPLE.com ;Desk <desk@example.net>;")).toEqual(
-      Either.right(["a@example.com", "b.c@example.org", "desk@example.net"]),
+      Result.succeed(["a@example.com", "b.c@example.org", "desk@example.net"]),
     )
     // The Greek semicolon (U+037E) separates too.
     expect(parseContacts("a@example.com\u037Eb@example.org")).toEqual(
-      Either.right(["a@example.com", "b@example.org"]),
+      Result.succeed(["a@example.com", "b@example.org"]),
     )
-    expect(parseContacts("  ")).toEqual(Either.right([]))
+    expect(parseContacts("  ")).toEqual(Result.succeed([]))
   })
 
   it("E11 a bad address is refused naming the field and the address, and nothing changes", () => {
@@ -82,10 +82,10 @@ describe("E11 the notification template: edited, previewed, validated", () => {
       subject: "{{ repName }} called {{dialledNumber}}",
       body: DEFAULT_TEMPLATE.body,
     })
-    if (Either.isLeft(preview)) throw new Error(preview.left.message)
-    expect(preview.right.subject).toBe(`${SAMPLE_VALUES.repName} called 911`)
-    expect(preview.right.text).toContain(SAMPLE_VALUES.callbackNumber)
-    expect(preview.right.text).not.toMatch(/\{\{|\}\}/)
+    if (Result.isFailure(preview)) throw new Error(preview.failure.message)
+    expect(preview.success.subject).toBe(`${SAMPLE_VALUES.repName} called 911`)
+    expect(preview.success.text).toContain(SAMPLE_VALUES.callbackNumber)
+    expect(preview.success.text).not.toMatch(/\{\{|\}\}/)
     expect(previewTemplate(DEFAULT_TEMPLATE, { repName: "Ann" })).toMatchObject({
       right: { subject: "Emergency call by Ann" },
     })

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import type { ProviderCommand } from "../center/commands"
 import type { CenterEvent } from "../center/events"
 import { telephonyMessage } from "../center/lines"
@@ -33,9 +33,9 @@ export const claimPsapProviderEvent = (
   if (command._tag === "InboundCall") return claimInbound(state, command, now)
   const call = state.emergency.psapCalls.get(command.callId)
   if (call === undefined) return undefined
-  if (command._tag === "CallFailed") return Either.right(afterFailure(state, call, now))
-  if (command._tag === "CallEnded") return Either.right(afterEnd(state, call, now))
-  return Either.right([])
+  if (command._tag === "CallFailed") return Result.succeed(afterFailure(state, call, now))
+  if (command._tag === "CallEnded") return Result.succeed(afterEnd(state, call, now))
+  return Result.succeed([])
 }
 
 const claimInbound = (state: CenterState, command: Inbound, now: number): CenterDecision | undefined => {
@@ -47,7 +47,7 @@ const claimInbound = (state: CenterState, command: Inbound, now: number): Center
   if (lease === undefined && !em.pool.members.has(number) && number !== em.pool.overflowNumber)
     return undefined
   const { callId } = command
-  if (em.psapCalls.has(callId)) return Either.right([])
+  if (em.psapCalls.has(callId)) return Result.succeed([])
   const live = lease !== undefined && leaseLiveAt(lease, now) ? lease : undefined
   const events: CenterEvent[] = [
     {
@@ -64,7 +64,7 @@ const claimInbound = (state: CenterState, command: Inbound, now: number): Center
     events.push(...redirect(callId, rep.repId, "rep", "lease", 1, now))
     if (!em.activeByRep.has(rep.repId))
       events.push(...openSession(state, rep, { _tag: "PsapCallback", callId }, now))
-    return Either.right(events)
+    return Result.succeed(events)
   }
   const tried = new Set(live === undefined ? [] : [live.repId])
   const next = nextFallback(state, tried)
@@ -73,7 +73,7 @@ const claimInbound = (state: CenterState, command: Inbound, now: number): Center
   } else {
     events.push(...redirect(callId, next, "fallback", firstFallbackReason(state, live, number), 1, now))
   }
-  return Either.right(events)
+  return Result.succeed(events)
 }
 
 const firstFallbackReason = (state: CenterState, live: Lease | undefined, number: string): RedirectReason =>

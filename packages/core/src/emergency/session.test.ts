@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import { describe, expect, it } from "vitest"
 import { executeCenter, replayCenter } from "../center/execute"
 import { emptyCenterState } from "../center/state"
@@ -131,8 +131,8 @@ describe("E4/E10 presence around the emergency", () => {
     const restarted = replayCenter(emptyCenterState(), h.log)
     expect(restarted.routing.reps.get("ann")?.presenceId).toBe("busy_dnd")
     const result = executeCenter(restarted, end(), h.now)
-    if (Either.isLeft(result)) throw new Error(result.left.message)
-    expect(result.right).toContainEqual(
+    if (Result.isFailure(result)) throw new Error(result.failure.message)
+    expect(result.success).toContainEqual(
       expect.objectContaining({ _tag: "PresenceChanged", repId: "ann", from: "busy_dnd", to: "away" }),
     )
     expect(restarted.routing.reps.get("ann")?.presenceId).toBe("away")

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import type { CenterCommand } from "../center/commands"
 import type { CenterError } from "../center/errors"
 import type { CenterEvent } from "../center/events"
@@ -17,10 +17,10 @@ import { nextSessionId, type Session } from "./state"
 /** E4: the presence a rep is switched to for the whole emergency, whatever it was. */
 export const EMERGENCY_PRESENCE = "busy_dnd"
 
-const ok = (events: CenterEvent[]): CenterDecision => Either.right(events)
+const ok = (events: CenterEvent[]): CenterDecision => Result.succeed(events)
 
 const unknownRep = (repId: string): CenterDecision =>
-  Either.left(new UnknownEntity({ entity: "rep", id: repId, field: "repId" }))
+  Result.fail(new UnknownEntity({ entity: "rep", id: repId, field: "repId" }))
 
 /**
  * E1: a dial string that is an emergency number in the rep's region starts the flow whatever the
@@ -36,7 +36,7 @@ export const decideDial = (
   if (rep === undefined) return unknownRep(command.repId)
   const number = dialDigits(command.dialString)
   if (number === undefined || !state.emergency.regions.anyNumber.has(number)) {
-    return Either.left(
+    return Result.fail(
       new InvalidField({
         field: "dialString",
         message: `'${command.dialString}' is not an emergency number; ordinary calls go through the dialer`,

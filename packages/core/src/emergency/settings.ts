@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import { stampOf } from "../audit/actor"
 import type { CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
@@ -20,8 +20,8 @@ export type SettingsCommand = EmergencyCommandOf<
   | "SetNotificationTemplate"
 >
 
-const ok = (...events: EmergencyEvent[]): CenterDecision => Either.right(events)
-const fail = (error: RoutingError): CenterDecision => Either.left(error)
+const ok = (...events: EmergencyEvent[]): CenterDecision => Result.succeed(events)
+const fail = (error: RoutingError): CenterDecision => Result.fail(error)
 const invalid = (field: string, message: string): CenterDecision => fail(new InvalidField({ field, message }))
 
 /** The index of the first repeat in `values`, or -1. */
@@ -50,8 +50,8 @@ export const decideSettings = (state: CenterState, command: SettingsCommand, now
       if (!state.routing.reps.has(command.repId))
         return fail(new UnknownEntity({ entity: "rep", id: command.repId, field: "repId" }))
       const parsed = parseContacts(command.contacts)
-      if (Either.isLeft(parsed)) return fail(parsed.left)
-      return ok({ _tag: "EmergencyContactsSet", repId: command.repId, contacts: parsed.right, ...stamp })
+      if (Result.isFailure(parsed)) return fail(parsed.failure)
+      return ok({ _tag: "EmergencyContactsSet", repId: command.repId, contacts: parsed.success, ...stamp })
     }
     case "SetRepMailbox": {
       if (!state.routing.reps.has(command.repId))
@@ -63,8 +63,8 @@ export const decideSettings = (state: CenterState, command: SettingsCommand, now
     }
     case "SetNotificationTemplate": {
       const valid = validateTemplate(command)
-      if (Either.isLeft(valid)) return fail(valid.left)
-      return ok({ _tag: "NotificationTemplateSet", ...valid.right, ...stamp })
+      if (Result.isFailure(valid)) return fail(valid.failure)
+      return ok({ _tag: "NotificationTemplateSet", ...valid.success, ...stamp })
     }
   }
 }

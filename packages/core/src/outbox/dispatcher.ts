@@ -1,4 +1,4 @@
-import { Effect, Queue } from "effect"
+import { Effect, Queue, Semaphore } from "effect"
 import { Center } from "../center/service"
 import { Mailer } from "../ports/mailer"
 import { Telephony } from "../ports/telephony"
@@ -34,11 +34,11 @@ export const runOutboxDispatcher = Effect.gen(function* () {
     message._tag === "Email"
       ? mailer.send(message.mail, key).pipe(
           Effect.map((r): Outcome => ({ _tag: "Sent", providerId: r.id })),
-          Effect.catchAll((e) => Effect.succeed(failed(e.reason, e.retryable))),
+          Effect.catch((e) => Effect.succeed(failed(e.reason, e.retryable))),
         )
       : telephony.perform(message.action, key).pipe(
           Effect.as<Outcome>({ _tag: "Sent", providerId: null }),
-          Effect.catchAll((e) => Effect.succeed(failed(`${e.operation}: ${e.message}`, e.retryable))),
+          Effect.catch((e) => Effect.succeed(failed(`${e.operation}: ${e.message}`, e.retryable))),
         )
 
   const deliver = (messageId: string) =>
@@ -48,10 +48,10 @@ export const runOutboxDispatcher = Effect.gen(function* () {
       const outcome = yield* send(entry.message, messageId)
       yield* center.execute({ _tag: "RecordDelivery", messageId, outcome })
     }).pipe(
-      Effect.catchAllCause((cause) => Effect.logWarning("outbox delivery not recorded", messageId, cause)),
+      Effect.catchCause((cause) => Effect.logWarning("outbox delivery not recorded", messageId, cause)),
     )
 
-  const slots = yield* Effect.makeSemaphore(OUTBOX_CONCURRENCY)
+  const slots = yield* Semaphore.make(OUTBOX_CONCURRENCY)
   const lanes = new Map<string, { lock: Effect.Semaphore; users: number }>()
   const inLane = (ref: string, effect: Effect.Effect<void>) =>
     Effect.suspend(() => {
@@ -78,7 +78,7 @@ export const runOutboxDispatcher = Effect.gen(function* () {
     for (;;) {
       const messageId = yield* Queue.take(queue)
       const ref = yield* center.read((s) => s.outbox.entries.get(messageId)?.ref ?? messageId)
-      yield* Effect.fork(inLane(ref, slots.withPermits(1)(deliver(messageId))))
+      yield* Effect.forkChild(inLane(ref, slots.withPermits(1)(deliver(messageId))))
     }
   }).pipe(Effect.forkScoped)
 })

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import type { CenterEventTag } from "../center/events"
 import type { CenterModule } from "../center/module"
 import { armTimer, disarmTimer, type TimerChange } from "../ports/timer"
@@ -19,25 +19,25 @@ const decide = (
   if (entry === undefined) {
     // A repeat about a telephony action already sent and forgotten is harmless.
     return command._tag === "RecordDelivery"
-      ? Either.right([])
-      : Either.left(new UnknownEntity({ entity: "message", id: command.messageId, field: "messageId" }))
+      ? Result.succeed([])
+      : Result.fail(new UnknownEntity({ entity: "message", id: command.messageId, field: "messageId" }))
   }
   if (command._tag === "RetryDelivery") {
     if (entry.status === "sent" || entry.status === "pending" || entry.status === "cancelled")
-      return Either.right([])
-    return Either.right([{ _tag: "OutboxRetryDue", messageId: entry.messageId, at: now }])
+      return Result.succeed([])
+    return Result.succeed([{ _tag: "OutboxRetryDue", messageId: entry.messageId, at: now }])
   }
   // Only the outcome of the attempt in flight counts; a late or repeated report changes nothing.
-  if (entry.status !== "pending") return Either.right([])
+  if (entry.status !== "pending") return Result.succeed([])
   const attempt = entry.attempts + 1
   const outcome = command.outcome
   if (outcome._tag === "Sent") {
-    return Either.right([
+    return Result.succeed([
       { _tag: "OutboxSent", messageId: entry.messageId, providerId: outcome.providerId, attempt, at: now },
     ])
   }
   const again = outcome.retryable && attempt < OUTBOX_RETRY.maxAttempts
-  return Either.right([
+  return Result.succeed([
     {
       _tag: "OutboxFailed",
       messageId: entry.messageId,

@@ -5,7 +5,7 @@ import { Context, type Effect } from "effect"
  * wakes its handlers when a timer id comes due. The system clock does that in real time; the
  * virtual clock jumps from one due time to the next when a test or the simulator says so.
  */
-export class Clock extends Context.Tag("lifeline/Clock")<
+export class Clock extends Context.Service<
   Clock,
   {
     /** Milliseconds since the Unix epoch. */
@@ -16,4 +16,4 @@ export class Clock extends Context.Tag("lifeline/Clock")<
     /** Register a handler for due timers; handlers run one timer at a time, in due order. */
     readonly onDue: (handler: (timerId: string) => Effect.Effect<void>) => Effect.Effect<void>
   }
->() {}
+>()("lifeline/Clock") {}

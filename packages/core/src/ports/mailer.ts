@@ -12,7 +12,7 @@ export interface Mail {
 }
 
 /** Email out. The idempotency key makes a resend after a crash a no-op at the provider. */
-export class Mailer extends Context.Tag("lifeline/Mailer")<
+export class Mailer extends Context.Service<
   Mailer,
   {
     readonly send: (
@@ -20,4 +20,4 @@ export class Mailer extends Context.Tag("lifeline/Mailer")<
       idempotencyKey: string,
     ) => Effect.Effect<{ readonly id: string }, MailRejected>
   }
->() {}
+>()("lifeline/Mailer") {}

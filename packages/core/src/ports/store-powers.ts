@@ -11,7 +11,7 @@ import type { Store, StoreUnavailable, StreamSnapshot } from "./store"
  * thread (an embedded file) provides it with `gather` yielding to the event loop once, so the
  * requests that are arriving meanwhile join the group.
  */
-export class GroupCommit extends Context.Tag("lifeline/GroupCommit")<
+export class GroupCommit extends Context.Service<
   GroupCommit,
   {
     /** The most commands stored in one append; 1 turns group commit off. */
@@ -19,7 +19,7 @@ export class GroupCommit extends Context.Tag("lifeline/GroupCommit")<
     /** Runs before a group is taken, while the lock is held. */
     readonly gather: Effect.Effect<void>
   }
->() {}
+>()("lifeline/GroupCommit") {}
 
 /** The writes of one read-decide-append, inside a `SharedStore.exclusive` block or not. */
 export interface StoreWriter {
@@ -37,11 +37,11 @@ export interface StoreWriter {
  * store's state instead of a whole replay behind it. With `exclusive` (hold the store's write
  * lock across a read and an append) an engine that keeps losing to a busy peer takes its turn.
  */
-export class SharedStore extends Context.Tag("lifeline/SharedStore")<
+export class SharedStore extends Context.Service<
   SharedStore,
   StoreWriter & {
     readonly exclusive?: <A, X>(
       body: (locked: StoreWriter) => Effect.Effect<A, X>,
     ) => Effect.Effect<A, X | StoreUnavailable>
   }
->() {}
+>()("lifeline/SharedStore") {}

@@ -25,7 +25,7 @@ export interface StreamSnapshot<E, C> {
  * Event streams with their durable timers. One append stores a command's events and its timer
  * changes atomically, or nothing when `expectedVersion` is stale.
  */
-export class Store extends Context.Tag("lifeline/Store")<
+export class Store extends Context.Service<
   Store,
   {
     readonly load: <E, C>(stream: string) => Effect.Effect<StreamSnapshot<E, C>, StoreUnavailable>
@@ -38,4 +38,4 @@ export class Store extends Context.Tag("lifeline/Store")<
       timers: readonly TimerChange<C>[],
     ) => Effect.Effect<number, VersionConflict | StoreUnavailable>
   }
->() {}
+>()("lifeline/Store") {}

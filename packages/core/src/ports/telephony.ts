@@ -41,7 +41,7 @@ export type TelephonyAction =
   | { readonly _tag: "Connect"; readonly callId: string; readonly repId: string }
   | { readonly _tag: "HangUp"; readonly callId: string }
 
-export class Telephony extends Context.Tag("lifeline/Telephony")<
+export class Telephony extends Context.Service<
   Telephony,
   {
     readonly perform: (
@@ -49,4 +49,4 @@ export class Telephony extends Context.Tag("lifeline/Telephony")<
       idempotencyKey: string,
     ) => Effect.Effect<void, TelephonyFailed>
   }
->() {}
+>()("lifeline/Telephony") {}

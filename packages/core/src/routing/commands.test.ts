@@ -1,12 +1,12 @@
-import { Either, ParseResult, Schema } from "effect"
+import { Result, ParseResult, Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import { RoutingCommand } from "./commands"
 
 const decode = Schema.decodeUnknownEither(RoutingCommand)
 const failedPath = (input: unknown): string => {
   const result = decode(input)
-  if (Either.isRight(result)) throw new Error("expected a decode failure")
-  const [issue] = ParseResult.ArrayFormatter.formatErrorSync(result.left)
+  if (Result.isSuccess(result)) throw new Error("expected a decode failure")
+  const [issue] = ParseResult.ArrayFormatter.formatErrorSync(result.failure)
   return (issue?.path ?? []).join(".")
 }
 
@@ -24,6 +24,6 @@ describe("N3 command validation names the field", () => {
 
   it("N3 a well-formed command decodes unchanged", () => {
     const command = { _tag: "EnqueueItem", itemId: "c1", queueId: "q", priority: 2 }
-    expect(decode(command)).toEqual(Either.right(command))
+    expect(decode(command)).toEqual(Result.succeed(command))
   })
 })

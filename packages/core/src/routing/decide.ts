@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import { stampOf } from "../audit/actor"
 import type { RoutingCommand } from "./commands"
 import {
@@ -15,11 +15,11 @@ import { isKnownTimeZone, QUEUE_DEFAULTS } from "./queue"
 import type { OfferState, RouterState } from "./state"
 import { routeToQueue } from "./workstream"
 
-type Decision = Either.Either<readonly RoutingEvent[], RoutingError>
+type Decision = Result.Result<readonly RoutingEvent[], RoutingError>
 type Cmd<T extends RoutingCommand["_tag"]> = Extract<RoutingCommand, { _tag: T }>
 
-const ok = (...events: RoutingEvent[]): Decision => Either.right(events)
-const fail = (error: RoutingError): Decision => Either.left(error)
+const ok = (...events: RoutingEvent[]): Decision => Result.succeed(events)
+const fail = (error: RoutingError): Decision => Result.fail(error)
 const unknown = (entity: string, id: string, field: string): Decision =>
   fail(new UnknownEntity({ entity, id, field }))
 const taken = (entity: string, id: string, field: string): Decision =>

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import type { RoutingCommand } from "./commands"
 import { InvalidField, InvalidState, NotYours, type RoutingError, UnknownEntity } from "./errors"
 import type { RoutingEvent } from "./events"
@@ -10,46 +10,46 @@ import type { ItemState, RouterState } from "./state"
  * Each keeps R2 and R4: units are released exactly when a rep loses the item, and a pending
  * offer is always resolved (withdrawn) before the item leaves.
  */
-type Decision = Either.Either<readonly RoutingEvent[], RoutingError>
+type Decision = Result.Result<readonly RoutingEvent[], RoutingError>
 type Cmd<T extends RoutingCommand["_tag"]> = Extract<RoutingCommand, { _tag: T }>
 
 const notInState = (item: ItemState, wanted: string): Decision =>
-  Either.left(new InvalidState({ field: "itemId", message: `work item is ${item.status}, not ${wanted}` }))
+  Result.fail(new InvalidState({ field: "itemId", message: `work item is ${item.status}, not ${wanted}` }))
 
 const unknownItem = (itemId: string): Decision =>
-  Either.left(new UnknownEntity({ entity: "work item", id: itemId, field: "itemId" }))
+  Result.fail(new UnknownEntity({ entity: "work item", id: itemId, field: "itemId" }))
 
 export const holdItem = (state: RouterState, command: Cmd<"HoldItem">, now: number): Decision => {
   const item = state.items.get(command.itemId)
   if (item === undefined) return unknownItem(command.itemId)
   if (item.status !== "assigned" || item.assignedTo === null) return notInState(item, "assigned")
   if (item.assignedTo.repId !== command.repId) {
-    return Either.left(new NotYours({ field: "repId", message: "the work item is assigned to another rep" }))
+    return Result.fail(new NotYours({ field: "repId", message: "the work item is assigned to another rep" }))
   }
-  return Either.right([{ _tag: "ItemHeld", itemId: item.itemId, repId: command.repId, at: now }])
+  return Result.succeed([{ _tag: "ItemHeld", itemId: item.itemId, repId: command.repId, at: now }])
 }
 
 export const resumeItem = (state: RouterState, command: Cmd<"ResumeItem">, now: number): Decision => {
   const item = state.items.get(command.itemId)
   if (item === undefined) return unknownItem(command.itemId)
   if (item.status !== "held") return notInState(item, "held")
-  return Either.right([{ _tag: "ItemResumed", itemId: item.itemId, at: now }])
+  return Result.succeed([{ _tag: "ItemResumed", itemId: item.itemId, at: now }])
 }
 
 export const transferItem = (state: RouterState, command: Cmd<"TransferItem">, now: number): Decision => {
   const item = state.items.get(command.itemId)
   if (item === undefined) return unknownItem(command.itemId)
   if (!state.queues.has(command.queueId)) {
-    return Either.left(new UnknownEntity({ entity: "queue", id: command.queueId, field: "queueId" }))
+    return Result.fail(new UnknownEntity({ entity: "queue", id: command.queueId, field: "queueId" }))
   }
   const from = item.queue.config.queueId
   if (from === command.queueId) {
-    return Either.left(
+    return Result.fail(
       new InvalidField({ field: "queueId", message: "the work item is already in that queue" }),
     )
   }
   if (item.status !== "waiting" && item.status !== "escalated") return notInState(item, "waiting")
-  return Either.right([
+  return Result.succeed([
     { _tag: "ItemTransferred", itemId: item.itemId, fromQueueId: from, toQueueId: command.queueId, at: now },
   ])
 }
@@ -65,9 +65,9 @@ export const closeItem = (state: RouterState, command: Cmd<"CloseItem">, now: nu
     repId,
     at: now,
   }
-  if (item.offer === null) return Either.right([closed])
+  if (item.offer === null) return Result.succeed([closed])
   const { offerId, rep } = item.offer
-  return Either.right([
+  return Result.succeed([
     { _tag: "OfferWithdrawn", offerId, itemId: item.itemId, repId: rep.repId, at: now },
     closed,
   ])

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import type { RoutingCommand } from "./commands"
 import { decide } from "./decide"
 import { fillItem, fillRep, refillRefused } from "./dispatch"
@@ -18,22 +18,22 @@ export const execute = (
   state: RouterState,
   command: RoutingCommand,
   now: number,
-): Either.Either<RoutingEvent[], RoutingError> => {
+): Result.Result<RoutingEvent[], RoutingError> => {
   const decided = decide(state, command, now)
-  if (Either.isLeft(decided)) return Either.left(decided.left)
+  if (Result.isFailure(decided)) return Result.fail(decided.failure)
   const out: RoutingEvent[] = []
   state.deferSettle = true
   try {
-    for (const event of decided.right) {
+    for (const event of decided.success) {
       out.push(event)
       evolve(state, event)
     }
-    for (const event of decided.right) followUp(state, event, now, out)
+    for (const event of decided.success) followUp(state, event, now, out)
   } finally {
     state.deferSettle = false
     settle(state)
   }
-  return Either.right(out)
+  return Result.succeed(out)
 }
 
 /** Replay a stored stream. */

@@ -10,10 +10,10 @@ import { routingTimers } from "./timers"
 export const ROUTING_STREAM = "routing"
 
 /** Routing as a service: the pure router behind the Store and Clock ports. */
-export class Routing extends Context.Tag("lifeline/Routing")<
+export class Routing extends Context.Service<
   Routing,
   Engine<RouterState, RoutingCommand, RoutingEvent, RoutingError>
->() {}
+>()("lifeline/Routing") {}
 
 export const RoutingLive = Layer.effect(
   Routing,

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import type { RoutingCommand } from "./commands"
 import type { RoutingError } from "./errors"
 import type { RoutingEvent } from "./events"
@@ -16,15 +16,15 @@ export const routingHarness = (startAt = 0) => {
 
   const run = (command: RoutingCommand): RoutingEvent[] => {
     const result = execute(state, command, now)
-    if (Either.isLeft(result))
-      throw new Error(`${command._tag} failed: ${result.left._tag} ${result.left.message}`)
-    log.push(...result.right)
-    return result.right
+    if (Result.isFailure(result))
+      throw new Error(`${command._tag} failed: ${result.failure._tag} ${result.failure.message}`)
+    log.push(...result.success)
+    return result.success
   }
   const reject = (command: RoutingCommand): RoutingError => {
     const result = execute(state, command, now)
-    if (Either.isRight(result)) throw new Error(`${command._tag} was expected to fail`)
-    return result.left
+    if (Result.isSuccess(result)) throw new Error(`${command._tag} was expected to fail`)
+    return result.failure
   }
   const advance = (ms: number): RoutingEvent[] => {
     const target = now + ms

@@ -9,7 +9,7 @@ const MAX_GROUP = 256
  * One turn of the event loop: requests that came in meanwhile (socket reads, other fibers) run
  * up to their `execute` before the group is taken.
  */
-const nextTurn = Effect.async<void>((resume) => {
+const nextTurn = Effect.callback<void>((resume) => {
   const handle = setImmediate(() => resume(Effect.void))
   return Effect.sync(() => clearImmediate(handle))
 })

@@ -185,7 +185,7 @@ const writerOn = (batch: Batch, version: (stream: string) => Effect.Effect<numbe
       return Effect.tryPromise({ try: () => batch(statements, "write"), catch: (cause) => cause })
     }).pipe(
       Effect.as(expectedVersion + appended.length),
-      Effect.catchAll((cause) =>
+      Effect.catch((cause) =>
         isStaleVersion(cause)
           ? Effect.flatMap(version(stream), (actual) =>
               Effect.fail(new VersionConflict({ stream, expected: expectedVersion, actual })),

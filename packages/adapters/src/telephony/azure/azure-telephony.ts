@@ -15,7 +15,7 @@ export { participantOf } from "./call-actions"
 export * from "./config"
 
 /** What the webhook side tells the adapter, so it can map Lifeline call ids to ACS's. */
-export class AzureCallRegistry extends Context.Tag("lifeline/AzureCallRegistry")<
+export class AzureCallRegistry extends Context.Service<
   AzureCallRegistry,
   {
     /** An IncomingCall the driver has given Lifeline id `callId`: keeps its context and caller. */
@@ -25,7 +25,7 @@ export class AzureCallRegistry extends Context.Tag("lifeline/AzureCallRegistry")
     /** The callback URI the adapter gives ACS for `callId`. */
     readonly callbackUrl: (callId: string) => string
   }
->() {}
+>()("lifeline/AzureCallRegistry") {}
 
 /**
  * The Telephony port on ACS Call Automation through the real SDK. Each action goes out with the

@@ -1,4 +1,4 @@
-import { Either, Schema } from "effect"
+import { Result, Schema } from "effect"
 import { createRemoteJWKSet, errors, jwtVerify } from "jose"
 import { AcsWebhookUnauthorized, type HeaderSource, headerOf } from "./wire"
 
@@ -46,7 +46,7 @@ export type CallbackJwtRejected = AcsWebhookUnauthorized | AcsWebhookKeysUnavail
 /** Checks a request's headers; resolves (never rejects) with why it is refused, if it is. */
 export type CallbackJwtVerifier = (
   headers: HeaderSource | undefined,
-) => Promise<Either.Either<void, CallbackJwtRejected>>
+) => Promise<Result.Result<void, CallbackJwtRejected>>
 
 /** ACS signs with RS256 only; anything else (`none`, HS256 with the public key...) is refused. */
 const ALGORITHMS = ["RS256"]
@@ -54,12 +54,12 @@ const ALGORITHMS = ["RS256"]
 export const CALLBACK_JWT_CLOCK_TOLERANCE_S = 60
 
 const unauthorized = (reason: string) =>
-  Either.left(new AcsWebhookUnauthorized({ message: `callback JWT rejected: ${reason}` }))
+  Result.fail(new AcsWebhookUnauthorized({ message: `callback JWT rejected: ${reason}` }))
 
 const BEARER = /^Bearer[ \t]+([^\s]+)[ \t]*$/i
 
 /** Why jose refused the token, in words that name the failed check but not the expected values. */
-const reasonOf = (error: unknown): Either.Either<never, CallbackJwtRejected> => {
+const reasonOf = (error: unknown): Result.Result<never, CallbackJwtRejected> => {
   if (error instanceof errors.JWTExpired) return unauthorized('expired ("exp" has passed)')
   if (error instanceof errors.JWTClaimValidationFailed) {
     switch (error.claim) {
@@ -87,7 +87,7 @@ const reasonOf = (error: unknown): Either.Either<never, CallbackJwtRejected> => 
     return unauthorized(`not a well-formed JWT (${error.message})`)
   // Anything else is about getting the keys: fetch failed or timed out, non-200, not a JWKS.
   const detail = error instanceof Error ? error.message : String(error)
-  return Either.left(new AcsWebhookKeysUnavailable({ message: `callback JWT keys unavailable: ${detail}` }))
+  return Result.fail(new AcsWebhookKeysUnavailable({ message: `callback JWT keys unavailable: ${detail}` }))
 }
 
 /**
@@ -111,7 +111,7 @@ export const makeCallbackJwtVerifier = (config: CallbackJwtConfig): CallbackJwtV
         requiredClaims: ["exp"],
         clockTolerance: CALLBACK_JWT_CLOCK_TOLERANCE_S,
       })
-      return Either.void
+      return Result.succeed(undefined)
     } catch (error) {
       return reasonOf(error)
     }

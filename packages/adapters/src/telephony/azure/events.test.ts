@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs"
-import { Either } from "effect"
+import { Result } from "effect"
 import { describe, expect, it } from "vitest"
 import {
   answerEventGridHandshake,
@@ -16,14 +16,14 @@ const EVENTS_URL = eventGridUrl("https://lifeline.example/webhooks/acs/events", 
 const fixture = (name: string) =>
   readFileSync(new URL(`./fixtures/${name}/incoming_call.json`, import.meta.url), "utf8")
 
-const right = <A>(result: Either.Either<A, WebhookRejected>): A => {
-  if (Either.isLeft(result))
-    throw new Error(`expected success, got ${result.left._tag}: ${result.left.message}`)
-  return result.right
+const right = <A>(result: Result.Result<A, WebhookRejected>): A => {
+  if (Result.isFailure(result))
+    throw new Error(`expected success, got ${result.failure._tag}: ${result.failure.message}`)
+  return result.success
 }
-const left = <A>(result: Either.Either<A, WebhookRejected>): WebhookRejected => {
-  if (Either.isRight(result)) throw new Error("expected a rejection")
-  return result.left
+const left = <A>(result: Result.Result<A, WebhookRejected>): WebhookRejected => {
+  if (Result.isSuccess(result)) throw new Error("expected a rejection")
+  return result.failure
 }
 const incoming = (delivery: EventGridDelivery) => {
   if (delivery._tag !== "Events") throw new Error(`expected events, got ${delivery._tag}`)

@@ -1,4 +1,4 @@
-import { Either } from "effect"
+import { Result } from "effect"
 import {
   CALL_EVENT_TAGS,
   type CallEvent,
@@ -89,23 +89,23 @@ export interface CallbackDelivery {
   readonly ignored: readonly string[]
 }
 
-const unauthorized = (message: string) => Either.left(new AcsWebhookUnauthorized({ message }))
+const unauthorized = (message: string) => Result.fail(new AcsWebhookUnauthorized({ message }))
 
 const requireToken = (
   url: string,
   secret: string,
   scope: string,
-): Either.Either<void, AcsWebhookUnauthorized> =>
+): Result.Result<void, AcsWebhookUnauthorized> =>
   tokenMatches(secret, scope, queryOf(url).get(TOKEN_PARAM))
-    ? Either.void
+    ? Result.succeed(undefined)
     : unauthorized("missing or wrong webhook token")
 
 /** A POST from Event Grid: the validation handshake or a batch holding IncomingCall events. */
 export const parseEventGridPost = (
   request: WebhookRequest,
   secret: string,
-): Either.Either<EventGridDelivery, WebhookRejected> =>
-  Either.gen(function* () {
+): Result.Result<EventGridDelivery, WebhookRejected> =>
+  Result.gen(function* () {
     yield* requireToken(request.url, secret, EVENT_GRID_SCOPE)
     const list = yield* asEventList(yield* parseJson(request.body))
     const events: IncomingCall[] = []
@@ -135,12 +135,12 @@ export const parseEventGridPost = (
 export const answerEventGridHandshake = (
   request: Omit<WebhookRequest, "body">,
   secret: string,
-): Either.Either<Readonly<Record<string, string>>, WebhookRejected> =>
-  Either.gen(function* () {
+): Result.Result<Readonly<Record<string, string>>, WebhookRejected> =>
+  Result.gen(function* () {
     yield* requireToken(request.url, secret, EVENT_GRID_SCOPE)
     const origin = headerOf(request.headers, "webhook-request-origin")
     if (origin === undefined || origin === "") {
-      return yield* Either.left(
+      return yield* Result.fail(
         new AcsWebhookMalformed({
           field: "WebHook-Request-Origin",
           message: "WebHook-Request-Origin header missing",
@@ -151,7 +151,7 @@ export const answerEventGridHandshake = (
   })
 
 const incomingCallOf = (envelope: Envelope, path: string) =>
-  Either.gen(function* () {
+  Result.gen(function* () {
     const field = `${path}.data`
     const data = yield* objectAt(envelope.data, field)
     return {
@@ -170,8 +170,8 @@ const incomingCallOf = (envelope: Envelope, path: string) =>
 export const parseCallbackPost = (
   request: WebhookRequest,
   secret: string,
-): Either.Either<CallbackDelivery, WebhookRejected> =>
-  Either.gen(function* () {
+): Result.Result<CallbackDelivery, WebhookRejected> =>
+  Result.gen(function* () {
     const callId = queryOf(request.url).get(CALL_ID_PARAM)
     if (callId === null || callId === "")
       return yield* unauthorized(`no ${CALL_ID_PARAM} in the callback URL`)
@@ -189,7 +189,7 @@ export const parseCallbackPost = (
   })
 
 const callEventOf = (envelope: Envelope, callId: string, path: string) =>
-  Either.gen(function* () {
+  Result.gen(function* () {
     const name = envelope.type.startsWith(EVENT_PREFIX) ? envelope.type.slice(EVENT_PREFIX.length) : ""
     if (!CALL_EVENT_TAGS.has(name)) return undefined
     const field = `${path}.data`
@@ -227,7 +227,7 @@ const callEventOf = (envelope: Envelope, callId: string, path: string) =>
 
 /** Only DTMF is asked for; a speech or choice result is not something Lifeline acts on. */
 const recognizeCompletedOf = (base: CallEventBase, data: Json, field: string) =>
-  Either.gen(function* () {
+  Result.gen(function* () {
     const recognitionType = yield* optionalString(data, "recognitionType", field)
     if (recognitionType !== undefined && recognitionType !== "dtmf") return undefined
     // `dtmfResult` since 2023; preview versions called it `collectTonesResult`.

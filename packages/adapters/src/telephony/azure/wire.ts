@@ -1,4 +1,4 @@
-import { Either, Schema } from "effect"
+import { Result, Schema } from "effect"
 import type { CallParty, ResultInformation } from "../events"
 
 /** The request did not prove it comes from ACS or Event Grid (answer 401). */
@@ -15,10 +15,10 @@ export class AcsWebhookMalformed extends Schema.TaggedError<AcsWebhookMalformed>
 }) {}
 
 export type Json = Readonly<Record<string, unknown>>
-type Read<A> = Either.Either<A, AcsWebhookMalformed>
+type Read<A> = Result.Result<A, AcsWebhookMalformed>
 
 export const malformed = (field: string, message: string) =>
-  Either.left(new AcsWebhookMalformed({ field, message: `${field || "body"}: ${message}` }))
+  Result.fail(new AcsWebhookMalformed({ field, message: `${field || "body"}: ${message}` }))
 
 export const isObject = (value: unknown): value is Json =>
   typeof value === "object" && value !== null && !Array.isArray(value)
@@ -28,7 +28,7 @@ export const opt = <K extends string, V>(key: K, value: V | undefined): { [P in 
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V }
 
 export const parseJson = (body: string): Read<unknown> =>
-  Either.try({
+  Result.try({
     try: () => JSON.parse(body) as unknown,
     catch: () => new AcsWebhookMalformed({ field: "", message: "body: not valid JSON" }),
   })
@@ -36,41 +36,41 @@ export const parseJson = (body: string): Read<unknown> =>
 /** Event Grid delivers an array; a CloudEvents endpoint may also receive one event alone. */
 export const asEventList = (parsed: unknown): Read<readonly unknown[]> =>
   Array.isArray(parsed)
-    ? Either.right(parsed)
+    ? Result.succeed(parsed)
     : isObject(parsed)
-      ? Either.right([parsed])
+      ? Result.succeed([parsed])
       : malformed("", "expected a JSON array of events")
 
 export const objectAt = (value: unknown, field: string): Read<Json> =>
-  isObject(value) ? Either.right(value) : malformed(field, "expected an object")
+  isObject(value) ? Result.succeed(value) : malformed(field, "expected an object")
 
 export const stringAt = (obj: Json, key: string, path: string): Read<string> => {
   const value = obj[key]
   return typeof value === "string" && value.length > 0
-    ? Either.right(value)
+    ? Result.succeed(value)
     : malformed(`${path}.${key}`, "expected a non-empty string")
 }
 
 export const optionalString = (obj: Json, key: string, path: string): Read<string | undefined> => {
   const value = obj[key]
   return value === undefined || value === null
-    ? Either.right(undefined)
+    ? Result.succeed(undefined)
     : typeof value === "string"
-      ? Either.right(value)
+      ? Result.succeed(value)
       : malformed(`${path}.${key}`, "expected a string")
 }
 
 const optionalInt = (obj: Json, key: string, path: string): Read<number | undefined> => {
   const value = obj[key]
   return value === undefined || value === null
-    ? Either.right(undefined)
+    ? Result.succeed(undefined)
     : Number.isInteger(value)
-      ? Either.right(value as number)
+      ? Result.succeed(value as number)
       : malformed(`${path}.${key}`, "expected an integer")
 }
 
 export const resultInformationAt = (data: Json, path: string): Read<ResultInformation | undefined> =>
-  Either.gen(function* () {
+  Result.gen(function* () {
     if (data.resultInformation === undefined || data.resultInformation === null) return undefined
     const field = `${path}.resultInformation`
     const info = yield* objectAt(data.resultInformation, field)
@@ -83,7 +83,7 @@ export const resultInformationAt = (data: Json, path: string): Read<ResultInform
 
 /** A CommunicationIdentifierModel: `rawId` is required in what ACS sends. */
 export const partyAt = (value: unknown, field: string): Read<CallParty> =>
-  Either.gen(function* () {
+  Result.gen(function* () {
     const model = yield* objectAt(value, field)
     const rawId = yield* stringAt(model, "rawId", field)
     const phone = model.phoneNumber
@@ -100,7 +100,7 @@ export interface Envelope {
 
 /** Event Grid schema (`eventType`, `topic`, `eventTime`) or CloudEvents 1.0 (`type`, `specversion`). */
 export const envelopeAt = (value: unknown, path: string): Read<Envelope> =>
-  Either.gen(function* () {
+  Result.gen(function* () {
     const event = yield* objectAt(value, path)
     const id = yield* stringAt(event, "id", path)
     const type = yield* stringAt(event, "eventType" in event ? "eventType" : "type", path)
