@@ -53,7 +53,7 @@ interface Result {
 }
 
 /** The routing engine as the store's Layer sets it up, or with group commit off (maxGroup 1). */
-const routingOn = (store: Store["Type"], url: string, maxGroup: number | undefined) =>
+const routingOn = (store: Store["Service"], url: string, maxGroup: number | undefined) =>
   makeEngine({ stream: "routing", empty: emptyState, replay, execute, timersOf: routingTimers }).pipe(
     Effect.provide(
       Layer.mergeAll(
@@ -67,9 +67,9 @@ const routingOn = (store: Store["Type"], url: string, maxGroup: number | undefin
   )
 
 /** The store, counting its appends (a group is one append). */
-const counting = (store: Store["Type"]) => {
+const counting = (store: Store["Service"]) => {
   const counter = { appends: 0 }
-  const port: Store["Type"] = {
+  const port: Store["Service"] = {
     ...store,
     append: (stream, expected, events, timers) => {
       counter.appends += 1

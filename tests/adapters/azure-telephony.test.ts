@@ -72,9 +72,9 @@ describe("Azure telephony adapter through the real SDK, against the ACS stand-in
       operationContext: "confirm-1",
     })
 
-    expect(Result.isSuccess(await h.perform(adapter, { _tag: "HangUp", callId: "call-c3" }, "hangup-c3"))).toBe(
-      true,
-    )
+    expect(
+      Result.isSuccess(await h.perform(adapter, { _tag: "HangUp", callId: "call-c3" }, "hangup-c3")),
+    ).toBe(true)
     expect(h.performed("TerminateCall").map((p) => p.callConnectionId)).toContain(cc)
   })
 
@@ -148,7 +148,9 @@ describe("Azure telephony adapter through the real SDK, against the ACS stand-in
     const cc = h.connectionOf("cb-1")
     await h.event(h.acs.callConnected(cc))
     expect(
-      Result.isSuccess(await h.perform(adapter, { _tag: "Connect", callId: "cb-1", repId: "ann" }, "bridge-1")),
+      Result.isSuccess(
+        await h.perform(adapter, { _tag: "Connect", callId: "cb-1", repId: "ann" }, "bridge-1"),
+      ),
     ).toBe(true)
     const add = h.requestsTo("/participants:add").at(-1)
     expect(at(add, "participantToAdd")).toMatchObject({ communicationUser: { id: "8:acs:rep-ann" } })
@@ -167,7 +169,7 @@ describe("Azure telephony adapter through the real SDK, against the ACS stand-in
       "bridge-2",
     )
     expect(noEndpoint).toMatchObject({
-      left: { _tag: "TelephonyFailed", operation: "Connect", retryable: false },
+      failure: { _tag: "TelephonyFailed", operation: "Connect", retryable: false },
     })
     expect(h.acs.requests.length).toBe(before)
   })
@@ -224,11 +226,11 @@ describe("Azure telephony adapter: failures", () => {
     const play = { _tag: "Play", callId: "call-500", prompt: "Please hold" } as const
     h.acs.failNext(1, 500)
     expect(await h.perform(adapter, play, "play-500")).toMatchObject({
-      left: { retryable: true, operation: "Play" },
+      failure: { retryable: true, operation: "Play" },
     })
     h.acs.failNext(1, 429, "TooManyRequests")
     const throttled = await h.perform(adapter, play, "play-500")
-    expect(throttled).toMatchObject({ left: { retryable: true } })
+    expect(throttled).toMatchObject({ failure: { retryable: true } })
     expect(Result.isFailure(throttled) && throttled.failure.message).toContain("429")
     expect(Result.isSuccess(await h.perform(adapter, play, "play-500"))).toBe(true)
     expect(h.performed("Play").filter((p) => at(p, "operationContext") === "play-500")).toHaveLength(1)
@@ -239,7 +241,7 @@ describe("Azure telephony adapter: failures", () => {
     const place = { _tag: "PlaceCall", callId: "call-lost", to: "+15552223333", from: CALLER_ID } as const
     h.acs.delayNextAnswer(1, 1_000)
     const lost = await h.perform(impatient, place, "dial-lost")
-    expect(lost).toMatchObject({ left: { retryable: true } })
+    expect(lost).toMatchObject({ failure: { retryable: true } })
     expect(Result.isFailure(lost) && lost.failure.message).toContain("no answer from ACS")
     expect(Result.isSuccess(await h.perform(impatient, place, "dial-lost"))).toBe(true)
     expect(h.performed("CreateCall").filter((p) => at(p, "operationContext") === "dial-lost")).toHaveLength(1)
@@ -251,7 +253,7 @@ describe("Azure telephony adapter: failures", () => {
   it("B6 a 400 for bad input is not retryable", async () => {
     const adapter = await connectedCall("call-400")
     const empty = await h.perform(adapter, { _tag: "Play", callId: "call-400", prompt: " " }, "play-400")
-    expect(empty).toMatchObject({ left: { _tag: "TelephonyFailed", retryable: false } })
+    expect(empty).toMatchObject({ failure: { _tag: "TelephonyFailed", retryable: false } })
     expect(Result.isFailure(empty) && empty.failure.message).toContain("HTTP 400")
   })
 
@@ -260,7 +262,7 @@ describe("Azure telephony adapter: failures", () => {
       connectionString: `endpoint=${h.acs.endpoint};accesskey=${Buffer.from("nope").toString("base64")}`,
     })
     const place = { _tag: "PlaceCall", callId: "call-401", to: "+15558889999", from: CALLER_ID } as const
-    expect(await h.perform(wrongKey, place, "dial-401")).toMatchObject({ left: { retryable: false } })
+    expect(await h.perform(wrongKey, place, "dial-401")).toMatchObject({ failure: { retryable: false } })
     const unreachable = makeAzureTelephony({
       connectionString: `endpoint=http://127.0.0.1:9/;accesskey=${h.acs.accessKey}`,
       callbackBaseUrl: "https://lifeline.example/acs/callbacks",
@@ -270,7 +272,7 @@ describe("Azure telephony adapter: failures", () => {
       allowInsecureConnection: true,
     })
     expect(await h.perform(unreachable, place, "dial-unreachable")).toMatchObject({
-      left: { retryable: true },
+      failure: { retryable: true },
     })
   })
 
@@ -279,7 +281,7 @@ describe("Azure telephony adapter: failures", () => {
     const restarted = h.adapter()
     const requests = h.acs.requests.length
     const play = { _tag: "Play", callId: "call-restart", prompt: "Still there?" } as const
-    expect(await h.perform(restarted, play, "play-restart")).toMatchObject({ left: { retryable: false } })
+    expect(await h.perform(restarted, play, "play-restart")).toMatchObject({ failure: { retryable: false } })
     expect(h.acs.requests.length).toBe(requests)
 
     await h.perform(before, play, "play-before")

@@ -44,7 +44,7 @@ describe("Resend mailer through the real SDK, against the Resend stand-in", () =
 
   it("B6 a 422 for a bad address is not retryable and names the problem", async () => {
     const result = await send(mailer(), { ...MAIL, to: ["not-an-address"] }, "notify-422")
-    expect(result).toMatchObject({ left: { _tag: "MailRejected", retryable: false } })
+    expect(result).toMatchObject({ failure: { _tag: "MailRejected", retryable: false } })
     expect(Result.isFailure(result) && result.failure.reason).toContain("validation_error (422)")
     expect(deliveriesFor("notify-422")).toHaveLength(0)
   })
@@ -52,10 +52,10 @@ describe("Resend mailer through the real SDK, against the Resend stand-in", () =
   it("B6 a 429 and a 500 are retryable, and the retry with the same key delivers once", async () => {
     const on = mailer()
     resend.failNext(1, 429)
-    expect(await send(on, MAIL, "notify-retry")).toMatchObject({ left: { retryable: true } })
+    expect(await send(on, MAIL, "notify-retry")).toMatchObject({ failure: { retryable: true } })
     resend.failNext(1, 500)
     const failed = await send(on, MAIL, "notify-retry")
-    expect(failed).toMatchObject({ left: { retryable: true } })
+    expect(failed).toMatchObject({ failure: { retryable: true } })
     expect(Result.isFailure(failed) && failed.failure.reason).toContain("internal_server_error (500)")
     expect(Result.isSuccess(await send(on, MAIL, "notify-retry"))).toBe(true)
     expect(deliveriesFor("notify-retry")).toHaveLength(1)
@@ -63,23 +63,23 @@ describe("Resend mailer through the real SDK, against the Resend stand-in", () =
 
   it("B6 a spent daily quota, a wrong API key and a key reused for another email are not retryable", async () => {
     resend.failNext(1, 429, "daily_quota_exceeded")
-    expect(await send(mailer(), MAIL, "notify-quota")).toMatchObject({ left: { retryable: false } })
+    expect(await send(mailer(), MAIL, "notify-quota")).toMatchObject({ failure: { retryable: false } })
     expect(await send(mailer({ apiKey: "re_wrong" }), MAIL, "notify-key")).toMatchObject({
-      left: { retryable: false },
+      failure: { retryable: false },
     })
     await send(mailer(), MAIL, "notify-reused")
     const reused = await send(mailer(), { ...MAIL, subject: "Another subject" }, "notify-reused")
-    expect(reused).toMatchObject({ left: { retryable: false } })
+    expect(reused).toMatchObject({ failure: { retryable: false } })
     expect(Result.isFailure(reused) && reused.failure.reason).toContain("invalid_idempotent_request")
   })
 
   it("B6 an unreachable Resend is retryable; no recipients is not, and sends nothing", async () => {
     expect(await send(mailer({ baseUrl: "http://127.0.0.1:9" }), MAIL, "notify-down")).toMatchObject({
-      left: { retryable: true },
+      failure: { retryable: true },
     })
     const before = resend.requests.length
     expect(await send(mailer(), { ...MAIL, to: [] }, "notify-none")).toMatchObject({
-      left: { retryable: false },
+      failure: { retryable: false },
     })
     expect(resend.requests.length).toBe(before)
   })

@@ -67,7 +67,7 @@ const FastClockLive = (epoch: number, speed: number) =>
           () => {
             handles.delete(timerId)
             if (now() < dueAt) arm(timerId, dueAt)
-            else Queue.unsafeOffer(due, timerId)
+            else Queue.offerUnsafe(due, timerId)
           },
           Math.max(0, Math.ceil((dueAt - now()) / speed)),
         )
@@ -178,7 +178,7 @@ const reps = (center: CenterEngine, drain: boolean) =>
       })
       for (const command of todo) {
         const done = yield* Effect.result(center.execute(command))
-        if (command._tag === "EndEmergency" && done._tag === "Right" && command.sessionId !== undefined) {
+        if (command._tag === "EndEmergency" && done._tag === "Success" && command.sessionId !== undefined) {
           say(`ack end ${command.sessionId}`)
         }
       }
@@ -203,14 +203,14 @@ const dialer = (center: CenterEngine) =>
           const ended = yield* Effect.result(
             center.execute({ _tag: "EndEmergency", repId, sessionId: active }),
           )
-          if (ended._tag === "Right") say(`ack end ${active}`)
+          if (ended._tag === "Success") say(`ack end ${active}`)
         } else {
           const dialled = yield* Effect.result(
             center.execute({ _tag: "DialEmergency", repId, dialString: "911", location: { region: "US" } }),
           )
-          if (dialled._tag === "Right") {
-            const sessionId = sessionOf(dialled.right)
-            if (sessionId !== undefined) say(`ack dial ${repId} ${sessionId} ${emailsIn(dialled.right)}`)
+          if (dialled._tag === "Success") {
+            const sessionId = sessionOf(dialled.success)
+            if (sessionId !== undefined) say(`ack dial ${repId} ${sessionId} ${emailsIn(dialled.success)}`)
           }
         }
       }

@@ -33,7 +33,7 @@ const dispatcher = (ledger: Ledger) =>
   Effect.gen(function* () {
     const due = yield* Queue.unbounded<string>()
     yield* ledger.subscribe((events) => {
-      for (const e of events) if (e._tag === "MessageQueued") Queue.unsafeOffer(due, e.messageId)
+      for (const e of events) if (e._tag === "MessageQueued") Queue.offerUnsafe(due, e.messageId)
     })
     yield* Queue.offerAll(due, yield* ledger.read((s) => [...s.unsent]))
     const deliver = (messageId: string) =>
@@ -48,7 +48,7 @@ const dispatcher = (ledger: Ledger) =>
     )
   })
 
-const setupRouting = (routing: Routing["Type"]) =>
+const setupRouting = (routing: Routing["Service"]) =>
   Effect.gen(function* () {
     if ((yield* routing.read((s) => s.queues.size)) > 0) return
     for (const [i, repId] of REPS.entries()) {
@@ -78,7 +78,7 @@ const hash01 = (id: string) => {
 }
 
 /** Reps answer offers and finish their work; in drain mode they accept and finish at once. */
-const reps = (routing: Routing["Type"], drain: boolean) =>
+const reps = (routing: Routing["Service"], drain: boolean) =>
   Effect.gen(function* () {
     const clock = yield* Clock
     const answered = new Set<string>()
@@ -105,7 +105,7 @@ const reps = (routing: Routing["Type"], drain: boolean) =>
     yield* Effect.forkDetach(Effect.forever(Effect.andThen(step, Effect.sleep("10 millis"))))
   })
 
-const load = (ledger: Ledger, routing: Routing["Type"]) =>
+const load = (ledger: Ledger, routing: Routing["Service"]) =>
   Effect.gen(function* () {
     const clock = yield* Clock
     const depositor = (fiber: number) =>
@@ -130,7 +130,7 @@ const load = (ledger: Ledger, routing: Routing["Type"]) =>
   })
 
 /** Wait until every timer has fired, every message is sent and every call is finished. */
-const drained = (ledger: Ledger, routing: Routing["Type"]) =>
+const drained = (ledger: Ledger, routing: Routing["Service"]) =>
   Effect.gen(function* () {
     for (;;) {
       const ledgerDone =

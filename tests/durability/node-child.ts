@@ -27,10 +27,10 @@ const REPS = ["r0", "r1", "r2", "r3", "r4", "r5"]
 const stats = { commands: 0, refused: 0, unavailable: 0, conflicts: 0, locks: 0, enqueued: 0, accepted: 0 }
 
 /** The store, counting the appends that lost the race and the turns taken with the write lock. */
-const CountingStoreLive = Layer.scopedContext(
+const CountingStoreLive = Layer.effectContext(
   Effect.map(makeLibsqlStore(config.url, { migrationsFolder: config.migrationsFolder }), (store) => {
     const exclusive = store.exclusive
-    const shared: SharedStore["Type"] = {
+    const shared: SharedStore["Service"] = {
       loadAfter: store.loadAfter,
       append: (stream, expected, events, timers) =>
         store.append(stream, expected, events, timers).pipe(
@@ -72,7 +72,7 @@ const setup: RoutingCommand[] = [
 ]
 
 /** One command chosen from what this node believes (its state may be behind the other's). */
-const nextCommand = (routing: Routing["Type"], n: number) =>
+const nextCommand = (routing: Routing["Service"], n: number) =>
   routing.read((s): RoutingCommand | undefined => {
     const offers = [...s.offers.values()]
     const assigned = [...s.items.values()].filter((i) => i.assignedTo !== null)
@@ -96,7 +96,7 @@ const nextCommand = (routing: Routing["Type"], n: number) =>
     }
   })
 
-const run = (routing: Routing["Type"], command: RoutingCommand) =>
+const run = (routing: Routing["Service"], command: RoutingCommand) =>
   routing.execute(command).pipe(
     Effect.tap((events) =>
       Effect.sync(() => {
@@ -128,7 +128,7 @@ const main = Effect.gen(function* () {
   const routing = yield* Routing
   const go = yield* Deferred.make<void>()
   createInterface({ input: process.stdin }).on("line", (line) => {
-    if (line === "go") Deferred.unsafeDone(go, Effect.void)
+    if (line === "go") Deferred.doneUnsafe(go, Effect.void)
   })
   say("ready")
   yield* Deferred.await(go)

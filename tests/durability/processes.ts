@@ -24,7 +24,7 @@ export const bundleChild = async (entry: string): Promise<string> => {
     bundle: true,
     platform: "node",
     format: "esm",
-    target: "node20",
+    target: "node24",
     external: ["@libsql/client", "libsql"],
     outfile,
     logLevel: "warning",

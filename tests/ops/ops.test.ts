@@ -32,7 +32,7 @@ describe("running it in production (issue 9)", () => {
     const release = Effect.runSync(Deferred.make<void>())
     // The store's layer waits for the test: the port is open, the migrations have not run.
     const held = (settings: ApiSettings) =>
-      Layer.unwrapEffect(Effect.as(Deferred.await(release), apiLayer(settings)))
+      Layer.unwrap(Effect.as(Deferred.await(release), apiLayer(settings)))
     let url = ""
     const listening = new Promise<void>((resolve) => {
       void start(file, {

@@ -7,7 +7,7 @@ import { describe, expect } from "vitest"
 const T0 = Date.UTC(2026, 10, 21, 9, 0)
 
 /** A routing engine on a given store and a virtual clock that starts at `startAt`. */
-const engineOn = (store: Store["Type"], startAt: number) =>
+const engineOn = (store: Store["Service"], startAt: number) =>
   RoutingLive.pipe(Layer.provideMerge(Layer.merge(Layer.succeed(Store, store), VirtualClockLive(startAt))))
 
 const setup: RoutingCommand[] = [

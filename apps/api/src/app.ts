@@ -35,7 +35,7 @@ export interface AppOptions {
   /** Azure Communication Services webhooks, mounted when telephony is Azure. */
   readonly acs?: AcsWebhookOptions
   /** The simulated provider's controls for the local demo, mounted when telephony is simulated. */
-  readonly simulator?: SimulatedTelephony["Type"]
+  readonly simulator?: SimulatedTelephony["Service"]
   /** Prometheus metrics at `/metrics` and request timing (production; off in most tests). */
   readonly metrics?: Metrics
   /** A JSON log line per request, with its request id. */

@@ -1,5 +1,5 @@
 import type { CenterError, EmergencyUnavailable, StoreUnavailable } from "@lifeline/core"
-import { ParseResult, Schema } from "effect"
+import { Schema, SchemaAST, SchemaIssue } from "effect"
 import type { Context } from "hono"
 import type { ContentfulStatusCode } from "hono/utils/http-status"
 import type { Forbidden, Unauthenticated } from "./auth/principal"
@@ -13,7 +13,7 @@ export class InvalidBody extends Schema.TaggedError<InvalidBody>()("InvalidBody"
 export type ApiError =
   | CenterError
   | StoreUnavailable
-  | ParseResult.ParseError
+  | Schema.SchemaError
   | InvalidBody
   | Unauthenticated
   | Forbidden
@@ -35,7 +35,7 @@ const STATUS: Record<ApiError["_tag"], ContentfulStatusCode> = {
   InvalidField: 400,
   InvalidState: 409,
   NotYours: 403,
-  ParseError: 400,
+  SchemaError: 400,
   InvalidBody: 400,
   StoreUnavailable: 503,
   Unauthenticated: 401,
@@ -49,19 +49,44 @@ const fieldPath = (path: readonly PropertyKey[]): string =>
     .map((key, i) => (typeof key === "number" ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`))
     .join("")
 
-const schemaErrorBody = (error: ParseResult.ParseError): ErrorBody => {
-  const [issue] = ParseResult.ArrayFormatter.formatErrorSync(error)
-  if (issue === undefined || issue.path.length === 0) {
+/** The names a struct declares: what an unexpected key could have been. */
+const declaredKeys = (ast: SchemaAST.AST): string =>
+  SchemaAST.isObjects(ast)
+    ? ast.propertySignatures.map((p) => JSON.stringify(String(p.name))).join(" | ")
+    : ""
+
+/**
+ * A missing or unexpected key reads as a sentence about the field ("itemId is missing"); any
+ * other issue keeps Effect's message, which names what was expected and what was given.
+ */
+const formatIssue = SchemaIssue.makeFormatterStandardSchemaV1({
+  leafHook: (issue) => {
+    switch (issue._tag) {
+      case "MissingKey":
+        return "is missing"
+      case "UnexpectedKey": {
+        const expected = declaredKeys(issue.ast)
+        return expected === "" ? "is unexpected" : `is unexpected, expected: ${expected}`
+      }
+      default:
+        return SchemaIssue.defaultLeafHook(issue)
+    }
+  },
+})
+
+const schemaErrorBody = (error: Schema.SchemaError): ErrorBody => {
+  const [issue] = formatIssue(error.issue).issues
+  if (issue === undefined || issue.path === undefined || issue.path.length === 0) {
     return { error: { code: "InvalidBody", message: issue?.message ?? error.message } }
   }
-  const field = fieldPath(issue.path)
-  const sep = issue._tag === "Missing" || issue._tag === "Unexpected" ? " " : ": "
+  const field = fieldPath(issue.path.map((key) => (typeof key === "object" ? key.key : key)))
+  const sep = issue.message.startsWith("is ") ? " " : ": "
   return { error: { code: "InvalidField", message: `${field}${sep}${issue.message}`, field } }
 }
 
 export const errorBody = (error: ApiError): ErrorBody => {
   switch (error._tag) {
-    case "ParseError":
+    case "SchemaError":
       return schemaErrorBody(error)
     case "InvalidBody":
     case "StoreUnavailable":

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
-import { Config, ConfigError, ConfigProvider, Effect, Result, Option } from "effect"
+import { Config, ConfigProvider, Effect, Result, Schema, SchemaIssue } from "effect"
 import { DEMO_API_KEYS, parseApiKeys } from "./auth/keys"
 import { boot } from "./boot"
 import { apiLayer } from "./layers"
@@ -8,15 +8,15 @@ import { makeLogger } from "./ops/log"
 import { loadSettings } from "./settings"
 import { type SettingsEnv, SettingsFileError, settingsEnv, settingsHelp } from "./settings-file"
 
-const ServerConfig = Config.all({
+const ServerConfig = {
   // 0 asks the OS for a free port (tests and the load command); the URL printed says which.
-  port: Config.integer("PORT").pipe(
-    Config.validate({ message: "PORT must be 0-65535", validation: (p) => p >= 0 && p <= 65535 }),
-    Config.withDefault(3000),
-  ),
-  hostname: Config.string("HOST").pipe(Config.withDefault("127.0.0.1")),
-  demo: Config.boolean("LIFELINE_DEMO").pipe(Config.withDefault(true)),
-})
+  port: Config.schema(
+    Schema.Int.check(Schema.makeFilter((p: number) => (p >= 0 && p <= 65535) || "PORT must be 0-65535")),
+    "PORT",
+  ).pipe(Config.withDefault(3000)),
+  hostname: Config.String("HOST").pipe(Config.withDefault("127.0.0.1")),
+  demo: Config.Boolean("LIFELINE_DEMO").pipe(Config.withDefault(true)),
+}
 
 const WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url))
 
@@ -25,14 +25,45 @@ const SHUTDOWN_GRACE_MS = 20_000
 
 const log = makeLogger()
 
-/** Every bad or missing setting, one line each, by its variable's name; never its value. */
-const settingsOrExit = Effect.all([Effect.result(ServerConfig), Effect.result(loadSettings)]).pipe(
-  Effect.flatMap(([server, settings]) =>
-    Result.isSuccess(server) && Result.isSuccess(settings)
-      ? Effect.succeed({ server: server.success, settings: settings.success })
-      : Effect.fail([...Option.toArray(Result.getFailure(server)), ...Option.toArray(Result.getFailure(settings))]),
-  ),
-)
+/** Every bad or missing setting (each server setting, then the first bad one of the rest). */
+const settingsOrExit = Effect.gen(function* () {
+  const port = yield* Effect.result(ServerConfig.port)
+  const hostname = yield* Effect.result(ServerConfig.hostname)
+  const demo = yield* Effect.result(ServerConfig.demo)
+  const settings = yield* Effect.result(loadSettings)
+  if (
+    Result.isSuccess(port) &&
+    Result.isSuccess(hostname) &&
+    Result.isSuccess(demo) &&
+    Result.isSuccess(settings)
+  )
+    return {
+      server: { port: port.success, hostname: hostname.success, demo: demo.success },
+      settings: settings.success,
+    }
+  const results: readonly Result.Result<unknown, Config.ConfigError>[] = [port, hostname, demo, settings]
+  return yield* Effect.fail(results.flatMap((r) => (Result.isFailure(r) ? [r.failure] : [])))
+})
+
+/**
+ * A setting's value is a string (or absent): a type failure can only mean it is not set. Other
+ * messages (a bad value, a missing partner) are the check's own, which never quote the value.
+ */
+const formatSettingIssue = SchemaIssue.makeFormatterStandardSchemaV1({
+  leafHook: (issue) => (issue._tag === "InvalidType" ? "not set" : SchemaIssue.defaultLeafHook(issue)),
+})
+
+/** One line per problem, by its variable's name; never its value. */
+const problemsOf = (error: Config.ConfigError, env: SettingsEnv): readonly string[] => {
+  const cause = error.cause
+  if (!Schema.isSchemaError(cause)) return [`settings unavailable: ${cause.message}`]
+  return formatSettingIssue(cause.issue).issues.map(({ path, message }) => {
+    const name = (path ?? []).map((key) => String(typeof key === "object" ? key.key : key)).join(".")
+    return env[name] === undefined
+      ? `missing setting ${name}: ${message}`
+      : `invalid setting ${name}: ${message}`
+  })
+}
 
 const main = async () => {
   if (process.argv.includes("--help") || process.argv.includes("-h")) {
@@ -49,21 +80,16 @@ const main = async () => {
     process.exitCode = 2
     return
   }
-  const provider = ConfigProvider.fromMap(
-    new Map(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
+  const provider = ConfigProvider.fromEnvRecord(
+    Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)),
+    { preserveEmptyStrings: true },
   )
-  const loaded = await Effect.runPromise(Effect.result(Effect.withConfigProvider(settingsOrExit, provider)))
+  const loaded = await Effect.runPromise(
+    Effect.result(Effect.provideService(settingsOrExit, ConfigProvider.ConfigProvider, provider)),
+  )
   if (Result.isFailure(loaded)) {
     for (const error of loaded.failure)
-      for (const line of ConfigError.reduceWithContext(error, undefined, {
-        andCase: (_, l: string[] = [], r: string[] = []) => [...l, ...r],
-        orCase: (_, l: string[] = [], r: string[] = []) => [...l, ...r],
-        invalidDataCase: (_, path, message) => [`invalid setting ${path.join(".")}: ${message}`],
-        missingDataCase: (_, path, message) => [`missing setting ${path.join(".")}: ${message}`],
-        sourceUnavailableCase: (_, path, message) => [`setting ${path.join(".")} unavailable: ${message}`],
-        unsupportedCase: (_, path, message) => [`unsupported setting ${path.join(".")}: ${message}`],
-      }) ?? [String(error)])
-        log.error("configuration", { problem: line })
+      for (const line of problemsOf(error, env)) log.error("configuration", { problem: line })
     log.error("not started: fix the settings above (docs/operations.md lists them all)")
     process.exitCode = 2
     return

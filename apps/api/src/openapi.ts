@@ -1,19 +1,42 @@
 import { Schema } from "effect"
 import type { Hono } from "hono"
-import { describeRoute, openAPIRouteHandler, resolver } from "hono-openapi"
+import { describeRoute, loadVendor, openAPIRouteHandler, resolver } from "hono-openapi"
 import type { Role } from "./auth/principal"
+import { DECODE_OPTIONS } from "./request-body"
+
+/**
+ * hono-openapi reaches JSON Schema through @standard-community/standard-json, whose built-in
+ * "effect" vendor calls Effect 3's `JSONSchema.make`. The vendor is pointed at Effect 4's own
+ * generator instead: a body's schema is its encoded side (what a client sends), and it is closed
+ * (`additionalProperties: false`) as the handlers decode it (DECODE_OPTIONS: unknown fields are
+ * refused). Its definitions go in `$defs`, which hono-openapi lifts into the components.
+ */
+loadVendor("effect", {
+  toJSONSchema: (schema) => {
+    if (!Schema.isSchema(schema)) throw new Error("openapi: not an Effect schema")
+    const document = Schema.toJsonSchemaDocument(schema, {
+      onExcessProperty: DECODE_OPTIONS.onExcessProperty,
+    })
+    return Object.keys(document.definitions).length === 0
+      ? document.schema
+      : { ...document.schema, $defs: document.definitions }
+  },
+})
+
+/** A schema as hono-openapi's `resolver` takes it: a Standard Schema (vendor "effect"). */
+const documented = (schema: Schema.ConstraintDecoder<unknown>) => resolver(Schema.toStandardSchemaV1(schema))
 
 const ErrorBodySchema = Schema.Struct({
   error: Schema.Struct({
     code: Schema.String,
     message: Schema.String,
-    field: Schema.optional(Schema.String),
+    field: Schema.optionalKey(Schema.String),
   }),
 })
 
 const errorResponse = (description: string) => ({
   description,
-  content: { "application/json": { schema: resolver(Schema.standardSchemaV1(ErrorBodySchema)) } },
+  content: { "application/json": { schema: documented(ErrorBodySchema) } },
 })
 
 export interface RouteDoc {
@@ -21,8 +44,7 @@ export interface RouteDoc {
   readonly tag: string
   /** Roles allowed (N4); documented on the operation. */
   readonly roles: readonly Role[] | "public"
-  // biome-ignore lint/suspicious/noExplicitAny: any body schema
-  readonly body?: Schema.Schema<any, any, never>
+  readonly body?: Schema.ConstraintDecoder<unknown>
   readonly status?: 200 | 201 | 202 | 204
   /** Optional query parameters, each with its description. */
   readonly query?: Readonly<Record<string, string>>
@@ -52,7 +74,7 @@ export const doc = (d: RouteDoc) =>
       : {
           requestBody: {
             required: true,
-            content: { "application/json": { schema: resolver(Schema.standardSchemaV1(d.body)) } },
+            content: { "application/json": { schema: documented(d.body) } },
           },
         }),
     responses: {

@@ -23,10 +23,12 @@ const readJsonObject = (c: Context) =>
   )
 
 /**
- * The JSON body decoded with a core schema (N3). Unknown fields are rejected, so a misspelt
- * optional field is a 400 rather than silently ignored.
+ * How every body and query is decoded: the first problem is reported, with the value given (the
+ * caller's own input), and unknown fields are rejected, so a misspelt optional field is a 400
+ * rather than silently ignored (N3).
  */
-export const decodeBody = <A, I>(c: Context, schema: Schema.Schema<A, I>) =>
-  readJsonObject(c).pipe(
-    Effect.flatMap(Schema.decodeUnknown(schema, { errors: "first", onExcessProperty: "error" })),
-  )
+export const DECODE_OPTIONS = { errors: "first", onExcessProperty: "error", reportInput: true } as const
+
+/** The JSON body decoded with a core schema (N3). */
+export const decodeBody = <A>(c: Context, schema: Schema.Decoder<A>) =>
+  readJsonObject(c).pipe(Effect.flatMap(Schema.decodeUnknownEffect(schema, DECODE_OPTIONS)))

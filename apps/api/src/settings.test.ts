@@ -17,7 +17,11 @@ const JWT = {
 const load = (env: Readonly<Record<string, string>>) =>
   Effect.runSync(
     Effect.result(
-      Effect.withConfigProvider(loadSettings, ConfigProvider.fromMap(new Map(Object.entries(env)))),
+      Effect.provideService(
+        loadSettings,
+        ConfigProvider.ConfigProvider,
+        ConfigProvider.fromEnvRecord(env, { preserveEmptyStrings: true }),
+      ),
     ),
   )
 

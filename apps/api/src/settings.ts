@@ -5,7 +5,7 @@ import {
   type LibsqlStoreOptions,
   type ResendMailerConfig,
 } from "@lifeline/adapters"
-import { Config, ConfigError, Effect, Option, Redacted } from "effect"
+import { Config, Effect, Option, Redacted, Schema, SchemaIssue } from "effect"
 import type { TracingSettings } from "./ops/tracing"
 
 /** Everything the composition root needs to pick its adapters. */
@@ -21,7 +21,22 @@ export interface ApiSettings {
   readonly tracing?: TracingSettings
 }
 
-const optionalString = (name: string) => Config.option(Config.string(name))
+const optionalString = (name: string) => Config.option(Config.String(name))
+
+/** Not set, or set empty (as `VAR=` in a compose file means): None. */
+const optionalNonEmpty = (name: string) =>
+  optionalString(name).pipe(Config.map(Option.filter((value) => value !== "")))
+
+/**
+ * A setting that is wrong as a whole (a missing partner, a bad URL): a ConfigError naming the
+ * variable, with the message; never the value.
+ */
+const settingError = (name: string, message: string) =>
+  Effect.fail(
+    new Config.ConfigError(
+      new Schema.SchemaError(new SchemaIssue.Pointer([name], new SchemaIssue.InvalidValue({ message }))),
+    ),
+  )
 
 /**
  * ACS's callback JWT (issue 6): all three `ACS_CALLBACK_JWT_*` or none. Verification is off when
@@ -31,9 +46,9 @@ const optionalString = (name: string) => Config.option(Config.string(name))
 const callbackJwtConfig = (allowInsecure: boolean) =>
   Effect.gen(function* () {
     // An empty value counts as not set (as `VAR=` in a compose file means).
-    const jwksUrl = yield* Config.option(Config.nonEmptyString("ACS_CALLBACK_JWT_JWKS_URL"))
-    const issuer = yield* Config.option(Config.nonEmptyString("ACS_CALLBACK_JWT_ISSUER"))
-    const audience = yield* Config.option(Config.nonEmptyString("ACS_CALLBACK_JWT_AUDIENCE"))
+    const jwksUrl = yield* optionalNonEmpty("ACS_CALLBACK_JWT_JWKS_URL")
+    const issuer = yield* optionalNonEmpty("ACS_CALLBACK_JWT_ISSUER")
+    const audience = yield* optionalNonEmpty("ACS_CALLBACK_JWT_AUDIENCE")
     const given: readonly (readonly [string, boolean])[] = [
       ["ACS_CALLBACK_JWT_JWKS_URL", Option.isSome(jwksUrl)],
       ["ACS_CALLBACK_JWT_ISSUER", Option.isSome(issuer)],
@@ -42,25 +57,19 @@ const callbackJwtConfig = (allowInsecure: boolean) =>
     const missing = given.filter(([, set]) => !set).map(([name]) => name)
     if (missing.length === 3) return undefined
     if (Option.isNone(jwksUrl) || Option.isNone(issuer) || Option.isNone(audience)) {
-      return yield* Effect.fail(
-        ConfigError.MissingData(
-          [missing[0] ?? "ACS_CALLBACK_JWT_JWKS_URL"],
-          `${missing.join(" and ")} not set: ACS callback JWT verification needs all three of ACS_CALLBACK_JWT_JWKS_URL, ACS_CALLBACK_JWT_ISSUER, ACS_CALLBACK_JWT_AUDIENCE, or none`,
-        ),
+      return yield* settingError(
+        missing[0] ?? "ACS_CALLBACK_JWT_JWKS_URL",
+        `${missing.join(" and ")} not set: ACS callback JWT verification needs all three of ACS_CALLBACK_JWT_JWKS_URL, ACS_CALLBACK_JWT_ISSUER, ACS_CALLBACK_JWT_AUDIENCE, or none`,
       )
     }
     if (!URL.canParse(jwksUrl.value)) {
-      return yield* Effect.fail(
-        ConfigError.InvalidData(["ACS_CALLBACK_JWT_JWKS_URL"], "ACS_CALLBACK_JWT_JWKS_URL is not a URL"),
-      )
+      return yield* settingError("ACS_CALLBACK_JWT_JWKS_URL", "ACS_CALLBACK_JWT_JWKS_URL is not a URL")
     }
     const url = new URL(jwksUrl.value)
     if (url.protocol !== "https:" && !allowInsecure) {
-      return yield* Effect.fail(
-        ConfigError.InvalidData(
-          ["ACS_CALLBACK_JWT_JWKS_URL"],
-          "ACS_CALLBACK_JWT_JWKS_URL must be https (ACS_ALLOW_INSECURE=true allows http, for a local stand-in only)",
-        ),
+      return yield* settingError(
+        "ACS_CALLBACK_JWT_JWKS_URL",
+        "ACS_CALLBACK_JWT_JWKS_URL must be https (ACS_ALLOW_INSECURE=true allows http, for a local stand-in only)",
       )
     }
     return {
@@ -75,14 +84,14 @@ const callbackJwtConfig = (allowInsecure: boolean) =>
  * required), else the simulated provider of the local demo.
  */
 const telephonyConfig = Effect.gen(function* () {
-  const connection = yield* Config.option(Config.redacted("ACS_CONNECTION_STRING"))
+  const connection = yield* Config.option(Config.Redacted("ACS_CONNECTION_STRING"))
   if (Option.isNone(connection)) return { _tag: "simulated" } as const
-  const callbackBase = yield* Config.url("ACS_CALLBACK_BASE_URL")
-  const secret = yield* Config.redacted("ACS_WEBHOOK_SECRET")
-  const callerId = yield* Config.string("ACS_CALLER_ID")
-  const repPrefix = yield* Config.string("ACS_REP_ID_PREFIX").pipe(Config.withDefault("8:acs:lifeline_"))
-  const insecure = yield* Config.boolean("ACS_ALLOW_INSECURE").pipe(Config.withDefault(false))
-  const defaultWorkstream = yield* Config.string("LIFELINE_DEFAULT_WORKSTREAM").pipe(
+  const callbackBase = yield* Config.URL("ACS_CALLBACK_BASE_URL")
+  const secret = yield* Config.Redacted("ACS_WEBHOOK_SECRET")
+  const callerId = yield* Config.String("ACS_CALLER_ID")
+  const repPrefix = yield* Config.String("ACS_REP_ID_PREFIX").pipe(Config.withDefault("8:acs:lifeline_"))
+  const insecure = yield* Config.Boolean("ACS_ALLOW_INSECURE").pipe(Config.withDefault(false))
+  const defaultWorkstream = yield* Config.String("LIFELINE_DEFAULT_WORKSTREAM").pipe(
     Config.withDefault("inbound-voice"),
   )
   const callbackJwt = yield* callbackJwtConfig(insecure)
@@ -100,9 +109,9 @@ const telephonyConfig = Effect.gen(function* () {
 
 /** Email: Resend when `RESEND_API_KEY` is set (then `LIFELINE_MAIL_FROM` too), else recorded. */
 const mailConfig = Effect.gen(function* () {
-  const key = yield* Config.option(Config.redacted("RESEND_API_KEY"))
+  const key = yield* Config.option(Config.Redacted("RESEND_API_KEY"))
   if (Option.isNone(key)) return { _tag: "recording" } as const
-  const from = yield* Config.string("LIFELINE_MAIL_FROM")
+  const from = yield* Config.String("LIFELINE_MAIL_FROM")
   const baseUrl = yield* optionalString("RESEND_BASE_URL")
   return {
     _tag: "resend",
@@ -135,28 +144,22 @@ const parseHeaders = (raw: string): Record<string, string> | undefined => {
  * OpenTelemetry SDK; traces go to its `/v1/traces`.
  */
 const tracingConfig = Effect.gen(function* () {
-  const endpoint = yield* Config.option(Config.nonEmptyString("OTEL_EXPORTER_OTLP_ENDPOINT"))
+  const endpoint = yield* optionalNonEmpty("OTEL_EXPORTER_OTLP_ENDPOINT")
   if (Option.isNone(endpoint)) return undefined
   if (!URL.canParse(endpoint.value) || !/^https?:$/.test(new URL(endpoint.value).protocol))
-    return yield* Effect.fail(
-      ConfigError.InvalidData(
-        ["OTEL_EXPORTER_OTLP_ENDPOINT"],
-        "OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL",
-      ),
+    return yield* settingError(
+      "OTEL_EXPORTER_OTLP_ENDPOINT",
+      "OTEL_EXPORTER_OTLP_ENDPOINT is not an http(s) URL",
     )
   const base = new URL(endpoint.value)
   if (!base.pathname.endsWith("/")) base.pathname = `${base.pathname}/`
-  const serviceName = yield* Config.nonEmptyString("OTEL_SERVICE_NAME").pipe(
-    Config.withDefault("lifeline-api"),
-  )
-  const rawHeaders = yield* Config.option(Config.redacted("OTEL_EXPORTER_OTLP_HEADERS"))
+  const serviceName = Option.getOrElse(yield* optionalNonEmpty("OTEL_SERVICE_NAME"), () => "lifeline-api")
+  const rawHeaders = yield* Config.option(Config.Redacted("OTEL_EXPORTER_OTLP_HEADERS"))
   const headers = Option.isNone(rawHeaders) ? {} : parseHeaders(Redacted.value(rawHeaders.value))
   if (headers === undefined)
-    return yield* Effect.fail(
-      ConfigError.InvalidData(
-        ["OTEL_EXPORTER_OTLP_HEADERS"],
-        "OTEL_EXPORTER_OTLP_HEADERS must be name=value pairs separated by ','",
-      ),
+    return yield* settingError(
+      "OTEL_EXPORTER_OTLP_HEADERS",
+      "OTEL_EXPORTER_OTLP_HEADERS must be name=value pairs separated by ','",
     )
   return { url: new URL("v1/traces", base).toString(), serviceName, headers } satisfies TracingSettings
 })
@@ -165,11 +168,11 @@ const tracingConfig = Effect.gen(function* () {
 export const loadSettings = Effect.gen(function* () {
   // Through Config like the rest (so a settings file reaches them); a LIFELINE_DB_SYNC typo must
   // not fall back to NORMAL silently.
-  const sync = yield* Config.option(Config.literal("normal", "full")("LIFELINE_DB_SYNC"))
+  const sync = yield* Config.option(Config.Literals(["normal", "full"], "LIFELINE_DB_SYNC"))
   const dbEnv = {
     LIFELINE_DB_URL: Option.getOrUndefined(yield* optionalString("LIFELINE_DB_URL")),
     LIFELINE_DB_AUTH_TOKEN: Option.getOrUndefined(
-      Option.map(yield* Config.option(Config.redacted("LIFELINE_DB_AUTH_TOKEN")), Redacted.value),
+      Option.map(yield* Config.option(Config.Redacted("LIFELINE_DB_AUTH_TOKEN")), Redacted.value),
     ),
     LIFELINE_DB_SYNC: Option.getOrUndefined(sync),
     LIFELINE_MIGRATIONS_DIR: Option.getOrUndefined(yield* optionalString("LIFELINE_MIGRATIONS_DIR")),

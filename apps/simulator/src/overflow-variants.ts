@@ -1,5 +1,5 @@
 import { type OverflowCondition, type OverflowRule, OverflowSettings } from "@lifeline/core"
-import { Result, ParseResult, Schema } from "effect"
+import { Result, SchemaIssue, SchemaParser } from "effect"
 import type { Scenario, ScenarioQueue } from "./scenario"
 
 /**
@@ -25,7 +25,11 @@ const withThreshold = (condition: OverflowCondition, threshold: number): Overflo
   }
 }
 
-const decodeSettings = Schema.decodeUnknownEither(OverflowSettings, { errors: "first" })
+const decodeSettings = SchemaParser.decodeUnknownResult(OverflowSettings, {
+  errors: "first",
+  reportInput: true,
+})
+const leaves = SchemaIssue.makeFormatterStandardSchemaV1()
 
 /** The queue with `threshold` on each of its direct-callback rules; refused outside the core's bounds (C1). */
 const queueWithThreshold = (queue: ScenarioQueue, threshold: number): ScenarioQueue => {
@@ -39,8 +43,11 @@ const queueWithThreshold = (queue: ScenarioQueue, threshold: number): ScenarioQu
   const settings = { ...overflow.settings, rules }
   const checked = decodeSettings(settings)
   if (Result.isFailure(checked)) {
-    const [issue] = ParseResult.ArrayFormatter.formatErrorSync(checked.failure)
-    const path = (issue?.path ?? []).map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")
+    const [issue] = leaves(checked.failure).issues
+    const path = (issue?.path ?? [])
+      .map((p) => (typeof p === "object" ? p.key : p))
+      .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+      .join("")
     throw new RangeError(
       `threshold ${threshold} for queue ${queue.queueId}: overflow${path}: ${issue?.message}`,
     )

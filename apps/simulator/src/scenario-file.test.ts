@@ -262,7 +262,12 @@ describe("B7 scenario files: N3 a bad file is refused, naming every field, nothi
   it("a good minimal file gets the defaults: 24 h from midnight, SL 20 s, seed 1, most idle, names from ids", () => {
     const result = decodeScenario(minimal())
     if (Result.isFailure(result)) throw result.failure
-    expect(result.success.simulation).toEqual({ startMs: 0, endMs: 24 * HOUR, slThresholdMs: 20_000, seed: 1 })
+    expect(result.success.simulation).toEqual({
+      startMs: 0,
+      endMs: 24 * HOUR,
+      slThresholdMs: 20_000,
+      seed: 1,
+    })
     expect(result.success.queues[0]).toMatchObject({
       queueId: "a",
       name: "a",

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs"
 import { AssignmentMethod, BasePresence, OverflowRule, RetryPolicy } from "@lifeline/core"
-import { Result, ParseResult, Schema } from "effect"
+import { Result, Schema, SchemaAST, SchemaIssue, SchemaParser } from "effect"
 import type { Scenario } from "./scenario"
 import { type Issue, scenarioOf } from "./scenario-build"
 
@@ -10,38 +10,41 @@ import { type Issue, scenarioOf } from "./scenario-build"
  * `Scenario` (`scenario-build.ts`). Unknown fields are refused, so a misspelt one is not
  * silently ignored. Every problem names its field path; a file with one is not loaded at all.
  */
-const positive = Schema.Number.pipe(
-  Schema.finite({ message: () => "must be a finite number" }),
-  Schema.greaterThan(0, { message: () => "must be > 0" }),
+const positive = Schema.Number.check(
+  Schema.isFinite({ message: "must be a finite number" }).abort(),
+  Schema.isGreaterThan(0, { message: "must be > 0" }),
 )
-const nonNegative = Schema.Number.pipe(
-  Schema.finite({ message: () => "must be a finite number" }),
-  Schema.greaterThanOrEqualTo(0, { message: () => "must be >= 0" }),
+const nonNegative = Schema.Number.check(
+  Schema.isFinite({ message: "must be a finite number" }).abort(),
+  Schema.isGreaterThanOrEqualTo(0, { message: "must be >= 0" }),
 )
-const probability = Schema.Number.pipe(
-  Schema.between(0, 1, { message: () => "must be a probability from 0 to 1" }),
+const probability = Schema.Number.check(
+  Schema.isBetween({ minimum: 0, maximum: 1 }, { message: "must be a probability from 0 to 1" }),
 )
 const count = (max: number) =>
-  Schema.Int.pipe(Schema.between(1, max, { message: () => `must be a whole number from 1 to ${max}` }))
-const Id = Schema.String.pipe(
-  Schema.pattern(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/, {
-    message: () => "must be 1 to 100 letters, digits, '_', '.', ':' or '-', starting with a letter or digit",
+  Schema.Number.check(
+    Schema.isInt().abort(),
+    Schema.isBetween({ minimum: 1, maximum: max }, { message: `must be a whole number from 1 to ${max}` }),
+  )
+const Id = Schema.String.check(
+  Schema.isPattern(/^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$/, {
+    message: "must be 1 to 100 letters, digits, '_', '.', ':' or '-', starting with a letter or digit",
   }),
 )
 /** The core's labels: not empty, no space at either end, at most 200 characters. */
-const Label = Schema.String.pipe(
-  Schema.pattern(/^\S(.*\S)?$/s, { message: () => "must not be empty nor start or end with a space" }),
-  Schema.maxLength(200, { message: () => "must be at most 200 characters" }),
+const Label = Schema.String.check(
+  Schema.isPattern(/^\S(.*\S)?$/s, { message: "must not be empty nor start or end with a space" }),
+  Schema.isMaxLength(200, { message: "must be at most 200 characters" }),
 )
 /** "HH:MM" from 00:00 to 48:00, so a night shift can end the next morning ("30:00"). */
-export const ClockTime = Schema.String.pipe(
-  Schema.pattern(/^(([0-3]\d|4[0-7]):[0-5]\d|48:00)$/, {
-    message: () => "must be a clock time HH:MM from 00:00 to 48:00",
+export const ClockTime = Schema.String.check(
+  Schema.isPattern(/^(([0-3]\d|4[0-7]):[0-5]\d|48:00)$/, {
+    message: "must be a clock time HH:MM from 00:00 to 48:00",
   }),
 )
 
 /** Durations in seconds. */
-export const DistributionFile = Schema.Union(
+export const DistributionFile = Schema.Union([
   Schema.Struct({ type: Schema.Literal("exponential"), mean: positive }),
   Schema.Struct({ type: Schema.Literal("deterministic"), value: positive }),
   Schema.Struct({ type: Schema.Literal("lognormal"), mean: positive, sd: positive }),
@@ -49,29 +52,27 @@ export const DistributionFile = Schema.Union(
   Schema.Struct({ type: Schema.Literal("uniform"), min: nonNegative, max: positive }),
   Schema.Struct({
     type: Schema.Literal("empirical"),
-    values: Schema.Array(positive).pipe(
-      Schema.minItems(1, { message: () => "must list at least one value" }),
-    ),
+    values: Schema.Array(positive).check(Schema.isMinLength(1, { message: "must list at least one value" })),
     weights: Schema.optional(Schema.Array(nonNegative)),
   }),
-)
+])
 export type DistributionFile = typeof DistributionFile.Type
 
 /** A built-in profile's name, or factors over equal intervals of the day. */
-const ProfileFile = Schema.Union(
-  Schema.String.annotations({ message: () => "must be a built-in profile's name" }),
+const ProfileFile = Schema.Union([
+  Schema.String.annotate({ message: "must be a built-in profile's name" }),
   Schema.Struct({
     /** Default: 24 h divided by the number of factors. */
     intervalMinutes: Schema.optional(positive),
-    factors: Schema.Array(nonNegative).pipe(
-      Schema.minItems(1, { message: () => "must list at least one factor" }),
+    factors: Schema.Array(nonNegative).check(
+      Schema.isMinLength(1, { message: "must list at least one factor" }),
     ),
-  }).annotations({ message: () => "{ intervalMinutes?, factors: [...] }" }),
-)
+  }).annotate({ message: "{ intervalMinutes?, factors: [...] }" }),
+])
 
 const OverflowFile = Schema.Struct({
   /** The core's C1 rules, as the admin API takes them: `{ condition: { _tag, … }, action: { _tag, … } }`. */
-  rules: Schema.Array(OverflowRule).pipe(Schema.maxItems(20, { message: () => "at most 20 rules (C1)" })),
+  rules: Schema.Array(OverflowRule).check(Schema.isMaxLength(20, { message: "at most 20 rules (C1)" })),
   retry: Schema.optional(RetryPolicy),
   pressOneProbability: probability,
   callbackAnswerProbability: Schema.optional(probability),
@@ -127,8 +128,12 @@ const SimulationFile = Schema.Struct({
   end: Schema.optional(ClockTime),
   slThresholdSeconds: Schema.optional(nonNegative),
   seed: Schema.optional(
-    Schema.Int.pipe(
-      Schema.between(0, 4_294_967_295, { message: () => "must be an integer from 0 to 4294967295" }),
+    Schema.Number.check(
+      Schema.isInt().abort(),
+      Schema.isBetween(
+        { minimum: 0, maximum: 4_294_967_295 },
+        { message: "must be an integer from 0 to 4294967295" },
+      ),
     ),
   ),
 })
@@ -137,9 +142,9 @@ export const ScenarioFile = Schema.Struct({
   name: Label,
   simulation: Schema.optional(SimulationFile),
   presences: Schema.optional(Schema.Array(PresenceFile)),
-  queues: Schema.Array(QueueFile).pipe(Schema.minItems(1, { message: () => "must list at least one queue" })),
-  reps: Schema.Array(RepFile).pipe(
-    Schema.minItems(1, { message: () => "must list at least one rep or group" }),
+  queues: Schema.Array(QueueFile).check(Schema.isMinLength(1, { message: "must list at least one queue" })),
+  reps: Schema.Array(RepFile).check(
+    Schema.isMinLength(1, { message: "must list at least one rep or group" }),
   ),
   emergency: Schema.optional(EmergencyFile),
 })
@@ -160,41 +165,110 @@ export class ScenarioFileError extends Error {
 export const formatPath = (path: readonly PropertyKey[]): string =>
   path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("")
 
-const decodeFile = Schema.decodeUnknownEither(ScenarioFile, { errors: "all", onExcessProperty: "error" })
+/** Every problem at once; a misspelt field is one; messages quote the bad value. */
+const parseOptions = { errors: "all", onExcessProperty: "error", reportInput: true } as const
 
-const isUndefinedNoise = (message: string) => message.startsWith("Expected undefined")
+const decodeFile = SchemaParser.decodeUnknownResult(ScenarioFile, parseOptions)
 
-const schemaIssues = (error: ParseResult.ParseError): Issue[] => {
-  const seen = new Set<string>()
-  const issues: Issue[] = []
-  const all = ParseResult.ArrayFormatter.formatErrorSync(error)
-  const paths = all.map((i) => formatPath(i.path))
-  for (const [n, issue] of all.entries()) {
-    const path = paths[n] as string
-    // an optional field that is present but wrong also says it is not undefined: noise
-    const optionalNoise =
-      isUndefinedNoise(issue.message) && paths.some((p, m) => m !== n && p.startsWith(path))
-    // a union's alternatives each say what they expected: keep the deeper issue, or one line
-    const siblings = all.filter(
-      (other, m) => paths[m] === path && other._tag === "Type" && !isUndefinedNoise(other.message),
+/** The leaf issues under one node, each with its path and message. */
+const leaves = SchemaIssue.makeFormatterStandardSchemaV1({
+  leafHook: (issue) =>
+    issue._tag === "UnexpectedKey"
+      ? "is not a field of a scenario file here"
+      : issue._tag === "MissingKey"
+        ? "is missing"
+        : SchemaIssue.defaultLeafHook(issue),
+})
+
+/** The members of a union, nested unions flattened, without the `undefined` of an optional field. */
+const unionMembers = (ast: SchemaAST.AST): SchemaAST.AST[] =>
+  SchemaAST.isUnion(ast) ? ast.types.flatMap(unionMembers) : SchemaAST.isUndefined(ast) ? [] : [ast]
+
+/** The key whose literal tells a discriminated union's members apart ("type", "_tag"), if any. */
+const discriminator = (members: readonly SchemaAST.AST[]): string | undefined => {
+  const [first] = members
+  if (first === undefined || !SchemaAST.isObjects(first)) return undefined
+  for (const ps of first.propertySignatures) {
+    const key = ps.name
+    if (typeof key !== "string" || !SchemaAST.isLiteral(ps.type)) continue
+    const everyMember = members.every(
+      (m) =>
+        SchemaAST.isObjects(m) &&
+        m.propertySignatures.some((p) => p.name === key && SchemaAST.isLiteral(p.type)),
     )
-    if (issue._tag === "Type" && siblings.length > 1) {
-      if (paths.some((p) => p.startsWith(`${path}.`) || p.startsWith(`${path}[`))) continue
-      if (siblings[0] !== issue) continue
-    }
-    if (optionalNoise) continue
-    const message =
-      issue._tag === "Unexpected"
-        ? "is not a field of a scenario file here"
-        : issue._tag === "Type" && siblings.length > 1
-          ? siblings.map((s) => s.message).join(", or ")
-          : issue.message
-    const key = `${path}\u0000${message}`
-    if (seen.has(key)) continue
-    seen.add(key)
-    issues.push({ path, message })
+    if (everyMember) return key
   }
-  return issues
+  return undefined
+}
+
+const literalOf = (member: SchemaAST.AST, key: string): SchemaAST.LiteralValue[] => {
+  if (!SchemaAST.isObjects(member)) return []
+  const type = member.propertySignatures.find((p) => p.name === key)?.type
+  return type !== undefined && SchemaAST.isLiteral(type) ? [type.literal] : []
+}
+
+const decodeAgainst = (ast: SchemaAST.AST, input: unknown) =>
+  SchemaParser.decodeUnknownResult(Schema.make<Schema.Codec<unknown>>(ast), parseOptions)(input)
+
+/**
+ * A value that matches no member of a union says what it could be: a discriminated union (on
+ * `type`, `_tag`) names its discriminator field, members with their own message each say it, an
+ * optional field says what it expects (not that it is not `undefined`). False: the default message.
+ */
+const noMemberMatched = (issue: SchemaIssue.AnyOf, path: readonly PropertyKey[], out: Issue[]): boolean => {
+  const input: unknown = issue.input
+  const members = unionMembers(issue.ast)
+  const key = discriminator(members)
+  if (key !== undefined && typeof input === "object" && input !== null && !Array.isArray(input)) {
+    if (!Object.hasOwn(input, key)) {
+      out.push({ path: formatPath([...path, key]), message: "is missing" })
+      return true
+    }
+    const literals = Schema.Literals(members.flatMap((m) => literalOf(m, key)))
+    const decoded = decodeAgainst(literals.ast, (input as Record<string, unknown>)[key])
+    if (Result.isFailure(decoded)) {
+      collect(decoded.failure, [...path, key], out)
+      return true
+    }
+  }
+  const messages = members.map((m) => m.annotations?.message)
+  if (messages.length > 0 && messages.every((m) => typeof m === "string")) {
+    out.push({ path: formatPath(path), message: messages.join(", or ") })
+    return true
+  }
+  const [only] = members
+  if (members.length === 1 && only !== undefined) {
+    const decoded = decodeAgainst(only, input)
+    if (Result.isFailure(decoded)) {
+      collect(decoded.failure, path, out)
+      return true
+    }
+  }
+  return false
+}
+
+/** Every problem in a failed decode, each with its field path, walking the issue tree. */
+const collect = (issue: SchemaIssue.Issue, path: readonly PropertyKey[], out: Issue[]): void => {
+  if (issue._tag === "Pointer") collect(issue.issue, [...path, ...issue.path], out)
+  else if (issue._tag === "Composite" || (issue._tag === "AnyOf" && issue.issues.length > 0))
+    for (const inner of issue.issues) collect(inner, path, out)
+  else if (issue._tag !== "AnyOf" || !noMemberMatched(issue, path, out))
+    for (const leaf of leaves(issue).issues) {
+      const at = (leaf.path ?? []).map((p) => (typeof p === "object" ? p.key : p))
+      out.push({ path: formatPath([...path, ...at]), message: leaf.message })
+    }
+}
+
+const schemaIssues = (issue: SchemaIssue.Issue): Issue[] => {
+  const all: Issue[] = []
+  collect(issue, [], all)
+  const seen = new Set<string>()
+  return all.filter((i) => {
+    const key = `${i.path}\u0000${i.message}`
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
 }
 
 /** A scenario from parsed JSON, or every problem with it. */
@@ -203,7 +277,8 @@ export const decodeScenario = (
   source?: string,
 ): Result.Result<Scenario, ScenarioFileError> => {
   const decoded = decodeFile(input)
-  if (Result.isFailure(decoded)) return Result.fail(new ScenarioFileError(schemaIssues(decoded.failure), source))
+  if (Result.isFailure(decoded))
+    return Result.fail(new ScenarioFileError(schemaIssues(decoded.failure), source))
   const built = scenarioOf(decoded.success)
   return Result.isFailure(built)
     ? Result.fail(new ScenarioFileError(built.failure, source))

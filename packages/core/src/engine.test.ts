@@ -1,5 +1,5 @@
 import { it } from "@effect/vitest"
-import { Deferred, Effect, Result, Fiber, Layer } from "effect"
+import { Deferred, Effect, Fiber, Layer, Result } from "effect"
 import { describe, expect } from "vitest"
 import { type Domain, makeEngine } from "./engine"
 import { Clock } from "./ports/clock"
@@ -78,7 +78,7 @@ const testStore = () => {
     return loaded
   }
   const loadAfter = <E, C>(_: string, after: number) => Effect.sync(() => read<E, C>(after, true))
-  const port: Store["Type"] = {
+  const port: Store["Service"] = {
     load: <E, C>() => Effect.sync(() => read<E, C>(0, false)),
     version: () => Effect.sync(() => events.length),
     append: <E, C>(_: string, expected: number, appended: readonly E[], changes: readonly TimerChange<C>[]) =>
@@ -98,9 +98,9 @@ const testStore = () => {
         return events.length
       }),
   }
-  const shared: SharedStore["Type"] = { loadAfter, append: port.append }
+  const shared: SharedStore["Service"] = { loadAfter, append: port.append }
   /** The same with a write lock: the peer cannot commit while it is held. */
-  const lockable: SharedStore["Type"] = {
+  const lockable: SharedStore["Service"] = {
     ...shared,
     exclusive: (body) =>
       Effect.acquireUseRelease(
@@ -143,7 +143,7 @@ const testStore = () => {
 const testClock = () => {
   const handlers: ((timerId: string) => Effect.Effect<void>)[] = []
   const armed = new Map<string, number>()
-  const port: Clock["Type"] = {
+  const port: Clock["Service"] = {
     now: Effect.succeed(1_000),
     arm: (id, at) => Effect.sync(() => void armed.set(id, at)),
     disarm: (id) => Effect.sync(() => void armed.delete(id)),
@@ -154,10 +154,10 @@ const testClock = () => {
 }
 
 const engineOn = (
-  store: Store["Type"],
-  clock: Clock["Type"],
-  grouping?: GroupCommit["Type"],
-  shared?: SharedStore["Type"],
+  store: Store["Service"],
+  clock: Clock["Service"],
+  grouping?: GroupCommit["Service"],
+  shared?: SharedStore["Service"],
 ) =>
   makeEngine(seats).pipe(
     Effect.provide(
@@ -173,7 +173,7 @@ const engineOn = (
 const take = (seat: string, by: string): Command => ({ _tag: "Take", seat, by })
 
 /** Let every forked fiber run up to where it waits. */
-const settle = Effect.repeatN(Effect.yieldNow(), 20)
+const settle = Effect.repeat(Effect.yieldNow, { times: 20 })
 
 describe("engine: group commit", () => {
   it.effect("N1 commands arriving during a write are decided in order and stored in one append", () =>
@@ -195,15 +195,15 @@ describe("engine: group commit", () => {
       )
       yield* settle
       // Nobody hears back while the first append is in flight.
-      expect(first.unsafePoll()).toBeNull()
-      expect(rest.unsafePoll()).toBeNull()
+      expect(first.pollUnsafe() ?? null).toBeNull()
+      expect(rest.pollUnsafe() ?? null).toBeNull()
       yield* open
       expect(yield* Fiber.join(first)).toEqual([{ _tag: "Taken", seat: "1A", by: "ann", until: null }])
       const [b, c, d] = yield* Fiber.join(rest)
       expect(b).toEqual(Result.succeed([{ _tag: "Taken", seat: "1B", by: "bob", until: null }]))
       // Decided after ann's command, on the state it left.
       expect(c).toEqual(Result.fail("1A is taken by ann"))
-      expect(d?._tag).toBe("Right")
+      expect(d?._tag).toBe("Success")
       expect(store.appends).toEqual([1, 2])
     }),
   )

@@ -17,7 +17,7 @@ export class Unauthenticated extends Schema.TaggedError<Unauthenticated>()("Unau
 /** Known caller, not allowed to do this (403). */
 export class Forbidden extends Schema.TaggedError<Forbidden>()("Forbidden", {
   message: Schema.String,
-  field: Schema.optional(Schema.String),
+  field: Schema.optionalKey(Schema.String),
 }) {}
 
 export const seesQueue = (p: Principal, queueId: string): boolean =>

@@ -57,4 +57,4 @@ export const makeLiveHub = (center: CenterEngine) =>
     }
   })
 
-export type LiveHub = Effect.Effect.Success<ReturnType<typeof makeLiveHub>>
+export type LiveHub = Effect.Success<ReturnType<typeof makeLiveHub>>

@@ -1,4 +1,4 @@
-import { NodeSdk } from "@effect/opentelemetry"
+import * as NodeSdk from "@effect/opentelemetry/NodeSdk"
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http"
 import { BatchSpanProcessor } from "@opentelemetry/sdk-trace-base"
 import { Layer } from "effect"
@@ -19,13 +19,12 @@ export interface TracingSettings {
 export const tracingLayer = (settings: TracingSettings | undefined): Layer.Layer<never> =>
   settings === undefined
     ? Layer.empty
-    : Layer.discard(
-        NodeSdk.layer(() => ({
-          resource: { serviceName: settings.serviceName },
-          spanProcessor: new BatchSpanProcessor(
-            new OTLPTraceExporter({ url: settings.url, headers: { ...settings.headers } }),
-            { scheduledDelayMillis: 1_000 },
-          ),
-          shutdownTimeout: "3 seconds",
-        })),
-      )
+    : // Only its effect on the runtime's tracer matters; its Resource service is nobody's need.
+      NodeSdk.layer(() => ({
+        resource: { serviceName: settings.serviceName },
+        spanProcessor: new BatchSpanProcessor(
+          new OTLPTraceExporter({ url: settings.url, headers: { ...settings.headers } }),
+          { scheduledDelayMillis: 1_000 },
+        ),
+        shutdownTimeout: "3 seconds",
+      }))

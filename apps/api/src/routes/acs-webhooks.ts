@@ -19,7 +19,7 @@ import type { ApiRuntime } from "../handle"
 
 export interface AcsWebhookOptions {
   readonly secret: string
-  readonly registry: AzureCallRegistry["Type"]
+  readonly registry: AzureCallRegistry["Service"]
   /** The workstream that serves a dialled number (R6). */
   readonly workstreamFor: (to: string) => string
   /**

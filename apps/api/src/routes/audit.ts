@@ -4,6 +4,7 @@ import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import type { Handle } from "../handle"
 import { doc } from "../openapi"
+import { DECODE_OPTIONS } from "../request-body"
 import { readView } from "./run"
 
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/
@@ -15,25 +16,28 @@ const realDate = (s: string): boolean => {
   return day.getUTCMonth() === Number(m) - 1 && day.getUTCDate() === Number(d)
 }
 
-const IsoTime = Schema.compose(
-  Schema.String.pipe(
-    Schema.filter(
-      (s) => (ISO_TIME.test(s) && realDate(s)) || "must be an ISO 8601 time such as 2026-01-31T09:00:00Z",
-    ),
+const IsoTime = Schema.String.check(
+  Schema.makeFilter(
+    (s) => (ISO_TIME.test(s) && realDate(s)) || "must be an ISO 8601 time such as 2026-01-31T09:00:00Z",
   ),
-  Schema.Date,
-)
+).pipe(Schema.decodeTo(Schema.DateFromString))
+
+/** A whole number in [min, max], written in the query (a blank one is not 0). */
 const Count = (min: number, max: number) =>
-  Schema.NumberFromString.pipe(Schema.int(), Schema.between(min, max))
+  Schema.String.check(
+    Schema.makeFilter((s) => (s.trim() !== "" && !Number.isNaN(Number(s))) || "must be a number"),
+  )
+    .pipe(Schema.decodeTo(Schema.NumberFromString))
+    .check(Schema.isInt(), Schema.isBetween({ minimum: min, maximum: max }))
 
 /** GET /api/audit's query (N3: a bad one is a 400 naming the parameter, an unknown one too). */
 export const AuditQuery = Schema.Struct({
-  target: Schema.optional(Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(512))),
-  since: Schema.optional(IsoTime),
-  after: Schema.optional(Count(0, Number.MAX_SAFE_INTEGER)),
-  before: Schema.optional(Count(1, Number.MAX_SAFE_INTEGER)),
-  order: Schema.optional(Schema.Literal("oldest", "newest")),
-  limit: Schema.optional(Count(1, AUDIT_PAGE_MAX)),
+  target: Schema.optionalKey(Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(512))),
+  since: Schema.optionalKey(IsoTime),
+  after: Schema.optionalKey(Count(0, Number.MAX_SAFE_INTEGER)),
+  before: Schema.optionalKey(Count(1, Number.MAX_SAFE_INTEGER)),
+  order: Schema.optionalKey(Schema.Literals(["oldest", "newest"])),
+  limit: Schema.optionalKey(Count(1, AUDIT_PAGE_MAX)),
 })
 
 const QUERY_DOCS: Record<keyof typeof AuditQuery.fields, string> = {
@@ -47,7 +51,7 @@ const QUERY_DOCS: Record<keyof typeof AuditQuery.fields, string> = {
 
 const DEFAULT_LIMIT = 100
 
-const decodeQuery = Schema.decodeUnknown(AuditQuery, { errors: "first", onExcessProperty: "error" })
+const decodeQuery = Schema.decodeUnknownEffect(AuditQuery, DECODE_OPTIONS)
 
 /** An entry as the API answers it: the time in ISO 8601. */
 const wire = (e: AuditEntry) => ({ ...e, at: e.at === null ? null : new Date(e.at).toISOString() })

@@ -7,7 +7,7 @@ import {
   SetQueueOverflow,
   UnknownEntity,
 } from "@lifeline/core"
-import { Effect, Schema } from "effect"
+import { Effect, Schema, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import { Forbidden, seesQueue } from "../auth/principal"
@@ -17,12 +17,12 @@ import { decodeBody } from "../request-body"
 import { configCommandFromBody } from "./body"
 import { param, readView } from "./run"
 
-const OverflowBody = SetQueueOverflow.pipe(Schema.omit("_tag", "queueId", "actor"))
+const OverflowBody = SetQueueOverflow.mapFields(Struct.omit(["_tag", "queueId", "actor"]))
 /** C7: the request; `callbackId` is optional: give one to make a retried request idempotent. */
 const CallbackBody = Schema.Struct({
   ...RequestCallback.fields,
-  callbackId: Schema.optional(RequestCallback.fields.callbackId),
-}).pipe(Schema.omit("_tag"))
+  callbackId: Schema.optionalKey(RequestCallback.fields.callbackId),
+}).mapFields(Struct.omit(["_tag"]))
 
 /** C7, B2, B3: callbacks scheduled through the API from any platform. */
 export const callbackRoutes = (handle: Handle) =>

@@ -21,7 +21,7 @@ import {
   supervisorEmergencyView,
   UnknownEntity,
 } from "@lifeline/core"
-import { Effect, Result, Schema } from "effect"
+import { Effect, Result, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import { actingOn, type Handle } from "../handle"
@@ -30,15 +30,15 @@ import { decodeBody } from "../request-body"
 import { commandFromBody, configCommandFromBody } from "./body"
 import { param, readView } from "./run"
 
-const DialBody = DialEmergency.pipe(Schema.omit("_tag", "repId"))
-const EndBody = EndEmergency.pipe(Schema.omit("_tag", "repId"))
-const ContactsBody = SetEmergencyContacts.pipe(Schema.omit("_tag", "repId", "actor"))
-const MailboxBody = SetRepMailbox.pipe(Schema.omit("_tag", "repId", "actor"))
-const TemplateBody = SetNotificationTemplate.pipe(Schema.omit("_tag", "actor"))
-const RegionsBody = ConfigureEmergencyRegions.pipe(Schema.omit("_tag", "actor"))
-const ProfileBody = DefineOutboundVoiceProfile.pipe(Schema.omit("_tag", "actor"))
-const CarrierBody = ConfigureEmergencyCarrier.pipe(Schema.omit("_tag", "actor"))
-const PoolBody = ConfigureCallbackPool.pipe(Schema.omit("_tag", "actor"))
+const DialBody = DialEmergency.mapFields(Struct.omit(["_tag", "repId"]))
+const EndBody = EndEmergency.mapFields(Struct.omit(["_tag", "repId"]))
+const ContactsBody = SetEmergencyContacts.mapFields(Struct.omit(["_tag", "repId", "actor"]))
+const MailboxBody = SetRepMailbox.mapFields(Struct.omit(["_tag", "repId", "actor"]))
+const TemplateBody = SetNotificationTemplate.mapFields(Struct.omit(["_tag", "actor"]))
+const RegionsBody = ConfigureEmergencyRegions.mapFields(Struct.omit(["_tag", "actor"]))
+const ProfileBody = DefineOutboundVoiceProfile.mapFields(Struct.omit(["_tag", "actor"]))
+const CarrierBody = ConfigureEmergencyCarrier.mapFields(Struct.omit(["_tag", "actor"]))
+const PoolBody = ConfigureCallbackPool.mapFields(Struct.omit(["_tag", "actor"]))
 
 const knownRep = (repId: string) =>
   readView((s) => s.routing.reps.has(repId)).pipe(
@@ -292,7 +292,9 @@ export const emergencyAdminRoutes = (handle: Handle) =>
         decodeBody(c, TemplateBody).pipe(
           Effect.flatMap((draft) => {
             const preview = previewTemplate(draft)
-            return Result.isFailure(preview) ? Effect.fail(preview.failure) : Effect.succeed(c.json(preview.success))
+            return Result.isFailure(preview)
+              ? Effect.fail(preview.failure)
+              : Effect.succeed(c.json(preview.success))
           }),
         ),
       ),

@@ -1,5 +1,5 @@
 import { EnqueueItem, positionView, RouteIncoming, UnknownEntity } from "@lifeline/core"
-import { Effect, Schema } from "effect"
+import { Effect, Schema, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import { Forbidden, type Principal } from "../auth/principal"
@@ -9,9 +9,9 @@ import { decodeBody } from "../request-body"
 import { commandFromBody } from "./body"
 import { param, readView, runCommand } from "./run"
 
-const EnqueueItemBody = EnqueueItem.pipe(Schema.omit("_tag"))
-const RouteIncomingBody = RouteIncoming.pipe(Schema.omit("_tag"))
-const RepBody = Schema.Struct({ repId: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128)) })
+const EnqueueItemBody = EnqueueItem.mapFields(Struct.omit(["_tag"]))
+const RouteIncomingBody = RouteIncoming.mapFields(Struct.omit(["_tag"]))
+const RepBody = Schema.Struct({ repId: Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(128)) })
 
 /** The rep a rep-facing command acts for: a rep is always itself; an admin names one. */
 const repFor = (c: Parameters<Parameters<Handle>[1]>[0], who: Principal) =>

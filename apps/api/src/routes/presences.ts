@@ -1,5 +1,5 @@
 import { DefinePresence } from "@lifeline/core"
-import { Effect, Schema } from "effect"
+import { Effect, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import type { Handle } from "../handle"
@@ -7,7 +7,7 @@ import { doc } from "../openapi"
 import { commandFromBody } from "./body"
 import { readView } from "./run"
 
-const DefinePresenceBody = DefinePresence.pipe(Schema.omit("_tag"))
+const DefinePresenceBody = DefinePresence.mapFields(Struct.omit(["_tag"]))
 const ANYONE = ["admin", "supervisor", "rep", "integrator"] as const
 
 /** R1: base presences and the custom ones admins define. */

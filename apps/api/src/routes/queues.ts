@@ -1,5 +1,5 @@
 import { CreateQueue, DefineWorkstream, queueView, UnknownEntity } from "@lifeline/core"
-import { Effect, Schema } from "effect"
+import { Effect, Schema, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import { Forbidden, seesQueue } from "../auth/principal"
@@ -8,9 +8,11 @@ import { doc } from "../openapi"
 import { actorOf, configCommandFromBody } from "./body"
 import { param, readView, runCommand } from "./run"
 
-const CreateQueueBody = CreateQueue.pipe(Schema.omit("_tag", "actor"))
-const MemberBody = Schema.Struct({ repId: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128)) })
-const DefineWorkstreamBody = DefineWorkstream.pipe(Schema.omit("_tag", "actor"))
+const CreateQueueBody = CreateQueue.mapFields(Struct.omit(["_tag", "actor"]))
+const MemberBody = Schema.Struct({
+  repId: Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(128)),
+})
+const DefineWorkstreamBody = DefineWorkstream.mapFields(Struct.omit(["_tag", "actor"]))
 const READERS = ["admin", "supervisor", "integrator"] as const
 
 /** R3, R5: queues with their live view (waiting, staffing, EWT); admins configure them. */

@@ -6,7 +6,7 @@ import {
   SetRepCapacity,
   UnknownEntity,
 } from "@lifeline/core"
-import { Effect, Schema } from "effect"
+import { Effect, Schema, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import { seesQueue } from "../auth/principal"
@@ -16,9 +16,11 @@ import { decodeBody } from "../request-body"
 import { commandFromBody } from "./body"
 import { param, readView, runCommand } from "./run"
 
-const RegisterRepBody = RegisterRep.pipe(Schema.omit("_tag"))
-const CapacityBody = SetRepCapacity.pipe(Schema.omit("_tag", "repId"))
-const PresenceBody = Schema.Struct({ presenceId: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128)) })
+const RegisterRepBody = RegisterRep.mapFields(Struct.omit(["_tag"]))
+const CapacityBody = SetRepCapacity.mapFields(Struct.omit(["_tag", "repId"]))
+const PresenceBody = Schema.Struct({
+  presenceId: Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(128)),
+})
 
 const findRep = (repId: string) =>
   readView((s) => {

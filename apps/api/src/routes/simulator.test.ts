@@ -25,7 +25,7 @@ const ports = Layer.mergeAll(
 )
 const DemoLive = OutboxDispatcherLive.pipe(Layer.provideMerge(CenterLive), Layer.provideMerge(ports))
 
-let runtime: ManagedRuntime.ManagedRuntime<Layer.Layer.Success<typeof DemoLive>, unknown>
+let runtime: ManagedRuntime.ManagedRuntime<Layer.Success<typeof DemoLive>, unknown>
 let app: Awaited<ReturnType<typeof buildApp>>
 let stop: () => Promise<unknown>
 beforeAll(async () => {

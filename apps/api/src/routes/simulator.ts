@@ -14,7 +14,7 @@ import { doc } from "../openapi"
 import { decodeBody } from "../request-body"
 import { param } from "./run"
 
-type Control = SimulatedTelephony["Type"]
+type Control = SimulatedTelephony["Service"]
 
 /**
  * The simulated provider's events reach the center as the Azure webhook's would: the same typed
@@ -47,12 +47,12 @@ export const connectSimulatedProvider = (
 /** How soon the simulated provider answers the actions Lifeline performed. */
 const PROVIDER_REPLY_EVERY = Duration.millis(50)
 
-const Phone = Schema.String.pipe(
-  Schema.pattern(/^\+[1-9]\d{6,14}$/, { message: () => "must be E.164, e.g. +15551234567" }),
+const Phone = Schema.String.check(
+  Schema.isPattern(/^\+[1-9]\d{6,14}$/, { message: "must be E.164, e.g. +15551234567" }),
 )
 const CallBody = Schema.Struct({ from: Phone, to: Phone })
 const DigitBody = Schema.Struct({
-  digit: Schema.String.pipe(Schema.pattern(/^[0-9*#]$/, { message: () => "one key: 0-9, * or #" })),
+  digit: Schema.String.check(Schema.isPattern(/^[0-9*#]$/, { message: "one key: 0-9, * or #" })),
 })
 
 const view = (call: SimulatedCall) => ({

@@ -7,7 +7,7 @@ import {
   type CenterState,
   type RouterState,
 } from "@lifeline/core"
-import { Effect, Layer, ManagedRuntime } from "effect"
+import { Effect, Layer, ManagedRuntime, Result } from "effect"
 import { type Core, type CoreDriver, RefusedCommand } from "./driver"
 
 /**
@@ -45,9 +45,9 @@ export const effectCenterDriver = (
       }
       take()
       const result = runtime.runSync(Effect.result(center.execute(command)))
-      if (result._tag === "Left") throw new RefusedCommand(command, result.left)
+      if (Result.isFailure(result)) throw new RefusedCommand(command, result.failure)
       take()
-      return result.right
+      return result.success
     },
     nextTimerAt: () => runtime.runSync(clock.nextDueAt),
     fireNextTimer: () => {

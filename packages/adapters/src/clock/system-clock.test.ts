@@ -5,7 +5,7 @@ import { describe, expect } from "vitest"
 import { SystemClockLive } from "./system-clock"
 
 describe("system clock", () => {
-  it.scoped("reads the wall clock and wakes a handler when a timer comes due, not before", () =>
+  it.effect("reads the wall clock and wakes a handler when a timer comes due, not before", () =>
     Effect.gen(function* () {
       const clock = yield* Clock
       const done = yield* Deferred.make<number>()
@@ -28,7 +28,7 @@ describe("system clock", () => {
     }).pipe(Effect.provide(SystemClockLive)),
   )
 
-  it.scoped("a timer already due fires at once", () =>
+  it.effect("a timer already due fires at once", () =>
     Effect.gen(function* () {
       const clock = yield* Clock
       const done = yield* Deferred.make<string>()
@@ -38,7 +38,7 @@ describe("system clock", () => {
     }).pipe(Effect.provide(SystemClockLive)),
   )
 
-  it.scopedLive(
+  it.live(
     "N1 a handler never runs before its timer's due time on the wall clock (setTimeout may wake a millisecond early)",
     () =>
       Effect.gen(function* () {

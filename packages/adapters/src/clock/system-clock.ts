@@ -30,7 +30,7 @@ export const SystemClockLive = Layer.effect(
           // dueAt (or far before, past MAX_DELAY_MS); a timer's command run early finds nothing to
           // do (an offer not yet expired) and the timer is spent, so wait out the rest.
           if (Date.now() < dueAt) arm(timerId, dueAt)
-          else Queue.unsafeOffer(due, timerId)
+          else Queue.offerUnsafe(due, timerId)
         },
         Math.min(delay, MAX_DELAY_MS),
       )

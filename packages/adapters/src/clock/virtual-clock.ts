@@ -62,7 +62,7 @@ export const makeVirtualClock = (startAt: number) => {
       return fired
     })
 
-  const clock: Clock["Type"] = {
+  const clock: Clock["Service"] = {
     now: Effect.sync(() => now),
     arm: (timerId, dueAt) =>
       Effect.sync(() => {
@@ -75,7 +75,7 @@ export const makeVirtualClock = (startAt: number) => {
     onDue: (handler) => Effect.sync(() => void handlers.push(handler)),
   }
 
-  const control: VirtualClock["Type"] = {
+  const control: VirtualClock["Service"] = {
     advanceTo,
     advanceBy: (ms) => Effect.suspend(() => advanceTo(now + ms)),
     runNext: fireNext(Number.POSITIVE_INFINITY),

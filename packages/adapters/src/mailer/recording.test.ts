@@ -34,9 +34,9 @@ describe("recording mailer", () => {
       const recording = yield* RecordingMailer
       yield* recording.failNext("rate_limit_exceeded", true, 2)
       expect(yield* Effect.result(mailer.send(MAIL, "k"))).toMatchObject({
-        left: { _tag: "MailRejected", reason: "rate_limit_exceeded", retryable: true },
+        failure: { _tag: "MailRejected", reason: "rate_limit_exceeded", retryable: true },
       })
-      expect(yield* Effect.result(mailer.send(MAIL, "k"))).toMatchObject({ left: { retryable: true } })
+      expect(yield* Effect.result(mailer.send(MAIL, "k"))).toMatchObject({ failure: { retryable: true } })
       expect(yield* mailer.send(MAIL, "k")).toEqual({ id: "mail-1" })
       expect(yield* recording.sent).toHaveLength(1)
     }).pipe(Effect.provide(RecordingMailerLive)),
@@ -46,7 +46,7 @@ describe("recording mailer", () => {
     Effect.gen(function* () {
       const mailer = yield* Mailer
       const result = yield* Effect.result(mailer.send({ ...MAIL, to: [] }, "k"))
-      expect(result).toMatchObject({ left: { retryable: false } })
+      expect(result).toMatchObject({ failure: { retryable: false } })
       expect(yield* (yield* RecordingMailer).sent).toHaveLength(0)
     }).pipe(Effect.provide(RecordingMailerLive)),
   )

@@ -24,7 +24,7 @@ export const makeRecordingMailer = () => {
   const failures: { readonly reason: string; readonly retryable: boolean }[] = []
   let attempts = 0
 
-  const mailer: Mailer["Type"] = {
+  const mailer: Mailer["Service"] = {
     send: (mail, idempotencyKey) =>
       Effect.suspend(() => {
         attempts += 1

@@ -54,7 +54,7 @@ const rejection = (error: ResendError) =>
   })
 
 /** The Mailer port on the Resend SDK, with the idempotency key as Resend's `Idempotency-Key`. */
-export const makeResendMailer = (config: ResendMailerConfig): Mailer["Type"] => {
+export const makeResendMailer = (config: ResendMailerConfig): Mailer["Service"] => {
   const resend = new Resend(
     config.apiKey,
     config.baseUrl === undefined ? undefined : { baseUrl: config.baseUrl },
@@ -77,10 +77,12 @@ export const makeResendMailer = (config: ResendMailerConfig): Mailer["Type"] => 
           // The SDK turns HTTP and network failures into values; a throw is unexpected, so "later".
           catch: (error) => new MailRejected({ reason: `resend: ${String(error)}`, retryable: true }),
         }).pipe(
-          Effect.timeoutFail({
+          Effect.timeoutOrElse({
             duration: Duration.millis(timeoutMs),
-            onTimeout: () =>
-              new MailRejected({ reason: `resend: no answer in ${timeoutMs} ms`, retryable: true }),
+            orElse: () =>
+              Effect.fail(
+                new MailRejected({ reason: `resend: no answer in ${timeoutMs} ms`, retryable: true }),
+              ),
           }),
           Effect.flatMap(({ data, error }) =>
             error !== null

@@ -11,7 +11,7 @@ interface Stream {
  * timer changes, optimistic concurrency on the version), without durability. For tests, the
  * simulator and the local demo.
  */
-export const makeMemoryStore = (): Store["Type"] => {
+export const makeMemoryStore = (): Store["Service"] => {
   const streams = new Map<string, Stream>()
   const streamOf = (name: string): Stream => {
     let stream = streams.get(name)

@@ -10,7 +10,7 @@ import { describe, expect } from "vitest"
  */
 export const storeContract = (
   name: string,
-  makeStore: () => Effect.Effect<Store["Type"], unknown, Scope.Scope>,
+  makeStore: () => Effect.Effect<Store["Service"], unknown, Scope.Scope>,
 ) =>
   describe(`${name}: the Store port`, () => {
     const timer = (timerId: string, dueAt: number, command: unknown = "expire"): Timer => ({
@@ -20,7 +20,7 @@ export const storeContract = (
     })
     const byId = (timers: readonly Timer[]) => [...timers].sort((a, b) => a.timerId.localeCompare(b.timerId))
 
-    it.scopedLive("appends events and timer changes together and reports the new version", () =>
+    it.live("appends events and timer changes together and reports the new version", () =>
       Effect.gen(function* () {
         const store = yield* makeStore()
         const t1 = timer("t1", 10)
@@ -34,7 +34,7 @@ export const storeContract = (
       }),
     )
 
-    it.scopedLive("N2 a stale expected version is a VersionConflict and writes nothing", () =>
+    it.live("N2 a stale expected version is a VersionConflict and writes nothing", () =>
       Effect.gen(function* () {
         const store = yield* makeStore()
         yield* store.append("s", 0, ["e1"], [])
@@ -46,7 +46,7 @@ export const storeContract = (
       }),
     )
 
-    it.scopedLive("N2 an expected version ahead of the stream is a conflict too", () =>
+    it.live("N2 an expected version ahead of the stream is a conflict too", () =>
       Effect.gen(function* () {
         const store = yield* makeStore()
         const error = yield* Effect.flip(store.append("s", 3, ["e4"], []))
@@ -55,7 +55,7 @@ export const storeContract = (
       }),
     )
 
-    it.scopedLive("N2 of concurrent appends on one version exactly one is stored", () =>
+    it.live("N2 of concurrent appends on one version exactly one is stored", () =>
       Effect.gen(function* () {
         const store = yield* makeStore()
         yield* store.append("s", 0, ["base"], [])
@@ -63,13 +63,15 @@ export const storeContract = (
           Array.from({ length: 8 }, (_, i) => Effect.result(store.append("s", 1, [`w${i}`], []))),
           { concurrency: "unbounded" },
         )
-        expect(results.filter((r) => r._tag === "Right")).toHaveLength(1)
-        expect(results.filter((r) => r._tag === "Left" && r.left._tag === "VersionConflict")).toHaveLength(7)
+        expect(results.filter((r) => r._tag === "Success")).toHaveLength(1)
+        expect(
+          results.filter((r) => r._tag === "Failure" && r.failure._tag === "VersionConflict"),
+        ).toHaveLength(7)
         expect((yield* store.load("s")).events).toHaveLength(2)
       }),
     )
 
-    it.scopedLive("N1 a timer-only append keeps the version but is still checked against it", () =>
+    it.live("N1 a timer-only append keeps the version but is still checked against it", () =>
       Effect.gen(function* () {
         const store = yield* makeStore()
         yield* store.append("s", 0, ["e1"], [{ _tag: "Arm", timer: timer("t1", 5) }])
@@ -80,7 +82,7 @@ export const storeContract = (
       }),
     )
 
-    it.scopedLive("N1 timer changes apply in order: re-arming moves a timer, the last change wins", () =>
+    it.live("N1 timer changes apply in order: re-arming moves a timer, the last change wins", () =>
       Effect.gen(function* () {
         const store = yield* makeStore()
         yield* store.append(
@@ -114,7 +116,7 @@ export const storeContract = (
       }),
     )
 
-    it.scopedLive("streams are independent and events come back as the JSON they were", () =>
+    it.live("streams are independent and events come back as the JSON they were", () =>
       Effect.gen(function* () {
         const store = yield* makeStore()
         const event = { _tag: "Queued", at: 1_763_715_600_000, nested: { list: [1, "two", null], ok: true } }
@@ -134,7 +136,7 @@ export const storeContract = (
       }),
     )
 
-    it.scopedLive("a large append (more rows than one statement carries) is stored whole", () =>
+    it.live("a large append (more rows than one statement carries) is stored whole", () =>
       Effect.gen(function* () {
         const store = yield* makeStore()
         const many = Array.from({ length: 1_234 }, (_, i) => ({ n: i }))

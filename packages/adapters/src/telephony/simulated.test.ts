@@ -99,7 +99,7 @@ describe("simulated telephony", () => {
       const connect = { _tag: "Connect", callId: "cb", repId: "ann" } as const
       // Bridging before the customer answers is refused, as the provider would.
       expect(yield* Effect.result(telephony.perform(connect, "bridge"))).toMatchObject({
-        left: { retryable: false },
+        failure: { retryable: false },
       })
       expect(yield* sim.answerOutbound("cb")).toBe(true)
       yield* telephony.perform(connect, "bridge")
@@ -142,7 +142,9 @@ describe("simulated telephony", () => {
       yield* sim.answerOutbound("m")
       yield* sim.failNext({ retryable: true, operation: "Play", message: "throttled" })
       const play = { _tag: "Play", callId: "m", prompt: "hello" } as const
-      expect(yield* Effect.result(telephony.perform(play, "p1"))).toMatchObject({ left: { retryable: true } })
+      expect(yield* Effect.result(telephony.perform(play, "p1"))).toMatchObject({
+        failure: { retryable: true },
+      })
       yield* telephony.perform(play, "p1")
       expect((yield* sim.actions).filter((a) => a.idempotencyKey === "p1")).toHaveLength(1)
 

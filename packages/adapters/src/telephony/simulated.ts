@@ -138,7 +138,7 @@ export const makeSimulatedTelephony = () => {
     }
   }
 
-  const telephony: Telephony["Type"] = {
+  const telephony: Telephony["Service"] = {
     perform: (action, idempotencyKey) =>
       Effect.suspend(() => {
         if (keys.has(idempotencyKey)) {
@@ -153,7 +153,7 @@ export const makeSimulatedTelephony = () => {
             new TelephonyFailed({ operation: action._tag, message, retryable: injected?.retryable ?? true }),
           )
         }
-        return Effect.tap(apply(action, idempotencyKey), () => {
+        return Effect.map(apply(action, idempotencyKey), () => {
           keys.add(idempotencyKey)
           performed.push({ action, idempotencyKey })
         })

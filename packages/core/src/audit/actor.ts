@@ -6,8 +6,8 @@ import { Schema } from "effect"
  * without a caller (the demo seed, a script on the core) and in events stored before it existed.
  */
 export const Actor = Schema.Struct({
-  role: Schema.Literal("admin", "supervisor", "integrator", "rep"),
-  name: Schema.String.pipe(Schema.maxLength(200)),
+  role: Schema.Literals(["admin", "supervisor", "integrator", "rep"]),
+  name: Schema.String.check(Schema.isMaxLength(200)),
 })
 export type Actor = typeof Actor.Type
 

@@ -2,9 +2,9 @@ import { Schema } from "effect"
 import { Audited } from "../audit/actor"
 import { OverflowSettings } from "./overflow"
 
-const Id = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128))
-const Priority = Schema.Int.pipe(Schema.between(-1000, 1000))
-const EpochMs = Schema.Int.pipe(Schema.between(0, 8_640_000_000_000_000))
+const Id = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(128))
+const Priority = Schema.Int.check(Schema.isBetween({ minimum: -1000, maximum: 1000 }))
+const EpochMs = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 8_640_000_000_000_000 }))
 
 /** C1, C3, C4, B1: a queue's overflow rules, its editable texts, caller id and retry policy. */
 export const SetQueueOverflow = Schema.TaggedStruct("SetQueueOverflow", {
@@ -21,13 +21,13 @@ export const SetQueueOverflow = Schema.TaggedStruct("SetQueueOverflow", {
 export const RequestCallback = Schema.TaggedStruct("RequestCallback", {
   callbackId: Id,
   /** B2: E.164 and dialable. */
-  number: Schema.String.pipe(Schema.maxLength(32)),
+  number: Schema.String.check(Schema.isMaxLength(32)),
   queueId: Id,
   /** The number to call from; by default the queue's caller id, else the provider's default. */
-  from: Schema.optional(Schema.String.pipe(Schema.maxLength(32))),
+  from: Schema.optional(Schema.String.check(Schema.isMaxLength(32))),
   window: Schema.optional(Schema.Struct({ start: EpochMs, end: EpochMs })),
   priority: Schema.optional(Priority),
-  attributes: Schema.optional(Schema.Record({ key: Schema.String, value: Schema.String })),
+  attributes: Schema.optional(Schema.Record(Schema.String, Schema.String)),
 })
 
 /** Durable timers' commands; a late, early or repeated one changes nothing. */
@@ -39,7 +39,7 @@ export const CallbackNoAnswer = Schema.TaggedStruct("CallbackNoAnswer", { callba
 export const RetryCallback = Schema.TaggedStruct("RetryCallback", { callbackId: Id })
 export const ExpireCallback = Schema.TaggedStruct("ExpireCallback", { callbackId: Id })
 
-export const CallbackCommand = Schema.Union(
+export const CallbackCommand = Schema.Union([
   SetQueueOverflow,
   RequestCallback,
   PlayCallbackOffer,
@@ -49,5 +49,5 @@ export const CallbackCommand = Schema.Union(
   CallbackNoAnswer,
   RetryCallback,
   ExpireCallback,
-)
+])
 export type CallbackCommand = typeof CallbackCommand.Type

@@ -196,7 +196,7 @@ describe("C1 overflow conditions", () => {
   it("C1 bounds: N 1-100, average or estimated wait 30 s-60 min, own wait 1-60 min", () => {
     const valid = (condition: unknown) =>
       Result.isSuccess(
-        Schema.decodeUnknownEither(SetQueueOverflow)({
+        Schema.decodeUnknownResult(SetQueueOverflow)({
           _tag: "SetQueueOverflow",
           queueId: "q",
           rules: [{ condition, action: { _tag: "DirectCallback" } }],

@@ -9,15 +9,17 @@ import { type CallbackTexts, PromptText, textsOf } from "./texts"
  * C1: a queue's overflow settings, as data. Each rule pairs one condition with one action; rules
  * are tried in order and the first whose condition holds and whose action can be taken acts.
  */
-const Id = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128))
+const Id = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(128))
 /** C1 bounds: the queue's average or estimated wait, 30 s to 60 min. */
-const QueueWaitMs = Schema.Int.pipe(Schema.between(30_000, 3_600_000))
+const QueueWaitMs = Schema.Int.check(Schema.isBetween({ minimum: 30_000, maximum: 3_600_000 }))
 /** C1 bounds: a call's own wait, 1 to 60 min. */
-const OwnWaitMs = Schema.Int.pipe(Schema.between(60_000, 3_600_000))
+const OwnWaitMs = Schema.Int.check(Schema.isBetween({ minimum: 60_000, maximum: 3_600_000 }))
 
-export const OverflowCondition = Schema.Union(
+export const OverflowCondition = Schema.Union([
   /** More than `count` items waiting in the queue, the arriving one included. */
-  Schema.TaggedStruct("WaitingAbove", { count: Schema.Int.pipe(Schema.between(1, 100)) }),
+  Schema.TaggedStruct("WaitingAbove", {
+    count: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 })),
+  }),
   /** R5 EWT of the last in line above `ms`; a queue nobody staffs waits without bound. */
   Schema.TaggedStruct("EstimatedWaitAbove", { ms: QueueWaitMs }),
   /** The mean wait (arrival to a rep's acceptance) of the queue's recent calls above `ms`. */
@@ -26,10 +28,10 @@ export const OverflowCondition = Schema.Union(
   Schema.TaggedStruct("OwnWaitAbove", { ms: OwnWaitMs }),
   /** The queue is outside its operating hours (R3). */
   Schema.TaggedStruct("OutsideOperatingHours", {}),
-)
+])
 export type OverflowCondition = typeof OverflowCondition.Type
 
-export const OverflowAction = Schema.Union(
+export const OverflowAction = Schema.Union([
   /** C3: offer the caller a callback (press 1) while they keep waiting. */
   Schema.TaggedStruct("DirectCallback", {}),
   /** Move the call to another queue; it keeps its age. */
@@ -38,20 +40,20 @@ export const OverflowAction = Schema.Union(
   Schema.TaggedStruct("Voicemail", {}),
   /** Play a farewell and end the call. */
   Schema.TaggedStruct("EndCall", {}),
-)
+])
 export type OverflowAction = typeof OverflowAction.Type
 
 export const OverflowRule = Schema.Struct({ condition: OverflowCondition, action: OverflowAction })
 export type OverflowRule = typeof OverflowRule.Type
 
 export const OverflowSettings = Schema.Struct({
-  rules: Schema.Array(OverflowRule).pipe(Schema.maxItems(20)),
+  rules: Schema.Array(OverflowRule).check(Schema.isMaxLength(20)),
   offerText: Schema.optional(PromptText),
   confirmationText: Schema.optional(PromptText),
   voicemailText: Schema.optional(PromptText),
   endCallText: Schema.optional(PromptText),
   /** The number callbacks are placed from; by default the number the caller dialled. */
-  callerId: Schema.optional(Schema.String.pipe(Schema.maxLength(32))),
+  callerId: Schema.optional(Schema.String.check(Schema.isMaxLength(32))),
   retry: Schema.optional(RetryPolicy),
 })
 export type OverflowSettings = typeof OverflowSettings.Type

@@ -5,8 +5,8 @@ import { Schema } from "effect"
  * delay, up to a number of attempts; a rep declining the offer is not an attempt.
  */
 export const RetryPolicy = Schema.Struct({
-  delayMs: Schema.Int.pipe(Schema.between(10_000, 86_400_000)),
-  maxAttempts: Schema.Int.pipe(Schema.between(1, 10)),
+  delayMs: Schema.Int.check(Schema.isBetween({ minimum: 10_000, maximum: 86_400_000 })),
+  maxAttempts: Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 10 })),
 })
 export type RetryPolicy = typeof RetryPolicy.Type
 

@@ -1,4 +1,4 @@
-import { Result, ParseResult, Schema } from "effect"
+import { Result, SchemaIssue, SchemaParser } from "effect"
 import { stampOf } from "../audit/actor"
 import type { CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
@@ -55,7 +55,11 @@ export const setQueueOverflow = (
   return Result.succeed([{ _tag: "QueueOverflowSet", queueId, settings, ...stampOf(command, now) }])
 }
 
-const decodeOverride = Schema.decodeUnknownEither(OverflowSettings, { errors: "first" })
+const decodeOverride = SchemaParser.decodeUnknownResult(OverflowSettings, {
+  errors: "first",
+  reportInput: true,
+})
+const formatIssue = SchemaIssue.makeFormatterStandardSchemaV1()
 
 /** C2: a route rule's override has the shape of a queue's settings; refused with its field (N3). */
 export const overrideProblem = (
@@ -67,11 +71,16 @@ export const overrideProblem = (
     const field = `rules[${i}].overflowOverride`
     const decoded = decodeOverride(rule.overflowOverride)
     if (Result.isFailure(decoded)) {
-      const [issue] = ParseResult.ArrayFormatter.formatErrorSync(decoded.failure)
+      const [issue] = formatIssue(decoded.failure).issues
       const path =
         issue === undefined
           ? ""
-          : issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")
+          : (issue.path ?? [])
+              .map((segment) => {
+                const p = typeof segment === "object" ? segment.key : segment
+                return typeof p === "number" ? `[${p}]` : `.${String(p)}`
+              })
+              .join("")
       return new InvalidField({
         field: `${field}${path}`,
         message: issue?.message ?? "invalid overflow settings",

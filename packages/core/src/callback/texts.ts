@@ -1,7 +1,7 @@
 import { Schema } from "effect"
 
 /** A prompt the caller hears, editable per queue (C3, C4). */
-export const PromptText = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(1000))
+export const PromptText = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(1000))
 
 /** The texts a caller may hear from the overflow handling; the defaults are the SPEC's. */
 export interface CallbackTexts {

@@ -5,7 +5,7 @@ import { OutboxCommand } from "../outbox/commands"
 import { RoutingCommand } from "../routing/commands"
 import { tagsOf } from "./tags"
 
-const Id = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(256))
+const Id = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(256))
 /** The provider's id of the event (CloudEvent id): a repeat of it is a no-op (N2). */
 const EventId = Id
 
@@ -20,9 +20,9 @@ export const InboundCall = Schema.TaggedStruct("InboundCall", {
   callId: Id,
   eventId: EventId,
   /** The caller's number as the provider gives it; null when withheld (anonymous). */
-  from: Schema.NullOr(Schema.String.pipe(Schema.maxLength(64))),
+  from: Schema.NullOr(Schema.String.check(Schema.isMaxLength(64))),
   /** The number that was dialled: one of ours (a queue's line or a leased callback number). */
-  to: Schema.String.pipe(Schema.maxLength(64)),
+  to: Schema.String.check(Schema.isMaxLength(64)),
   /** The workstream that serves `to` when it is an ordinary line. */
   workstreamId: Id,
 })
@@ -34,35 +34,35 @@ export const CallEnded = Schema.TaggedStruct("CallEnded", { callId: Id, eventId:
 export const CallFailed = Schema.TaggedStruct("CallFailed", {
   callId: Id,
   eventId: EventId,
-  reason: Schema.String.pipe(Schema.maxLength(500)),
+  reason: Schema.String.check(Schema.isMaxLength(500)),
 })
 /** A key the caller pressed after a CollectDigit prompt; null when none before the timeout. */
 export const DigitCollected = Schema.TaggedStruct("DigitCollected", {
   callId: Id,
   eventId: EventId,
-  digit: Schema.NullOr(Schema.String.pipe(Schema.maxLength(8))),
+  digit: Schema.NullOr(Schema.String.check(Schema.isMaxLength(8))),
 })
 /** A prompt finished playing. */
 export const PromptPlayed = Schema.TaggedStruct("PromptPlayed", { callId: Id, eventId: EventId })
 
-export const ProviderCommand = Schema.Union(
+export const ProviderCommand = Schema.Union([
   InboundCall,
   CallAnswered,
   CallEnded,
   CallFailed,
   DigitCollected,
   PromptPlayed,
-)
+])
 export type ProviderCommand = typeof ProviderCommand.Type
 
 export const PROVIDER_COMMAND_TAGS: ReadonlySet<string> = tagsOf(ProviderCommand.members)
 
 /** Everything the contact center answers: the schema every driver validates against (N3). */
-export const CenterCommand = Schema.Union(
+export const CenterCommand = Schema.Union([
   RoutingCommand,
   OutboxCommand,
   ProviderCommand,
   EmergencyCommand,
   CallbackCommand,
-)
+])
 export type CenterCommand = typeof CenterCommand.Type

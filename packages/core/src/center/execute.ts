@@ -91,7 +91,10 @@ const decideProvider = (state: CenterState, command: ProviderCommand, now: numbe
   }
   decided ??= decideProviderDefault(state, command, now)
   if (Result.isFailure(decided) || decided.success.length === 0) return decided
-  return Result.succeed([{ _tag: "ProviderEventHandled", eventId: command.eventId, at: now }, ...decided.success])
+  return Result.succeed([
+    { _tag: "ProviderEventHandled", eventId: command.eventId, at: now },
+    ...decided.success,
+  ])
 }
 
 const evolveCenter = (state: CenterState, event: CenterEvent): void => {

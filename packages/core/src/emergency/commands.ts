@@ -7,32 +7,30 @@ import { Audited } from "../audit/actor"
  * `decide`. Roles (N4): the rep dials and ends for itself; admins configure; the
  * `ExpireCallbackLease` command is sent by the lease's durable timer only.
  */
-const Id = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128))
-const Label = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(200))
+const Id = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(128))
+const Label = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(200))
 
 /** A phone number in E.164 form, e.g. +15550100123. */
-export const E164 = Schema.String.pipe(
-  Schema.pattern(/^\+[1-9]\d{6,14}$/, {
-    message: () => "must be an E.164 number: '+', country code and number, digits only",
+export const E164 = Schema.String.check(
+  Schema.isPattern(/^\+[1-9]\d{6,14}$/, {
+    message: "must be an E.164 number: '+', country code and number, digits only",
   }),
 )
 /** A short dial string such as 911 or 112. */
-const ShortNumber = Schema.String.pipe(
-  Schema.pattern(/^\d{2,6}$/, { message: () => "must be 2 to 6 digits" }),
-)
-const RegionCode = Schema.String.pipe(
-  Schema.pattern(/^[A-Z]{2}$/, { message: () => "must be a two-letter code such as US or GB" }),
+const ShortNumber = Schema.String.check(Schema.isPattern(/^\d{2,6}$/, { message: "must be 2 to 6 digits" }))
+const RegionCode = Schema.String.check(
+  Schema.isPattern(/^[A-Z]{2}$/, { message: "must be a two-letter code such as US or GB" }),
 )
 
 /** E1: the rep dialled what may be an emergency number; the browser reports where it is. */
 export const DialEmergency = Schema.TaggedStruct("DialEmergency", {
   repId: Id,
-  dialString: Schema.String.pipe(Schema.maxLength(32)),
+  dialString: Schema.String.check(Schema.isMaxLength(32)),
   location: Schema.Struct({
     /** The region the browser's location setting reports (ISO 3166 code); null when off. */
-    region: Schema.NullOr(Schema.String.pipe(Schema.maxLength(16))),
+    region: Schema.NullOr(Schema.String.check(Schema.isMaxLength(16))),
     /** The browser's IANA time zone, for the time in the notification. */
-    timeZone: Schema.optional(Schema.String.pipe(Schema.maxLength(64))),
+    timeZone: Schema.optional(Schema.String.check(Schema.isMaxLength(64))),
   }),
 })
 
@@ -52,13 +50,13 @@ export const ConfigureEmergencyRegions = Schema.TaggedStruct("ConfigureEmergency
     Schema.Struct({
       region: RegionCode,
       name: Label,
-      aliases: Schema.optional(Schema.Array(RegionCode).pipe(Schema.maxItems(5))),
-      timeZone: Schema.String.pipe(Schema.maxLength(64)),
-      locale: Schema.String.pipe(Schema.maxLength(35)),
-      emergencyNumbers: Schema.Array(ShortNumber).pipe(Schema.minItems(1), Schema.maxItems(10)),
-      testNumbers: Schema.optional(Schema.Array(ShortNumber).pipe(Schema.maxItems(10))),
+      aliases: Schema.optional(Schema.Array(RegionCode).check(Schema.isMaxLength(5))),
+      timeZone: Schema.String.check(Schema.isMaxLength(64)),
+      locale: Schema.String.check(Schema.isMaxLength(35)),
+      emergencyNumbers: Schema.Array(ShortNumber).check(Schema.isMinLength(1), Schema.isMaxLength(10)),
+      testNumbers: Schema.optional(Schema.Array(ShortNumber).check(Schema.isMaxLength(10))),
     }),
-  ).pipe(Schema.minItems(1), Schema.maxItems(100)),
+  ).check(Schema.isMinLength(1), Schema.isMaxLength(100)),
 })
 
 /** E2: reps with units of these capacity profiles call out from `callingNumber`. */
@@ -67,39 +65,37 @@ export const DefineOutboundVoiceProfile = Schema.TaggedStruct("DefineOutboundVoi
   profileId: Id,
   name: Label,
   callingNumber: E164,
-  capacityProfiles: Schema.Array(Id).pipe(Schema.minItems(1), Schema.maxItems(50)),
+  capacityProfiles: Schema.Array(Id).check(Schema.isMinLength(1), Schema.isMaxLength(50)),
 })
 
 /** E3: the tenant's calling-plan numbers and its direct-routing rules. */
 export const ConfigureEmergencyCarrier = Schema.TaggedStruct("ConfigureEmergencyCarrier", {
   ...Audited,
-  callingPlanNumbers: Schema.Array(E164).pipe(Schema.maxItems(10_000)),
+  callingPlanNumbers: Schema.Array(E164).check(Schema.isMaxLength(10_000)),
   directRoutingRules: Schema.Array(
     Schema.Struct({
       ruleId: Id,
-      pattern: Schema.String.pipe(
-        Schema.pattern(/^(\d{1,15}\*?|\*)$/, {
-          message: () => "must be digits, digits followed by '*', or '*'",
-        }),
+      pattern: Schema.String.check(
+        Schema.isPattern(/^(\d{1,15}\*?|\*)$/, { message: "must be digits, digits followed by '*', or '*'" }),
       ),
       carrier: Label,
     }),
-  ).pipe(Schema.maxItems(100)),
+  ).check(Schema.isMaxLength(100)),
 })
 
 /** E5/B5: the callback numbers, the overflow number and the fallback reps. */
 export const ConfigureCallbackPool = Schema.TaggedStruct("ConfigureCallbackPool", {
   ...Audited,
-  numbers: Schema.Array(E164).pipe(Schema.maxItems(1_000)),
+  numbers: Schema.Array(E164).check(Schema.isMaxLength(1_000)),
   overflowNumber: Schema.NullOr(E164),
-  fallbackRepIds: Schema.Array(Id).pipe(Schema.minItems(1), Schema.maxItems(5)),
+  fallbackRepIds: Schema.Array(Id).check(Schema.isMinLength(1), Schema.isMaxLength(5)),
 })
 
 /** E9/E11: "a@x.com; b@y.org" — every address is validated; empty clears the list. */
 export const SetEmergencyContacts = Schema.TaggedStruct("SetEmergencyContacts", {
   ...Audited,
   repId: Id,
-  contacts: Schema.String.pipe(Schema.maxLength(5_000)),
+  contacts: Schema.String.check(Schema.isMaxLength(5_000)),
 })
 
 /** E2: whether the rep's mailbox is enabled for the notification (enabled until said otherwise). */
@@ -112,11 +108,11 @@ export const SetRepMailbox = Schema.TaggedStruct("SetRepMailbox", {
 /** E11: the notification template; unknown placeholders are refused. */
 export const SetNotificationTemplate = Schema.TaggedStruct("SetNotificationTemplate", {
   ...Audited,
-  subject: Schema.String.pipe(Schema.maxLength(1_000)),
-  body: Schema.String.pipe(Schema.maxLength(20_000)),
+  subject: Schema.String.check(Schema.isMaxLength(1_000)),
+  body: Schema.String.check(Schema.isMaxLength(20_000)),
 })
 
-export const EmergencyCommand = Schema.Union(
+export const EmergencyCommand = Schema.Union([
   DialEmergency,
   EndEmergency,
   ExpireCallbackLease,
@@ -127,6 +123,6 @@ export const EmergencyCommand = Schema.Union(
   SetEmergencyContacts,
   SetRepMailbox,
   SetNotificationTemplate,
-)
+])
 export type EmergencyCommand = typeof EmergencyCommand.Type
 export type EmergencyCommandOf<T extends EmergencyCommand["_tag"]> = Extract<EmergencyCommand, { _tag: T }>

@@ -11,8 +11,8 @@ export class EmergencyUnavailable extends Schema.TaggedError<EmergencyUnavailabl
   /** The command field at fault: `location`, `dialString` or `repId` (the rep's set-up). */
   field: Schema.String,
   /** The first (most basic) reason; `reasons` lists every one that applies. */
-  reason: Schema.Literal(...UNAVAILABLE_REASONS),
-  reasons: Schema.Array(Schema.Literal(...UNAVAILABLE_REASONS)),
+  reason: Schema.Literals(UNAVAILABLE_REASONS),
+  reasons: Schema.Array(Schema.Literals(UNAVAILABLE_REASONS)),
   message: Schema.String,
 }) {}
 

@@ -61,15 +61,15 @@ describe("E11 emergency contacts, entered separated by semicolons", () => {
 describe("E11 the notification template: edited, previewed, validated", () => {
   it("E11 unknown or unclosed placeholders are refused naming the field", () => {
     expect(validateTemplate({ subject: "Call by {{repname}}", body: "x" })).toMatchObject({
-      left: { field: "subject", message: expect.stringContaining("unknown placeholder {{repname}}") },
+      failure: { field: "subject", message: expect.stringContaining("unknown placeholder {{repname}}") },
     })
     expect(validateTemplate({ subject: "s", body: "at {{time}" })).toMatchObject({
-      left: { field: "body", message: expect.stringContaining("not closed") },
+      failure: { field: "body", message: expect.stringContaining("not closed") },
     })
     expect(validateTemplate({ subject: "two\nlines", body: "x" })).toMatchObject({
-      left: { field: "subject" },
+      failure: { field: "subject" },
     })
-    expect(validateTemplate({ subject: "s", body: "  " })).toMatchObject({ left: { field: "body" } })
+    expect(validateTemplate({ subject: "s", body: "  " })).toMatchObject({ failure: { field: "body" } })
     const h = emergencyCenter()
     expect(h.reject({ _tag: "SetNotificationTemplate", subject: "s", body: "{{password}}" })).toMatchObject({
       _tag: "InvalidField",
@@ -87,7 +87,7 @@ describe("E11 the notification template: edited, previewed, validated", () => {
     expect(preview.success.text).toContain(SAMPLE_VALUES.callbackNumber)
     expect(preview.success.text).not.toMatch(/\{\{|\}\}/)
     expect(previewTemplate(DEFAULT_TEMPLATE, { repName: "Ann" })).toMatchObject({
-      right: { subject: "Emergency call by Ann" },
+      success: { subject: "Emergency call by Ann" },
     })
   })
 })

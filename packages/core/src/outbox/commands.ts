@@ -1,11 +1,11 @@
 import { Schema } from "effect"
 
-const Id = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(256))
+const Id = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(256))
 
-export const DeliveryOutcome = Schema.Union(
+export const DeliveryOutcome = Schema.Union([
   Schema.TaggedStruct("Sent", { providerId: Schema.NullOr(Schema.String) }),
   Schema.TaggedStruct("Failed", { reason: Schema.String, retryable: Schema.Boolean }),
-)
+])
 
 /** The dispatcher reports what the provider said about one attempt. */
 export const RecordDelivery = Schema.TaggedStruct("RecordDelivery", {
@@ -16,5 +16,5 @@ export const RecordDelivery = Schema.TaggedStruct("RecordDelivery", {
 /** A retry timer came due, or an admin asks to try a failed message again now (B6). */
 export const RetryDelivery = Schema.TaggedStruct("RetryDelivery", { messageId: Id })
 
-export const OutboxCommand = Schema.Union(RecordDelivery, RetryDelivery)
+export const OutboxCommand = Schema.Union([RecordDelivery, RetryDelivery])
 export type OutboxCommand = typeof OutboxCommand.Type

@@ -22,7 +22,7 @@ export const runOutboxDispatcher = Effect.gen(function* () {
   const queue = yield* Queue.unbounded<string>()
   const unsubscribe = yield* center.subscribe((events) => {
     for (const e of events) {
-      if (e._tag === "OutboxQueued" || e._tag === "OutboxRetryDue") Queue.unsafeOffer(queue, e.messageId)
+      if (e._tag === "OutboxQueued" || e._tag === "OutboxRetryDue") Queue.offerUnsafe(queue, e.messageId)
     }
   })
   yield* Effect.addFinalizer(() => Effect.sync(unsubscribe))
@@ -47,17 +47,15 @@ export const runOutboxDispatcher = Effect.gen(function* () {
       if (entry === undefined || entry.status !== "pending") return
       const outcome = yield* send(entry.message, messageId)
       yield* center.execute({ _tag: "RecordDelivery", messageId, outcome })
-    }).pipe(
-      Effect.catchCause((cause) => Effect.logWarning("outbox delivery not recorded", messageId, cause)),
-    )
+    }).pipe(Effect.catchCause((cause) => Effect.logWarning("outbox delivery not recorded", messageId, cause)))
 
   const slots = yield* Semaphore.make(OUTBOX_CONCURRENCY)
-  const lanes = new Map<string, { lock: Effect.Semaphore; users: number }>()
+  const lanes = new Map<string, { lock: Semaphore.Semaphore; users: number }>()
   const inLane = (ref: string, effect: Effect.Effect<void>) =>
     Effect.suspend(() => {
       let lane = lanes.get(ref)
       if (lane === undefined) {
-        lane = { lock: Effect.unsafeMakeSemaphore(1), users: 0 }
+        lane = { lock: Semaphore.makeUnsafe(1), users: 0 }
         lanes.set(ref, lane)
       }
       lane.users += 1

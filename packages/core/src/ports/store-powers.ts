@@ -27,7 +27,7 @@ export interface StoreWriter {
     stream: string,
     version: number,
   ) => Effect.Effect<StreamSnapshot<E, C>, StoreUnavailable>
-  readonly append: Store["Type"]["append"]
+  readonly append: Store["Service"]["append"]
 }
 
 /**

@@ -1,12 +1,12 @@
-import { Result, ParseResult, Schema } from "effect"
+import { Result, Schema, SchemaIssue } from "effect"
 import { describe, expect, it } from "vitest"
 import { RoutingCommand } from "./commands"
 
-const decode = Schema.decodeUnknownEither(RoutingCommand)
+const decode = Schema.decodeUnknownResult(RoutingCommand)
 const failedPath = (input: unknown): string => {
   const result = decode(input)
   if (Result.isSuccess(result)) throw new Error("expected a decode failure")
-  const [issue] = ParseResult.ArrayFormatter.formatErrorSync(result.failure)
+  const [issue] = SchemaIssue.makeFormatterStandardSchemaV1()(result.failure.issue).issues
   return (issue?.path ?? []).join(".")
 }
 

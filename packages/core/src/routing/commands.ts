@@ -9,12 +9,13 @@ import { RouteRule } from "./workstream"
  * driver applies at its edge (N3); rules that need the state (unknown ids, duplicates) are
  * checked by `decide`.
  */
-const Id = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(128))
-const Label = Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(200))
-const Units = Schema.Int.pipe(Schema.between(1, 1000))
-const Priority = Schema.Int.pipe(Schema.between(-1000, 1000))
-const Millis = (min: number, max: number) => Schema.Int.pipe(Schema.between(min, max))
-const AttributesSchema = Schema.Record({ key: Schema.String, value: Schema.String })
+const Id = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(128))
+const Label = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(200))
+const Units = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 1000 }))
+const Priority = Schema.Int.check(Schema.isBetween({ minimum: -1000, maximum: 1000 }))
+const Millis = (min: number, max: number) =>
+  Schema.Int.check(Schema.isBetween({ minimum: min, maximum: max }))
+const AttributesSchema = Schema.Record(Schema.String, Schema.String)
 
 export const DefinePresence = Schema.TaggedStruct("DefinePresence", {
   presenceId: Id,
@@ -27,7 +28,7 @@ export const RegisterRep = Schema.TaggedStruct("RegisterRep", {
   name: Label,
   presenceId: Schema.optional(Id),
   /** R2: units per capacity profile, e.g. { voice: 1 }. */
-  capacity: Schema.Record({ key: Id, value: Units }),
+  capacity: Schema.Record(Id, Units),
 })
 
 export const SetPresence = Schema.TaggedStruct("SetPresence", { repId: Id, presenceId: Id })
@@ -35,7 +36,7 @@ export const SetPresence = Schema.TaggedStruct("SetPresence", { repId: Id, prese
 /** R2: new totals for some of a rep's capacity profiles (others stay); 0 takes a profile away. */
 export const SetRepCapacity = Schema.TaggedStruct("SetRepCapacity", {
   repId: Id,
-  capacity: Schema.Record({ key: Id, value: Schema.Int.pipe(Schema.between(0, 1000)) }),
+  capacity: Schema.Record(Id, Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 1000 }))),
 })
 
 export const CreateQueue = Schema.TaggedStruct("CreateQueue", {
@@ -48,7 +49,7 @@ export const CreateQueue = Schema.TaggedStruct("CreateQueue", {
   units: Schema.optional(Units),
   members: Schema.optional(Schema.Array(Id)),
   offerTimeoutMs: Schema.optional(Millis(1_000, 600_000)),
-  declineLimit: Schema.optional(Schema.Int.pipe(Schema.between(1, 100))),
+  declineLimit: Schema.optional(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 }))),
   agingStepMs: Schema.optional(Schema.NullOr(Millis(1_000, 86_400_000))),
   defaultHandleTimeMs: Schema.optional(Millis(1_000, 86_400_000)),
   operatingHours: Schema.optional(Schema.NullOr(OperatingHours)),
@@ -109,10 +110,10 @@ export const TransferItem = Schema.TaggedStruct("TransferItem", { itemId: Id, qu
  */
 export const CloseItem = Schema.TaggedStruct("CloseItem", {
   itemId: Id,
-  reason: Schema.NonEmptyTrimmedString.pipe(Schema.maxLength(64)),
+  reason: Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(64)),
 })
 
-export const RoutingCommand = Schema.Union(
+export const RoutingCommand = Schema.Union([
   DefinePresence,
   RegisterRep,
   SetPresence,
@@ -133,5 +134,5 @@ export const RoutingCommand = Schema.Union(
   ResumeItem,
   TransferItem,
   CloseItem,
-)
+])
 export type RoutingCommand = typeof RoutingCommand.Type

@@ -1,7 +1,7 @@
 import { Schema } from "effect"
 
 /** R1: the five base presences. Every custom presence maps to exactly one of them. */
-export const BasePresence = Schema.Literal("available", "busy", "busy_dnd", "away", "offline")
+export const BasePresence = Schema.Literals(["available", "busy", "busy_dnd", "away", "offline"])
 export type BasePresence = typeof BasePresence.Type
 
 export const BASE_PRESENCES: readonly BasePresence[] = BasePresence.literals

@@ -1,14 +1,14 @@
 import { Schema } from "effect"
 
 /** R3: how a queue picks among reps who can take its next item. */
-export const AssignmentMethod = Schema.Literal("highest_capacity", "round_robin", "most_idle")
+export const AssignmentMethod = Schema.Literals(["highest_capacity", "round_robin", "most_idle"])
 export type AssignmentMethod = typeof AssignmentMethod.Type
 
 /** Days are 0 (Sunday) to 6; times are "HH:MM" in the queue's IANA time zone; close > open. */
 export const OperatingWindow = Schema.Struct({
-  day: Schema.Int.pipe(Schema.between(0, 6)),
-  open: Schema.String.pipe(Schema.pattern(/^([01]\d|2[0-3]):[0-5]\d$/)),
-  close: Schema.String.pipe(Schema.pattern(/^([01]\d|2[0-4]):[0-5]\d$/)),
+  day: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 6 })),
+  open: Schema.String.check(Schema.isPattern(/^([01]\d|2[0-3]):[0-5]\d$/)),
+  close: Schema.String.check(Schema.isPattern(/^([01]\d|2[0-4]):[0-5]\d$/)),
 })
 export type OperatingWindow = typeof OperatingWindow.Type
 

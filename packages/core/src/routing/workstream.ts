@@ -2,7 +2,7 @@ import { Schema } from "effect"
 
 /** One attribute test: the item's attribute must equal one of the listed values. */
 export const RuleCondition = Schema.Struct({
-  attribute: Schema.NonEmptyTrimmedString,
+  attribute: Schema.Trimmed.check(Schema.isNonEmpty()),
   oneOf: Schema.NonEmptyArray(Schema.String),
 })
 export type RuleCondition = typeof RuleCondition.Type
@@ -13,9 +13,9 @@ export type RuleCondition = typeof RuleCondition.Type
  * items this rule routes; its shape belongs to the overflow module.
  */
 export const RouteRule = Schema.Struct({
-  ruleId: Schema.NonEmptyTrimmedString,
+  ruleId: Schema.Trimmed.check(Schema.isNonEmpty()),
   conditions: Schema.Array(RuleCondition),
-  queueId: Schema.NonEmptyTrimmedString,
+  queueId: Schema.Trimmed.check(Schema.isNonEmpty()),
   overflowOverride: Schema.optional(Schema.Unknown),
 })
 export type RouteRule = typeof RouteRule.Type

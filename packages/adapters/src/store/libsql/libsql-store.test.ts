@@ -30,7 +30,7 @@ const setup: RoutingCommand[] = [
 ]
 
 describe("libSQL store", () => {
-  it.scopedLive("N1 what was appended is there when the file is opened again", () =>
+  it.live("N1 what was appended is there when the file is opened again", () =>
     Effect.gen(function* () {
       const url = yield* tempDbUrl
       const timer = { timerId: "t1", dueAt: 10, command: { _tag: "Expire" } }
@@ -44,7 +44,7 @@ describe("libSQL store", () => {
     }),
   )
 
-  it.scopedLive("N2 two clients on one file: the version guard holds across connections", () =>
+  it.live("N2 two clients on one file: the version guard holds across connections", () =>
     Effect.gen(function* () {
       const url = yield* tempDbUrl
       const [a, b] = yield* Effect.all([makeLibsqlStore(url), makeLibsqlStore(url)], { concurrency: 2 })
@@ -56,7 +56,7 @@ describe("libSQL store", () => {
     }),
   )
 
-  it.scopedLive("N2 the tail read: the events after a version, the version and the armed timers", () =>
+  it.live("N2 the tail read: the events after a version, the version and the armed timers", () =>
     Effect.gen(function* () {
       const store = yield* Effect.flatMap(tempDbUrl, (url) => makeLibsqlStore(url))
       const timer = { timerId: "t", dueAt: 5, command: "c" }
@@ -67,7 +67,7 @@ describe("libSQL store", () => {
     }),
   )
 
-  it.scopedLive("N1 a stream longer than one read page loads whole and in order", () =>
+  it.live("N1 a stream longer than one read page loads whole and in order", () =>
     Effect.gen(function* () {
       const store = yield* Effect.flatMap(tempDbUrl, (url) => makeLibsqlStore(url))
       const all = Array.from({ length: 12_345 }, (_, n) => n)
@@ -80,7 +80,7 @@ describe("libSQL store", () => {
     }),
   )
 
-  it.scopedLive("an embedded file runs in WAL mode, synchronous=NORMAL unless told FULL", () =>
+  it.live("an embedded file runs in WAL mode, synchronous=NORMAL unless told FULL", () =>
     Effect.gen(function* () {
       const url = yield* tempDbUrl
       const pragma = (client: { execute: (sql: string) => Promise<{ rows: unknown[] }> }, name: string) =>
@@ -94,7 +94,7 @@ describe("libSQL store", () => {
     }),
   )
 
-  it.scopedLive("nodes that open one fresh database at once all find the schema", () =>
+  it.live("nodes that open one fresh database at once all find the schema", () =>
     Effect.gen(function* () {
       const url = yield* tempDbUrl
       const stores = yield* Effect.all(
@@ -106,48 +106,46 @@ describe("libSQL store", () => {
     }),
   )
 
-  it.scopedLive(
-    "N1 a restart re-arms the stored timers and fires once the one that came due while down",
-    () =>
-      Effect.gen(function* () {
-        const url = yield* tempDbUrl
-        const offerTimer = (offerId: string) => `routing/offer-expiry/${offerId}`
-        yield* life(
-          url,
-          T0,
-          Effect.gen(function* () {
-            const routing = yield* Routing
-            for (const command of setup) yield* routing.execute(command)
-          }),
-        )
-        // Down for 5 minutes: the offer's 30 s timer came due meanwhile.
-        yield* life(
-          url,
-          T0 + 300_000,
-          Effect.gen(function* () {
-            const clock = yield* VirtualClock
-            expect(yield* clock.pending).toEqual([{ timerId: offerTimer("c1/1"), dueAt: T0 + 30_000 }])
-            expect(yield* clock.advanceBy(0)).toBe(1)
-            expect(yield* clock.pending).toEqual([{ timerId: offerTimer("c1/2"), dueAt: T0 + 330_000 }])
-          }),
-        )
-        // Up again before the new offer is due: the fired timer is gone, the new one waits.
-        yield* life(
-          url,
-          T0 + 310_000,
-          Effect.gen(function* () {
-            const clock = yield* VirtualClock
-            const store = yield* Store
-            expect(yield* clock.advanceBy(0)).toBe(0)
-            expect(yield* clock.pending).toEqual([{ timerId: offerTimer("c1/2"), dueAt: T0 + 330_000 }])
-            const { events, timers } = yield* store.load<RoutingEvent, RoutingCommand>("routing")
-            expect(events.filter((e) => e._tag === "OfferExpired")).toMatchObject([
-              { offerId: "c1/1", at: T0 + 300_000 },
-            ])
-            expect(timers.map((t) => t.timerId)).toEqual([offerTimer("c1/2")])
-          }),
-        )
-      }),
+  it.live("N1 a restart re-arms the stored timers and fires once the one that came due while down", () =>
+    Effect.gen(function* () {
+      const url = yield* tempDbUrl
+      const offerTimer = (offerId: string) => `routing/offer-expiry/${offerId}`
+      yield* life(
+        url,
+        T0,
+        Effect.gen(function* () {
+          const routing = yield* Routing
+          for (const command of setup) yield* routing.execute(command)
+        }),
+      )
+      // Down for 5 minutes: the offer's 30 s timer came due meanwhile.
+      yield* life(
+        url,
+        T0 + 300_000,
+        Effect.gen(function* () {
+          const clock = yield* VirtualClock
+          expect(yield* clock.pending).toEqual([{ timerId: offerTimer("c1/1"), dueAt: T0 + 30_000 }])
+          expect(yield* clock.advanceBy(0)).toBe(1)
+          expect(yield* clock.pending).toEqual([{ timerId: offerTimer("c1/2"), dueAt: T0 + 330_000 }])
+        }),
+      )
+      // Up again before the new offer is due: the fired timer is gone, the new one waits.
+      yield* life(
+        url,
+        T0 + 310_000,
+        Effect.gen(function* () {
+          const clock = yield* VirtualClock
+          const store = yield* Store
+          expect(yield* clock.advanceBy(0)).toBe(0)
+          expect(yield* clock.pending).toEqual([{ timerId: offerTimer("c1/2"), dueAt: T0 + 330_000 }])
+          const { events, timers } = yield* store.load<RoutingEvent, RoutingCommand>("routing")
+          expect(events.filter((e) => e._tag === "OfferExpired")).toMatchObject([
+            { offerId: "c1/1", at: T0 + 300_000 },
+          ])
+          expect(timers.map((t) => t.timerId)).toEqual([offerTimer("c1/2")])
+        }),
+      )
+    }),
   )
 })
 

@@ -39,7 +39,7 @@ const EVENTS_PER_PAGE = 2_000
 export const makeLibsqlStore = (
   url: string,
   options: LibsqlStoreOptions = {},
-): Effect.Effect<Store["Type"] & SharedStore["Type"], StoreUnavailable, Scope.Scope> =>
+): Effect.Effect<Store["Service"] & SharedStore["Service"], StoreUnavailable, Scope.Scope> =>
   Effect.map(openDatabase(url, options), (client) => libsqlStoreOn(client, url))
 
 /**
@@ -48,7 +48,7 @@ export const makeLibsqlStore = (
  */
 export const LibsqlStoreLive = (url: string, options: LibsqlStoreOptions = {}) =>
   Layer.merge(
-    Layer.scopedContext(
+    Layer.effectContext(
       Effect.map(makeLibsqlStore(url, options), (store) =>
         Context.make(Store, store).pipe(Context.add(SharedStore, store)),
       ),
@@ -203,7 +203,7 @@ const writerOn = (batch: Batch, version: (stream: string) => Effect.Effect<numbe
  * appends wait for it). An embedded file has no peer to lock out, and its single connection
  * would refuse the process's other writes while a transaction held it.
  */
-export const libsqlStoreOn = (client: Client, url: string): Store["Type"] & SharedStore["Type"] => {
+export const libsqlStoreOn = (client: Client, url: string): Store["Service"] & SharedStore["Service"] => {
   const version = (stream: string) =>
     Effect.map(
       run(`read the version of ${stream}`, () => client.execute(readVersion({ stream }))),

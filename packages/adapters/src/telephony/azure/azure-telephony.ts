@@ -49,9 +49,9 @@ export const makeAzureTelephony = (config: AzureTelephonyConfig) => {
     callbackFor,
     sdk: (operation, run) =>
       Effect.tryPromise({ try: run, catch: toTelephonyFailed(operation) }).pipe(
-        Effect.timeoutFail({
+        Effect.timeoutOrElse({
           duration: Duration.millis(timeoutMs),
-          onTimeout: () => failed(operation, `no answer from ACS in ${timeoutMs} ms`, true),
+          orElse: () => Effect.fail(failed(operation, `no answer from ACS in ${timeoutMs} ms`, true)),
         }),
       ),
     repeatable: (key, signal) => ({
@@ -60,7 +60,7 @@ export const makeAzureTelephony = (config: AzureTelephonyConfig) => {
     }),
   })
 
-  const telephony: Telephony["Type"] = {
+  const telephony: Telephony["Service"] = {
     perform: (action, idempotencyKey) =>
       Effect.suspend(() => {
         if (done.has(idempotencyKey)) return Effect.void
@@ -68,11 +68,11 @@ export const makeAzureTelephony = (config: AzureTelephonyConfig) => {
           a: TelephonyAction,
           k: string,
         ) => Effect.Effect<void, TelephonyFailed>
-        return Effect.tap(handler(action, idempotencyKey), () => void done.firstSight(idempotencyKey))
+        return Effect.map(handler(action, idempotencyKey), () => void done.firstSight(idempotencyKey))
       }),
   }
 
-  const registry: AzureCallRegistry["Type"] = {
+  const registry: AzureCallRegistry["Service"] = {
     registerIncomingCall: (callId, call) =>
       directory.merge(callId, {
         incomingCallContext: call.incomingCallContext,

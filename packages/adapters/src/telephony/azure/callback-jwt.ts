@@ -111,7 +111,7 @@ export const makeCallbackJwtVerifier = (config: CallbackJwtConfig): CallbackJwtV
         requiredClaims: ["exp"],
         clockTolerance: CALLBACK_JWT_CLOCK_TOLERANCE_S,
       })
-      return Result.succeed(undefined)
+      return Result.void
     } catch (error) {
       return reasonOf(error)
     }

@@ -97,7 +97,7 @@ const requireToken = (
   scope: string,
 ): Result.Result<void, AcsWebhookUnauthorized> =>
   tokenMatches(secret, scope, queryOf(url).get(TOKEN_PARAM))
-    ? Result.succeed(undefined)
+    ? Result.void
     : unauthorized("missing or wrong webhook token")
 
 /** A POST from Event Grid: the validation handshake or a batch holding IncomingCall events. */
