@@ -74,8 +74,67 @@ const formatIssue = SchemaIssue.makeFormatterStandardSchemaV1({
   },
 })
 
+/** The `_tag` values a union of tagged structs accepts; undefined when a member has no literal `_tag`. */
+const unionTags = (ast: SchemaAST.AST): SchemaAST.LiteralValue[] | undefined => {
+  if (SchemaAST.isUnion(ast)) {
+    const tags: SchemaAST.LiteralValue[] = []
+    for (const member of ast.types) {
+      const memberTags = unionTags(member)
+      if (memberTags === undefined) return undefined
+      tags.push(...memberTags)
+    }
+    return tags
+  }
+  const encoded = SchemaAST.toEncoded(ast)
+  const tag = SchemaAST.isObjects(encoded)
+    ? encoded.propertySignatures.find((p) => p.name === "_tag")?.type
+    : undefined
+  return tag !== undefined && SchemaAST.isLiteral(tag) ? [tag.literal] : undefined
+}
+
+/** The issue the formatter reports first (errors: "first" makes it the only one), with its path. */
+const firstLeaf = (
+  issue: SchemaIssue.Issue,
+  path: readonly PropertyKey[],
+): { readonly issue: SchemaIssue.Issue; readonly path: readonly PropertyKey[] } => {
+  switch (issue._tag) {
+    case "Filter":
+    case "Encoding":
+      return firstLeaf(issue.issue, path)
+    case "Pointer":
+      return firstLeaf(issue.issue, [...path, ...issue.path])
+    case "Composite":
+      return firstLeaf(issue.issues[0], path)
+    case "AnyOf":
+      return issue.issues[0] === undefined ? { issue, path } : firstLeaf(issue.issues[0], path)
+    default:
+      return { issue, path }
+  }
+}
+
+const show = (value: unknown): string => (typeof value === "string" ? JSON.stringify(value) : String(value))
+
+/**
+ * An object that no member of a union of tagged structs takes because of its `_tag` (unknown or
+ * missing): the field named is `_tag`, as before Effect 4 (whose union issue stops at the object).
+ */
+const tagIssue = (error: Schema.SchemaError): { path: PropertyKey[]; message: string } | undefined => {
+  const { issue, path } = firstLeaf(error.issue, [])
+  if (issue._tag !== "AnyOf" || issue.issues.length > 0 || !SchemaIssue.hasInput(issue)) return undefined
+  const input = issue.input
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return undefined
+  const tags = unionTags(issue.ast)
+  if (tags === undefined || tags.length === 0) return undefined
+  const given = Object.hasOwn(input, "_tag") ? (input as { readonly _tag: unknown })._tag : undefined
+  return {
+    path: [...path, "_tag"],
+    message:
+      given === undefined ? "is missing" : `Expected ${tags.map(show).join(" | ")}, got ${show(given)}`,
+  }
+}
+
 const schemaErrorBody = (error: Schema.SchemaError): ErrorBody => {
-  const [issue] = formatIssue(error.issue).issues
+  const issue = tagIssue(error) ?? formatIssue(error.issue).issues[0]
   if (issue === undefined || issue.path === undefined || issue.path.length === 0) {
     return { error: { code: "InvalidBody", message: issue?.message ?? error.message } }
   }

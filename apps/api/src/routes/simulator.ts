@@ -48,11 +48,11 @@ export const connectSimulatedProvider = (
 const PROVIDER_REPLY_EVERY = Duration.millis(50)
 
 const Phone = Schema.String.check(
-  Schema.isPattern(/^\+[1-9]\d{6,14}$/, { message: "must be E.164, e.g. +15551234567" }),
+  Schema.isPattern(/^\+[1-9]\d{6,14}$/u, { message: "must be E.164, e.g. +15551234567" }),
 )
 const CallBody = Schema.Struct({ from: Phone, to: Phone })
 const DigitBody = Schema.Struct({
-  digit: Schema.String.check(Schema.isPattern(/^[0-9*#]$/, { message: "one key: 0-9, * or #" })),
+  digit: Schema.String.check(Schema.isPattern(/^[0-9*#]$/u, { message: "one key: 0-9, * or #" })),
 })
 
 const view = (call: SimulatedCall) => ({

@@ -12,7 +12,7 @@ export const Actor = Schema.Struct({
 export type Actor = typeof Actor.Type
 
 /** The field every configuration command carries, for the audit trail. */
-export const Audited = { actor: Schema.optional(Actor) } as const
+export const Audited = { actor: Schema.optionalKey(Actor) } as const
 
 /** What a configuration event records for the audit trail: when, and who (when known). */
 export interface AuditStamp {

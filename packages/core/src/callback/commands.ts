@@ -24,10 +24,10 @@ export const RequestCallback = Schema.TaggedStruct("RequestCallback", {
   number: Schema.String.check(Schema.isMaxLength(32)),
   queueId: Id,
   /** The number to call from; by default the queue's caller id, else the provider's default. */
-  from: Schema.optional(Schema.String.check(Schema.isMaxLength(32))),
-  window: Schema.optional(Schema.Struct({ start: EpochMs, end: EpochMs })),
-  priority: Schema.optional(Priority),
-  attributes: Schema.optional(Schema.Record(Schema.String, Schema.String)),
+  from: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(32))),
+  window: Schema.optionalKey(Schema.Struct({ start: EpochMs, end: EpochMs })),
+  priority: Schema.optionalKey(Priority),
+  attributes: Schema.optionalKey(Schema.Record(Schema.String, Schema.String)),
 })
 
 /** Durable timers' commands; a late, early or repeated one changes nothing. */

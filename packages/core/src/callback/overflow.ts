@@ -48,13 +48,13 @@ export type OverflowRule = typeof OverflowRule.Type
 
 export const OverflowSettings = Schema.Struct({
   rules: Schema.Array(OverflowRule).check(Schema.isMaxLength(20)),
-  offerText: Schema.optional(PromptText),
-  confirmationText: Schema.optional(PromptText),
-  voicemailText: Schema.optional(PromptText),
-  endCallText: Schema.optional(PromptText),
+  offerText: Schema.optionalKey(PromptText),
+  confirmationText: Schema.optionalKey(PromptText),
+  voicemailText: Schema.optionalKey(PromptText),
+  endCallText: Schema.optionalKey(PromptText),
   /** The number callbacks are placed from; by default the number the caller dialled. */
-  callerId: Schema.optional(Schema.String.check(Schema.isMaxLength(32))),
-  retry: Schema.optional(RetryPolicy),
+  callerId: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(32))),
+  retry: Schema.optionalKey(RetryPolicy),
 })
 export type OverflowSettings = typeof OverflowSettings.Type
 

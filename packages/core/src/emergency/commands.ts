@@ -12,14 +12,14 @@ const Label = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(200))
 
 /** A phone number in E.164 form, e.g. +15550100123. */
 export const E164 = Schema.String.check(
-  Schema.isPattern(/^\+[1-9]\d{6,14}$/, {
+  Schema.isPattern(/^\+[1-9]\d{6,14}$/u, {
     message: "must be an E.164 number: '+', country code and number, digits only",
   }),
 )
 /** A short dial string such as 911 or 112. */
-const ShortNumber = Schema.String.check(Schema.isPattern(/^\d{2,6}$/, { message: "must be 2 to 6 digits" }))
+const ShortNumber = Schema.String.check(Schema.isPattern(/^\d{2,6}$/u, { message: "must be 2 to 6 digits" }))
 const RegionCode = Schema.String.check(
-  Schema.isPattern(/^[A-Z]{2}$/, { message: "must be a two-letter code such as US or GB" }),
+  Schema.isPattern(/^[A-Z]{2}$/u, { message: "must be a two-letter code such as US or GB" }),
 )
 
 /** E1: the rep dialled what may be an emergency number; the browser reports where it is. */
@@ -30,14 +30,14 @@ export const DialEmergency = Schema.TaggedStruct("DialEmergency", {
     /** The region the browser's location setting reports (ISO 3166 code); null when off. */
     region: Schema.NullOr(Schema.String.check(Schema.isMaxLength(16))),
     /** The browser's IANA time zone, for the time in the notification. */
-    timeZone: Schema.optional(Schema.String.check(Schema.isMaxLength(64))),
+    timeZone: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(64))),
   }),
 })
 
 /** E10: the rep ended the emergency call. A repeat, or one for an older session, is a no-op. */
 export const EndEmergency = Schema.TaggedStruct("EndEmergency", {
   repId: Id,
-  sessionId: Schema.optional(Id),
+  sessionId: Schema.optionalKey(Id),
 })
 
 /** E5: sent by the lease's durable timer at the dial + 60 minutes. */
@@ -50,11 +50,11 @@ export const ConfigureEmergencyRegions = Schema.TaggedStruct("ConfigureEmergency
     Schema.Struct({
       region: RegionCode,
       name: Label,
-      aliases: Schema.optional(Schema.Array(RegionCode).check(Schema.isMaxLength(5))),
+      aliases: Schema.optionalKey(Schema.Array(RegionCode).check(Schema.isMaxLength(5))),
       timeZone: Schema.String.check(Schema.isMaxLength(64)),
       locale: Schema.String.check(Schema.isMaxLength(35)),
       emergencyNumbers: Schema.Array(ShortNumber).check(Schema.isMinLength(1), Schema.isMaxLength(10)),
-      testNumbers: Schema.optional(Schema.Array(ShortNumber).check(Schema.isMaxLength(10))),
+      testNumbers: Schema.optionalKey(Schema.Array(ShortNumber).check(Schema.isMaxLength(10))),
     }),
   ).check(Schema.isMinLength(1), Schema.isMaxLength(100)),
 })
@@ -76,7 +76,9 @@ export const ConfigureEmergencyCarrier = Schema.TaggedStruct("ConfigureEmergency
     Schema.Struct({
       ruleId: Id,
       pattern: Schema.String.check(
-        Schema.isPattern(/^(\d{1,15}\*?|\*)$/, { message: "must be digits, digits followed by '*', or '*'" }),
+        Schema.isPattern(/^(\d{1,15}\*?|\*)$/u, {
+          message: "must be digits, digits followed by '*', or '*'",
+        }),
       ),
       carrier: Label,
     }),

@@ -26,7 +26,7 @@ export const DefinePresence = Schema.TaggedStruct("DefinePresence", {
 export const RegisterRep = Schema.TaggedStruct("RegisterRep", {
   repId: Id,
   name: Label,
-  presenceId: Schema.optional(Id),
+  presenceId: Schema.optionalKey(Id),
   /** R2: units per capacity profile, e.g. { voice: 1 }. */
   capacity: Schema.Record(Id, Units),
 })
@@ -43,16 +43,16 @@ export const CreateQueue = Schema.TaggedStruct("CreateQueue", {
   ...Audited,
   queueId: Id,
   name: Label,
-  priority: Schema.optional(Priority),
-  assignment: Schema.optional(AssignmentMethod),
-  profile: Schema.optional(Id),
-  units: Schema.optional(Units),
-  members: Schema.optional(Schema.Array(Id)),
-  offerTimeoutMs: Schema.optional(Millis(1_000, 600_000)),
-  declineLimit: Schema.optional(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 }))),
-  agingStepMs: Schema.optional(Schema.NullOr(Millis(1_000, 86_400_000))),
-  defaultHandleTimeMs: Schema.optional(Millis(1_000, 86_400_000)),
-  operatingHours: Schema.optional(Schema.NullOr(OperatingHours)),
+  priority: Schema.optionalKey(Priority),
+  assignment: Schema.optionalKey(AssignmentMethod),
+  profile: Schema.optionalKey(Id),
+  units: Schema.optionalKey(Units),
+  members: Schema.optionalKey(Schema.Array(Id)),
+  offerTimeoutMs: Schema.optionalKey(Millis(1_000, 600_000)),
+  declineLimit: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 100 }))),
+  agingStepMs: Schema.optionalKey(Schema.NullOr(Millis(1_000, 86_400_000))),
+  defaultHandleTimeMs: Schema.optionalKey(Millis(1_000, 86_400_000)),
+  operatingHours: Schema.optionalKey(Schema.NullOr(OperatingHours)),
 })
 
 export const AddQueueMember = Schema.TaggedStruct("AddQueueMember", { ...Audited, queueId: Id, repId: Id })
@@ -74,16 +74,16 @@ export const DefineWorkstream = Schema.TaggedStruct("DefineWorkstream", {
 export const EnqueueItem = Schema.TaggedStruct("EnqueueItem", {
   itemId: Id,
   queueId: Id,
-  priority: Schema.optional(Priority),
-  attributes: Schema.optional(AttributesSchema),
+  priority: Schema.optionalKey(Priority),
+  attributes: Schema.optionalKey(AttributesSchema),
 })
 
 /** R6: an incoming item that the workstream's rules place in a queue. */
 export const RouteIncoming = Schema.TaggedStruct("RouteIncoming", {
   itemId: Id,
   workstreamId: Id,
-  priority: Schema.optional(Priority),
-  attributes: Schema.optional(AttributesSchema),
+  priority: Schema.optionalKey(Priority),
+  attributes: Schema.optionalKey(AttributesSchema),
 })
 
 export const AcceptOffer = Schema.TaggedStruct("AcceptOffer", { offerId: Id, repId: Id })

@@ -7,8 +7,8 @@ export type AssignmentMethod = typeof AssignmentMethod.Type
 /** Days are 0 (Sunday) to 6; times are "HH:MM" in the queue's IANA time zone; close > open. */
 export const OperatingWindow = Schema.Struct({
   day: Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 6 })),
-  open: Schema.String.check(Schema.isPattern(/^([01]\d|2[0-3]):[0-5]\d$/)),
-  close: Schema.String.check(Schema.isPattern(/^([01]\d|2[0-4]):[0-5]\d$/)),
+  open: Schema.String.check(Schema.isPattern(/^([01]\d|2[0-3]):[0-5]\d$/u)),
+  close: Schema.String.check(Schema.isPattern(/^([01]\d|2[0-4]):[0-5]\d$/u)),
 })
 export type OperatingWindow = typeof OperatingWindow.Type
 

@@ -16,7 +16,7 @@ export const RouteRule = Schema.Struct({
   ruleId: Schema.Trimmed.check(Schema.isNonEmpty()),
   conditions: Schema.Array(RuleCondition),
   queueId: Schema.Trimmed.check(Schema.isNonEmpty()),
-  overflowOverride: Schema.optional(Schema.Unknown),
+  overflowOverride: Schema.optionalKey(Schema.Unknown),
 })
 export type RouteRule = typeof RouteRule.Type
 
