@@ -22,6 +22,7 @@ const startApi = () =>
         ...process.env,
         PORT: "0",
         HOST: "127.0.0.1",
+        LIFELINE_DEMO: "true",
         LIFELINE_DB_URL: `file:${join(dataDir, "lifeline.db")}`,
         NODE_ENV: "production",
       },

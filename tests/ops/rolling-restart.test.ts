@@ -47,7 +47,12 @@ const life = async (): Promise<Life> => {
   const child = startChild(
     bundle,
     {},
-    { PORT: "0", LIFELINE_DB_URL: sqld?.url ?? "", LIFELINE_MIGRATIONS_DIR: migrationsFolder },
+    {
+      PORT: "0",
+      LIFELINE_DEMO: "true", // the demo keys (issue 16: no keys is no start otherwise)
+      LIFELINE_DB_URL: sqld?.url ?? "",
+      LIFELINE_MIGRATIONS_DIR: migrationsFolder,
+    },
   )
   children.push(child)
   const line = await child.waitFor((l) => LISTENING.test(l), 20_000)

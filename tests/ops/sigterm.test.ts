@@ -37,6 +37,7 @@ const life = async (): Promise<{ child: Child; url: string }> => {
     {},
     {
       PORT: "0",
+      LIFELINE_DEMO: "true", // the demo keys (issue 16: no keys is no start otherwise)
       LIFELINE_DB_URL: `file:${join(dir, "lifeline.db")}`,
       LIFELINE_MIGRATIONS_DIR: migrationsFolder,
     },
@@ -137,7 +138,8 @@ describe("graceful stop (issue 9)", () => {
     const good = join(dir, "lifeline.env")
     writeFileSync(
       good,
-      `PORT=70000\nLIFELINE_DB_URL=file:${join(dir, "from-file.db")}\nLIFELINE_MIGRATIONS_DIR=${migrationsFolder}\n`,
+      // LIFELINE_DEMO from the file too: without keys a node starts only for the demo (issue 16).
+      `PORT=70000\nLIFELINE_DEMO=true\nLIFELINE_DB_URL=file:${join(dir, "from-file.db")}\nLIFELINE_MIGRATIONS_DIR=${migrationsFolder}\n`,
     )
     // PORT from the environment wins over the file's bad one; the store is the file's.
     const child = startChild(bundle, {}, { LIFELINE_SETTINGS_FILE: good, PORT: "0" })

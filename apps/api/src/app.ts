@@ -1,12 +1,13 @@
 import { serveStatic } from "@hono/node-server/serve-static"
-import type { SimulatedTelephony } from "@lifeline/adapters"
 import { Center } from "@lifeline/core"
 import { Effect } from "effect"
 import { Hono } from "hono"
 import { bodyLimit } from "hono/body-limit"
+import { type AuthFailureLimits, DEFAULT_AUTH_FAILURE_LIMITS, makeAuthFailureLimiter } from "./auth/limit"
 import type { AuthEnv } from "./auth/middleware"
 import { authenticate } from "./auth/middleware"
 import type { Principal } from "./auth/principal"
+import { corsFor } from "./cors"
 import { internalError, routeNotFound } from "./errors"
 import { type ApiRuntime, makeHandle } from "./handle"
 import { type LiveHub, makeLiveHub } from "./live/hub"
@@ -24,7 +25,7 @@ import { itemRoutes, offerRoutes } from "./routes/items"
 import { presenceRoutes } from "./routes/presences"
 import { queueRoutes, workstreamRoutes } from "./routes/queues"
 import { repRoutes } from "./routes/reps"
-import { simulatorRoutes } from "./routes/simulator"
+import { type SimulatedLines, simulatorRoutes } from "./routes/simulator"
 
 export interface AppOptions {
   /** API keys and whom they stand for (N4). */
@@ -34,12 +35,19 @@ export interface AppOptions {
   readonly webRoot?: string
   /** Azure Communication Services webhooks, mounted when telephony is Azure. */
   readonly acs?: AcsWebhookOptions
-  /** The simulated provider's controls for the local demo, mounted when telephony is simulated. */
-  readonly simulator?: SimulatedTelephony["Service"]
+  /** The simulated provider of the local demo (connectSimulatedProvider), mounted when telephony is simulated. */
+  readonly simulator?: SimulatedLines
   /** Prometheus metrics at `/metrics` and request timing (production; off in most tests). */
   readonly metrics?: Metrics
-  /** A JSON log line per request, with its request id. */
+  /** A JSON log line per request, with its request id; internal errors are logged through it too. */
   readonly log?: Logger
+  /** Origins browsers may call `/api` from (CORS); none: no CORS headers (issue 16). */
+  readonly corsOrigins?: readonly string[]
+  /**
+   * Failed authentications allowed per client address (429 past them; issue 16); the defaults
+   * when absent. Only requests with a socket address count (not in-process `app.request`).
+   */
+  readonly authFailures?: AuthFailureLimits
 }
 
 /** Bodies larger than this are refused with 413 before they are read. */
@@ -54,6 +62,9 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
     app.use("*", options.metrics.observe)
     app.get("/metrics", () => (options.metrics as Metrics).scrape())
   }
+  if (options.corsOrigins !== undefined && options.corsOrigins.length > 0)
+    app.use("/api/*", ...corsFor(options.corsOrigins))
+  const limiter = makeAuthFailureLimiter(options.authFailures ?? DEFAULT_AUTH_FAILURE_LIMITS)
   app
     .use(
       "/api/*",
@@ -66,7 +77,7 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
           ),
       }),
     )
-    .use("/api/*", authenticate(options.keys))
+    .use("/api/*", authenticate(options.keys, limiter, options.log))
     .get("/healthz", (c) => c.json({ status: "ok" }))
     .route("/api/presences", presenceRoutes(handle))
     .route("/api/reps", repRoutes(handle))
@@ -87,7 +98,7 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
   if (options.acs !== undefined) app.route("/webhooks/acs", acsWebhookRoutes(runtime, options.acs))
   if (options.webRoot !== undefined) app.use("*", serveStatic({ root: options.webRoot }))
   app.notFound(routeNotFound)
-  app.onError(internalError)
+  app.onError(internalError(options.log))
   return app
 }
 

@@ -1,17 +1,17 @@
 import { AzureCallRegistry, SimulatedTelephony } from "@lifeline/adapters"
 import { CENTER_STREAM, Center, Store } from "@lifeline/core"
-import { Effect, type Layer, ManagedRuntime, Option, Schedule } from "effect"
+import { Effect, Layer, ManagedRuntime, Option, Schedule } from "effect"
 import { buildApp, liveHubOf } from "./app"
 import type { Principal } from "./auth/principal"
 import { seedDemo } from "./demo"
 import type { ApiRuntime } from "./handle"
 import { makeGate } from "./ops/gate"
-import { type Logger, logEmergencyFacts } from "./ops/log"
+import { effectLoggerLayer, type Logger, logEmergencyFacts } from "./ops/log"
 import { makeMetrics } from "./ops/metrics"
 import type { AcsWebhookOptions } from "./routes/acs-webhooks"
-import { connectSimulatedProvider } from "./routes/simulator"
+import { checkDefaultWorkstream, connectSimulatedProvider } from "./routes/simulator"
 import { listen } from "./server"
-import type { ApiSettings } from "./settings"
+import { type ApiSettings, DEFAULT_WORKSTREAM } from "./settings"
 
 export interface BootOptions {
   readonly port: number
@@ -83,7 +83,10 @@ export const boot = async (options: BootOptions) => {
   const server = await listen(gate, options)
   log.info("listening", { url: server.url, phase: "starting" })
   options.onListening?.(server.url)
-  const runtime: ApiRuntime = ManagedRuntime.make(options.layer)
+  // Effect's own log lines (core, adapters) go through the node's JSON logger (issue 16).
+  const runtime: ApiRuntime = ManagedRuntime.make(
+    options.layer.pipe(Layer.provideMerge(effectLoggerLayer(log))),
+  )
   await runtime.runPromise(Effect.void)
   if (options.demo) {
     const seeded = await runtime.runPromise(seedIfEmpty)
@@ -97,16 +100,25 @@ export const boot = async (options: BootOptions) => {
   })
   const acs = await acsOptions(runtime, options.settings, log)
   const simulator = Option.getOrUndefined(await runtime.runPromise(Effect.serviceOption(SimulatedTelephony)))
-  if (simulator !== undefined) {
-    connectSimulatedProvider(runtime, simulator, () => "inbound-voice")
-    log.info("telephony: simulated provider (drive it at /api/simulator; see docs/api.md)")
+  const { telephony } = options.settings
+  const workstream =
+    (telephony._tag === "simulated" ? telephony.defaultWorkstream : undefined) ?? DEFAULT_WORKSTREAM
+  const lines =
+    simulator === undefined
+      ? undefined
+      : connectSimulatedProvider(runtime, simulator, { workstreamFor: () => workstream, log })
+  if (lines !== undefined) {
+    log.info("telephony: simulated provider (drive it at /api/simulator; see docs/api.md)", { workstream })
+    await checkDefaultWorkstream(runtime, workstream, log)
   }
   const app = buildApp(runtime, {
     keys: options.keys,
     hub,
     metrics,
     log,
-    ...(simulator === undefined ? {} : { simulator }),
+    ...(lines === undefined ? {} : { simulator: lines }),
+    ...(options.settings.corsOrigins === undefined ? {} : { corsOrigins: options.settings.corsOrigins }),
+    ...(options.settings.authFailures === undefined ? {} : { authFailures: options.settings.authFailures }),
     ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
     ...(acs === undefined ? {} : { acs }),
   })

@@ -111,7 +111,11 @@ export const lifelineClient = (baseUrl: string, apiKey: string, fetchImpl: typeo
     setEmergencyContacts: (repId: string, contacts: string) =>
       call<CommandResult>("PUT", `/api/reps/${seg(repId)}/emergency-contacts`, { contacts }),
     emergencyNotifications: () => call<NotificationDeliveryView[]>("GET", "/api/emergency/notifications"),
-    history: () => call<HistoryRecord[]>("GET", "/api/history"),
+    /** E8: one page of call history, oldest first (the next page's cursor is in X-Next-Cursor). */
+    history: (query: Readonly<Record<string, string>> = {}) => {
+      const search = new URLSearchParams(query).toString()
+      return call<HistoryRecord[]>("GET", `/api/history${search === "" ? "" : `?${search}`}`)
+    },
     setQueueOverflow: (queueId: string, body: Omit<Body<typeof SetQueueOverflow>, "queueId">) =>
       call<CommandResult>("PUT", `/api/queues/${seg(queueId)}/overflow`, body),
     /** C7: schedule a callback; B3: a pending one for the same number and queue is joined. */

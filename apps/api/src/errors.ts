@@ -3,6 +3,7 @@ import { Schema, SchemaAST, SchemaIssue } from "effect"
 import type { Context } from "hono"
 import type { ContentfulStatusCode } from "hono/utils/http-status"
 import type { Forbidden, Unauthenticated } from "./auth/principal"
+import { errorFields, type Logger, makeLogger, routeOf } from "./ops/log"
 
 /** The request body is not JSON, or not a JSON object. */
 export class InvalidBody extends Schema.TaggedError<InvalidBody>()("InvalidBody", {
@@ -174,8 +175,18 @@ export const errorResponse = (c: Context, error: ApiError): Response =>
 export const routeNotFound = (c: Context): Response =>
   c.json({ error: { code: "NotFound", message: `no route for ${c.req.method} ${c.req.path}` } }, 404)
 
-/** A defect, not bad input: log it, and tell the client no more than that. */
-export const internalError = (cause: unknown, c: Context): Response => {
-  console.error(cause)
-  return c.json({ error: { code: "Internal", message: "internal error" } }, 500)
-}
+/**
+ * A defect, not bad input: log it as one JSON line (name, scrubbed message and stack, the request
+ * id and route pattern, never the body or the raw path), and tell the client no more than that.
+ */
+export const internalError =
+  (log: Logger = makeLogger()) =>
+  (cause: unknown, c: Context): Response => {
+    log.error("internal error", {
+      requestId: c.get("requestId") as string | undefined,
+      method: c.req.method,
+      route: routeOf(c),
+      ...errorFields(cause),
+    })
+    return c.json({ error: { code: "Internal", message: "internal error" } }, 500)
+  }

@@ -1,6 +1,7 @@
 import type { Center, Store } from "@lifeline/core"
 import { Effect, type ManagedRuntime } from "effect"
 import type { Context } from "hono"
+import { authorize } from "./auth/authorize"
 import type { AuthEnv } from "./auth/middleware"
 import { Forbidden, type Principal, type Role, Unauthenticated } from "./auth/principal"
 import { type ApiError, errorResponse } from "./errors"
@@ -17,7 +18,9 @@ export type Handler = (c: ApiContext, who: Principal) => Effect.Effect<Response,
 
 /**
  * Adapts an Effect handler to Hono for the given roles (N4): no key is a 401, a role not listed
- * a 403; typed failures become error responses, defects reach onError.
+ * a 403; then the path parameters' ids and the caller's scope over what they name, from the one
+ * table in auth/authorize.ts (a bad id is a 400, another's rep, item or queue a 403). Typed
+ * failures become error responses, defects reach onError.
  */
 export const makeHandle =
   (runtime: ApiRuntime) =>
@@ -30,7 +33,10 @@ export const makeHandle =
             new Unauthenticated({ message: "an API key is required (Authorization: Bearer <key>)" }),
           )
         : roles.includes(who.role)
-          ? handler(c, who)
+          ? Effect.andThen(
+              authorize(who, c.req.param()),
+              Effect.suspend(() => handler(c, who)),
+            )
           : Effect.fail(new Forbidden({ message: `a ${who.role} may not ${c.req.method} ${c.req.path}` }))
     const route = routeOf(c)
     return runtime.runPromise(
@@ -52,9 +58,3 @@ export const makeHandle =
   }
 
 export type Handle = ReturnType<typeof makeHandle>
-
-/** N4: a rep acts only on itself; other roles listed for the route act on anyone. */
-export const actingOn = (who: Principal, repId: string): Effect.Effect<void, Forbidden> =>
-  who.role === "rep" && who.repId !== repId
-    ? Effect.fail(new Forbidden({ message: "a rep acts only on itself", field: "repId" }))
-    : Effect.void

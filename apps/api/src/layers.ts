@@ -1,5 +1,6 @@
 import {
   AzureTelephonyLive,
+  CenterSnapshotsLive,
   LibsqlStoreLive,
   RecordingMailerLive,
   ResendMailerLive,
@@ -8,6 +9,7 @@ import {
 } from "@lifeline/adapters"
 import { Center, CenterLive, type Clock, runOutboxDispatcher } from "@lifeline/core"
 import { Duration, Effect, Layer, Schedule } from "effect"
+import { LibsqlHistoryProjectorLive } from "./live/history-projector"
 import { tracingLayer } from "./ops/tracing"
 import type { ApiSettings } from "./settings"
 
@@ -31,6 +33,17 @@ export const CenterFollowerLive = Layer.effectDiscard(
   ),
 )
 
+/**
+ * Snapshots of the center (issue 22, docs/lifetime.md): the engine starts from the newest one it
+ * can read; a worker thread writes them as the settings say (none when they say nothing).
+ */
+const snapshotLayer = (settings: ApiSettings) =>
+  CenterSnapshotsLive({
+    url: settings.db.url,
+    options: settings.db.options,
+    settings: settings.snapshots ?? { everyEvents: 0, everySeconds: 60 },
+  })
+
 const telephonyLayer = (settings: ApiSettings) =>
   settings.telephony._tag === "azure" ? AzureTelephonyLive(settings.telephony.config) : SimulatedTelephonyLive
 
@@ -48,11 +61,17 @@ export const apiLayer = <C extends Clock = Clock>(
 ) => {
   const ports = Layer.mergeAll(
     LibsqlStoreLive(settings.db.url, settings.db.options),
+    snapshotLayer(settings),
     clock,
     telephonyLayer(settings),
     mailLayer(settings),
   )
-  return Layer.merge(OutboxDispatcherLive, CenterFollowerLive).pipe(
+  return Layer.mergeAll(
+    OutboxDispatcherLive,
+    CenterFollowerLive,
+    // Call history in SQL, projected on every node (issue 22).
+    LibsqlHistoryProjectorLive(settings.db.url, settings.db.options),
+  ).pipe(
     Layer.provideMerge(CenterLive),
     Layer.provideMerge(ports),
     // Built first and closed last: every span of the node reaches the collector, flushed on stop.

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { Config, ConfigProvider, Effect, Result, Schema, SchemaIssue } from "effect"
-import { DEMO_API_KEYS, parseApiKeys } from "./auth/keys"
+import { keysAtStart } from "./auth/keys"
 import { boot } from "./boot"
 import { apiLayer } from "./layers"
-import { makeLogger } from "./ops/log"
+import { errorFields, makeLogger } from "./ops/log"
 import { loadSettings } from "./settings"
 import { type SettingsEnv, SettingsFileError, settingsEnv, settingsHelp } from "./settings-file"
 
@@ -15,7 +15,8 @@ const ServerConfig = {
     "PORT",
   ).pipe(Config.withDefault(3000)),
   hostname: Config.String("HOST").pipe(Config.withDefault("127.0.0.1")),
-  demo: Config.Boolean("LIFELINE_DEMO").pipe(Config.withDefault(true)),
+  // Off unless asked for (issue 16): `pnpm start` sets LIFELINE_DEMO=true for the local demo.
+  demo: Config.Boolean("LIFELINE_DEMO").pipe(Config.withDefault(false)),
 }
 
 const WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url))
@@ -24,6 +25,16 @@ const WEB_DIST = fileURLToPath(new URL("../../web/dist", import.meta.url))
 const SHUTDOWN_GRACE_MS = 20_000
 
 const log = makeLogger()
+
+// What nothing caught still ends the process as Node would (exit 1), but as a JSON line.
+process.on("uncaughtException", (error) => {
+  log.error("uncaught exception: exiting", errorFields(error))
+  process.exit(1)
+})
+process.on("unhandledRejection", (reason) => {
+  log.error("unhandled rejection: exiting", errorFields(reason))
+  process.exit(1)
+})
 
 /** Every bad or missing setting (each server setting, then the first bad one of the rest). */
 const settingsOrExit = Effect.gen(function* () {
@@ -95,10 +106,21 @@ const main = async () => {
     return
   }
   const { server: config, settings } = loaded.success
-  const configuredKeys = env.LIFELINE_API_KEYS
-  if (configuredKeys === undefined)
+  // Fail closed (issue 16): keys, or the demo asked for explicitly on a loopback address.
+  const keys = keysAtStart({
+    configured: env.LIFELINE_API_KEYS,
+    demo: config.demo,
+    hostname: config.hostname,
+  })
+  if (keys._tag === "refused") {
+    for (const problem of keys.problems) log.error("configuration", { problem })
+    log.error("not started: fix the settings above (docs/operations.md lists them all)")
+    process.exitCode = 2
+    return
+  }
+  if (keys.demoKeys)
     log.warn(
-      "LIFELINE_API_KEYS not set: using the demo keys (demo-admin-key, demo-rep-ana, ...) — local demo only",
+      "using the public demo keys (demo-admin-key, demo-rep-ana, ...): local demo only, served on loopback",
     )
   const webRoot = existsSync(WEB_DIST) ? WEB_DIST : undefined
   log.info("starting", {
@@ -107,7 +129,7 @@ const main = async () => {
   })
   const node = await boot({
     ...config,
-    keys: parseApiKeys(configuredKeys ?? DEMO_API_KEYS),
+    keys: keys.keys,
     settings,
     layer: apiLayer(settings),
     log,
@@ -124,7 +146,7 @@ const main = async () => {
     node.stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        log.error("stop failed", { error: String(error) })
+        log.error("stop failed", errorFields(error))
         process.exit(1)
       },
     )
@@ -134,6 +156,6 @@ const main = async () => {
 
 main().catch((error: unknown) => {
   // The port may already be open (probes answer while starting): exit, do not linger unready.
-  log.error("start-up failed", { error: String(error) })
+  log.error("start-up failed", errorFields(error))
   process.exit(1)
 })

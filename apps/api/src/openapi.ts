@@ -82,7 +82,12 @@ export const doc = (d: RouteDoc) =>
       400: errorResponse("Bad input: the field is named (N3)"),
       ...(d.roles === "public"
         ? {}
-        : { 401: errorResponse("No or unknown API key"), 403: errorResponse("Role not allowed (N4)") }),
+        : {
+            401: errorResponse("No or unknown API key"),
+            403: errorResponse(
+              "Role not allowed, or not the caller's rep, item, offer, callback or queue (N4)",
+            ),
+          }),
       404: errorResponse("Unknown id"),
       409: errorResponse("Conflicts with the current state"),
     },

@@ -12,9 +12,12 @@ export interface RunningServer {
   readonly closeConnections: () => void
 }
 
-/** Anything that answers a fetch: a Hono app, or the gate in front of one. */
+/**
+ * Anything that answers a fetch: a Hono app, or the gate in front of one. `env` carries
+ * @hono/node-server's bindings (the socket: the client's address for the auth-failure limit).
+ */
 export interface Fetcher {
-  readonly fetch: (request: Request) => Response | Promise<Response>
+  readonly fetch: (request: Request, env?: unknown) => Response | Promise<Response>
 }
 
 const urlOf = ({ address, family, port }: AddressInfo) =>
@@ -24,7 +27,11 @@ const urlOf = ({ address, family, port }: AddressInfo) =>
 export const listen = (app: Fetcher, options: { readonly port: number; readonly hostname: string }) =>
   new Promise<RunningServer>((resolve, reject) => {
     const server = serve(
-      { fetch: (request: Request) => app.fetch(request), port: options.port, hostname: options.hostname },
+      {
+        fetch: (request: Request, env: unknown) => app.fetch(request, env),
+        port: options.port,
+        hostname: options.hostname,
+      },
       (info) =>
         resolve({
           url: urlOf(info),

@@ -31,12 +31,43 @@ export const SETTINGS: readonly SettingDoc[] = [
     default: "the package's",
     meaning: "where the drizzle migrations are (bundled deployments)",
   },
-  { name: "LIFELINE_DEMO", default: "true", meaning: "seed the demo center when the store is empty" },
+  {
+    name: "LIFELINE_SNAPSHOT_EVERY_EVENTS",
+    default: "20000",
+    meaning: "write a snapshot of the center after this many new events (background thread); 0: none",
+  },
+  {
+    name: "LIFELINE_SNAPSHOT_EVERY_SECONDS",
+    default: "60",
+    meaning: "or after this many seconds, when there are new events (docs/lifetime.md)",
+  },
+  {
+    name: "LIFELINE_DEMO",
+    default: "false (pnpm start: true)",
+    meaning:
+      "the local demo: seed the demo center when the store is empty and, without LIFELINE_API_KEYS, serve the public demo keys (loopback HOST only)",
+  },
   {
     name: "LIFELINE_API_KEYS",
-    default: "demo keys",
-    meaning: "key=role[:subject] entries separated by ',' (docs/api.md)",
+    default: "— (required unless LIFELINE_DEMO)",
+    meaning:
+      "key=role[:subject] entries separated by ',' (docs/api.md); none and no demo: the node does not start",
     secret: true,
+  },
+  {
+    name: "LIFELINE_AUTH_FAILURE_LIMIT",
+    default: "10",
+    meaning: "requests with a bad key one client address may send per window before 429",
+  },
+  {
+    name: "LIFELINE_AUTH_FAILURE_WINDOW_SECONDS",
+    default: "60",
+    meaning: "the window of that limit; a blocked address waits for its end (Retry-After)",
+  },
+  {
+    name: "LIFELINE_CORS_ORIGINS",
+    default: "— (no CORS)",
+    meaning: "origins browsers may call the API from, separated by ',' (scheme://host[:port])",
   },
   {
     name: "ACS_CONNECTION_STRING",
@@ -59,7 +90,7 @@ export const SETTINGS: readonly SettingDoc[] = [
   {
     name: "LIFELINE_DEFAULT_WORKSTREAM",
     default: "inbound-voice",
-    meaning: "the workstream of inbound lines",
+    meaning: "the workstream of inbound lines (Azure and the simulated provider)",
   },
   {
     name: "RESEND_API_KEY",

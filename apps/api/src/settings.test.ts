@@ -148,3 +148,25 @@ describe("tracing settings (issue 9)", () => {
     expect(message).not.toContain("s3cr3t")
   })
 })
+
+describe("snapshot settings (issue 22)", () => {
+  it("default: a snapshot every 20,000 events or 60 seconds", () => {
+    const loaded = load({})
+    if (Result.isFailure(loaded)) throw new Error(String(loaded.failure))
+    expect(loaded.success.snapshots).toEqual({ everyEvents: 20_000, everySeconds: 60 })
+  })
+
+  it("set: taken as given; 0 events turns writing off", () => {
+    const loaded = load({ LIFELINE_SNAPSHOT_EVERY_EVENTS: "0", LIFELINE_SNAPSHOT_EVERY_SECONDS: "5" })
+    if (Result.isFailure(loaded)) throw new Error(String(loaded.failure))
+    expect(loaded.success.snapshots).toEqual({ everyEvents: 0, everySeconds: 5 })
+  })
+
+  it.each([
+    ["LIFELINE_SNAPSHOT_EVERY_EVENTS", "-1"],
+    ["LIFELINE_SNAPSHOT_EVERY_EVENTS", "lots"],
+    ["LIFELINE_SNAPSHOT_EVERY_SECONDS", "0"],
+  ])("%s=%s: fails naming it", (name, value) => {
+    expect(failure({ [name]: value })).toContain(name)
+  })
+})

@@ -1,24 +1,36 @@
 import {
   type AzureTelephonyConfig,
   type CallbackJwtConfig,
+  DEFAULT_SNAPSHOT_SETTINGS,
   dbConfigFromEnv,
   type LibsqlStoreOptions,
   type ResendMailerConfig,
+  type SnapshotSettings,
 } from "@lifeline/adapters"
 import { Config, Effect, Option, Redacted, Schema, SchemaIssue } from "effect"
+import { type AuthFailureLimits, DEFAULT_AUTH_FAILURE_LIMITS } from "./auth/limit"
 import type { TracingSettings } from "./ops/tracing"
+
+/** The workstream inbound lines are routed by unless LIFELINE_DEFAULT_WORKSTREAM names another. */
+export const DEFAULT_WORKSTREAM = "inbound-voice"
 
 /** Everything the composition root needs to pick its adapters. */
 export interface ApiSettings {
   readonly db: { readonly url: string; readonly options: LibsqlStoreOptions }
   readonly telephony:
-    | { readonly _tag: "simulated" }
+    | { readonly _tag: "simulated"; readonly defaultWorkstream?: string }
     | { readonly _tag: "azure"; readonly config: AzureTelephonyConfig; readonly defaultWorkstream: string }
   readonly mail:
     | { readonly _tag: "recording" }
     | { readonly _tag: "resend"; readonly config: ResendMailerConfig }
   /** OpenTelemetry export of Effect's spans; absent: off. */
   readonly tracing?: TracingSettings
+  /** Origins a browser may call the API from (CORS); absent or empty: no CORS headers at all. */
+  readonly corsOrigins?: readonly string[]
+  /** Failed authentications allowed per client address; absent: the defaults (auth/limit.ts). */
+  readonly authFailures?: AuthFailureLimits
+  /** When the center is written as a snapshot (issue 22); absent: none written (existing ones are read). */
+  readonly snapshots?: SnapshotSettings
 }
 
 const optionalString = (name: string) => Config.option(Config.String(name))
@@ -85,15 +97,16 @@ const callbackJwtConfig = (allowInsecure: boolean) =>
  */
 const telephonyConfig = Effect.gen(function* () {
   const connection = yield* Config.option(Config.Redacted("ACS_CONNECTION_STRING"))
-  if (Option.isNone(connection)) return { _tag: "simulated" } as const
+  const defaultWorkstream = Option.getOrElse(
+    yield* optionalNonEmpty("LIFELINE_DEFAULT_WORKSTREAM"),
+    () => DEFAULT_WORKSTREAM,
+  )
+  if (Option.isNone(connection)) return { _tag: "simulated", defaultWorkstream } as const
   const callbackBase = yield* Config.URL("ACS_CALLBACK_BASE_URL")
   const secret = yield* Config.Redacted("ACS_WEBHOOK_SECRET")
   const callerId = yield* Config.String("ACS_CALLER_ID")
   const repPrefix = yield* Config.String("ACS_REP_ID_PREFIX").pipe(Config.withDefault("8:acs:lifeline_"))
   const insecure = yield* Config.Boolean("ACS_ALLOW_INSECURE").pipe(Config.withDefault(false))
-  const defaultWorkstream = yield* Config.String("LIFELINE_DEFAULT_WORKSTREAM").pipe(
-    Config.withDefault("inbound-voice"),
-  )
   const callbackJwt = yield* callbackJwtConfig(insecure)
   const config: AzureTelephonyConfig = {
     connectionString: Redacted.value(connection.value),
@@ -164,6 +177,58 @@ const tracingConfig = Effect.gen(function* () {
   return { url: new URL("v1/traces", base).toString(), serviceName, headers } satisfies TracingSettings
 })
 
+/**
+ * CORS (issue 16): off unless `LIFELINE_CORS_ORIGINS` lists the origins (`scheme://host[:port]`,
+ * separated by ','); `*` is refused, as a list says who is trusted.
+ */
+const corsConfig = Effect.gen(function* () {
+  const raw = yield* optionalNonEmpty("LIFELINE_CORS_ORIGINS")
+  if (Option.isNone(raw)) return undefined
+  const origins = raw.value
+    .split(",")
+    .map((o) => o.trim())
+    .filter((o) => o !== "")
+  for (const [i, origin] of origins.entries()) {
+    const url = URL.canParse(origin) ? new URL(origin) : undefined
+    if (url === undefined || !/^https?:$/.test(url.protocol) || url.origin !== origin)
+      return yield* settingError(
+        "LIFELINE_CORS_ORIGINS",
+        `LIFELINE_CORS_ORIGINS entry ${i + 1} is not an origin: expected scheme://host[:port], without a path or '*'`,
+      )
+  }
+  return origins.length === 0 ? undefined : origins
+})
+
+const PositiveInt = Schema.Int.check(
+  Schema.makeFilter((n: number) => n >= 1 || "must be a whole number of at least 1"),
+)
+
+/** Failed authentications per client address (issue 16): a limit in a window, both with defaults. */
+const authFailuresConfig = Effect.gen(function* () {
+  const maxFailures = yield* Config.schema(PositiveInt, "LIFELINE_AUTH_FAILURE_LIMIT").pipe(
+    Config.withDefault(DEFAULT_AUTH_FAILURE_LIMITS.maxFailures),
+  )
+  const windowSeconds = yield* Config.schema(PositiveInt, "LIFELINE_AUTH_FAILURE_WINDOW_SECONDS").pipe(
+    Config.withDefault(DEFAULT_AUTH_FAILURE_LIMITS.windowMs / 1000),
+  )
+  return { maxFailures, windowMs: windowSeconds * 1000 } satisfies AuthFailureLimits
+})
+
+const NonNegativeInt = Schema.Int.check(
+  Schema.makeFilter((n: number) => n >= 0 || "must be a whole number of at least 0"),
+)
+
+/** Snapshots (issue 22): every N events or T seconds, whichever comes first; N = 0 writes none. */
+const snapshotsConfig = Effect.gen(function* () {
+  const everyEvents = yield* Config.schema(NonNegativeInt, "LIFELINE_SNAPSHOT_EVERY_EVENTS").pipe(
+    Config.withDefault(DEFAULT_SNAPSHOT_SETTINGS.everyEvents),
+  )
+  const everySeconds = yield* Config.schema(PositiveInt, "LIFELINE_SNAPSHOT_EVERY_SECONDS").pipe(
+    Config.withDefault(DEFAULT_SNAPSHOT_SETTINGS.everySeconds),
+  )
+  return { everyEvents, everySeconds } satisfies SnapshotSettings
+})
+
 /** Read and check the settings; a bad one fails with its variable's name. Secrets stay redacted. */
 export const loadSettings = Effect.gen(function* () {
   // Through Config like the rest (so a settings file reaches them); a LIFELINE_DB_SYNC typo must
@@ -181,5 +246,16 @@ export const loadSettings = Effect.gen(function* () {
   const telephony = yield* telephonyConfig
   const mail = yield* mailConfig
   const tracing = yield* tracingConfig
-  return { db, telephony, mail, ...(tracing === undefined ? {} : { tracing }) } satisfies ApiSettings
+  const corsOrigins = yield* corsConfig
+  const authFailures = yield* authFailuresConfig
+  const snapshots = yield* snapshotsConfig
+  return {
+    db,
+    telephony,
+    mail,
+    authFailures,
+    snapshots,
+    ...(tracing === undefined ? {} : { tracing }),
+    ...(corsOrigins === undefined ? {} : { corsOrigins }),
+  } satisfies ApiSettings
 })

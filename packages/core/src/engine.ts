@@ -1,6 +1,6 @@
 import { Deferred, Effect, Exit, Option, Result, Semaphore } from "effect"
 import { Clock } from "./ports/clock"
-import { Store, StoreUnavailable, VersionConflict } from "./ports/store"
+import { SnapshotDecoder, Snapshots, Store, StoreUnavailable, VersionConflict } from "./ports/store"
 import { GroupCommit, SharedStore, type StoreWriter } from "./ports/store-powers"
 import type { Timer, TimerChange } from "./ports/timer"
 
@@ -94,6 +94,10 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
     }))
     const maxGroup = Math.max(1, grouping.maxGroup)
     const shared = Option.getOrUndefined(yield* Effect.serviceOption(SharedStore))
+    const snapshots = Option.getOrUndefined(yield* Effect.serviceOption(Snapshots))
+    const decoder = Option.getOrUndefined(
+      Option.filter(yield* Effect.serviceOption(SnapshotDecoder), (d) => d.stream === domain.stream),
+    )
     const lock = yield* Semaphore.make(1)
     let state = domain.empty()
     let version = 0
@@ -103,9 +107,52 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
     const listeners = new Set<AppendListener<E>>()
     const pending: Submission<C, E, Err>[] = []
 
+    /**
+     * The state as stored (issue 22, N1): from the newest snapshot this build can decode and the
+     * events after it, or from the whole log when there is none. A snapshot that cannot be read
+     * (incomplete, another encoding, a schema version this build does not know) is skipped with a
+     * warning and the next older one tried: a start never fails on a snapshot.
+     */
+    const loadLatest = Effect.gen(function* () {
+      if (snapshots !== undefined && decoder !== undefined) {
+        const infos = yield* snapshots
+          .list(domain.stream)
+          .pipe(
+            Effect.catch((error) =>
+              Effect.as(Effect.logWarning("cannot list snapshots", { stream: domain.stream, error }), []),
+            ),
+          )
+        for (const info of infos) {
+          const payload = yield* snapshots
+            .read(domain.stream, info.id)
+            .pipe(Effect.catch(() => Effect.succeed(undefined)))
+          const decoded =
+            payload === undefined ? Result.fail("incomplete or gone") : decoder.decode(payload, info)
+          if (Result.isFailure(decoded)) {
+            yield* Effect.logWarning("snapshot skipped", {
+              stream: domain.stream,
+              version: info.version,
+              schemaVersion: info.schemaVersion,
+              reason: decoded.failure,
+            })
+            continue
+          }
+          const tail = yield* snapshots.loadAfter<E, C>(domain.stream, info.version)
+          if (tail.version < info.version) continue
+          return {
+            state: domain.replay(decoded.success as S, tail.events),
+            version: tail.version,
+            timers: tail.timers,
+          }
+        }
+      }
+      const all = yield* store.load<E, C>(domain.stream)
+      return { state: domain.replay(domain.empty(), all.events), version: all.version, timers: all.timers }
+    })
+
     const reload = Effect.gen(function* () {
-      const snapshot = yield* store.load<E, C>(domain.stream)
-      state = domain.replay(domain.empty(), snapshot.events)
+      const snapshot = yield* loadLatest
+      state = snapshot.state
       version = snapshot.version
       stale = false
       const before = [...timers.keys()]

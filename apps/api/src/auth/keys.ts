@@ -64,9 +64,61 @@ export const principalForKey = (
 }
 
 /**
- * Keys for the local demo only: anyone who reads this file knows them. `pnpm start` uses them
- * unless LIFELINE_API_KEYS is set, and says so when it starts.
+ * Keys for the local demo only: anyone who reads this file knows them. A node uses them only
+ * when asked for the demo (`LIFELINE_DEMO=true`, which `pnpm start` sets) without
+ * LIFELINE_API_KEYS, and only on a loopback address (`keysAtStart`); it says so when it starts.
  */
 export const DEMO_API_KEYS =
   "demo-admin-key=admin:demo admin,demo-supervisor-key=supervisor:*,demo-integrator-key=integrator:demo integrator," +
   ["ana", "ben", "caro", "dan", "eve"].map((r) => `demo-rep-${r}=rep:${r}`).join(",")
+
+/** Addresses only this machine reaches: the demo keys are served on these alone. */
+export const isLoopback = (host: string): boolean =>
+  host === "localhost" || host === "::1" || host === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+
+/** The keys a node starts with, or why it must not start (one line per problem, never a key). */
+export type KeysAtStart =
+  | { readonly _tag: "keys"; readonly keys: Map<string, Principal>; readonly demoKeys: boolean }
+  | { readonly _tag: "refused"; readonly problems: readonly string[] }
+
+/**
+ * Fail closed (issue 16): no keys configured is a refusal unless the demo is asked for
+ * explicitly, and the public demo keys (as the default or copied into LIFELINE_API_KEYS) are
+ * refused on any host but loopback, where nobody else can present them. An empty
+ * LIFELINE_API_KEYS counts as not set (as `VAR=` in a compose file means).
+ */
+export const keysAtStart = (input: {
+  /** LIFELINE_API_KEYS as configured, undefined when not set. */
+  readonly configured: string | undefined
+  readonly demo: boolean
+  readonly hostname: string
+}): KeysAtStart => {
+  const refused = (...problems: string[]): KeysAtStart => ({ _tag: "refused", problems })
+  const configured = input.configured?.trim() === "" ? undefined : input.configured
+  if (configured === undefined) {
+    if (!input.demo)
+      return refused(
+        "missing setting LIFELINE_API_KEYS: no API keys configured; set LIFELINE_API_KEYS (docs/api.md), or LIFELINE_DEMO=true for the local demo with its public demo keys",
+      )
+    if (!isLoopback(input.hostname))
+      return refused(
+        "invalid setting HOST: the demo keys (LIFELINE_DEMO=true without LIFELINE_API_KEYS) are served on a loopback HOST only (127.0.0.1, ::1 or localhost); set LIFELINE_API_KEYS to listen on another address",
+      )
+    return { _tag: "keys", keys: parseApiKeys(DEMO_API_KEYS), demoKeys: true }
+  }
+  let keys: Map<string, Principal>
+  try {
+    keys = parseApiKeys(configured)
+  } catch (error) {
+    // parseApiKeys names the entry by its place and never quotes it.
+    return refused(`invalid setting ${(error as Error).message}`)
+  }
+  if (keys.size === 0) return refused("invalid setting LIFELINE_API_KEYS: it holds no key=role entry")
+  const demoDigests = new Set(parseApiKeys(DEMO_API_KEYS).keys())
+  const demoKeys = [...keys.keys()].some((d) => demoDigests.has(d))
+  if (demoKeys && !isLoopback(input.hostname))
+    return refused(
+      "invalid setting LIFELINE_API_KEYS: it holds a public demo key, which is served on a loopback HOST only (127.0.0.1, ::1 or localhost)",
+    )
+  return { _tag: "keys", keys, demoKeys }
+}

@@ -1,13 +1,6 @@
-import {
-  applyToHistory,
-  CENTER_STREAM,
-  type CenterEngine,
-  type CenterEvent,
-  emptyHistory,
-  projectHistory,
-  Store,
-} from "@lifeline/core"
-import { Effect } from "effect"
+import { makeMemoryHistory } from "@lifeline/adapters"
+import { type CenterEngine, type CenterEvent, HistoryReadModel, Store } from "@lifeline/core"
+import { Effect, Option } from "effect"
 
 export interface Batch {
   /** The stream version after this batch: the SSE event id. */
@@ -21,20 +14,19 @@ export const RESUME_WINDOW = 2_000
 /**
  * Fan-out of the center's appends to live connections. Keeps a window of recent batches so a
  * client that reconnects with `Last-Event-ID` gets what it missed, or a `reset` when it missed
- * more than the window holds (it then reloads its views).
+ * more than the window holds (it then reloads its views). It also hands the routes call history:
+ * the runtime's read model (libSQL, kept by the projector in `history-projector.ts`), or, on a
+ * runtime without one (the memory store of tests), the in-memory one over the store's log.
  */
 export const makeLiveHub = (center: CenterEngine) =>
   Effect.gen(function* () {
-    const store = yield* Store
-    // E8: the history projection, from the stored log and then from every append.
-    const history = projectHistory(
-      (yield* store.load<CenterEvent, unknown>(CENTER_STREAM)).events,
-      emptyHistory(),
-    )
+    const given = yield* Effect.serviceOption(HistoryReadModel)
+    const history = Option.isSome(given)
+      ? given.value
+      : yield* Effect.flatMap(Store, (s) => makeMemoryHistory(s))
     const recent: Batch[] = []
     const listeners = new Set<(batch: Batch) => void>()
     const unsubscribe = yield* center.subscribe((events, version) => {
-      for (const e of events) applyToHistory(history, e)
       const batch = { version, events }
       recent.push(batch)
       if (recent.length > RESUME_WINDOW) recent.shift()
@@ -52,6 +44,7 @@ export const makeLiveHub = (center: CenterEngine) =>
         listeners.add(listener)
         return () => listeners.delete(listener)
       },
+      /** E8: call history, its analytics and its export. */
       history,
       close: unsubscribe,
     }

@@ -40,7 +40,8 @@ export const makeGate = () => {
       }
     })
 
-  const fetch = async (request: Request): Promise<Response> => {
+  /** `env`: the server's bindings (the socket), handed on to the app. */
+  const fetch = async (request: Request, env?: unknown): Promise<Response> => {
     const path = new URL(request.url).pathname
     if (path === "/healthz" || path === "/readyz") return probes.fetch(request)
     if (app === undefined || phase === "starting")
@@ -51,7 +52,7 @@ export const makeGate = () => {
       return unavailable("ShuttingDown", "this node is shutting down")
     inFlight += 1
     try {
-      return await app.fetch(request)
+      return await app.fetch(request, env)
     } finally {
       inFlight -= 1
       if (inFlight === 0) idle?.()

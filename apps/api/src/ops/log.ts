@@ -1,4 +1,5 @@
 import type { CenterEvent } from "@lifeline/core"
+import { Cause, Logger as EffectLogger, type LogLevel as EffectLogLevel } from "effect"
 import type { Context, MiddlewareHandler } from "hono"
 import { requestId } from "hono/request-id"
 import { matchedRoutes } from "hono/route"
@@ -73,3 +74,80 @@ export const logEmergencyFacts = (log: Logger, events: readonly CenterEvent[]) =
     else if (e._tag === "CallbackLeaseExpired") log.info("callback lease expired", { leaseId: e.leaseId })
   }
 }
+
+/**
+ * Free text that may carry what a log must not (an error's message or stack: a number, an
+ * address, a key): bearer tokens, `secret=value` pairs, e-mail addresses and phone-number-like
+ * digit runs are replaced before the text is written (issue 16, E8, N4).
+ */
+export const scrub = (text: string): string =>
+  text
+    .replace(/Bearer\s+[^\s"',]+/giu, "Bearer [redacted]")
+    .replace(
+      /\b(access_?key|accesskey|password|passwd|secret|token|api[_-]?key|auth[_-]?token|authorization)(\s*[=:]\s*)[^\s;&,"']+/giu,
+      "$1$2[redacted]",
+    )
+    .replace(/[^\s@"'<>(),;:/]+@[^\s@"'<>(),;:/]+\.[a-z]{2,}/giu, "[email]")
+    .replace(/\+?\d[\d ().-]{5,}\d/gu, (run) => (run.replace(/\D/gu, "").length >= 7 ? "[number]" : run))
+
+/** An internal error as log fields: its name, message and stack, scrubbed. */
+export const errorFields = (error: unknown): LogFields => {
+  if (!(error instanceof Error)) return { error: "thrown value", message: scrub(String(error)) }
+  return {
+    error: error.name,
+    message: scrub(error.message),
+    ...(error.stack === undefined ? {} : { stack: scrub(error.stack) }),
+  }
+}
+
+const jsonOf = (value: unknown): string => {
+  try {
+    return (
+      JSON.stringify(value, (_key, v: unknown) =>
+        typeof v === "bigint"
+          ? v.toString()
+          : v instanceof Error
+            ? { ...v, name: v.name, message: v.message }
+            : v,
+      ) ?? String(value)
+    )
+  } catch {
+    return String(value)
+  }
+}
+
+const levels: Record<EffectLogLevel.LogLevel, LogLevel> = {
+  All: "debug",
+  Trace: "debug",
+  Debug: "debug",
+  Info: "info",
+  Warn: "warn",
+  Error: "error",
+  Fatal: "error",
+  None: "debug",
+}
+
+/**
+ * Effect's own log calls (`Effect.logWarning` in the core, the adapters and the routes) as lines
+ * of `log`: the first string is the message, the rest a scrubbed `detail`, a failure's cause
+ * pretty-printed with its stack and scrubbed. Replaces Effect's logfmt logger, so every line a
+ * node writes is JSON; Effect's tracer logger (log events on spans) stays.
+ */
+export const effectLogger = (log: Logger) =>
+  EffectLogger.make(({ message, logLevel, cause }) => {
+    const parts: readonly unknown[] = Array.isArray(message) ? message : [message]
+    const [first, ...rest] = parts
+    const msg = typeof first === "string" ? first : "effect log"
+    const detail = (typeof first === "string" ? rest : parts)
+      .map((part) => (typeof part === "string" ? part : jsonOf(part)))
+      .join(" ")
+    log[levels[logLevel]](msg, {
+      source: "effect",
+      ...(detail === "" ? {} : { detail: scrub(detail) }),
+      ...(cause.reasons.length > 0 ? { cause: scrub(Cause.pretty(cause)) } : {}),
+    })
+  })
+
+/** The layer that routes Effect's logs through `log` (see effectLogger). */
+export const effectLoggerLayer = (log: Logger) =>
+  EffectLogger.layer([effectLogger(log), EffectLogger.tracerLogger])

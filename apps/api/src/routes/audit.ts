@@ -16,14 +16,14 @@ const realDate = (s: string): boolean => {
   return day.getUTCMonth() === Number(m) - 1 && day.getUTCDate() === Number(d)
 }
 
-const IsoTime = Schema.String.check(
+export const IsoTime = Schema.String.check(
   Schema.makeFilter(
     (s) => (ISO_TIME.test(s) && realDate(s)) || "must be an ISO 8601 time such as 2026-01-31T09:00:00Z",
   ),
 ).pipe(Schema.decodeTo(Schema.DateFromString))
 
 /** A whole number in [min, max], written in the query (a blank one is not 0). */
-const Count = (min: number, max: number) =>
+export const Count = (min: number, max: number) =>
   Schema.String.check(
     Schema.makeFilter((s) => (s.trim() !== "" && !Number.isNaN(Number(s))) || "must be a number"),
   )

@@ -24,7 +24,7 @@ import {
 import { Effect, Result, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
-import { actingOn, type Handle } from "../handle"
+import type { Handle } from "../handle"
 import { doc } from "../openapi"
 import { decodeBody } from "../request-body"
 import { commandFromBody, configCommandFromBody } from "./body"
@@ -64,10 +64,9 @@ export const repEmergencyRoutes = (handle: Handle) =>
         body: DialBody,
         status: 201,
       }),
-      handle(["rep"], (c, who) =>
+      handle(["rep"], (c) =>
         Effect.gen(function* () {
           const repId = param(c, "repId")
-          yield* actingOn(who, repId)
           const body = yield* decodeBody(c, DialBody)
           const center = yield* Center
           const events = yield* center.execute({ _tag: "DialEmergency", repId, ...body })
@@ -85,20 +84,15 @@ export const repEmergencyRoutes = (handle: Handle) =>
         roles: ["rep"],
         body: EndBody,
       }),
-      handle(["rep"], (c, who) =>
-        actingOn(who, param(c, "repId")).pipe(
-          Effect.andThen(
-            commandFromBody(c, EndBody, (b) => ({ _tag: "EndEmergency", repId: param(c, "repId"), ...b })),
-          ),
-        ),
+      handle(["rep"], (c) =>
+        commandFromBody(c, EndBody, (b) => ({ _tag: "EndEmergency", repId: param(c, "repId"), ...b })),
       ),
     )
     .get(
       "/:repId/emergency",
       doc({ summary: "The rep's own emergency panel, or null (E7)", tag: "emergency", roles: ["rep"] }),
-      handle(["rep"], (c, who) =>
-        actingOn(who, param(c, "repId")).pipe(
-          Effect.andThen(readView((s, now) => repEmergencyView(s, param(c, "repId"), now))),
+      handle(["rep"], (c) =>
+        readView((s, now) => repEmergencyView(s, param(c, "repId"), now)).pipe(
           Effect.map((view) => c.json(view)),
         ),
       ),
@@ -110,9 +104,8 @@ export const repEmergencyRoutes = (handle: Handle) =>
         tag: "emergency",
         roles: ["rep", "admin"],
       }),
-      handle(["rep", "admin"], (c, who) =>
-        actingOn(who, param(c, "repId")).pipe(
-          Effect.andThen(knownRep(param(c, "repId"))),
+      handle(["rep", "admin"], (c) =>
+        knownRep(param(c, "repId")).pipe(
           Effect.andThen(readView((s) => emergencyReadiness(s, param(c, "repId")))),
           Effect.map((view) => c.json(view)),
         ),

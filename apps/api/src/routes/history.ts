@@ -1,43 +1,163 @@
-import { historyAnalytics, historyCsv, historyRecords } from "@lifeline/core"
-import { Effect } from "effect"
+import {
+  HISTORY_OUTCOMES,
+  HISTORY_PAGE_DEFAULT,
+  HISTORY_PAGE_MAX,
+  type HistoryCursor,
+  type HistoryQuery,
+  historyCsvHeader,
+  historyCsvLine,
+  InvalidField,
+} from "@lifeline/core"
+import { Effect, Schema, Stream } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
-import { seesQueue } from "../auth/principal"
+import type { Principal } from "../auth/principal"
 import type { Handle } from "../handle"
 import type { LiveHub } from "../live/hub"
 import { doc } from "../openapi"
+import { DECODE_OPTIONS } from "../request-body"
+import { Count, IsoTime } from "./audit"
 
 const READERS = ["supervisor", "admin", "integrator"] as const
 
+/** A page's cursor as the API hands it out: opaque to callers (base64url of where it ended). */
+export const encodeCursor = (c: HistoryCursor): string =>
+  Buffer.from(JSON.stringify([c.arrivedAt, c.itemId])).toString("base64url")
+
+const decodeCursor = (s: string): HistoryCursor | undefined => {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(s, "base64url").toString("utf8"))
+    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === "string")
+      return { arrivedAt: v[0], itemId: v[1] }
+  } catch {
+    // not JSON: not a cursor of ours
+  }
+  return undefined
+}
+
+const Cursor = Schema.String.check(
+  Schema.makeFilter((s) => decodeCursor(s) !== undefined || "must be a cursor a previous page gave"),
+)
+
+const Id = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(256))
+
+const FILTERS = {
+  from: Schema.optionalKey(IsoTime),
+  to: Schema.optionalKey(IsoTime),
+  queueId: Schema.optionalKey(Id),
+  repId: Schema.optionalKey(Id),
+  outcome: Schema.optionalKey(Schema.Literals(HISTORY_OUTCOMES)),
+}
+
+/** GET /api/history/analytics and /export.csv: the filters (a bad or unknown one is a 400). */
+export const HistoryFilterQuery = Schema.Struct(FILTERS)
+/** GET /api/history: the filters and the page. */
+export const HistoryPageQuery = Schema.Struct({
+  ...FILTERS,
+  limit: Schema.optionalKey(Count(1, HISTORY_PAGE_MAX)),
+  cursor: Schema.optionalKey(Cursor),
+})
+
+const FILTER_DOCS: Record<keyof typeof FILTERS, string> = {
+  from: "Only items that arrived at or after this ISO 8601 time",
+  to: "Only items that arrived before this ISO 8601 time",
+  queueId: "Only items of this queue (the queue they are in or ended in)",
+  repId: "Only items this rep took",
+  outcome: `Only items with this outcome: ${HISTORY_OUTCOMES.join(", ")}`,
+}
+const PAGE_DOCS: Record<keyof typeof HistoryPageQuery.fields, string> = {
+  ...FILTER_DOCS,
+  limit: `Records per page, 1 to ${HISTORY_PAGE_MAX} (default ${HISTORY_PAGE_DEFAULT})`,
+  cursor: "Where the previous page ended: its X-Next-Cursor header (also in its Link rel=next)",
+}
+
+const decodePage = Schema.decodeUnknownEffect(HistoryPageQuery, DECODE_OPTIONS)
+const decodeFilters = Schema.decodeUnknownEffect(HistoryFilterQuery, DECODE_OPTIONS)
+
+/** The read-model query of decoded filters, narrowed to what the caller may see. */
+const queryOf = (f: typeof HistoryFilterQuery.Type, who: Principal) =>
+  Effect.gen(function* () {
+    if (f.from !== undefined && f.to !== undefined && f.to.getTime() <= f.from.getTime())
+      return yield* Effect.fail(new InvalidField({ field: "to", message: "to must be later than from" }))
+    const query: HistoryQuery = {
+      ...(f.from === undefined ? {} : { from: f.from.getTime() }),
+      ...(f.to === undefined ? {} : { to: f.to.getTime() }),
+      ...(f.queueId === undefined ? {} : { queueId: f.queueId }),
+      ...(f.repId === undefined ? {} : { repId: f.repId }),
+      ...(f.outcome === undefined ? {} : { outcome: f.outcome }),
+      // A supervisor sees their queues' records only.
+      ...(who.role === "supervisor" && who.queues !== "all" ? { queues: [...who.queues] } : {}),
+    }
+    return query
+  })
+
 /**
- * E8: call history, its analytics and its export, all from the history projection, whose
- * record type cannot hold an emergency call. A supervisor sees their queues' records only.
+ * E8: call history, its analytics and its export, all from the history read model, whose record
+ * type cannot hold an emergency call. Pages are cursor pages in history's order (arrival, then
+ * item id); the body stays the array of records it always was, and the next page's cursor comes
+ * in `X-Next-Cursor` and a `Link: <…>; rel="next"` header. The export streams page by page.
  */
-export const historyRoutes = (handle: Handle, hub: LiveHub) => {
-  const visible = (who: Parameters<Parameters<Handle>[1]>[1]) =>
-    historyRecords(hub.history).filter((r) => seesQueue(who, r.queueId))
-  return new Hono<AuthEnv>()
+export const historyRoutes = (handle: Handle, hub: LiveHub) =>
+  new Hono<AuthEnv>()
     .get(
       "/",
       doc({
-        summary: "Call history of routed work (E8: never an emergency call)",
+        summary: "Call history of routed work, a page at a time (E8: never an emergency call)",
         tag: "history",
         roles: READERS,
+        query: PAGE_DOCS,
       }),
-      handle(READERS, (c, who) => Effect.sync(() => c.json(visible(who)))),
+      handle(READERS, (c, who) =>
+        Effect.gen(function* () {
+          const q = yield* decodePage(c.req.query())
+          const query = yield* queryOf(q, who)
+          const after = q.cursor === undefined ? null : (decodeCursor(q.cursor) ?? null)
+          const page = yield* hub.history.page(query, q.limit ?? HISTORY_PAGE_DEFAULT, after)
+          if (page.next === null) return c.json([...page.records])
+          const cursor = encodeCursor(page.next)
+          const next = new URL(c.req.url)
+          next.searchParams.set("cursor", cursor)
+          return c.json([...page.records], 200, {
+            "x-next-cursor": cursor,
+            link: `<${next.pathname}${next.search}>; rel="next"`,
+          })
+        }),
+      ),
     )
     .get(
       "/analytics",
-      doc({ summary: "Per-queue analytics from call history (E8)", tag: "history", roles: READERS }),
-      handle(READERS, (c, who) => Effect.sync(() => c.json(historyAnalytics(visible(who))))),
+      doc({
+        summary: "Per-queue analytics from call history (E8)",
+        tag: "history",
+        roles: READERS,
+        query: FILTER_DOCS,
+      }),
+      handle(READERS, (c, who) =>
+        Effect.gen(function* () {
+          const query = yield* queryOf(yield* decodeFilters(c.req.query()), who)
+          return c.json(yield* hub.history.analytics(query))
+        }),
+      ),
     )
     .get(
       "/export.csv",
-      doc({ summary: "Call history as CSV (E8)", tag: "history", roles: READERS }),
+      doc({
+        summary: "Call history as CSV, streamed (E8)",
+        tag: "history",
+        roles: READERS,
+        query: FILTER_DOCS,
+      }),
       handle(READERS, (c, who) =>
-        Effect.sync(() =>
-          c.body(historyCsv(visible(who)), 200, { "content-type": "text/csv; charset=utf-8" }),
-        ),
+        Effect.gen(function* () {
+          const query = yield* queryOf(yield* decodeFilters(c.req.query()), who)
+          const body = hub.history.exportRows(query).pipe(
+            Stream.chunks,
+            Stream.map((records) => records.map(historyCsvLine).join("")),
+            Stream.prepend([historyCsvHeader()]),
+            Stream.encodeText,
+            Stream.toReadableStream(),
+          )
+          return c.body(body, 200, { "content-type": "text/csv; charset=utf-8" })
+        }),
       ),
     )
-}

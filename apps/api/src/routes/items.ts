@@ -1,4 +1,4 @@
-import { EnqueueItem, positionView, RouteIncoming, UnknownEntity } from "@lifeline/core"
+import { EnqueueItem, Id, positionView, RouteIncoming, UnknownEntity } from "@lifeline/core"
 import { Effect, Schema, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
@@ -11,13 +11,16 @@ import { param, readView, runCommand } from "./run"
 
 const EnqueueItemBody = EnqueueItem.mapFields(Struct.omit(["_tag"]))
 const RouteIncomingBody = RouteIncoming.mapFields(Struct.omit(["_tag"]))
-const RepBody = Schema.Struct({ repId: Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(128)) })
+const RepBody = Schema.Struct({ repId: Id })
 
 /** The rep a rep-facing command acts for: a rep is always itself; an admin names one. */
 const repFor = (c: Parameters<Parameters<Handle>[1]>[0], who: Principal) =>
   who.role === "rep" ? Effect.succeed(who.repId) : decodeBody(c, RepBody).pipe(Effect.map((b) => b.repId))
 
-/** R3, R4, R6: work items in, their position, and the offers reps answer. */
+/**
+ * R3, R4, R6: work items in, their position, and the offers reps answer. Who may name which item
+ * or offer (a supervisor its queues', a rep its own) is auth/authorize.ts's table.
+ */
 export const itemRoutes = (handle: Handle) =>
   new Hono<AuthEnv>()
     .post(

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import {
   MemoryStoreLive,
   RecordingMailerLive,
@@ -11,8 +14,11 @@ import { Effect, Layer, ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { buildApp, liveHubOf } from "../app"
 import { DEMO_API_KEYS, parseApiKeys } from "../auth/keys"
+import { boot, type Node } from "../boot"
 import { seedDemo } from "../demo"
-import { OutboxDispatcherLive } from "../layers"
+import { apiLayer, OutboxDispatcherLive } from "../layers"
+import { makeLogger } from "../ops/log"
+import type { ApiSettings } from "../settings"
 import { KEYS, T0 } from "../test-kit"
 import { connectSimulatedProvider } from "./simulator"
 
@@ -31,15 +37,19 @@ let stop: () => Promise<unknown>
 beforeAll(async () => {
   runtime = ManagedRuntime.make(DemoLive)
   await runtime.runPromise(seedDemo)
-  const simulator = await runtime.runPromise(SimulatedTelephony)
-  stop = connectSimulatedProvider(runtime, simulator, (to) =>
-    to === LINE ? "sales-line" : "inbound-voice",
-  ).stop
+  const control = await runtime.runPromise(SimulatedTelephony)
+  const simulator = connectSimulatedProvider(runtime, control, {
+    workstreamFor: (to) => (to === LINE ? "sales-line" : "inbound-voice"),
+    log: makeLogger(() => {}),
+  })
+  stop = simulator.stop
   app = buildApp(runtime, { keys: parseApiKeys(DEMO_API_KEYS), hub: await liveHubOf(runtime), simulator })
 })
+const dirs: string[] = []
 afterAll(async () => {
   await stop()
   await runtime.dispose()
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
 })
 
 const call = (key: string, method: string, path: string, body?: unknown) =>
@@ -116,5 +126,129 @@ describe("the demo's simulated provider, played through the API", () => {
       body: JSON.stringify({ from: "+14155550123", to: LINE }),
     })
     expect(res.status).toBe(404)
+  })
+})
+
+/** A node as main.ts starts it (simulated telephony, the demo seeded) on a libSQL file, its JSON log kept. */
+const startNode = async (db: string, defaultWorkstream?: string) => {
+  const settings: ApiSettings = {
+    db: { url: `file:${db}`, options: {} },
+    telephony: { _tag: "simulated", ...(defaultWorkstream === undefined ? {} : { defaultWorkstream }) },
+    mail: { _tag: "recording" },
+  }
+  const lines: string[] = []
+  const node = await boot({
+    port: 0,
+    hostname: "127.0.0.1",
+    demo: true,
+    keys: parseApiKeys(DEMO_API_KEYS),
+    settings,
+    layer: apiLayer(settings),
+    log: makeLogger((line) => lines.push(line)),
+  })
+  const request = (method: string, path: string, body?: unknown) =>
+    fetch(`${node.url}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${KEYS.admin}`, "content-type": "application/json" },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    })
+  const log = () => lines.map((line) => JSON.parse(line) as Record<string, unknown>)
+  return { node, request, log }
+}
+
+const tempDb = () => {
+  const dir = mkdtempSync(join(tmpdir(), "lifeline-sim-"))
+  dirs.push(dir)
+  return join(dir, "lifeline.db")
+}
+
+const ring = async (node: Awaited<ReturnType<typeof startNode>>) => {
+  const res = await node.request("POST", "/api/simulator/calls", { from: "+14155550123", to: "+15550101234" })
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> }
+}
+
+/** Where the call is in the center: queued (waiting or offered), with its queue, or not at all. */
+const positionOf = async (node: Awaited<ReturnType<typeof startNode>>, callId: string) => {
+  const res = await node.request("GET", `/api/items/${encodeURIComponent(callId)}/position`)
+  return res.status === 200 ? ((await res.json()) as { status: string; queueId: string }) : undefined
+}
+
+describe("the simulated provider in a node (issue 16)", () => {
+  it("N2 N1 after a restart on the same store, a new simulated call is queued, not taken for a repeat", async () => {
+    const db = tempDb()
+    let node: Node | undefined
+    try {
+      const first = await startNode(db)
+      node = first.node
+      const before = await ring(first)
+      expect(before.status).toBe(201)
+      const beforeId = String(before.body.callId)
+      expect(await eventually(() => positionOf(first, beforeId))).toBeDefined()
+      await first.node.stop()
+      node = undefined
+
+      const second = await startNode(db)
+      node = second.node
+      // The first life's call is still in the store.
+      expect(await positionOf(second, beforeId)).toBeDefined()
+      const after = await ring(second)
+      expect(after.status).toBe(201)
+      const afterId = String(after.body.callId)
+      expect(afterId).not.toBe(beforeId)
+      // Routed (R6: inbound-voice falls back to support) and answered by the provider.
+      const queued = await eventually(() => positionOf(second, afterId))
+      expect(["waiting", "offered"]).toContain(queued.status)
+      await eventually(async () => {
+        const view = (await (await second.request("GET", `/api/simulator/calls/${afterId}`)).json()) as {
+          state: string
+        }
+        return view.state === "connected" ? view : undefined
+      })
+      expect(second.log().filter((l) => l.msg === "provider event refused")).toEqual([])
+    } finally {
+      await node?.stop()
+    }
+  })
+
+  it("R6 LIFELINE_DEFAULT_WORKSTREAM is honoured: a missing workstream is refused naming the setting and logged as JSON; once created, calls route by it", async () => {
+    const started = await startNode(tempDb(), "night-line")
+    try {
+      // Start-up says the workstream is missing, by the setting's name.
+      expect(started.log()).toContainEqual(
+        expect.objectContaining({
+          level: "warn",
+          setting: "LIFELINE_DEFAULT_WORKSTREAM",
+          workstreamId: "night-line",
+        }),
+      )
+      const refused = await ring(started)
+      expect(refused.status).toBe(409)
+      expect(refused.body).toMatchObject({
+        error: { code: "CallRefused", message: expect.stringContaining("LIFELINE_DEFAULT_WORKSTREAM") },
+      })
+      expect(String((refused.body.error as { message: string }).message)).toContain("night-line")
+      const line = started.log().find((l) => l.msg === "provider event refused")
+      expect(line).toMatchObject({
+        level: "warn",
+        provider: "simulated",
+        event: "IncomingCall",
+        code: "UnknownEntity",
+        reason: expect.stringContaining("night-line"),
+      })
+
+      const created = await started.request("POST", "/api/workstreams", {
+        workstreamId: "night-line",
+        name: "Night line",
+        rules: [],
+        fallbackQueueId: "sales",
+      })
+      expect(created.status).toBe(201)
+      const rung = await ring(started)
+      expect(rung.status).toBe(201)
+      const queued = await eventually(() => positionOf(started, String(rung.body.callId)))
+      expect(queued.queueId).toBe("sales") // night-line's fallback, not inbound-voice's (support)
+    } finally {
+      await started.node.stop()
+    }
   })
 })

@@ -11,38 +11,105 @@ import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import type { ApiRuntime, Handle } from "../handle"
 import { doc } from "../openapi"
+import { type Logger, scrub } from "../ops/log"
 import { decodeBody } from "../request-body"
 import { param } from "./run"
 
 type Control = SimulatedTelephony["Service"]
 
+/** Refusals remembered for the route that rang the call (it reads and forgets its own). */
+const REFUSALS_KEPT = 1_000
+
+/** The simulated provider connected to the center, as the demo's routes drive it. */
+export interface SimulatedLines {
+  readonly control: Control
+  /** The workstream that serves a dialled line (LIFELINE_DEFAULT_WORKSTREAM in a node). */
+  readonly workstreamFor: (to: string) => string
+  /** Why the center refused the provider event `eventId`, once; undefined when it took it. */
+  readonly takeRefusal: (eventId: string) => string | undefined
+  readonly stop: () => Promise<unknown>
+}
+
+/** A refusal as an operator reads it: an unknown workstream names the setting behind it. */
+const reasonOf = (
+  error: { readonly _tag: string; readonly message: string; readonly entity?: unknown },
+  workstreamId: string | undefined,
+) =>
+  error._tag === "UnknownEntity" && error.entity === "workstream" && workstreamId !== undefined
+    ? `no workstream '${workstreamId}' serves this line (LIFELINE_DEFAULT_WORKSTREAM): create it (POST /api/workstreams) or set LIFELINE_DEFAULT_WORKSTREAM to one that exists`
+    : `${error._tag}: ${scrub(error.message)}`
+
 /**
  * The simulated provider's events reach the center as the Azure webhook's would: the same typed
- * events, the same mapping (N2: each with its event id).
+ * events, the same mapping (N2: each with its event id). An event the center refuses is a JSON
+ * log line with the reason (issue 16), never a silent ringing call.
  */
 export const connectSimulatedProvider = (
   runtime: ApiRuntime,
   control: Control,
-  workstreamFor: (to: string) => string,
-) => {
+  options: { readonly workstreamFor: (to: string) => string; readonly log: Logger },
+): SimulatedLines => {
+  const { workstreamFor, log } = options
+  const refusals = new Map<string, string>()
   const toCenter = (event: TelephonyEvent) =>
     Effect.flatMap(Center, (center) => {
+      const workstreamId =
+        event._tag === "IncomingCall" ? workstreamFor(event.to.phoneNumber ?? event.to.rawId) : undefined
       const command =
-        event._tag === "IncomingCall"
-          ? inboundCommand(event, workstreamFor(event.to.phoneNumber ?? event.to.rawId))
-          : callCommand(event)
+        event._tag === "IncomingCall" ? inboundCommand(event, workstreamId ?? "") : callCommand(event)
       return command === undefined
         ? Effect.void
         : center.execute(command).pipe(
             Effect.asVoid,
-            Effect.catch((e) => Effect.logWarning("simulated provider event refused", event._tag, e._tag)),
+            Effect.catch((e) =>
+              Effect.sync(() => {
+                const reason = reasonOf(e, workstreamId)
+                refusals.set(event.eventId, reason)
+                if (refusals.size > REFUSALS_KEPT) {
+                  const oldest = refusals.keys().next()
+                  if (oldest.done !== true) refusals.delete(oldest.value)
+                }
+                log.warn("provider event refused", {
+                  provider: "simulated",
+                  event: event._tag,
+                  eventId: event.eventId,
+                  callId: command.callId,
+                  code: e._tag,
+                  reason,
+                })
+              }),
+            ),
           )
     })
   runtime.runSync(control.onEvent((event) => Effect.promise(() => runtime.runPromise(toCenter(event)))))
   // The provider's own replies (answered, hung up) to what the outbox performed.
   const replies = runtime.runFork(control.flush.pipe(Effect.repeat(Schedule.spaced(PROVIDER_REPLY_EVERY))))
-  return { stop: () => runtime.runPromise(Fiber.interrupt(replies)) }
+  return {
+    control,
+    workstreamFor,
+    takeRefusal: (eventId) => {
+      const reason = refusals.get(eventId)
+      refusals.delete(eventId)
+      return reason
+    },
+    stop: () => runtime.runPromise(Fiber.interrupt(replies)),
+  }
 }
+
+/** Warn at start when the default line's workstream is missing: its calls would be refused. */
+export const checkDefaultWorkstream = (runtime: ApiRuntime, workstreamId: string, log: Logger) =>
+  runtime
+    .runPromise(
+      Effect.flatMap(Center, (center) => center.read((s) => s.routing.workstreams.has(workstreamId))),
+    )
+    .then((exists) => {
+      if (!exists)
+        log.warn("the default workstream does not exist: inbound calls are refused until it does", {
+          setting: "LIFELINE_DEFAULT_WORKSTREAM",
+          workstreamId,
+        })
+      return exists
+    })
 
 /** How soon the simulated provider answers the actions Lifeline performed. */
 const PROVIDER_REPLY_EVERY = Duration.millis(50)
@@ -75,8 +142,8 @@ const view = (call: SimulatedCall) => ({
  * The local demo's voice provider, played by hand: ring a line, press a key, pick up a callback,
  * hang up. Mounted only when telephony is simulated; admins only.
  */
-export const simulatorRoutes = (handle: Handle, control: Control) => {
-  let calls = 0
+export const simulatorRoutes = (handle: Handle, lines: SimulatedLines) => {
+  const { control } = lines
   const known = (callId: string) =>
     control
       .call(callId)
@@ -102,8 +169,13 @@ export const simulatorRoutes = (handle: Handle, control: Control) => {
       handle(["admin"], (c) =>
         Effect.gen(function* () {
           const body = yield* decodeBody(c, CallBody)
-          const callId = `demo-call-${++calls}`
-          yield* act(control.incomingCall({ callId, ...body }))
+          // The provider's id, unique across restarts: a call is never taken for an earlier one.
+          const callId = yield* control.newCallId
+          const event = yield* control.incomingCall({ callId, ...body })
+          const refused = lines.takeRefusal(event.eventId)
+          yield* control.flush
+          if (refused !== undefined)
+            return c.json({ error: { code: "CallRefused", message: refused, field: "to" } }, 409)
           return c.json(view(yield* known(callId)), 201)
         }),
       ),

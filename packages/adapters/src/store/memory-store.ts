@@ -1,9 +1,21 @@
-import { Store, type StreamSnapshot, type Timer, type TimerChange, VersionConflict } from "@lifeline/core"
-import { Effect, Layer } from "effect"
+import {
+  SNAPSHOTS_KEPT,
+  type SnapshotInfo,
+  type SnapshotRecord,
+  Snapshots,
+  Store,
+  type StreamSnapshot,
+  type Timer,
+  type TimerChange,
+  VersionConflict,
+} from "@lifeline/core"
+import { Context, Effect, Layer } from "effect"
 
 interface Stream {
   readonly events: unknown[]
   readonly timers: Map<string, Timer<unknown>>
+  /** Newest (highest version) first. */
+  snapshots: (SnapshotInfo & { readonly payload: string })[]
 }
 
 /**
@@ -11,25 +23,51 @@ interface Stream {
  * timer changes, optimistic concurrency on the version), without durability. For tests, the
  * simulator and the local demo.
  */
-export const makeMemoryStore = (): Store["Service"] => {
+export const makeMemoryStore = (): Store["Service"] & Snapshots["Service"] => {
   const streams = new Map<string, Stream>()
+  let saved = 0
   const streamOf = (name: string): Stream => {
     let stream = streams.get(name)
     if (stream === undefined) {
-      stream = { events: [], timers: new Map() }
+      stream = { events: [], timers: new Map(), snapshots: [] }
       streams.set(name, stream)
     }
     return stream
   }
+  const loadAfter = <E, C>(name: string, after: number) =>
+    Effect.sync((): StreamSnapshot<E, C> => {
+      const stream = streamOf(name)
+      return {
+        version: stream.events.length,
+        events: stream.events.slice(Math.max(0, after)) as E[],
+        timers: [...stream.timers.values()] as Timer<C>[],
+      }
+    })
   return {
-    load: <E, C>(name: string) =>
-      Effect.sync((): StreamSnapshot<E, C> => {
+    load: (name) => loadAfter(name, 0),
+    loadAfter,
+    readEvents: <E>(name: string, after: number, limit: number) =>
+      Effect.sync(() => streamOf(name).events.slice(Math.max(0, after), Math.max(0, after) + limit) as E[]),
+    list: (name) =>
+      Effect.sync(() =>
+        streamOf(name).snapshots.map(({ id, version, schemaVersion, takenAt }) => ({
+          id,
+          version,
+          schemaVersion,
+          takenAt,
+        })),
+      ),
+    read: (name, id) => Effect.sync(() => streamOf(name).snapshots.find((s) => s.id === id)?.payload),
+    save: (name, record: SnapshotRecord) =>
+      Effect.sync(() => {
         const stream = streamOf(name)
-        return {
-          version: stream.events.length,
-          events: [...stream.events] as E[],
-          timers: [...stream.timers.values()] as Timer<C>[],
-        }
+        saved += 1
+        const { payload, ...header } = record
+        const info: SnapshotInfo = { id: `${name}/${record.version}/${saved}`, ...header }
+        stream.snapshots = [{ ...info, payload }, ...stream.snapshots]
+          .sort((a, b) => b.version - a.version)
+          .slice(0, SNAPSHOTS_KEPT)
+        return info
       }),
     version: (name) => Effect.sync(() => streamOf(name).events.length),
     append: <E, C>(
@@ -54,4 +92,9 @@ export const makeMemoryStore = (): Store["Service"] => {
   }
 }
 
-export const MemoryStoreLive = Layer.sync(Store, makeMemoryStore)
+export const MemoryStoreLive = Layer.effectContext(
+  Effect.sync(() => {
+    const store = makeMemoryStore()
+    return Context.make(Store, store).pipe(Context.add(Snapshots, store))
+  }),
+)

@@ -1,5 +1,5 @@
 import { it } from "@effect/vitest"
-import type { Store, Timer } from "@lifeline/core"
+import { SNAPSHOTS_KEPT, type Snapshots, type Store, type Timer } from "@lifeline/core"
 import { Effect, type Scope } from "effect"
 import { describe, expect } from "vitest"
 
@@ -10,7 +10,7 @@ import { describe, expect } from "vitest"
  */
 export const storeContract = (
   name: string,
-  makeStore: () => Effect.Effect<Store["Service"], unknown, Scope.Scope>,
+  makeStore: () => Effect.Effect<Store["Service"] & Snapshots["Service"], unknown, Scope.Scope>,
 ) =>
   describe(`${name}: the Store port`, () => {
     const timer = (timerId: string, dueAt: number, command: unknown = "expire"): Timer => ({
@@ -133,6 +133,70 @@ export const storeContract = (
           timers: [timer("same-id", 1, { _tag: "A" })],
         })
         expect((yield* store.load("b")).timers).toEqual([timer("same-id", 2, { _tag: "B" })])
+      }),
+    )
+
+    it.live("N2 the tail read: the events after a version, the version and the armed timers", () =>
+      Effect.gen(function* () {
+        const store = yield* makeStore()
+        const t = timer("t", 5)
+        yield* store.append("s", 0, ["e1", "e2"], [])
+        yield* store.append("s", 2, ["e3"], [{ _tag: "Arm", timer: t }])
+        expect(yield* store.loadAfter("s", 1)).toEqual({ version: 3, events: ["e2", "e3"], timers: [t] })
+        expect(yield* store.loadAfter("s", 3)).toEqual({ version: 3, events: [], timers: [t] })
+        expect(yield* store.readEvents("s", 0, 2)).toEqual(["e1", "e2"])
+        expect(yield* store.readEvents("s", 1, 10)).toEqual(["e2", "e3"])
+        expect(yield* store.readEvents("s", 3, 10)).toEqual([])
+      }),
+    )
+
+    it.live("issue 22 N1 a saved snapshot is listed newest first and read back whole", () =>
+      Effect.gen(function* () {
+        const store = yield* makeStore()
+        expect(yield* store.list("s")).toEqual([])
+        const big = "x".repeat(300_000) + "é\n€".repeat(10_000)
+        const first = yield* store.save("s", { version: 2, schemaVersion: 1, takenAt: 100, payload: "at 2" })
+        const second = yield* store.save("s", { version: 5, schemaVersion: 3, takenAt: 200, payload: big })
+        expect(first).toMatchObject({ version: 2, schemaVersion: 1, takenAt: 100 })
+        expect(second.id).not.toBe(first.id)
+        expect(yield* store.list("s")).toEqual([second, first])
+        expect(yield* store.read("s", second.id)).toBe(big)
+        expect(yield* store.read("s", first.id)).toBe("at 2")
+        expect(yield* store.read("s", "no-such-snapshot")).toBeUndefined()
+        expect(yield* store.list("other")).toEqual([])
+        // Snapshots are not events: the stream is untouched.
+        expect(yield* store.version("s")).toBe(0)
+      }),
+    )
+
+    it.live(
+      `issue 22 a save keeps the newest ${SNAPSHOTS_KEPT} snapshots of its stream, whatever order they come in`,
+      () =>
+        Effect.gen(function* () {
+          const store = yield* makeStore()
+          const other = yield* store.save("t", { version: 1, schemaVersion: 1, takenAt: 1, payload: "t1" })
+          for (const version of [10, 30, 20, 50, 40, 5])
+            yield* store.save("s", { version, schemaVersion: 1, takenAt: version, payload: `at ${version}` })
+          const kept = yield* store.list("s")
+          expect(kept.map((s) => s.version)).toEqual([50, 40, 30])
+          for (const s of kept) expect(yield* store.read("s", s.id)).toBe(`at ${s.version}`)
+          expect(yield* store.list("t")).toEqual([other])
+        }),
+    )
+
+    it.live("issue 22 two snapshots of one version (two writers) are both kept, each whole", () =>
+      Effect.gen(function* () {
+        const store = yield* makeStore()
+        const [a, b] = yield* Effect.all(
+          [
+            store.save("s", { version: 7, schemaVersion: 1, takenAt: 1, payload: "a".repeat(70_000) }),
+            store.save("s", { version: 7, schemaVersion: 1, takenAt: 2, payload: "b".repeat(90_000) }),
+          ],
+          { concurrency: 2 },
+        )
+        expect(yield* store.read("s", a.id)).toBe("a".repeat(70_000))
+        expect(yield* store.read("s", b.id)).toBe("b".repeat(90_000))
+        expect((yield* store.list("s")).map((s) => s.id).sort()).toEqual([a.id, b.id].sort())
       }),
     )
 

@@ -4,7 +4,12 @@ import { Effect, Result } from "effect"
 import { describe, expect } from "vitest"
 import type { TelephonyEvent } from "./events"
 import { makeSeenIds } from "./seen-ids"
-import { SimulatedTelephony, SimulatedTelephonyLive } from "./simulated"
+import {
+  SimulatedTelephony,
+  SimulatedTelephonyLive,
+  sequentialIds,
+  simulatedTelephonyLayer,
+} from "./simulated"
 
 /** Registers a handler that records what the "webhook" receives. */
 const heard = Effect.gen(function* () {
@@ -155,7 +160,28 @@ describe("simulated telephony", () => {
     }).pipe(Effect.provide(SimulatedTelephonyLive)),
   )
 
-  it.effect("the same script gives the same events, ids included", () => {
+  it.effect("issue 16 N2 two lives of the provider never hand out the same call id or event id", () => {
+    const life = Effect.gen(function* () {
+      const sim = yield* SimulatedTelephony
+      const callIds = [yield* sim.newCallId, yield* sim.newCallId]
+      for (const callId of callIds)
+        yield* sim.incomingCall({ callId, from: "+15557654321", to: "+15550101111" })
+      return { callIds, eventIds: (yield* sim.events).map((e) => e.eventId) }
+    })
+    return Effect.gen(function* () {
+      // Each provide builds a new provider, as a node's restart does.
+      const first = yield* Effect.provide(life, SimulatedTelephonyLive)
+      const second = yield* Effect.provide(life, SimulatedTelephonyLive)
+      const callIds = [...first.callIds, ...second.callIds]
+      const eventIds = [...first.eventIds, ...second.eventIds]
+      expect(eventIds).toHaveLength(4)
+      expect(new Set(callIds).size).toBe(4)
+      expect(new Set(eventIds).size).toBe(4)
+      for (const id of callIds) expect(id).toMatch(/^sim-call-[0-9a-f-]{36}$/)
+    })
+  })
+
+  it.effect("the same script gives the same events, ids included, with sequential ids", () => {
     const script = Effect.gen(function* () {
       const telephony = yield* Telephony
       const sim = yield* SimulatedTelephony
@@ -168,8 +194,8 @@ describe("simulated telephony", () => {
       return yield* sim.events
     })
     return Effect.gen(function* () {
-      const first = yield* Effect.provide(script, SimulatedTelephonyLive)
-      const second = yield* Effect.provide(script, SimulatedTelephonyLive)
+      const first = yield* Effect.provide(script, simulatedTelephonyLayer({ newId: sequentialIds() }))
+      const second = yield* Effect.provide(script, simulatedTelephonyLayer({ newId: sequentialIds() }))
       expect(first.map((e) => e._tag)).toEqual([
         "IncomingCall",
         "CallConnected",

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto"
 import { Telephony, type TelephonyAction, TelephonyFailed } from "@lifeline/core"
 import { Context, Effect, Layer } from "effect"
 import { type CallEvent, type CallParty, type IncomingCall, type TelephonyEvent, toneOf } from "./events"
@@ -8,7 +9,10 @@ import { type CallEvent, type CallParty, type IncomingCall, type TelephonyEvent,
  * side is scripted: a caller rings, answers, presses 1, hangs up, a rep picks up. Each script step
  * hands the same typed events the Azure webhook produces to the registered handlers.
  *
- * Deterministic: no timers, no clock, ids from counters. `perform` never calls a handler itself
+ * No timers, no clock. Its ids (event ids, the call ids it hands out) come from `newId`: random
+ * UUIDs by default, so ids never repeat across restarts on the same store (a repeated event id
+ * would be taken for a redelivery, N2); `sequentialIds()` makes a run deterministic for tests
+ * and scripts that start from an empty store. `perform` never calls a handler itself
  * (that would re-enter the engine mid-dispatch); what the provider does on its own in reply to an
  * action (CallConnected after Answer, CallDisconnected after HangUp) waits in a queue until
  * `flush`.
@@ -49,7 +53,19 @@ export class SimulatedTelephony extends Context.Service<
 const partyOf = (address: string): CallParty =>
   address.startsWith("+") ? { rawId: `4:${address}`, phoneNumber: address } : { rawId: address }
 
-export const makeSimulatedTelephony = () => {
+/** Where the simulated provider takes its ids from. */
+export interface SimulatedTelephonyOptions {
+  readonly newId?: () => string
+}
+
+/** 1, 2, 3…: the same ids on every run (deterministic scripts on a fresh store only). */
+export const sequentialIds = (): (() => string) => {
+  let n = 0
+  return () => String(++n)
+}
+
+export const makeSimulatedTelephony = (options: SimulatedTelephonyOptions = {}) => {
+  const newId = options.newId ?? randomUUID
   const calls = new Map<string, SimulatedCall>()
   const performed: PerformedAction[] = []
   const keys = new Set<string>()
@@ -58,7 +74,6 @@ export const makeSimulatedTelephony = () => {
   const handlers: ((event: TelephonyEvent) => Effect.Effect<void>)[] = []
   const failures: InjectedFailure[] = []
   let repeats = 0
-  let seq = 0
 
   const reject = (action: TelephonyAction, message: string) =>
     Effect.fail(new TelephonyFailed({ operation: action._tag, message, retryable: false }))
@@ -68,7 +83,7 @@ export const makeSimulatedTelephony = () => {
     operationContext?: string,
   ) => ({
     _tag,
-    eventId: `sim-ev-${++seq}`,
+    eventId: `sim-ev-${newId()}`,
     callId: call.callId,
     callConnectionId: `sim-cc-${call.callId}`,
     serverCallId: `sim-srv-${call.callId}`,
@@ -195,6 +210,8 @@ export const makeSimulatedTelephony = () => {
     events: Effect.sync((): readonly TelephonyEvent[] => [...emitted]),
     call: (callId: string) => Effect.sync(() => calls.get(callId)),
     failNext: (failure: InjectedFailure) => Effect.sync(() => void failures.push(failure)),
+    /** A new call id, as a provider assigns one to a call it announces (from `newId`). */
+    newCallId: Effect.sync(() => `sim-call-${newId()}`),
 
     /** A caller dials `to` (a queue's number, or a leased emergency callback number for E6). */
     incomingCall: (call: { readonly callId: string; readonly from: string; readonly to: string }) =>
@@ -214,7 +231,7 @@ export const makeSimulatedTelephony = () => {
         calls.set(call.callId, ringing)
         const event: IncomingCall = {
           _tag: "IncomingCall",
-          eventId: `sim-ev-${++seq}`,
+          eventId: `sim-ev-${newId()}`,
           callId: call.callId,
           serverCallId: `sim-srv-${call.callId}`,
           from: ringing.from,
@@ -287,9 +304,13 @@ export const makeSimulatedTelephony = () => {
 }
 
 /** Provides the Telephony port and its SimulatedTelephony control, sharing one simulated provider. */
-export const SimulatedTelephonyLive = Layer.effectContext(
-  Effect.sync(() => {
-    const { telephony, control } = makeSimulatedTelephony()
-    return Context.make(Telephony, telephony).pipe(Context.add(SimulatedTelephony, control))
-  }),
-)
+export const simulatedTelephonyLayer = (options: SimulatedTelephonyOptions = {}) =>
+  Layer.effectContext(
+    Effect.sync(() => {
+      const { telephony, control } = makeSimulatedTelephony(options)
+      return Context.make(Telephony, telephony).pipe(Context.add(SimulatedTelephony, control))
+    }),
+  )
+
+/** The simulated provider with ids that never repeat (random UUIDs): the API's demo. */
+export const SimulatedTelephonyLive = simulatedTelephonyLayer()

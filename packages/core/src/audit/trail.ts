@@ -51,7 +51,11 @@ export interface AuditState {
 
 export const emptyAuditState = (): AuditState => ({ seq: 0, entries: [], current: new Map() })
 
-const id = encodeURIComponent
+/**
+ * An id as one segment of a target. The id rule (ids.ts) refuses lone surrogates at every edge;
+ * one that got in anyway becomes U+FFFD here rather than a URIError thrown mid-command (issue 16).
+ */
+const id = (s: string) => encodeURIComponent(s.replace(/\p{Cs}/gu, "\ufffd"))
 const membersTarget = (queueId: string) => `queues/${id(queueId)}/members`
 
 /** The setting an event changes and its value after; undefined for events that configure nothing. */

@@ -1,8 +1,8 @@
 import { Schema } from "effect"
 import { Audited } from "../audit/actor"
+import { Id, IssuedId } from "../ids"
 import { OverflowSettings } from "./overflow"
 
-const Id = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(128))
 const Priority = Schema.Int.check(Schema.isBetween({ minimum: -1000, maximum: 1000 }))
 const EpochMs = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 8_640_000_000_000_000 }))
 
@@ -31,11 +31,11 @@ export const RequestCallback = Schema.TaggedStruct("RequestCallback", {
 })
 
 /** Durable timers' commands; a late, early or repeated one changes nothing. */
-export const PlayCallbackOffer = Schema.TaggedStruct("PlayCallbackOffer", { itemId: Id })
-export const CheckOwnWait = Schema.TaggedStruct("CheckOwnWait", { itemId: Id })
-export const HangUpCaller = Schema.TaggedStruct("HangUpCaller", { callId: Id })
+export const PlayCallbackOffer = Schema.TaggedStruct("PlayCallbackOffer", { itemId: IssuedId })
+export const CheckOwnWait = Schema.TaggedStruct("CheckOwnWait", { itemId: IssuedId })
+export const HangUpCaller = Schema.TaggedStruct("HangUpCaller", { callId: IssuedId })
 export const OpenCallbackWindow = Schema.TaggedStruct("OpenCallbackWindow", { callbackId: Id })
-export const CallbackNoAnswer = Schema.TaggedStruct("CallbackNoAnswer", { callbackId: Id, callId: Id })
+export const CallbackNoAnswer = Schema.TaggedStruct("CallbackNoAnswer", { callbackId: Id, callId: IssuedId })
 export const RetryCallback = Schema.TaggedStruct("RetryCallback", { callbackId: Id })
 export const ExpireCallback = Schema.TaggedStruct("ExpireCallback", { callbackId: Id })
 

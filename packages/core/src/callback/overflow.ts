@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { Id } from "../ids"
 import { ewtAtPosition, staffing } from "../routing/ewt"
 import { isOpenAt } from "../routing/queue"
 import type { QueueState } from "../routing/state"
@@ -9,7 +10,6 @@ import { type CallbackTexts, PromptText, textsOf } from "./texts"
  * C1: a queue's overflow settings, as data. Each rule pairs one condition with one action; rules
  * are tried in order and the first whose condition holds and whose action can be taken acts.
  */
-const Id = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(128))
 /** C1 bounds: the queue's average or estimated wait, 30 s to 60 min. */
 const QueueWaitMs = Schema.Int.check(Schema.isBetween({ minimum: 30_000, maximum: 3_600_000 }))
 /** C1 bounds: a call's own wait, 1 to 60 min. */

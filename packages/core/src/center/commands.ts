@@ -1,13 +1,15 @@
 import { Schema } from "effect"
 import { CallbackCommand } from "../callback/commands"
 import { EmergencyCommand } from "../emergency/commands"
+import { IssuedId } from "../ids"
 import { OutboxCommand } from "../outbox/commands"
 import { RoutingCommand } from "../routing/commands"
 import { tagsOf } from "./tags"
 
-const Id = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(256))
+/** The provider's ids (a call, a dial leg such as `cb-7/dial/2`): it may hold `/`. */
+const Id = IssuedId
 /** The provider's id of the event (CloudEvent id): a repeat of it is a no-op (N2). */
-const EventId = Id
+const EventId = IssuedId
 
 /**
  * Provider events, as commands. The telephony driver (webhook) translates what the provider

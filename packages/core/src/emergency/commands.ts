@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { Audited } from "../audit/actor"
+import { Id, IssuedId } from "../ids"
 
 /**
  * Emergency commands. Their schemas are the validation every driver applies at its edge (N3);
@@ -7,7 +8,6 @@ import { Audited } from "../audit/actor"
  * `decide`. Roles (N4): the rep dials and ends for itself; admins configure; the
  * `ExpireCallbackLease` command is sent by the lease's durable timer only.
  */
-const Id = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(128))
 const Label = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(200))
 
 /** A phone number in E.164 form, e.g. +15550100123. */
@@ -37,11 +37,11 @@ export const DialEmergency = Schema.TaggedStruct("DialEmergency", {
 /** E10: the rep ended the emergency call. A repeat, or one for an older session, is a no-op. */
 export const EndEmergency = Schema.TaggedStruct("EndEmergency", {
   repId: Id,
-  sessionId: Schema.optionalKey(Id),
+  sessionId: Schema.optionalKey(IssuedId),
 })
 
 /** E5: sent by the lease's durable timer at the dial + 60 minutes. */
-export const ExpireCallbackLease = Schema.TaggedStruct("ExpireCallbackLease", { leaseId: Id })
+export const ExpireCallbackLease = Schema.TaggedStruct("ExpireCallbackLease", { leaseId: IssuedId })
 
 /** E1: replace the region/number table (it ships with the SPEC's defaults). */
 export const ConfigureEmergencyRegions = Schema.TaggedStruct("ConfigureEmergencyRegions", {

@@ -15,6 +15,11 @@ const COLUMNS = [
   "answeredAt",
   "endedAt",
   "handleMs",
+  "kind",
+  "endReason",
+  "attempts",
+  "joinedInto",
+  "transferredFrom",
 ] as const satisfies readonly (keyof HistoryRecord)[]
 
 const TIME_COLUMNS: ReadonlySet<string> = new Set(["arrivedAt", "answeredAt", "endedAt"])
@@ -34,9 +39,16 @@ const show = (column: string, value: unknown): string => {
   return String(value)
 }
 
+/** The export's first line, with its line break. */
+export const historyCsvHeader = (): string => `${COLUMNS.join(",")}\r\n`
+
+/** One record as a line of the export, with its line break (a streamed export writes these). */
+export const historyCsvLine = (r: HistoryRecord): string =>
+  `${COLUMNS.map((c) => cell(show(c, r[c]))).join(",")}\r\n`
+
 /** E8: the call-history export (CSV, RFC 4180). Its only input is history records. */
 export const historyCsv = (records: Iterable<HistoryRecord>): string => {
-  const lines = [COLUMNS.join(",")]
-  for (const r of records) lines.push(COLUMNS.map((c) => cell(show(c, r[c]))).join(","))
-  return `${lines.join("\r\n")}\r\n`
+  let out = historyCsvHeader()
+  for (const r of records) out += historyCsvLine(r)
+  return out
 }

@@ -65,7 +65,7 @@ describe("E8 call history cannot hold an emergency call", () => {
     expect(everything).not.toMatch(/(?<!\d)(911|933|112)(?!\d)/)
   })
 
-  it("E8 the projection reads routing item events only: fed every event of the stream one by one, it holds the same", () => {
+  it("E8 the projection reads work-item events only (routing, customer callbacks): fed every event of the stream one by one, it holds the same", () => {
     const h = mixedDay()
     const history = emptyHistory()
     for (const event of h.log) applyToHistory(history, event)
@@ -115,6 +115,8 @@ describe("E8 call history of ordinary calls", () => {
         escalated: 0,
         averageWaitMs: 0,
         averageHandleMs: 60_000,
+        callbacks: 0,
+        outcomes: { completed: 1, abandoned: 1 },
       },
     ])
     expect(historyAnalytics(records, { from: 0, to: 1 })).toEqual([])
@@ -136,11 +138,19 @@ describe("E8 call history of ordinary calls", () => {
       answeredAt: null,
       endedAt: null,
       handleMs: null,
+      kind: "call",
+      endReason: "-1+2",
+      attempts: 0,
+      joinedInto: null,
+      transferredFrom: null,
     }
     const [header, row] = historyCsv([record]).split("\r\n")
     expect(header).toBe(
-      "itemId,queueId,workstreamId,priority,from,to,arrivedAt,outcome,repId,offers,refusals,answeredAt,endedAt,handleMs",
+      "itemId,queueId,workstreamId,priority,from,to,arrivedAt,outcome,repId,offers,refusals,answeredAt,endedAt,handleMs," +
+        "kind,endReason,attempts,joinedInto,transferredFrom",
     )
-    expect(row).toBe(`"x,""y""",'=cmd(),,0,+15551230000,'@sum,2026-01-05T14:00:00.000Z,waiting,,0,0,,,`)
+    expect(row).toBe(
+      `"x,""y""",'=cmd(),,0,+15551230000,'@sum,2026-01-05T14:00:00.000Z,waiting,,0,0,,,,call,'-1+2,0,,`,
+    )
   })
 })

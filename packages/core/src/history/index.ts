@@ -1,4 +1,6 @@
 export * from "./analytics"
 export * from "./export"
 export * from "./projection"
+export * from "./query"
+export * from "./read-model"
 export * from "./record"

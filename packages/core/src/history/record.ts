@@ -1,11 +1,13 @@
 /**
  * E8: one entry of call history. It describes a routed work item (an ordinary inbound call, a
- * callback) and nothing else: it is built only from routing item events, and emergency calls are
- * never routing items (the rep's browser places them; PSAP callbacks are redirected before routing
- * sees them). There is no emergency variant, no dialled number and no session to put one in.
+ * callback) and nothing else: it is built only from routing item events and the customer
+ * callback module's events about those items, and emergency calls are never routing items (the
+ * rep's browser places them; PSAP callbacks are redirected before routing sees them). There is
+ * no emergency variant, no dialled number and no session to put one in.
  */
 export interface HistoryRecord {
   readonly itemId: string
+  /** The queue the item is (or ended) in: after a C1 transfer, the queue it went to. */
   readonly queueId: string
   readonly workstreamId: string | null
   readonly priority: number
@@ -14,7 +16,7 @@ export interface HistoryRecord {
   readonly to: string | null
   readonly arrivedAt: number
   readonly outcome: HistoryOutcome
-  /** The rep who took it. */
+  /** The rep who took it (cleared when a callback's dial failed: nobody served it then). */
   readonly repId: string | null
   readonly offers: number
   /** Offers declined or left to expire. */
@@ -22,9 +24,48 @@ export interface HistoryRecord {
   readonly answeredAt: number | null
   readonly endedAt: number | null
   readonly handleMs: number | null
+  /** An ordinary call, or a callback (C4 requested in the queue, C7 scheduled). */
+  readonly kind: HistoryKind
+  /** Why it ended, as the core said it: `completed`, `abandoned`, a close reason, a callback's. */
+  readonly endReason: string | null
+  /** A callback's failed dial attempts (B1); 0 for a call. */
+  readonly attempts: number
+  /** B3: the pending callback this call's request joined. */
+  readonly joinedInto: string | null
+  /** C1: the queue the item was first transferred out of. */
+  readonly transferredFrom: string | null
 }
 
-export type HistoryOutcome = "waiting" | "ringing" | "answered" | "completed" | "abandoned" | "escalated"
+export type HistoryKind = "call" | "callback"
+
+/**
+ * Where an item is, or how it ended. Open: scheduled (a C7 callback before its window), waiting,
+ * ringing, answered, held (B1: a callback between attempts), escalated. Ended: completed (a call),
+ * abandoned, served (a callback connected and completed), expired (C8, or its window ended),
+ * unreachable (B1: closed after its last failed attempt), joined (B3), cancelled (a callback
+ * completed without a connection, or closed for another reason), closed (C1 voicemail, end call).
+ */
+export const HISTORY_OUTCOMES = [
+  "scheduled",
+  "waiting",
+  "ringing",
+  "answered",
+  "held",
+  "escalated",
+  "completed",
+  "abandoned",
+  "served",
+  "expired",
+  "unreachable",
+  "joined",
+  "cancelled",
+  "closed",
+] as const
+
+export type HistoryOutcome = (typeof HISTORY_OUTCOMES)[number]
+
+export const isHistoryOutcome = (value: string): value is HistoryOutcome =>
+  (HISTORY_OUTCOMES as readonly string[]).includes(value)
 
 /** The projection's own, writable copy of a record. */
 export type MutableHistoryRecord = { -readonly [K in keyof HistoryRecord]: HistoryRecord[K] }

@@ -1,6 +1,8 @@
 import { Schema } from "effect"
+import { IssuedId } from "../ids"
 
-const Id = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(256))
+/** Message ids are Lifeline's own, e.g. `callback/cb-7/dial/2`. */
+const Id = IssuedId
 
 export const DeliveryOutcome = Schema.Union([
   Schema.TaggedStruct("Sent", { providerId: Schema.NullOr(Schema.String) }),

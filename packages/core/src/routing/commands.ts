@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { Audited } from "../audit/actor"
+import { Id, IssuedId } from "../ids"
 import { BasePresence } from "./presence"
 import { AssignmentMethod, OperatingHours } from "./queue"
 import { RouteRule } from "./workstream"
@@ -7,9 +8,9 @@ import { RouteRule } from "./workstream"
 /**
  * Commands are the only way to change routing state. Their schemas are the validation every
  * driver applies at its edge (N3); rules that need the state (unknown ids, duplicates) are
- * checked by `decide`.
+ * checked by `decide`. Ids follow the one rule (ids.ts): `Id` where the client chooses the id,
+ * `IssuedId` where it names what Lifeline or the provider made (an offer, a call's item).
  */
-const Id = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(128))
 const Label = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(200))
 const Units = Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 1000 }))
 const Priority = Schema.Int.check(Schema.isBetween({ minimum: -1000, maximum: 1000 }))
@@ -86,30 +87,30 @@ export const RouteIncoming = Schema.TaggedStruct("RouteIncoming", {
   attributes: Schema.optionalKey(AttributesSchema),
 })
 
-export const AcceptOffer = Schema.TaggedStruct("AcceptOffer", { offerId: Id, repId: Id })
-export const DeclineOffer = Schema.TaggedStruct("DeclineOffer", { offerId: Id, repId: Id })
+export const AcceptOffer = Schema.TaggedStruct("AcceptOffer", { offerId: IssuedId, repId: Id })
+export const DeclineOffer = Schema.TaggedStruct("DeclineOffer", { offerId: IssuedId, repId: Id })
 /** Sent by the offer's timer; a late or repeated one changes nothing. */
-export const ExpireOffer = Schema.TaggedStruct("ExpireOffer", { offerId: Id })
-export const CompleteWork = Schema.TaggedStruct("CompleteWork", { itemId: Id, repId: Id })
+export const ExpireOffer = Schema.TaggedStruct("ExpireOffer", { offerId: IssuedId })
+export const CompleteWork = Schema.TaggedStruct("CompleteWork", { itemId: IssuedId, repId: Id })
 /** The caller hung up before a rep took the call. */
-export const AbandonItem = Schema.TaggedStruct("AbandonItem", { itemId: Id })
+export const AbandonItem = Schema.TaggedStruct("AbandonItem", { itemId: IssuedId })
 /** A supervisor puts an escalated item back into automatic distribution. */
-export const RequeueItem = Schema.TaggedStruct("RequeueItem", { itemId: Id })
+export const RequeueItem = Schema.TaggedStruct("RequeueItem", { itemId: IssuedId })
 /**
  * The rep hands assigned work back for later: the rep is freed and the item waits outside
  * distribution, keeping its age, until `ResumeItem` (B1: a callback waiting for its retry).
  */
-export const HoldItem = Schema.TaggedStruct("HoldItem", { itemId: Id, repId: Id })
+export const HoldItem = Schema.TaggedStruct("HoldItem", { itemId: IssuedId, repId: Id })
 /** A held item returns to its queue with its original age and place. */
-export const ResumeItem = Schema.TaggedStruct("ResumeItem", { itemId: Id })
+export const ResumeItem = Schema.TaggedStruct("ResumeItem", { itemId: IssuedId })
 /** A waiting or escalated item moves to another queue, keeping its age (C1 overflow transfer). */
-export const TransferItem = Schema.TaggedStruct("TransferItem", { itemId: Id, queueId: Id })
+export const TransferItem = Schema.TaggedStruct("TransferItem", { itemId: IssuedId, queueId: Id })
 /**
  * The item leaves for a reason other than a caller's hang-up or a rep's completion (C1
  * voicemail or end call, C8 expiry, B1 unreachable); a pending offer is withdrawn first.
  */
 export const CloseItem = Schema.TaggedStruct("CloseItem", {
-  itemId: Id,
+  itemId: IssuedId,
   reason: Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(64)),
 })
 

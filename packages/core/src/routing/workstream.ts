@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { Id } from "../ids"
 
 /** One attribute test: the item's attribute must equal one of the listed values. */
 export const RuleCondition = Schema.Struct({
@@ -13,9 +14,9 @@ export type RuleCondition = typeof RuleCondition.Type
  * items this rule routes; its shape belongs to the overflow module.
  */
 export const RouteRule = Schema.Struct({
-  ruleId: Schema.Trimmed.check(Schema.isNonEmpty()),
+  ruleId: Id,
   conditions: Schema.Array(RuleCondition),
-  queueId: Schema.Trimmed.check(Schema.isNonEmpty()),
+  queueId: Id,
   overflowOverride: Schema.optionalKey(Schema.Unknown),
 })
 export type RouteRule = typeof RouteRule.Type

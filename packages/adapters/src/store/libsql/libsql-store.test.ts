@@ -1,10 +1,17 @@
 import { it } from "@effect/vitest"
-import { Routing, type RoutingCommand, type RoutingEvent, RoutingLive, Store } from "@lifeline/core"
+import {
+  Routing,
+  type RoutingCommand,
+  type RoutingEvent,
+  RoutingLive,
+  SNAPSHOTS_KEPT,
+  Store,
+} from "@lifeline/core"
 import { Effect, Layer } from "effect"
 import { describe, expect } from "vitest"
 import { VirtualClock, VirtualClockLive } from "../../clock/virtual-clock"
 import { storeContract } from "../store-contract"
-import { LibsqlStoreLive, makeLibsqlStore } from "./libsql-store"
+import { LibsqlStoreLive, libsqlStoreOn, makeLibsqlStore } from "./libsql-store"
 import { dbConfigFromEnv, openDatabase } from "./open"
 import { tempDbUrl } from "./test-db"
 
@@ -160,4 +167,78 @@ describe("libSQL store settings", () => {
       }),
     ).toEqual({ url: "http://10.0.0.5:8080", options: { authToken: "secret", synchronous: "full" } })
   })
+})
+
+describe("libSQL snapshots (issue 22)", () => {
+  const count = (client: { execute: (sql: string) => Promise<{ rows: unknown[] }> }, sql: string) =>
+    Effect.promise(() => client.execute(sql)).pipe(
+      Effect.map((r) => Number((r.rows[0] as Record<string, unknown>)?.n ?? Number.NaN)),
+    )
+
+  it.live(
+    "N1 a payload of many chunk rows (gzipped) reads back whole; a missing chunk makes it unreadable",
+    () =>
+      Effect.gen(function* () {
+        const url = yield* tempDbUrl
+        const client = yield* openDatabase(url)
+        const store = libsqlStoreOn(client, url, 1_000)
+        const payload = Array.from({ length: 25_000 }, (_, i) => `${i},`).join("")
+        const info = yield* store.save("s", { version: 3, schemaVersion: 1, takenAt: 1, payload })
+        expect(yield* count(client, "SELECT count(*) AS n FROM snapshot_chunks")).toBeGreaterThan(10)
+        expect(yield* store.read("s", info.id)).toBe(payload)
+        yield* Effect.promise(() => client.execute("DELETE FROM snapshot_chunks WHERE seq = 7"))
+        expect(yield* store.read("s", info.id)).toBeUndefined()
+      }),
+  )
+
+  it.live(
+    "N1 a snapshot whose writer died before its header is never listed; its chunks go with the next save",
+    () =>
+      Effect.gen(function* () {
+        const url = yield* tempDbUrl
+        const client = yield* openDatabase(url)
+        const store = libsqlStoreOn(client, url, 1_000)
+        const old = yield* store.save("s", {
+          version: 5,
+          schemaVersion: 1,
+          takenAt: 1,
+          payload: "o".repeat(2_500),
+        })
+        // A writer killed after two of its chunks: rows without a header.
+        yield* Effect.promise(() =>
+          client.batch(
+            [
+              "INSERT INTO snapshot_chunks (snapshot_id, stream, version, seq, data) VALUES ('dead', 's', 9, 0, x'00')",
+              "INSERT INTO snapshot_chunks (snapshot_id, stream, version, seq, data) VALUES ('dead', 's', 9, 1, x'01')",
+            ],
+            "write",
+          ),
+        )
+        expect(yield* store.list("s")).toEqual([old])
+        // A newer snapshot: the dead writer's chunks (below it) are removed with the save.
+        const newer = yield* store.save("s", { version: 12, schemaVersion: 1, takenAt: 2, payload: "n" })
+        expect(yield* store.list("s")).toEqual([newer, old])
+        expect(
+          yield* count(client, "SELECT count(*) AS n FROM snapshot_chunks WHERE snapshot_id = 'dead'"),
+        ).toBe(0)
+        expect(yield* store.read("s", old.id)).toBe("o".repeat(2_500))
+      }),
+  )
+
+  it.live("issue 22 old snapshots' chunks are removed with them: the table stays bounded", () =>
+    Effect.gen(function* () {
+      const url = yield* tempDbUrl
+      const client = yield* openDatabase(url)
+      const store = libsqlStoreOn(client, url, 100)
+      const payload = Array.from({ length: 500 }, (_, i) => `${i * 7919}`).join(",")
+      for (let v = 1; v <= 12; v++)
+        yield* store.save("s", { version: v * 10, schemaVersion: 1, takenAt: v, payload })
+      const perSnapshot = yield* count(client, "SELECT max(seq) + 1 AS n FROM snapshot_chunks")
+      expect(perSnapshot).toBeGreaterThan(3)
+      expect(yield* count(client, "SELECT count(*) AS n FROM snapshots")).toBe(SNAPSHOTS_KEPT)
+      expect(yield* count(client, "SELECT count(*) AS n FROM snapshot_chunks")).toBe(
+        SNAPSHOTS_KEPT * perSnapshot,
+      )
+    }),
+  )
 })

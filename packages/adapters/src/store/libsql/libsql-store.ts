@@ -1,6 +1,7 @@
 import type { Client, InStatement, ResultSet, Row, TransactionMode } from "@libsql/client"
 import {
   SharedStore,
+  Snapshots,
   Store,
   StoreUnavailable,
   type StoreWriter,
@@ -13,6 +14,7 @@ import { Context, Effect, Layer, type Scope } from "effect"
 import { groupCommitFor } from "./group-commit"
 import { isEmbedded, type LibsqlStoreOptions, openDatabase } from "./open"
 import { STALE_VERSION_GUARD } from "./schema"
+import { snapshotsOn } from "./snapshot-store"
 import {
   claimVersion,
   deleteTimers,
@@ -39,8 +41,11 @@ const EVENTS_PER_PAGE = 2_000
 export const makeLibsqlStore = (
   url: string,
   options: LibsqlStoreOptions = {},
-): Effect.Effect<Store["Service"] & SharedStore["Service"], StoreUnavailable, Scope.Scope> =>
-  Effect.map(openDatabase(url, options), (client) => libsqlStoreOn(client, url))
+): Effect.Effect<LibsqlStore, StoreUnavailable, Scope.Scope> =>
+  Effect.map(openDatabase(url, options), (client) => libsqlStoreOn(client, url, options.snapshotChunkBytes))
+
+/** What the libSQL store provides: the port, the shared-store powers and snapshots (issue 22). */
+export type LibsqlStore = Store["Service"] & SharedStore["Service"] & Snapshots["Service"]
 
 /**
  * The store as a Layer (closing its scope closes the client), with what it adds for engines on
@@ -50,7 +55,7 @@ export const LibsqlStoreLive = (url: string, options: LibsqlStoreOptions = {}) =
   Layer.merge(
     Layer.effectContext(
       Effect.map(makeLibsqlStore(url, options), (store) =>
-        Context.make(Store, store).pipe(Context.add(SharedStore, store)),
+        Context.make(Store, store).pipe(Context.add(SharedStore, store), Context.add(Snapshots, store)),
       ),
     ),
     groupCommitFor(url),
@@ -203,7 +208,7 @@ const writerOn = (batch: Batch, version: (stream: string) => Effect.Effect<numbe
  * appends wait for it). An embedded file has no peer to lock out, and its single connection
  * would refuse the process's other writes while a transaction held it.
  */
-export const libsqlStoreOn = (client: Client, url: string): Store["Service"] & SharedStore["Service"] => {
+export const libsqlStoreOn = (client: Client, url: string, snapshotChunkBytes?: number): LibsqlStore => {
   const version = (stream: string) =>
     Effect.map(
       run(`read the version of ${stream}`, () => client.execute(readVersion({ stream }))),
@@ -223,6 +228,7 @@ export const libsqlStoreOn = (client: Client, url: string): Store["Service"] & S
       (tx) => Effect.sync(() => tx.close()),
     )
   return {
+    ...snapshotsOn(client, writer.loadAfter, snapshotChunkBytes),
     load: (stream) => writer.loadAfter(stream, 0),
     version,
     ...writer,

@@ -1,4 +1,4 @@
-import { mkdirSync } from "node:fs"
+import { existsSync, mkdirSync } from "node:fs"
 import { dirname } from "node:path"
 import { fileURLToPath } from "node:url"
 import { type Client, createClient } from "@libsql/client"
@@ -13,7 +13,7 @@ export const DEFAULT_DB_URL = "file:.data/lifeline.db"
 export interface LibsqlStoreOptions {
   /** For a hosted libSQL server (Turso); sqld on a private network needs none. */
   readonly authToken?: string
-  /** The drizzle-kit migrations; defaults to `packages/adapters/drizzle` (pass it when bundled). */
+  /** The drizzle-kit migrations; defaults to `packages/adapters/drizzle`, or `./drizzle` beside a bundle. */
   readonly migrationsFolder?: string
   /**
    * Embedded file only. "normal" (the default) with WAL: a killed process loses nothing it
@@ -23,6 +23,8 @@ export interface LibsqlStoreOptions {
   readonly synchronous?: "normal" | "full"
   /** Embedded file only: how long a write waits for another process's lock before failing. */
   readonly busyTimeoutMs?: number
+  /** Bytes per snapshot chunk row (snapshot-store.ts); tests make it small to make writes long. */
+  readonly snapshotChunkBytes?: number
 }
 
 /**
@@ -59,7 +61,11 @@ const filePath = (url: string): string | null => {
   return rest === "" || rest === ":memory:" ? null : rest
 }
 
-const defaultMigrations = () => fileURLToPath(new URL("../../../drizzle", import.meta.url))
+/** This package's migrations; a production bundle (scripts/build.mjs) ships them beside itself. */
+const defaultMigrations = () => {
+  const bundled = new URL("./drizzle", import.meta.url)
+  return fileURLToPath(existsSync(bundled) ? bundled : new URL("../../../drizzle", import.meta.url))
+}
 
 /**
  * Open the client, tune an embedded file and bring the schema up to date. A file gets one

@@ -1,0 +1,190 @@
+import { VirtualClock } from "@lifeline/adapters"
+import { CALLBACK_LIFETIME_MS, Center, type CenterCommand, type HistoryRecord } from "@lifeline/core"
+import { Effect } from "effect"
+import { afterEach, beforeEach, describe, expect, it } from "vitest"
+import { type ApiHarness, apiHarness, KEYS } from "../test-kit"
+
+/**
+ * Issue 22: GET /api/history says how each callback really ended (C1, C4–C8, B1, B3). Commands go
+ * through the API; what the voice provider reports (answered, failed, a key pressed) goes to the
+ * center as the provider webhooks hand it over.
+ */
+let h: ApiHarness
+beforeEach(async () => {
+  h = await apiHarness()
+  // A callback queue staffed by dan alone (offline until a test signs him in).
+  await ok(h.request(KEYS.admin, "DELETE", "/api/queues/support/members/dan"))
+  await ok(
+    h.request(KEYS.admin, "POST", "/api/queues", { queueId: "cbq", name: "Callbacks", members: ["dan"] }),
+  )
+})
+afterEach(() => h.dispose())
+
+const CUSTOMER = "+15557650042"
+const LINE = "+15550107777"
+
+const ok = async (response: Response | Promise<Response>) => {
+  const res = await response
+  if (res.status >= 300) throw new Error(`${res.status} ${await res.text()}`)
+  return res
+}
+let providerEvents = 0
+const provider = (command: Record<string, unknown> & { _tag: string }) =>
+  h.runtime.runPromise(
+    Effect.flatMap(Center, (c) =>
+      c.execute({ eventId: `pe-${++providerEvents}`, ...command } as CenterCommand),
+    ),
+  )
+const advance = (ms: number) => h.runtime.runPromise(Effect.flatMap(VirtualClock, (c) => c.advanceBy(ms)))
+
+const record = async (itemId: string) => {
+  const res = await ok(h.request(KEYS.admin, "GET", "/api/history?limit=1000"))
+  return ((await res.json()) as HistoryRecord[]).find((r) => r.itemId === itemId)
+}
+
+const requestCallback = (callbackId: string) =>
+  ok(h.request(KEYS.integrator, "POST", "/api/callbacks", { callbackId, number: CUSTOMER, queueId: "cbq" }))
+
+/** dan signs in, is offered the callback and accepts it: the customer is dialled (attempt n). */
+const danAccepts = async (callbackId: string) => {
+  await ok(h.request(KEYS.dan, "PUT", "/api/reps/dan/presence", { presenceId: "available" }))
+  const offers = (await (await ok(h.request(KEYS.dan, "GET", "/api/reps/dan/offers"))).json()) as {
+    offerId: string
+    itemId: string
+  }[]
+  const offer = offers.find((o) => o.itemId === callbackId)
+  expect(offer, `an offer of ${callbackId} to dan`).toBeDefined()
+  await ok(h.request(KEYS.dan, "POST", `/api/offers/${encodeURIComponent(offer?.offerId ?? "")}/accept`))
+}
+
+describe("issue 22: how each callback ended, over the API", () => {
+  it("C6 served: dialled, answered, completed by dan", async () => {
+    await requestCallback("cb-served")
+    await danAccepts("cb-served")
+    await provider({ _tag: "CallAnswered", callId: "cb-served/dial/1" })
+    await advance(120_000)
+    await ok(h.request(KEYS.dan, "POST", "/api/items/cb-served/complete"))
+    expect(await record("cb-served")).toMatchObject({
+      kind: "callback",
+      outcome: "served",
+      endReason: "served",
+      repId: "dan",
+      attempts: 0,
+      handleMs: 120_000,
+    })
+  })
+
+  it("B1 closed after its failed attempts: unreachable, attempts counted, no rep, not answered", async () => {
+    await ok(
+      h.request(KEYS.admin, "PUT", "/api/queues/cbq/overflow", {
+        rules: [],
+        retry: { delayMs: 60_000, maxAttempts: 2 },
+      }),
+    )
+    await requestCallback("cb-gone")
+    await danAccepts("cb-gone")
+    await provider({ _tag: "CallFailed", callId: "cb-gone/dial/1", reason: "busy" })
+    expect(await record("cb-gone")).toMatchObject({ outcome: "held", attempts: 1, repId: null })
+    await advance(60_000)
+    const offers = (await (await ok(h.request(KEYS.dan, "GET", "/api/reps/dan/offers"))).json()) as {
+      offerId: string
+    }[]
+    await ok(
+      h.request(KEYS.dan, "POST", `/api/offers/${encodeURIComponent(offers[0]?.offerId ?? "")}/accept`),
+    )
+    await provider({ _tag: "CallFailed", callId: "cb-gone/dial/2", reason: "no answer" })
+    expect(await record("cb-gone")).toMatchObject({
+      kind: "callback",
+      outcome: "unreachable",
+      endReason: "unreachable",
+      attempts: 2,
+      repId: null,
+      answeredAt: null,
+    })
+  })
+
+  it("C8 never served: expired after 7 days", async () => {
+    await requestCallback("cb-old")
+    expect(await record("cb-old")).toMatchObject({ kind: "callback", outcome: "waiting" })
+    await advance(CALLBACK_LIFETIME_MS)
+    expect(await record("cb-old")).toMatchObject({ outcome: "expired", endReason: "expired" })
+  })
+
+  it("C8 completed by the rep without a connection: cancelled", async () => {
+    await requestCallback("cb-cancel")
+    await danAccepts("cb-cancel")
+    await ok(h.request(KEYS.dan, "POST", "/api/items/cb-cancel/complete"))
+    expect(await record("cb-cancel")).toMatchObject({ outcome: "cancelled", endReason: "cancelled" })
+  })
+
+  it("C4 B3 a caller who pressed 1 while a callback to their number was pending: joined, naming it", async () => {
+    await ok(
+      h.request(KEYS.admin, "POST", "/api/workstreams", {
+        workstreamId: "ws-cb",
+        name: "Callback line",
+        rules: [],
+        fallbackQueueId: "cbq",
+      }),
+    )
+    await ok(
+      h.request(KEYS.admin, "PUT", "/api/queues/cbq/overflow", {
+        rules: [
+          { condition: { _tag: "EstimatedWaitAbove", ms: 30_000 }, action: { _tag: "DirectCallback" } },
+        ],
+      }),
+    )
+    await requestCallback("cb-first")
+    await provider({
+      _tag: "InboundCall",
+      callId: "call-again",
+      from: CUSTOMER,
+      to: LINE,
+      workstreamId: "ws-cb",
+    })
+    await advance(30_000)
+    await provider({ _tag: "DigitCollected", callId: "call-again", digit: "1" })
+    expect(await record("call-again")).toMatchObject({
+      kind: "call",
+      outcome: "joined",
+      endReason: "joined",
+      joinedInto: "cb-first",
+    })
+    expect(await record("cb-first")).toMatchObject({ kind: "callback", outcome: "waiting" })
+  })
+
+  it("C1 a call transferred by an overflow rule is in the queue it went to, and says where from", async () => {
+    await ok(
+      h.request(KEYS.admin, "POST", "/api/workstreams", {
+        workstreamId: "ws-cb",
+        name: "Callback line",
+        rules: [],
+        fallbackQueueId: "cbq",
+      }),
+    )
+    await ok(
+      h.request(KEYS.admin, "PUT", "/api/queues/cbq/overflow", {
+        rules: [
+          {
+            condition: { _tag: "OwnWaitAbove", ms: 60_000 },
+            action: { _tag: "TransferToQueue", queueId: "sales" },
+          },
+        ],
+      }),
+    )
+    await provider({
+      _tag: "InboundCall",
+      callId: "call-moved",
+      from: CUSTOMER,
+      to: LINE,
+      workstreamId: "ws-cb",
+    })
+    await advance(60_000)
+    expect(await record("call-moved")).toMatchObject({
+      queueId: "sales",
+      transferredFrom: "cbq",
+      outcome: "waiting",
+    })
+    const sales = await ok(h.request(KEYS.admin, "GET", "/api/history?queueId=sales&limit=1000"))
+    expect(((await sales.json()) as HistoryRecord[]).map((r) => r.itemId)).toContain("call-moved")
+  })
+})

@@ -1,0 +1,171 @@
+import type { InArgs, InStatement, Row } from "@libsql/client"
+import type { HistoryCursor, HistoryGroup, HistoryOutcome, HistoryQuery, HistoryRecord } from "@lifeline/core"
+
+/**
+ * The SQL of the call-history read model (tables `call_history` and `projections` in
+ * store/libsql/schema.ts). Plain statements with bound arguments; every read is in history's
+ * order (arrival, then item id), which the table's indexes serve, and pages are keyset pages.
+ */
+
+/** The projector's name in `projections`; the stream it follows is the center's. */
+export const HISTORY_PROJECTION = "history"
+
+const COLUMNS = [
+  "item_id",
+  "queue_id",
+  "workstream_id",
+  "priority",
+  "from_number",
+  "to_number",
+  "arrived_at",
+  "outcome",
+  "rep_id",
+  "offers",
+  "refusals",
+  "answered_at",
+  "ended_at",
+  "handle_ms",
+  "kind",
+  "end_reason",
+  "attempts",
+  "joined_into",
+  "transferred_from",
+] as const
+
+const SELECT_RECORDS = `SELECT ${COLUMNS.join(", ")} FROM call_history`
+
+const values = (r: HistoryRecord): InArgs => [
+  r.itemId,
+  r.queueId,
+  r.workstreamId,
+  r.priority,
+  r.from,
+  r.to,
+  r.arrivedAt,
+  r.outcome,
+  r.repId,
+  r.offers,
+  r.refusals,
+  r.answeredAt,
+  r.endedAt,
+  r.handleMs,
+  r.kind,
+  r.endReason,
+  r.attempts,
+  r.joinedInto,
+  r.transferredFrom,
+]
+
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v))
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
+
+export const recordOfRow = (row: Row): HistoryRecord => ({
+  itemId: String(row[0]),
+  queueId: String(row[1]),
+  workstreamId: text(row[2]),
+  priority: Number(row[3]),
+  from: text(row[4]),
+  to: text(row[5]),
+  arrivedAt: Number(row[6]),
+  outcome: String(row[7]) as HistoryOutcome,
+  repId: text(row[8]),
+  offers: Number(row[9]),
+  refusals: Number(row[10]),
+  answeredAt: num(row[11]),
+  endedAt: num(row[12]),
+  handleMs: num(row[13]),
+  kind: String(row[14]) === "callback" ? "callback" : "call",
+  endReason: text(row[15]),
+  attempts: Number(row[16]),
+  joinedInto: text(row[17]),
+  transferredFrom: text(row[18]),
+})
+
+/** The checkpoint and the events after it, read in one transaction. */
+export const readProjectionBatch = (stream: string, limit: number): InStatement[] => [
+  { sql: "SELECT position FROM projections WHERE name = ?", args: [HISTORY_PROJECTION] },
+  {
+    sql:
+      "SELECT version, payload FROM events WHERE stream = ? AND version > " +
+      "coalesce((SELECT position FROM projections WHERE name = ?), 0) ORDER BY version LIMIT ?",
+    args: [stream, HISTORY_PROJECTION, limit],
+  },
+]
+
+export const readRecords = (itemIds: readonly string[]): InStatement => ({
+  sql: `${SELECT_RECORDS} WHERE item_id IN (${itemIds.map(() => "?").join(", ")})`,
+  args: [...itemIds],
+})
+
+/**
+ * Move the checkpoint from `from` to `to`, or fail the whole batch (CHECK `projection_moved`)
+ * when it is no longer at `from`: another projector applied these events first.
+ */
+export const moveCheckpoint = (from: number, to: number): InStatement => ({
+  sql:
+    "INSERT INTO projections (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET " +
+    "position = CASE WHEN projections.position = ? THEN ? ELSE -1 END",
+  // No row yet means position 0. (The inserted value must pass the CHECK itself: SQLite checks
+  // it before the conflict turns the insert into the update.)
+  args: [HISTORY_PROJECTION, to, from, to],
+})
+
+export const upsertRecords = (records: readonly HistoryRecord[]): InStatement => ({
+  sql:
+    `INSERT INTO call_history (${COLUMNS.join(", ")}) VALUES ` +
+    records.map(() => `(${COLUMNS.map(() => "?").join(", ")})`).join(", ") +
+    ` ON CONFLICT (item_id) DO UPDATE SET ${COLUMNS.slice(1)
+      .map((c) => `${c} = excluded.${c}`)
+      .join(", ")}`,
+  args: records.flatMap((r) => values(r) as unknown[]) as InArgs,
+})
+
+/** The WHERE of a query, with its arguments. */
+const where = (q: HistoryQuery, after: HistoryCursor | null): { sql: string; args: unknown[] } => {
+  const parts: string[] = []
+  const args: unknown[] = []
+  const add = (sql: string, ...values: unknown[]) => {
+    parts.push(sql)
+    args.push(...values)
+  }
+  if (q.from !== undefined) add("arrived_at >= ?", q.from)
+  if (q.to !== undefined) add("arrived_at < ?", q.to)
+  if (q.queueId !== undefined) add("queue_id = ?", q.queueId)
+  if (q.repId !== undefined) add("rep_id = ?", q.repId)
+  if (q.outcome !== undefined) add("outcome = ?", q.outcome)
+  if (q.queues !== undefined)
+    add(`queue_id IN (${q.queues.map(() => "?").join(", ") || "NULL"})`, ...q.queues)
+  if (after !== null) add("(arrived_at, item_id) > (?, ?)", after.arrivedAt, after.itemId)
+  return { sql: parts.length === 0 ? "" : ` WHERE ${parts.join(" AND ")}`, args }
+}
+
+/** One more row than the page holds: whether it comes tells whether there is a next page. */
+export const readPage = (q: HistoryQuery, limit: number, after: HistoryCursor | null): InStatement => {
+  const w = where(q, after)
+  return {
+    sql: `${SELECT_RECORDS}${w.sql} ORDER BY arrived_at, item_id LIMIT ?`,
+    args: [...w.args, limit + 1] as InArgs,
+  }
+}
+
+export const readGroups = (q: HistoryQuery): InStatement => {
+  const w = where(q, null)
+  return {
+    sql:
+      "SELECT queue_id, outcome, count(*), sum(kind = 'callback'), count(answered_at), " +
+      "coalesce(sum(answered_at - arrived_at), 0), count(handle_ms), coalesce(sum(handle_ms), 0) " +
+      `FROM call_history${w.sql} GROUP BY queue_id, outcome`,
+    args: w.args as InArgs,
+  }
+}
+
+export const groupOfRow = (row: Row): HistoryGroup => ({
+  queueId: String(row[0]),
+  outcome: String(row[1]) as HistoryOutcome,
+  records: Number(row[2]),
+  callbacks: Number(row[3]),
+  answered: Number(row[4]),
+  waitSum: Number(row[5]),
+  handled: Number(row[6]),
+  handleSum: Number(row[7]),
+})

@@ -1,0 +1,204 @@
+import {
+  CENTER_STREAM,
+  type CenterState,
+  IndexedHeap,
+  type Membership,
+  memberOrder,
+  type QueueState,
+  type SnapshotInfo,
+  WaitingQueue,
+} from "@lifeline/core"
+import * as devalue from "devalue"
+import { Result, Schema } from "effect"
+
+/**
+ * The center's state as a snapshot payload (issue 22, SPEC N1): an envelope line (Effect
+ * Schema, checked on load) and the state itself encoded with devalue, which keeps what JSON
+ * loses: Maps, Sets, `undefined`, and objects referenced from several places or in cycles (a
+ * membership is its rep's and its queue's, and points back at both), so the decoded state is
+ * the same graph, not a copy per reference.
+ *
+ * The two classes in the state, and memberships, go through reducers: a queue's waiting heap (`WaitingQueue`) as
+ * its fields (the typed-array keys, the item references, stale entries included), restored into
+ * a constructed instance; a queue's offerable heap (`IndexedHeap`) as its element array in heap
+ * order, rebuilt after decoding with the comparator its queue's assignment method names (a
+ * function is never encoded). Both therefore come back exactly as they were.
+ */
+export const CENTER_SNAPSHOT_FORMAT = "lifeline.center-state.devalue"
+
+/**
+ * The version of the state's shape this build writes and reads. Bump it whenever the shape of
+ * `CenterState` changes (a field added, removed, renamed or retyped anywhere in it), and record
+ * the new shape's fingerprint below: a snapshot of another version is then skipped (or upcast,
+ * when an upcast from it is registered in `UPCASTS`) instead of decoding into a wrong state.
+ */
+export const CENTER_SNAPSHOT_SCHEMA_VERSION = 1
+
+/**
+ * The fingerprint of the state's shape at each schema version (tests/snapshots: the keys and
+ * value types of every kind of object reachable in a rich center state, hashed). The test
+ * fails when the current shape's fingerprint is not the one recorded for
+ * `CENTER_SNAPSHOT_SCHEMA_VERSION`, so a shape change cannot ship without a version bump.
+ * Append-only: a new version gets a new entry, old entries stay.
+ */
+export const CENTER_STATE_SHAPES: Readonly<Record<number, string>> = {
+  1: "01378b09b2b56618",
+}
+
+/**
+ * Older encodings this build can still read: from a schema version to a function that turns the
+ * decoded value of that version into the next version's. None yet: version 1 is the first.
+ */
+export const UPCASTS: Readonly<Record<number, (older: unknown) => unknown>> = {}
+
+export const SnapshotEnvelope = Schema.Struct({
+  format: Schema.Literal(CENTER_SNAPSHOT_FORMAT),
+  schemaVersion: Schema.Int,
+  streamVersion: Schema.Int,
+  takenAt: Schema.Finite,
+})
+export type SnapshotEnvelope = typeof SnapshotEnvelope.Type
+
+const decodeEnvelope = Schema.decodeUnknownResult(Schema.fromJsonString(SnapshotEnvelope))
+
+/** Stands for an offerable heap until its queue gives it a comparator. */
+interface HeapItems {
+  readonly heapItems: Membership[]
+}
+
+/**
+ * devalue walks the graph depth first, one stack frame per step: reps, memberships and queues
+ * chained through each other would take thousands of frames in a big center (1,000 reps in 100
+ * queues). A membership is therefore encoded by the ids of its rep and queue (its own numbers and
+ * its units, the object it shares with its rep's capacity, as they are) and linked again after
+ * decoding, which keeps every chain a few steps deep.
+ */
+type MembershipForm = [
+  repId: string,
+  queueId: string,
+  order: number,
+  lastOfferSeq: number,
+  heapIndex: number,
+  units: Membership["units"],
+]
+
+const reducersFor = (state: CenterState) => {
+  const memberships = new Set<unknown>()
+  for (const rep of state.routing.reps.values()) for (const m of rep.membershipList) memberships.add(m)
+  return {
+    Membership: (value: unknown): MembershipForm | false => {
+      if (!memberships.has(value)) return false
+      const m = value as Membership
+      return [m.rep.repId, m.queue.config.queueId, m.order, m.lastOfferSeq, m.heapIndex, m.units]
+    },
+    IndexedHeap: (value: unknown) => value instanceof IndexedHeap && [value.unordered()],
+    WaitingQueue: (value: unknown) => value instanceof WaitingQueue && { ...value },
+  }
+}
+
+/** Revivers for one decode; `links` remembers each membership's rep and queue ids. */
+const reviversFor = (links: Map<Membership, readonly [string, string]>) => ({
+  Membership: ([repId, queueId, order, lastOfferSeq, heapIndex, units]: MembershipForm): Membership => {
+    // The fields in the order evolve.ts creates them (one hidden class for every membership).
+    const m = {
+      rep: UNLINKED,
+      queue: UNLINKED,
+      order,
+      lastOfferSeq,
+      heapIndex,
+      units,
+    } as unknown as Membership
+    links.set(m, [repId, queueId])
+    return m
+  },
+  IndexedHeap: ([items]: [Membership[]]): HeapItems => ({ heapItems: items }),
+  WaitingQueue: (fields: object) => Object.assign(new WaitingQueue(), fields),
+})
+const UNLINKED = null
+
+/** Each membership back to its rep and queue objects. */
+const linkMemberships = (state: CenterState, links: ReadonlyMap<Membership, readonly [string, string]>) => {
+  for (const [m, [repId, queueId]] of links) {
+    const rep = state.routing.reps.get(repId)
+    const queue = state.routing.queues.get(queueId)
+    if (rep === undefined || queue === undefined)
+      throw new Error(`membership of ${repId} in ${queueId}: no such rep or queue`)
+    const linked = m as { rep: Membership["rep"]; queue: Membership["queue"] }
+    linked.rep = rep
+    linked.queue = queue
+  }
+}
+
+/** Each queue's offerable heap, from its element array and its assignment method's order. */
+const restoreHeaps = (queues: ReadonlyMap<string, QueueState>) => {
+  for (const queue of queues.values()) {
+    const held = queue.offerable as unknown as HeapItems
+    if (!Array.isArray(held.heapItems)) throw new Error(`queue ${queue.config.queueId}: no offerable heap`)
+    const heap = new IndexedHeap<Membership>(memberOrder(queue.config))
+    // The array in heap order, as it was: each membership's heapIndex still points at its slot.
+    const slots = heap.unordered() as Membership[]
+    for (const m of held.heapItems) slots.push(m)
+    ;(queue as { offerable: IndexedHeap<Membership> }).offerable = heap
+  }
+}
+
+/** The payload for a state holding the stream up to `streamVersion`. */
+export const encodeCenterState = (state: CenterState, streamVersion: number, takenAt: number): string => {
+  const envelope: SnapshotEnvelope = {
+    format: CENTER_SNAPSHOT_FORMAT,
+    schemaVersion: CENTER_SNAPSHOT_SCHEMA_VERSION,
+    streamVersion,
+    takenAt,
+  }
+  return `${JSON.stringify(envelope)}\n${devalue.stringify(state, reducersFor(state))}`
+}
+
+const message = (error: unknown) => (error instanceof Error ? error.message : String(error))
+
+/**
+ * A payload back into a fresh state, or why not: another format, a schema version this build
+ * neither writes nor can upcast, an envelope that disagrees with its header, a body that does
+ * not parse. Never throws.
+ */
+export const decodeCenterState = (
+  payload: string,
+  info?: SnapshotInfo,
+  upcasts: Readonly<Record<number, (older: unknown) => unknown>> = UPCASTS,
+): Result.Result<CenterState, string> => {
+  const newline = payload.indexOf("\n")
+  if (newline < 0) return Result.fail("no envelope")
+  const envelope = decodeEnvelope(payload.slice(0, newline))
+  if (Result.isFailure(envelope)) return Result.fail(`envelope: ${message(envelope.failure)}`)
+  const { schemaVersion, streamVersion } = envelope.success
+  if (info !== undefined && (info.version !== streamVersion || info.schemaVersion !== schemaVersion)) {
+    return Result.fail(
+      `envelope (version ${streamVersion}, schema ${schemaVersion}) disagrees with its header (version ${info.version}, schema ${info.schemaVersion})`,
+    )
+  }
+  if (schemaVersion > CENTER_SNAPSHOT_SCHEMA_VERSION) {
+    return Result.fail(
+      `schema version ${schemaVersion} is newer than this build's (${CENTER_SNAPSHOT_SCHEMA_VERSION})`,
+    )
+  }
+  for (let v = schemaVersion; v < CENTER_SNAPSHOT_SCHEMA_VERSION; v++) {
+    if (upcasts[v] === undefined) return Result.fail(`schema version ${schemaVersion}: no upcast from ${v}`)
+  }
+  try {
+    const links = new Map<Membership, readonly [string, string]>()
+    let value: unknown = devalue.parse(payload.slice(newline + 1), reviversFor(links))
+    for (let v = schemaVersion; v < CENTER_SNAPSHOT_SCHEMA_VERSION; v++)
+      value = (upcasts[v] as (older: unknown) => unknown)(value)
+    const state = value as CenterState
+    linkMemberships(state, links)
+    restoreHeaps(state.routing.queues)
+    return Result.succeed(state)
+  } catch (error) {
+    return Result.fail(`body: ${message(error)}`)
+  }
+}
+
+/** The center's decoder for the engine (ports/store.ts `SnapshotDecoder`). */
+export const centerSnapshotDecoder = {
+  stream: CENTER_STREAM,
+  decode: (payload: string, info: SnapshotInfo) => decodeCenterState(payload, info),
+}

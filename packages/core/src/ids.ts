@@ -1,0 +1,42 @@
+import { Schema } from "effect"
+
+/**
+ * Issue 16, N3: the one rule for ids. Every id a driver accepts (a body field, a path
+ * parameter, a scenario step) is decoded with `Id` or `IssuedId`; no module keeps its own copy.
+ *
+ * Both refuse, with a message naming the field: an empty id, a space at either end, control and
+ * format characters (NUL, newlines, zero-width and bidi marks), line and paragraph separators, and
+ * lone UTF-16 surrogates (`"\ud800"`: not text, and what `encodeURIComponent` throws on).
+ */
+const TEXT = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}]*$/u
+const isText = Schema.isPattern(TEXT, {
+  message: "must not contain control or format characters, line breaks or lone UTF-16 surrogates",
+})
+const noSlash = Schema.isPattern(/^[^/]*$/u, { message: "must not contain '/'" })
+
+/** The longest id a client may choose. */
+export const ID_MAX_LENGTH = 128
+/** The longest id Lifeline or the voice provider makes (an offer, a dial leg, a message). */
+export const ISSUED_ID_MAX_LENGTH = 256
+
+/**
+ * An id a client chooses: a rep, queue, presence, workstream, item, callback, profile or rule.
+ * At most 128 characters and never a `/`, so it is one segment of a path (`/api/reps/{repId}`).
+ */
+export const Id = Schema.Trimmed.check(
+  Schema.isNonEmpty(),
+  Schema.isMaxLength(ID_MAX_LENGTH),
+  isText,
+  noSlash,
+)
+
+/**
+ * An id Lifeline or the voice provider issues: it may hold `/` because it is built from another
+ * (offer `call-1/1`, dial leg `cb-7/dial/2`, message `callback/cb-7/dial/2`), and an item may be
+ * the provider's call. A client only hands one back, percent-encoded in a path.
+ */
+export const IssuedId = Schema.Trimmed.check(
+  Schema.isNonEmpty(),
+  Schema.isMaxLength(ISSUED_ID_MAX_LENGTH),
+  isText,
+)
