@@ -31,7 +31,7 @@ const startApi = () =>
     let out = ""
     child.stdout.on("data", (chunk: Buffer) => {
       out += chunk.toString()
-      const match = /listening on (http:\/\/[^\s]+)/.exec(out)
+      const match = /"msg":"ready","url":"(http:\/\/[^"]+)"/.exec(out)
       if (match?.[1] !== undefined) resolve({ url: match[1], stop: () => child.kill("SIGTERM") })
     })
     child.once("exit", (code) => reject(new Error(`API exited (${code}) before listening:\n${out}`)))

@@ -33,7 +33,8 @@ afterAll(async () => {
   if (bundle !== "") rmSync(bundle, { force: true })
 })
 
-const LISTENING = /^Lifeline API listening on (http:\/\/\S+)$/
+/** Boot's JSON `ready` line (issue 16: every log line is JSON) carries the node's URL. */
+const LISTENING = /^\{.*"msg":"ready","url":"(http:\/\/[^"]+)"/
 const ADMIN = "demo-admin-key"
 const INTEGRATOR = "demo-integrator-key"
 const OFFER_TIMEOUT_MS = 1_000

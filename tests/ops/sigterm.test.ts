@@ -29,7 +29,8 @@ afterAll(() => {
 
 const WORKERS = 24
 const LOAD_MS = 700
-const LISTENING = /^Lifeline API listening on (http:\/\/\S+)$/
+/** Boot's JSON `ready` line (issue 16: every log line is JSON) carries the node's URL. */
+const LISTENING = /^\{.*"msg":"ready","url":"(http:\/\/[^"]+)"/
 
 const life = async (): Promise<{ child: Child; url: string }> => {
   const child = startChild(

@@ -135,7 +135,6 @@ const main = async () => {
     log,
     ...(webRoot === undefined ? {} : { webRoot }),
   })
-  console.log(`Lifeline API listening on ${node.url}`)
 
   const stop = (signal: NodeJS.Signals) => {
     log.info("signal", { signal })
