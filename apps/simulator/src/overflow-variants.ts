@@ -1,5 +1,5 @@
-import { type OverflowCondition, type OverflowRule, OverflowSettings } from "@lifeline/core"
-import { Result, SchemaIssue, SchemaParser } from "effect"
+import { decodeOverflowSettings, type OverflowCondition, type OverflowRule } from "@lifeline/core"
+import { Result } from "effect"
 import type { Scenario, ScenarioQueue } from "./scenario"
 
 /**
@@ -25,12 +25,6 @@ const withThreshold = (condition: OverflowCondition, threshold: number): Overflo
   }
 }
 
-const decodeSettings = SchemaParser.decodeUnknownResult(OverflowSettings, {
-  errors: "first",
-  reportInput: true,
-})
-const leaves = SchemaIssue.makeFormatterStandardSchemaV1()
-
 /** The queue with `threshold` on each of its direct-callback rules; refused outside the core's bounds (C1). */
 const queueWithThreshold = (queue: ScenarioQueue, threshold: number): ScenarioQueue => {
   const overflow = queue.overflow
@@ -41,16 +35,10 @@ const queueWithThreshold = (queue: ScenarioQueue, threshold: number): ScenarioQu
       : rule,
   )
   const settings = { ...overflow.settings, rules }
-  const checked = decodeSettings(settings)
+  const checked = decodeOverflowSettings(settings)
   if (Result.isFailure(checked)) {
-    const [issue] = leaves(checked.failure).issues
-    const path = (issue?.path ?? [])
-      .map((p) => (typeof p === "object" ? p.key : p))
-      .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
-      .join("")
-    throw new RangeError(
-      `threshold ${threshold} for queue ${queue.queueId}: overflow${path}: ${issue?.message}`,
-    )
+    const { path, message } = checked.failure
+    throw new RangeError(`threshold ${threshold} for queue ${queue.queueId}: overflow${path}: ${message}`)
   }
   return { ...queue, overflow: { ...overflow, settings } }
 }

@@ -1,4 +1,4 @@
-import { Schema } from "effect"
+import { Result, Schema, SchemaIssue, SchemaParser } from "effect"
 import { Id } from "../ids"
 import { ewtAtPosition, staffing } from "../routing/ewt"
 import { isOpenAt } from "../routing/queue"
@@ -57,6 +57,33 @@ export const OverflowSettings = Schema.Struct({
   retry: Schema.optionalKey(RetryPolicy),
 })
 export type OverflowSettings = typeof OverflowSettings.Type
+
+/** The first thing wrong with a value as overflow settings: where (`.rules[0].condition.count`) and what. */
+export interface OverflowSettingsProblem {
+  /** The path inside the settings, as a suffix to the field that holds them ("" for the whole). */
+  readonly path: string
+  readonly message: string
+}
+
+const decodeSettings = SchemaParser.decodeUnknownResult(OverflowSettings, {
+  errors: "first",
+  reportInput: true,
+})
+const formatIssue = SchemaIssue.makeFormatterStandardSchemaV1()
+
+/** C2: decode overflow settings that arrive untyped (a route rule's override, a what-if variant). */
+export const decodeOverflowSettings = (
+  value: unknown,
+): Result.Result<OverflowSettings, OverflowSettingsProblem> => {
+  const decoded = decodeSettings(value)
+  if (Result.isSuccess(decoded)) return Result.succeed(decoded.success)
+  const [issue] = formatIssue(decoded.failure).issues
+  const path = (issue?.path ?? [])
+    .map((segment) => (typeof segment === "object" ? segment.key : segment))
+    .map((key) => (typeof key === "number" ? `[${key}]` : `.${String(key)}`))
+    .join("")
+  return Result.fail({ path, message: issue?.message ?? "invalid overflow settings" })
+}
 
 /** Settings made ready for the hot path: the rule subsets each evaluation point needs. */
 export interface OverflowPolicy {

@@ -1,4 +1,4 @@
-import { Result, SchemaIssue, SchemaParser } from "effect"
+import { Result } from "effect"
 import { stampOf } from "../audit/actor"
 import type { CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
@@ -7,7 +7,7 @@ import { InvalidField, InvalidState, UnknownEntity } from "../routing/errors"
 import type { SetQueueOverflow } from "./commands"
 import { numberProblem } from "./e164"
 import type { CallbackError } from "./errors"
-import { OverflowSettings } from "./overflow"
+import { decodeOverflowSettings, type OverflowSettings } from "./overflow"
 
 /**
  * C1: the checks that need the state: transfer targets exist and are another queue, the caller
@@ -55,12 +55,6 @@ export const setQueueOverflow = (
   return Result.succeed([{ _tag: "QueueOverflowSet", queueId, settings, ...stampOf(command, now) }])
 }
 
-const decodeOverride = SchemaParser.decodeUnknownResult(OverflowSettings, {
-  errors: "first",
-  reportInput: true,
-})
-const formatIssue = SchemaIssue.makeFormatterStandardSchemaV1()
-
 /** C2: a route rule's override has the shape of a queue's settings; refused with its field (N3). */
 export const overrideProblem = (
   state: CenterState,
@@ -69,22 +63,9 @@ export const overrideProblem = (
   for (const [i, rule] of command.rules.entries()) {
     if (rule.overflowOverride === undefined) continue
     const field = `rules[${i}].overflowOverride`
-    const decoded = decodeOverride(rule.overflowOverride)
+    const decoded = decodeOverflowSettings(rule.overflowOverride)
     if (Result.isFailure(decoded)) {
-      const [issue] = formatIssue(decoded.failure).issues
-      const path =
-        issue === undefined
-          ? ""
-          : (issue.path ?? [])
-              .map((segment) => {
-                const p = typeof segment === "object" ? segment.key : segment
-                return typeof p === "number" ? `[${p}]` : `.${String(p)}`
-              })
-              .join("")
-      return new InvalidField({
-        field: `${field}${path}`,
-        message: issue?.message ?? "invalid overflow settings",
-      })
+      return new InvalidField({ field: `${field}${decoded.failure.path}`, message: decoded.failure.message })
     }
     const problem = settingsProblem(state, decoded.success, rule.queueId, `${field}.`)
     if (problem !== undefined) return problem
