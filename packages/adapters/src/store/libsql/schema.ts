@@ -27,6 +27,12 @@ export const events = sqliteTable(
     /** 1-based position in the stream. */
     version: integer("version").notNull(),
     payload: text("payload").notNull(),
+    /**
+     * The shape the payload was written in (issue 22, docs/lifetime.md "Events with schemas"):
+     * a load upcasts older shapes to the current one before decoding. Rows written before this
+     * column existed are shape 1.
+     */
+    schemaVersion: integer("schema_version").notNull().default(1),
   },
   (t) => [primaryKey({ columns: [t.stream, t.version] })],
 )
