@@ -57,7 +57,7 @@ const logReport = (report: SnapshotReport) => {
         ms: report.ms,
       })
     case "Started":
-      return Effect.logDebug("snapshot writer started", { from: report.from })
+      return Effect.logDebug("snapshot writer started", { from: report.from, lowered: report.lowered })
     case "Failed":
       return Effect.logWarning("snapshot round failed", { reason: report.message })
   }
