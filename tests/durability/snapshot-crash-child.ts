@@ -105,7 +105,9 @@ const main = Effect.gen(function* () {
   const center = yield* Center
   const store = yield* Store
   // The start, before anything runs: the state and the armed timers as loaded.
-  const [version, digest] = yield* center.read((s) => [s.audit.seq, stateDigest(s)] as const)
+  // The version the start loaded (the audit trail that counted it left the state, issue 22).
+  const version = yield* center.refresh
+  const digest = yield* center.read(stateDigest)
   const armed = new Set((yield* center.pendingTimers).map((t) => t.timerId))
   const stored = (yield* store.load<CenterEvent, CenterCommand>(CENTER_STREAM)).timers
   const missing = stored.filter((t) => !armed.has(t.timerId)).length

@@ -1,6 +1,7 @@
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { gunzipSync } from "node:zlib"
 import { it } from "@effect/vitest"
 import {
   CENTER_SNAPSHOT_SCHEMA_VERSION,
@@ -11,6 +12,7 @@ import {
   type LibsqlStore,
   makeLibsqlStore,
   takeSnapshot,
+  UPCASTS,
   VirtualClock,
   VirtualClockLive,
 } from "@lifeline/adapters"
@@ -31,6 +33,7 @@ import {
 } from "@lifeline/core"
 import { Effect, Layer, Result } from "effect"
 import { afterAll, describe, expect } from "vitest"
+import { repoRoot } from "../durability/processes"
 import { decisions, probeCommands, richCenterLog } from "./rich-center"
 import { sameState } from "./same-state"
 
@@ -239,11 +242,58 @@ describe("a node's start from a snapshot (issue 22, N1)", () => {
         const upcasting = {
           stream: CENTER_STREAM,
           decode: (payload: string, info: Parameters<typeof decodeCenterState>[1]) =>
-            decodeCenterState(payload, info, { 0: upcastFrom0 }),
+            decodeCenterState(payload, info, { ...UPCASTS, 0: upcastFrom0 }),
         }
         const upcast = yield* life(url, end, started, upcasting)
         expect(upcast.reads).toEqual({ after: [k], whole: 0 })
         expect(sameState(upcast.result.state, whole)).toBeUndefined()
+      }),
+  )
+
+  /**
+   * Fixtures written by the build before issue 22's read models (snapshot schema version 1: the
+   * audit trail, the operator log and every sent email in the state): the small center's events
+   * and a snapshot of their first `snapshotAt` (tests/fixtures/snapshots).
+   */
+  const fixture = (name: string) =>
+    gunzipSync(readFileSync(join(repoRoot, "tests/fixtures/snapshots", name))).toString()
+  const v1Snapshot = fixture("v1-rich-center.snapshot.gz")
+  const [v1Head = "", ...v1Lines] = fixture("v1-rich-center.events.jsonl.gz").trim().split("\n")
+  const v1 = JSON.parse(v1Head) as { end: number; snapshotAt: number }
+  const v1Events = v1Lines.map((line) => JSON.parse(line) as CenterEvent)
+
+  it.live(
+    "N1 issue 22: a snapshot in the version-1 shape is upcast: the start uses it, with the state a replay gives",
+    () =>
+      Effect.gen(function* () {
+        const url = tempUrl()
+        const k = v1.snapshotAt
+        expect(JSON.parse(v1Snapshot.slice(0, v1Snapshot.indexOf("\n")))).toMatchObject({
+          schemaVersion: 1,
+          streamVersion: k,
+        })
+        // Without the upcast this build could not read it.
+        expect(Result.isFailure(decodeCenterState(v1Snapshot, undefined, {}))).toBe(true)
+        yield* Effect.scoped(
+          Effect.gen(function* () {
+            const store = yield* makeLibsqlStore(url)
+            yield* fill(store, v1Events, 0)
+            yield* store.save(CENTER_STREAM, {
+              version: k,
+              schemaVersion: 1,
+              takenAt: 1,
+              payload: v1Snapshot,
+            })
+          }),
+        )
+        const node = yield* life(url, v1.end, started)
+        // The old snapshot and the events after it, never the whole log.
+        expect(node.reads).toEqual({ after: [k], whole: 0 })
+        const whole = replayOf(v1Events)
+        expect(sameState(node.result.state, whole)).toBeUndefined()
+        expect(node.result.state).not.toHaveProperty("audit")
+        expect(node.result.state.emergency).not.toHaveProperty("operatorLog")
+        expect(node.result.timers).toEqual(byId(node.result.stored.timers))
       }),
   )
 

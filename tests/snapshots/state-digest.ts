@@ -4,11 +4,11 @@ import { type CenterState, queueView, repView, waitingInOrder } from "@lifeline/
 /**
  * What a node shows and decides from, as a digest (for states in other processes): every rep and
  * queue view, each queue's waiting order and offerable head, every item's status and holder,
- * the open offers, callbacks, watched calls, emergency sessions and leases, the outbox, the audit
- * trail and the provider-event dedupe.
+ * the open offers, callbacks, watched calls, emergency sessions and leases, the outbox and the
+ * provider-event dedupe. (The audit trail is a read model in SQL since issue 22, not state.)
  */
 export const stateDigest = (state: CenterState): string => {
-  const { routing, callback, emergency, outbox, audit } = state
+  const { routing, callback, emergency, outbox } = state
   const summary = {
     reps: [...routing.reps.values()].map((r) => [repView(r), r.idleSince, r.lastOfferSeq]),
     queues: [...routing.queues.keys()].map((q) => [
@@ -44,7 +44,6 @@ export const stateDigest = (state: CenterState): string => {
     leases: [...emergency.leases.values()],
     outbox: [...outbox.entries.values()].map((e) => [e.messageId, e.status, e.attempts]),
     due: [...outbox.due],
-    audit: [audit.seq, audit.entries.length],
     seen: [...state.seenProviderEvents],
   }
   return createHash("sha256").update(JSON.stringify(summary)).digest("hex")

@@ -9,7 +9,7 @@ import {
 } from "@lifeline/adapters"
 import { Center, CenterLive, type Clock, runOutboxDispatcher } from "@lifeline/core"
 import { Duration, Effect, Layer, Schedule } from "effect"
-import { LibsqlHistoryProjectorLive } from "./live/history-projector"
+import { LibsqlReadModelProjectorsLive } from "./live/history-projector"
 import { tracingLayer } from "./ops/tracing"
 import type { ApiSettings } from "./settings"
 
@@ -69,8 +69,8 @@ export const apiLayer = <C extends Clock = Clock>(
   return Layer.mergeAll(
     OutboxDispatcherLive,
     CenterFollowerLive,
-    // Call history in SQL, projected on every node (issue 22).
-    LibsqlHistoryProjectorLive(settings.db.url, settings.db.options),
+    // Every read model in SQL (history, audit, deliveries, operator log), projected on every node (issue 22).
+    LibsqlReadModelProjectorsLive(settings.db.url, settings.db.options),
   ).pipe(
     Layer.provideMerge(CenterLive),
     Layer.provideMerge(ports),

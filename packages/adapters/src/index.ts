@@ -4,6 +4,14 @@ export * from "./mailer/recording"
 export * from "./mailer/resend"
 export * from "./readmodels/history-libsql"
 export * from "./readmodels/history-memory"
+export * from "./readmodels/memory-projector"
+export {
+  makeSqlProjector,
+  PROJECTOR_BATCH_EVENTS,
+  type ProjectorOptions,
+  type SqlProjection,
+} from "./readmodels/projector"
+export * from "./readmodels/read-models"
 export * from "./store/libsql/backup"
 export * from "./store/libsql/libsql-store"
 export * from "./store/libsql/open"

@@ -1,20 +1,37 @@
-import { LibsqlHistoryLive, type LibsqlStoreOptions } from "@lifeline/adapters"
-import { Center, HistoryReadModel } from "@lifeline/core"
+import { LibsqlReadModelsLive, type LibsqlStoreOptions } from "@lifeline/adapters"
+import {
+  AuditReadModel,
+  Center,
+  DeliveryReadModel,
+  HistoryReadModel,
+  OperatorLogReadModel,
+  type StoreUnavailable,
+} from "@lifeline/core"
 import { Duration, Effect, Layer, Queue } from "effect"
 
 /** How often a node projects what any node stored, when its own appends do not nudge it sooner. */
-export const HISTORY_POLL = Duration.millis(250)
+export const PROJECTOR_POLL = Duration.millis(250)
+
+/** Catch one read model up; a failure is logged and the next round tries again. */
+const catchUpOne = (name: string, catchUp: Effect.Effect<number, StoreUnavailable>) =>
+  catchUp.pipe(Effect.catch((e) => Effect.logWarning(`${name} cannot catch up with the store`, e.message)))
 
 /**
- * Runs the call-history projector on this node for as long as the runtime lives (issue 22): every
- * `HISTORY_POLL`, and at once after the center appends or catches up, it projects the stored
- * events after the read model's durable checkpoint. Every node runs it; the checkpoint's guard
- * keeps two of them from applying an event twice, so each node's reads converge on the same rows
- * within a poll, whether or not it writes itself.
+ * Runs every read model's projector on this node for as long as the runtime lives (issue 22):
+ * call history, the audit trail, B6's deliveries and the emergency operator log, one after the
+ * other, every `PROJECTOR_POLL` and at once after the center appends or catches up. Every node
+ * runs them; each checkpoint's guard keeps two nodes from applying an event twice, so each node's
+ * reads converge on the same rows within a poll, whether or not it writes itself. Projectors run
+ * after appends, never inside them: the command path does not wait for them.
  */
-export const HistoryProjectorLive = Layer.effectDiscard(
+export const ReadModelProjectorsLive = Layer.effectDiscard(
   Effect.gen(function* () {
-    const history = yield* HistoryReadModel
+    const models = [
+      ["call history", (yield* HistoryReadModel).catchUp],
+      ["the audit trail", (yield* AuditReadModel).catchUp],
+      ["deliveries", (yield* DeliveryReadModel).catchUp],
+      ["the operator log", (yield* OperatorLogReadModel).catchUp],
+    ] as const
     const center = yield* Center
     const nudges = yield* Queue.dropping<void>(1)
     // Listeners run inside the engine's lock: only record that there is something to project.
@@ -22,10 +39,8 @@ export const HistoryProjectorLive = Layer.effectDiscard(
       Queue.offerUnsafe(nudges, undefined)
     })
     yield* Effect.addFinalizer(() => Effect.sync(unsubscribe))
-    const project = history.catchUp.pipe(
-      Effect.catch((e) => Effect.logWarning("call history cannot catch up with the store", e.message)),
-    )
-    yield* Effect.race(Queue.take(nudges), Effect.sleep(HISTORY_POLL)).pipe(
+    const project = Effect.forEach(models, ([name, catchUp]) => catchUpOne(name, catchUp), { discard: true })
+    yield* Effect.race(Queue.take(nudges), Effect.sleep(PROJECTOR_POLL)).pipe(
       Effect.andThen(project),
       Effect.forever,
       Effect.forkScoped,
@@ -33,6 +48,6 @@ export const HistoryProjectorLive = Layer.effectDiscard(
   }),
 )
 
-/** The libSQL read model and its projector, on the store's database. */
-export const LibsqlHistoryProjectorLive = (url: string, options: LibsqlStoreOptions = {}) =>
-  HistoryProjectorLive.pipe(Layer.provideMerge(LibsqlHistoryLive(url, options)))
+/** The libSQL read models and their projectors, on the store's database. */
+export const LibsqlReadModelProjectorsLive = (url: string, options: LibsqlStoreOptions = {}) =>
+  ReadModelProjectorsLive.pipe(Layer.provideMerge(LibsqlReadModelsLive(url, options)))

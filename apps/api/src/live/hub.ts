@@ -1,6 +1,6 @@
-import { makeMemoryHistory } from "@lifeline/adapters"
-import { type CenterEngine, type CenterEvent, HistoryReadModel, Store } from "@lifeline/core"
-import { Effect, Option } from "effect"
+import type { CenterEngine, CenterEvent } from "@lifeline/core"
+import { Effect } from "effect"
+import { readModels } from "./read-models"
 
 export interface Batch {
   /** The stream version after this batch: the SSE event id. */
@@ -16,14 +16,12 @@ export const RESUME_WINDOW = 2_000
  * client that reconnects with `Last-Event-ID` gets what it missed, or a `reset` when it missed
  * more than the window holds (it then reloads its views). It also hands the routes call history:
  * the runtime's read model (libSQL, kept by the projector in `history-projector.ts`), or, on a
- * runtime without one (the memory store of tests), the in-memory one over the store's log.
+ * runtime without one (the memory store of tests), the in-memory one over the store's log
+ * (`read-models.ts`).
  */
 export const makeLiveHub = (center: CenterEngine) =>
   Effect.gen(function* () {
-    const given = yield* Effect.serviceOption(HistoryReadModel)
-    const history = Option.isSome(given)
-      ? given.value
-      : yield* Effect.flatMap(Store, (s) => makeMemoryHistory(s))
+    const { history } = yield* readModels
     const recent: Batch[] = []
     const listeners = new Set<(batch: Batch) => void>()
     const unsubscribe = yield* center.subscribe((events, version) => {

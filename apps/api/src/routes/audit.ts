@@ -1,11 +1,11 @@
-import { AUDIT_PAGE_MAX, type AuditEntry, auditTrail } from "@lifeline/core"
+import { AUDIT_PAGE_MAX, type AuditEntry } from "@lifeline/core"
 import { Effect, Schema } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import type { Handle } from "../handle"
+import { readModels } from "../live/read-models"
 import { doc } from "../openapi"
 import { DECODE_OPTIONS } from "../request-body"
-import { readView } from "./run"
 
 const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/
 
@@ -72,16 +72,19 @@ export const auditRoutes = (handle: Handle) =>
     handle(["admin"], (c) =>
       Effect.gen(function* () {
         const q = yield* decodeQuery(c.req.query())
-        const page = yield* readView((s) =>
-          auditTrail(s.audit, {
-            limit: q.limit ?? DEFAULT_LIMIT,
-            ...(q.target === undefined ? {} : { target: q.target }),
-            ...(q.since === undefined ? {} : { since: q.since.getTime() }),
-            ...(q.after === undefined ? {} : { after: q.after }),
-            ...(q.before === undefined ? {} : { before: q.before }),
-            ...(q.order === undefined ? {} : { order: q.order }),
-          }),
-        )
+        // Issue 22: from the audit trail read model (SQL), not the center's state. Caught up
+        // first, so an admin reads the change they just made (admin reads are rare; the
+        // projector does the same work a moment later otherwise).
+        const { audit } = yield* readModels
+        yield* audit.catchUp
+        const page = yield* audit.page({
+          limit: q.limit ?? DEFAULT_LIMIT,
+          ...(q.target === undefined ? {} : { target: q.target }),
+          ...(q.since === undefined ? {} : { since: q.since.getTime() }),
+          ...(q.after === undefined ? {} : { after: q.after }),
+          ...(q.before === undefined ? {} : { before: q.before }),
+          ...(q.order === undefined ? {} : { order: q.order }),
+        })
         return c.json({ entries: page.entries.map(wire), next: page.next })
       }),
     ),

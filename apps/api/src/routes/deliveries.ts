@@ -1,10 +1,28 @@
-import { deliveryView } from "@lifeline/core"
-import { Effect } from "effect"
+import {
+  DELIVERY_PAGE_MAX,
+  type DeliveryQuery,
+  type DeliveryRecord,
+  deliveryView,
+  pagesOf,
+  type StoreUnavailable,
+} from "@lifeline/core"
+import { Effect, Stream } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import type { Handle } from "../handle"
+import { readModels } from "../live/read-models"
 import { doc } from "../openapi"
-import { param, readView, runCommand } from "./run"
+import { param, runCommand } from "./run"
+
+/**
+ * Every delivery record a query selects, from the deliveries read model (issue 22), read a page
+ * at a time. Emails are few (emergency notifications: a handful a year), so the answer is whole.
+ */
+export const allDeliveries = (query: DeliveryQuery): Effect.Effect<DeliveryRecord[], StoreUnavailable> =>
+  Effect.flatMap(readModels, ({ deliveries }) =>
+    // Caught up first: an admin reads what was stored before the request (rare reads).
+    Effect.andThen(deliveries.catchUp, Stream.runCollect(pagesOf(deliveries.page, query, DELIVERY_PAGE_MAX))),
+  ).pipe(Effect.map((records) => [...records]))
 
 /** B6: what became of every email Lifeline sent or tried to send; an admin may retry one. */
 export const deliveryRoutes = (handle: Handle) =>
@@ -16,11 +34,7 @@ export const deliveryRoutes = (handle: Handle) =>
         tag: "notifications",
         roles: ["admin"],
       }),
-      handle(["admin"], (c) =>
-        readView((s) =>
-          [...s.outbox.entries.values()].filter((e) => e.message._tag === "Email").map(deliveryView),
-        ).pipe(Effect.map((list) => c.json(list))),
-      ),
+      handle(["admin"], (c) => allDeliveries({}).pipe(Effect.map((list) => c.json(list.map(deliveryView))))),
     )
     .post(
       "/:messageId/retry",

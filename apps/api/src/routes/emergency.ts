@@ -10,9 +10,10 @@ import {
   EndEmergency,
   emergencyContactsView,
   emergencyReadiness,
+  NOTIFICATION_PURPOSE,
   notificationDeliveries,
   notificationTemplateView,
-  operatorEmergencyLog,
+  OPERATOR_LOG_LIMIT,
   previewTemplate,
   repEmergencyView,
   SetEmergencyContacts,
@@ -25,9 +26,11 @@ import { Effect, Result, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import type { Handle } from "../handle"
+import { readModels } from "../live/read-models"
 import { doc } from "../openapi"
 import { decodeBody } from "../request-body"
 import { commandFromBody, configCommandFromBody } from "./body"
+import { allDeliveries } from "./deliveries"
 import { param, readView } from "./run"
 
 const DialBody = DialEmergency.mapFields(Struct.omit(["_tag", "repId"]))
@@ -299,7 +302,12 @@ export const emergencyAdminRoutes = (handle: Handle) =>
         tag: "emergency-admin",
         roles: ["admin"],
       }),
-      handle(["admin"], (c) => readView(notificationDeliveries).pipe(Effect.map((v) => c.json(v)))),
+      handle(["admin"], (c) =>
+        // Issue 22: the records from the deliveries read model, each rep from the state's sessions.
+        Effect.flatMap(allDeliveries({ purpose: NOTIFICATION_PURPOSE }), (records) =>
+          readView((s) => notificationDeliveries(records, s)),
+        ).pipe(Effect.map((v) => c.json(v))),
+      ),
     )
     .get(
       "/log",
@@ -308,5 +316,10 @@ export const emergencyAdminRoutes = (handle: Handle) =>
         tag: "emergency-admin",
         roles: ["admin"],
       }),
-      handle(["admin"], (c) => readView(operatorEmergencyLog).pipe(Effect.map((v) => c.json(v)))),
+      handle(["admin"], (c) =>
+        // Issue 22: from the operator log read model (SQL), not the center's state.
+        Effect.flatMap(readModels, ({ operatorLog }) =>
+          Effect.andThen(operatorLog.catchUp, operatorLog.latest(OPERATOR_LOG_LIMIT)),
+        ).pipe(Effect.map((v) => c.json(v))),
+      ),
     )

@@ -1,7 +1,6 @@
 import {
   analyticsOfGroups,
   CENTER_STREAM,
-  type CenterEvent,
   emptyHistory,
   HistoryReadModel,
   historyGroups,
@@ -12,31 +11,25 @@ import {
   projectHistory,
   Store,
 } from "@lifeline/core"
-import { Effect, Layer, Semaphore } from "effect"
+import { Effect, Layer } from "effect"
+import { makeMemoryProjector } from "./memory-projector"
 
 /**
  * Call history in memory, over any Store (the memory store of tests and the simulator): the same
- * projection with a checkpoint, caught up from the store's log before every read, since a memory
- * store has one writer and reading it costs nothing. Same answers as the libSQL read model.
+ * projection through the memory projector runner. Same answers as the libSQL read model.
  */
 export const makeMemoryHistory = (
   store: Store["Service"],
   stream: string = CENTER_STREAM,
 ): Effect.Effect<HistoryReadModel["Service"]> =>
   Effect.gen(function* () {
-    const lock = yield* Semaphore.make(1)
-    const history = emptyHistory()
-    let checkpoint = 0
-
-    const catchUp = lock.withPermit(
-      Effect.gen(function* () {
-        const log = yield* store.load<CenterEvent, unknown>(stream)
-        if (log.version > checkpoint) projectHistory(log.events.slice(checkpoint), history)
-        checkpoint = Math.max(checkpoint, log.version)
-        return checkpoint
-      }),
+    const { catchUp, read } = yield* makeMemoryProjector(
+      store,
+      emptyHistory(),
+      (history, events) => void projectHistory(events, history),
+      stream,
     )
-    const current = Effect.map(catchUp, () => historyRecords(history))
+    const current = read(historyRecords)
 
     const page: HistoryReadModel["Service"]["page"] = (query, limit, after) =>
       Effect.map(current, (records) => pageOf(records, query, limit, after))

@@ -1,5 +1,6 @@
 import type { InArgs, InStatement, Row } from "@libsql/client"
 import type { HistoryCursor, HistoryGroup, HistoryOutcome, HistoryQuery, HistoryRecord } from "@lifeline/core"
+import { upsertRows } from "./projector"
 
 /**
  * The SQL of the call-history read model (tables `call_history` and `projections` in
@@ -34,7 +35,7 @@ const COLUMNS = [
 
 const SELECT_RECORDS = `SELECT ${COLUMNS.join(", ")} FROM call_history`
 
-const values = (r: HistoryRecord): InArgs => [
+const values = (r: HistoryRecord): unknown[] => [
   r.itemId,
   r.queueId,
   r.workstreamId,
@@ -81,44 +82,14 @@ export const recordOfRow = (row: Row): HistoryRecord => ({
   transferredFrom: text(row[18]),
 })
 
-/** The checkpoint and the events after it, read in one transaction. */
-export const readProjectionBatch = (stream: string, limit: number): InStatement[] => [
-  { sql: "SELECT position FROM projections WHERE name = ?", args: [HISTORY_PROJECTION] },
-  {
-    sql:
-      "SELECT version, payload FROM events WHERE stream = ? AND version > " +
-      "coalesce((SELECT position FROM projections WHERE name = ?), 0) ORDER BY version LIMIT ?",
-    args: [stream, HISTORY_PROJECTION, limit],
-  },
-]
-
 export const readRecords = (itemIds: readonly string[]): InStatement => ({
   sql: `${SELECT_RECORDS} WHERE item_id IN (${itemIds.map(() => "?").join(", ")})`,
   args: [...itemIds],
 })
 
-/**
- * Move the checkpoint from `from` to `to`, or fail the whole batch (CHECK `projection_moved`)
- * when it is no longer at `from`: another projector applied these events first.
- */
-export const moveCheckpoint = (from: number, to: number): InStatement => ({
-  sql:
-    "INSERT INTO projections (name, position) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET " +
-    "position = CASE WHEN projections.position = ? THEN ? ELSE -1 END",
-  // No row yet means position 0. (The inserted value must pass the CHECK itself: SQLite checks
-  // it before the conflict turns the insert into the update.)
-  args: [HISTORY_PROJECTION, to, from, to],
-})
-
-export const upsertRecords = (records: readonly HistoryRecord[]): InStatement => ({
-  sql:
-    `INSERT INTO call_history (${COLUMNS.join(", ")}) VALUES ` +
-    records.map(() => `(${COLUMNS.map(() => "?").join(", ")})`).join(", ") +
-    ` ON CONFLICT (item_id) DO UPDATE SET ${COLUMNS.slice(1)
-      .map((c) => `${c} = excluded.${c}`)
-      .join(", ")}`,
-  args: records.flatMap((r) => values(r) as unknown[]) as InArgs,
-})
+/** Upserts of these records, as many statements as the bound-parameter limit needs. */
+export const upsertRecords = (records: readonly HistoryRecord[]): InStatement[] =>
+  upsertRows("call_history", COLUMNS, records.map(values))
 
 /** The WHERE of a query, with its arguments. */
 const where = (q: HistoryQuery, after: HistoryCursor | null): { sql: string; args: unknown[] } => {

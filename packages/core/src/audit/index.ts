@@ -1,4 +1,4 @@
 export * from "./actor"
-export * from "./module"
+export * from "./read-model"
 export * from "./trail"
 export * from "./views"

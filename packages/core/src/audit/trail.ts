@@ -58,8 +58,16 @@ export const emptyAuditState = (): AuditState => ({ seq: 0, entries: [], current
 const id = (s: string) => encodeURIComponent(s.replace(/\p{Cs}/gu, "\ufffd"))
 const membersTarget = (queueId: string) => `queues/${id(queueId)}/members`
 
+/** What an event changes: a setting and its value after, and sometimes a second setting it sets. */
+interface Change {
+  readonly target: string
+  readonly after: unknown
+  /** QueueCreated also sets its members list (what later member changes start from). */
+  readonly also?: { readonly target: string; readonly value: unknown }
+}
+
 /** The setting an event changes and its value after; undefined for events that configure nothing. */
-const changeOf = (audit: AuditState, event: CenterEvent): { target: string; after: unknown } | undefined => {
+const changeOf = (current: ReadonlyMap<string, unknown>, event: CenterEvent): Change | undefined => {
   switch (event._tag) {
     case "EmergencyContactsSet":
       return { target: `reps/${id(event.repId)}/emergency-contacts`, after: event.contacts }
@@ -85,13 +93,16 @@ const changeOf = (audit: AuditState, event: CenterEvent): { target: string; afte
       return { target: `queues/${id(event.queueId)}/overflow`, after: event.settings }
     case "QueueCreated": {
       const { _tag, at, actor, ...queue } = event
-      audit.current.set(membersTarget(event.queueId), event.members)
-      return { target: `queues/${id(event.queueId)}`, after: queue }
+      return {
+        target: `queues/${id(event.queueId)}`,
+        after: queue,
+        also: { target: membersTarget(event.queueId), value: event.members },
+      }
     }
     case "QueueMemberAdded":
     case "QueueMemberRemoved": {
       const target = membersTarget(event.queueId)
-      const before = (audit.current.get(target) as readonly string[] | undefined) ?? []
+      const before = (current.get(target) as readonly string[] | undefined) ?? []
       const after =
         event._tag === "QueueMemberAdded" ? [...before, event.repId] : before.filter((r) => r !== event.repId)
       return { target, after }
@@ -105,11 +116,29 @@ const changeOf = (audit: AuditState, event: CenterEvent): { target: string; afte
   }
 }
 
+const NOTHING_SET: ReadonlyMap<string, unknown> = new Map()
+
+/**
+ * The settings these events read or set: what a projector loads (their current values) before
+ * applying them, so each entry gets its `before` without the whole trail in memory.
+ */
+export const auditTargetsOf = (events: Iterable<CenterEvent>): Set<string> => {
+  const targets = new Set<string>()
+  for (const event of events) {
+    const change = changeOf(NOTHING_SET, event)
+    if (change === undefined) continue
+    targets.add(change.target)
+    if (change.also !== undefined) targets.add(change.also.target)
+  }
+  return targets
+}
+
 /** Apply one event of the stream, in order: every event advances `seq`. */
 export const evolveAudit = (audit: AuditState, event: CenterEvent): void => {
   audit.seq += 1
-  const change = changeOf(audit, event)
+  const change = changeOf(audit.current, event)
   if (change === undefined) return
+  if (change.also !== undefined) audit.current.set(change.also.target, change.also.value)
   const stamped = event as AuditedEvent
   audit.entries.push({
     seq: audit.seq,
@@ -121,4 +150,37 @@ export const evolveAudit = (audit: AuditState, event: CenterEvent): void => {
     after: change.after,
   })
   audit.current.set(change.target, change.after)
+}
+
+/** The trail of these events, from `audit` on (an empty trail by default): the memory read model. */
+export const projectAudit = (
+  events: Iterable<CenterEvent>,
+  audit: AuditState = emptyAuditState(),
+): AuditState => {
+  for (const event of events) evolveAudit(audit, event)
+  return audit
+}
+
+/** What one projector step writes: the new entries, and the settings' values after them. */
+export interface AuditBatch {
+  readonly entries: readonly AuditEntry[]
+  readonly settings: ReadonlyMap<string, unknown>
+}
+
+/**
+ * One step of a projector (issue 22): the current values of the settings these events touch
+ * (found by `auditTargetsOf`), and the events, the first of them at stream version `firstSeq`.
+ * The same `evolveAudit` as the memory read model, so both give the same entries.
+ */
+export const projectAuditBatch = (
+  current: ReadonlyMap<string, unknown>,
+  events: readonly CenterEvent[],
+  firstSeq: number,
+): AuditBatch => {
+  const audit = projectAudit(events, { seq: firstSeq - 1, entries: [], current: new Map(current) })
+  const settings = new Map<string, unknown>()
+  for (const target of auditTargetsOf(events)) {
+    if (audit.current.has(target)) settings.set(target, audit.current.get(target))
+  }
+  return { entries: audit.entries, settings }
 }

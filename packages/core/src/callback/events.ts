@@ -1,154 +1,146 @@
-import type { Actor } from "../audit/actor"
+import { Schema } from "effect"
+import { Actor } from "../audit/actor"
+import type { SameShape } from "../center/event-schemas"
 import type { DeadlineReason } from "./expiry"
-import type { OverflowAction, OverflowCondition, OverflowSettings } from "./overflow"
-import type { RetryPolicy } from "./retry"
+import { OverflowAction, OverflowCondition, OverflowSettings } from "./overflow"
+import { RetryPolicy } from "./retry"
 
-export type CallbackSource = "in_queue" | "scheduled"
-export type WatchEndReason = "pressed_1" | "hung_up" | "connected" | "closed"
-export type CallbackCloseReason = "served" | "expired" | "window_ended" | "unreachable" | "cancelled"
-
-/** The callback module's events; with the routing events they rebuild its state (N1). */
-export type CallbackEvent =
-  | {
-      readonly _tag: "QueueOverflowSet"
-      readonly queueId: string
-      readonly settings: OverflowSettings
-      readonly at: number
-      /** Who set them, for the audit trail (absent in older events). */
-      readonly actor?: Actor
-    }
-  /** C1: a rule acted on a waiting call. For a direct callback, the first offer is due then (C3). */
-  | {
-      readonly _tag: "OverflowApplied"
-      readonly itemId: string
-      readonly queueId: string
-      readonly condition: OverflowCondition
-      readonly action: OverflowAction
-      readonly firstOfferAt: number | null
-      readonly at: number
-    }
-  /** C1: the call's own wait has been checked up to `checkedMs`; the next check is due at `dueAt`. */
-  | {
-      readonly _tag: "OwnWaitCheckScheduled"
-      readonly itemId: string
-      readonly checkedMs: number
-      readonly dueAt: number | null
-      /** The check came due while a rep was being offered the call: it runs if the call comes back. */
-      readonly deferred: boolean
-      readonly at: number
-    }
-  /** C3: the offer was queued to the caller; the next one is due at `nextAt`. */
-  | {
-      readonly _tag: "CallbackOfferPlayed"
-      readonly itemId: string
-      readonly count: number
-      readonly nextAt: number
-      readonly at: number
-    }
-  /** The call is no longer watched for overflow; its offer and own-wait timers stop (C3). */
-  | {
-      readonly _tag: "OverflowWatchEnded"
-      readonly itemId: string
-      readonly reason: WatchEndReason
-      readonly at: number
-    }
-  /** C4, C7: a callback will be made to `number` from `queueId`. */
-  | {
-      readonly _tag: "CallbackRequested"
-      readonly callbackId: string
-      readonly number: string
-      /** The number to call from; "" leaves it to the provider's default caller id. */
-      readonly from: string
-      readonly queueId: string
-      readonly source: CallbackSource
-      readonly window: { readonly start: number; readonly end: number } | null
-      readonly priority: number
-      readonly attributes: Readonly<Record<string, string>>
-      readonly retry: RetryPolicy
-      readonly deadline: number
-      readonly deadlineReason: DeadlineReason
-      readonly at: number
-    }
-  /** B3: a request for the same number and queue joined the pending callback `callbackId`. */
-  | {
-      readonly _tag: "CallbackJoined"
-      readonly callbackId: string
-      readonly requestId: string
-      readonly source: CallbackSource
-      readonly at: number
-    }
-  /** The caller hears a last prompt; the line is released when it has played (C4, C1 end call). */
-  | {
-      readonly _tag: "CallerFarewell"
-      readonly callId: string
-      readonly hangUpBy: number
-      readonly at: number
-    }
-  | {
-      readonly _tag: "CallerReleased"
-      readonly callId: string
-      readonly by: "prompt_played" | "timeout" | "caller"
-      readonly at: number
-    }
-  /** C5: the offer `offerId` is a callback, not an incoming call. */
-  | {
-      readonly _tag: "CallbackOffered"
-      readonly callbackId: string
-      readonly offerId: string
-      readonly repId: string
-      readonly at: number
-    }
-  /** C6: the rep accepted, so the customer is dialled on `callId` (attempt counts failures + 1). */
-  | {
-      readonly _tag: "CallbackDialed"
-      readonly callbackId: string
-      readonly attempt: number
-      readonly callId: string
-      readonly messageId: string
-      readonly repId: string
-      readonly offerId: string
-      readonly noAnswerAt: number
-      readonly at: number
-    }
-  | {
-      readonly _tag: "CallbackConnected"
-      readonly callbackId: string
-      readonly callId: string
-      readonly repId: string
-      readonly at: number
-    }
-  /** B1: the dial failed or was not answered; retried at `retryAt`, or not (null). */
-  | {
-      readonly _tag: "CallbackAttemptFailed"
-      readonly callbackId: string
-      readonly attempt: number
-      readonly callId: string
-      readonly reason: string
-      readonly retryAt: number | null
-      readonly at: number
-    }
-  /** C8, B1: the callback is over, with why; the report operators read. */
-  | {
-      readonly _tag: "CallbackClosed"
-      readonly callbackId: string
-      readonly reason: CallbackCloseReason
-      readonly attempts: number
-      readonly at: number
-    }
-
-export const CALLBACK_EVENT_TAGS: ReadonlySet<string> = new Set<CallbackEvent["_tag"]>([
-  "QueueOverflowSet",
-  "OverflowApplied",
-  "OwnWaitCheckScheduled",
-  "CallbackOfferPlayed",
-  "OverflowWatchEnded",
-  "CallbackRequested",
-  "CallbackJoined",
-  "CallerFarewell",
-  "CallerReleased",
-  "CallbackOffered",
-  "CallbackDialed",
-  "CallbackConnected",
-  "CallbackAttemptFailed",
-  "CallbackClosed",
+const CallbackSourceSchema = Schema.Literals(["in_queue", "scheduled"])
+export type CallbackSource = typeof CallbackSourceSchema.Type
+const WatchEndReasonSchema = Schema.Literals(["pressed_1", "hung_up", "connected", "closed"])
+export type WatchEndReason = typeof WatchEndReasonSchema.Type
+const CallbackCloseReasonSchema = Schema.Literals([
+  "served",
+  "expired",
+  "window_ended",
+  "unreachable",
+  "cancelled",
 ])
+export type CallbackCloseReason = typeof CallbackCloseReasonSchema.Type
+const DeadlineReasonSchema = Schema.Literals(["expired", "window_ended"])
+
+/**
+ * The callback module's events; with the routing events they rebuild its state (N1). Each is an
+ * Effect Schema, by tag (issue 22, Build 2; docs/events.md).
+ */
+export const CallbackEventSchemas = {
+  QueueOverflowSet: Schema.TaggedStruct("QueueOverflowSet", {
+    queueId: Schema.String,
+    settings: OverflowSettings,
+    at: Schema.Number,
+    /** Who set them, for the audit trail (absent in older events). */
+    actor: Schema.optionalKey(Actor),
+  }),
+  /** C1: a rule acted on a waiting call. For a direct callback, the first offer is due then (C3). */
+  OverflowApplied: Schema.TaggedStruct("OverflowApplied", {
+    itemId: Schema.String,
+    queueId: Schema.String,
+    condition: OverflowCondition,
+    action: OverflowAction,
+    firstOfferAt: Schema.NullOr(Schema.Number),
+    at: Schema.Number,
+  }),
+  /** C1: the call's own wait has been checked up to `checkedMs`; the next check is due at `dueAt`. */
+  OwnWaitCheckScheduled: Schema.TaggedStruct("OwnWaitCheckScheduled", {
+    itemId: Schema.String,
+    checkedMs: Schema.Number,
+    dueAt: Schema.NullOr(Schema.Number),
+    /** The check came due while a rep was being offered the call: it runs if the call comes back. */
+    deferred: Schema.Boolean,
+    at: Schema.Number,
+  }),
+  /** C3: the offer was queued to the caller; the next one is due at `nextAt`. */
+  CallbackOfferPlayed: Schema.TaggedStruct("CallbackOfferPlayed", {
+    itemId: Schema.String,
+    count: Schema.Number,
+    nextAt: Schema.Number,
+    at: Schema.Number,
+  }),
+  /** The call is no longer watched for overflow; its offer and own-wait timers stop (C3). */
+  OverflowWatchEnded: Schema.TaggedStruct("OverflowWatchEnded", {
+    itemId: Schema.String,
+    reason: WatchEndReasonSchema,
+    at: Schema.Number,
+  }),
+  /** C4, C7: a callback will be made to `number` from `queueId`. */
+  CallbackRequested: Schema.TaggedStruct("CallbackRequested", {
+    callbackId: Schema.String,
+    number: Schema.String,
+    /** The number to call from; "" leaves it to the provider's default caller id. */
+    from: Schema.String,
+    queueId: Schema.String,
+    source: CallbackSourceSchema,
+    window: Schema.NullOr(Schema.Struct({ start: Schema.Number, end: Schema.Number })),
+    priority: Schema.Number,
+    attributes: Schema.Record(Schema.String, Schema.String),
+    retry: RetryPolicy,
+    deadline: Schema.Number,
+    deadlineReason: DeadlineReasonSchema,
+    at: Schema.Number,
+  }),
+  /** B3: a request for the same number and queue joined the pending callback `callbackId`. */
+  CallbackJoined: Schema.TaggedStruct("CallbackJoined", {
+    callbackId: Schema.String,
+    requestId: Schema.String,
+    source: CallbackSourceSchema,
+    at: Schema.Number,
+  }),
+  /** The caller hears a last prompt; the line is released when it has played (C4, C1 end call). */
+  CallerFarewell: Schema.TaggedStruct("CallerFarewell", {
+    callId: Schema.String,
+    hangUpBy: Schema.Number,
+    at: Schema.Number,
+  }),
+  CallerReleased: Schema.TaggedStruct("CallerReleased", {
+    callId: Schema.String,
+    by: Schema.Literals(["prompt_played", "timeout", "caller"]),
+    at: Schema.Number,
+  }),
+  /** C5: the offer `offerId` is a callback, not an incoming call. */
+  CallbackOffered: Schema.TaggedStruct("CallbackOffered", {
+    callbackId: Schema.String,
+    offerId: Schema.String,
+    repId: Schema.String,
+    at: Schema.Number,
+  }),
+  /** C6: the rep accepted, so the customer is dialled on `callId` (attempt counts failures + 1). */
+  CallbackDialed: Schema.TaggedStruct("CallbackDialed", {
+    callbackId: Schema.String,
+    attempt: Schema.Number,
+    callId: Schema.String,
+    messageId: Schema.String,
+    repId: Schema.String,
+    offerId: Schema.String,
+    noAnswerAt: Schema.Number,
+    at: Schema.Number,
+  }),
+  CallbackConnected: Schema.TaggedStruct("CallbackConnected", {
+    callbackId: Schema.String,
+    callId: Schema.String,
+    repId: Schema.String,
+    at: Schema.Number,
+  }),
+  /** B1: the dial failed or was not answered; retried at `retryAt`, or not (null). */
+  CallbackAttemptFailed: Schema.TaggedStruct("CallbackAttemptFailed", {
+    callbackId: Schema.String,
+    attempt: Schema.Number,
+    callId: Schema.String,
+    reason: Schema.String,
+    retryAt: Schema.NullOr(Schema.Number),
+    at: Schema.Number,
+  }),
+  /** C8, B1: the callback is over, with why; the report operators read. */
+  CallbackClosed: Schema.TaggedStruct("CallbackClosed", {
+    callbackId: Schema.String,
+    reason: CallbackCloseReasonSchema,
+    attempts: Schema.Number,
+    at: Schema.Number,
+  }),
+} as const
+
+export type CallbackEvent = (typeof CallbackEventSchemas)[keyof typeof CallbackEventSchemas]["Type"]
+
+export const CALLBACK_EVENT_TAGS: ReadonlySet<string> = new Set(Object.keys(CallbackEventSchemas))
+
+const sameDeadlineReason: SameShape<typeof DeadlineReasonSchema.Type, DeadlineReason> = true
+void sameDeadlineReason

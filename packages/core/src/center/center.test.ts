@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest"
+import { type DeliveryRecord, projectDeliveries } from "../outbox/deliveries"
 import { voiceRep } from "../routing/test-kit"
+import type { CenterEvent } from "./events"
 import { replayCenter } from "./execute"
 import { emptyCenterState } from "./state"
 import { centerHarness } from "./test-kit"
@@ -78,20 +80,25 @@ describe("center: ordinary lines", () => {
 
 describe("center: outbox (ARCHITECTURE rule 5, B6)", () => {
   const mail = { to: ["a@example.com"], subject: "s", text: "t" }
+  const queued: CenterEvent = {
+    _tag: "OutboxQueued",
+    messageId: "m1",
+    message: { _tag: "Email", mail },
+    purpose: "p",
+    ref: "r",
+    at: 0,
+  }
   const withEmail = () => {
     const h = centerHarness(0)
     // No module queues email yet in this test, so the event is fed as a module would emit it.
-    replayCenter(h.state, [
-      {
-        _tag: "OutboxQueued",
-        messageId: "m1",
-        message: { _tag: "Email", mail },
-        purpose: "p",
-        ref: "r",
-        at: 0,
-      },
-    ])
+    replayCenter(h.state, [queued])
     return h
+  }
+  /** B6's record of m1: the deliveries read model's projection of the log (issue 22). */
+  const deliveryOf = (h: ReturnType<typeof withEmail>) => {
+    const records = new Map<string, DeliveryRecord>()
+    projectDeliveries(records, [queued, ...h.log])
+    return records.get("m1")
   }
 
   it("B6 a retryable failure is retried by a durable timer, then sent", () => {
@@ -109,7 +116,9 @@ describe("center: outbox (ARCHITECTURE rule 5, B6)", () => {
     h.advance(1)
     expect(h.state.outbox.due.has("m1")).toBe(true)
     h.run({ _tag: "RecordDelivery", messageId: "m1", outcome: { _tag: "Sent", providerId: "re_1" } })
-    const entry = h.state.outbox.entries.get("m1")
+    // Issue 22: sent, it needs no more decisions and leaves the state; its record is the read model's.
+    expect(h.state.outbox.entries.has("m1")).toBe(false)
+    const entry = deliveryOf(h)
     expect(entry?.status).toBe("sent")
     expect(entry?.history.map((a) => a.outcome)).toEqual(["failed", "sent"])
   })

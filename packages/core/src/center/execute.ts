@@ -1,5 +1,4 @@
 import { Result } from "effect"
-import { auditModule } from "../audit/module"
 import { callbackModule } from "../callback/module"
 import { emergencyModule } from "../emergency/module"
 import { outboxModule } from "../outbox/module"
@@ -22,7 +21,6 @@ export const CENTER_MODULES: readonly CenterModule[] = [
   emergencyModule,
   callbackModule,
   linesModule,
-  auditModule,
 ]
 /** The modules that may claim a provider event before plain routing does (E6 before C3). */
 const PROVIDER_CLAIMS: readonly CenterModule[] = [emergencyModule, callbackModule]

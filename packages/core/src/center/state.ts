@@ -1,4 +1,3 @@
-import { type AuditState, emptyAuditState } from "../audit/trail"
 import { type CallbackState, emptyCallbackState } from "../callback/state"
 import { type EmergencyState, emptyEmergencyState } from "../emergency/state"
 import { emptyOutboxState, type OutboxState } from "../outbox/state"
@@ -7,14 +6,16 @@ import { emptyState as emptyRouterState, type RouterState } from "../routing/sta
 /** How many provider event ids are remembered for deduplication (N2). */
 export const SEEN_PROVIDER_EVENTS = 100_000
 
-/** The whole contact center's state: one part per module, rebuilt from one event stream. */
+/**
+ * The whole contact center's state: one part per module, rebuilt from one event stream. Only
+ * what decisions need: what grows with the log's age (call history, the audit trail, delivery
+ * records, the emergency operator log) is kept by read models in SQL (docs/read-models.md).
+ */
 export interface CenterState {
   readonly routing: RouterState
   readonly outbox: OutboxState
   readonly emergency: EmergencyState
   readonly callback: CallbackState
-  /** Configuration changes, who made them and the values before and after. */
-  readonly audit: AuditState
   /** Recently handled provider event ids, oldest first (insertion order). */
   readonly seenProviderEvents: Set<string>
 }
@@ -24,6 +25,5 @@ export const emptyCenterState = (): CenterState => ({
   outbox: emptyOutboxState(),
   emergency: emptyEmergencyState(),
   callback: emptyCallbackState(),
-  audit: emptyAuditState(),
   seenProviderEvents: new Set(),
 })

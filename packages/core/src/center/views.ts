@@ -1,5 +1,5 @@
 import { isCallbackItem } from "../callback/state"
-import type { OutboxEntry } from "../outbox/state"
+import type { DeliveryRecord } from "../outbox/deliveries"
 import type { BasePresence } from "../routing/presence"
 import type { RepState } from "../routing/state"
 import type { CenterState } from "./state"
@@ -66,29 +66,29 @@ export const assignedToRep = (state: CenterState, repId: string) =>
       acceptedAt: item.acceptedAt,
     }))
 
-/** B6: one outbox message as an admin sees it. */
+/** B6: one email as an admin sees it (a record of the deliveries read model). */
 export interface DeliveryView {
   readonly messageId: string
   readonly purpose: string
   readonly ref: string
   readonly channel: "email" | "telephony"
   readonly to: readonly string[]
-  readonly status: OutboxEntry["status"]
+  readonly status: DeliveryRecord["status"]
   readonly attempts: number
   readonly retryAt: number | null
   readonly queuedAt: number
-  readonly history: OutboxEntry["history"]
+  readonly history: DeliveryRecord["history"]
 }
 
-export const deliveryView = (entry: OutboxEntry): DeliveryView => ({
-  messageId: entry.messageId,
-  purpose: entry.purpose,
-  ref: entry.ref,
-  channel: entry.message._tag === "Email" ? "email" : "telephony",
-  to: entry.message._tag === "Email" ? entry.message.mail.to : [],
-  status: entry.status,
-  attempts: entry.attempts,
-  retryAt: entry.retryAt,
-  queuedAt: entry.queuedAt,
-  history: [...entry.history],
+export const deliveryView = (record: DeliveryRecord): DeliveryView => ({
+  messageId: record.messageId,
+  purpose: record.purpose,
+  ref: record.ref,
+  channel: record.channel,
+  to: record.to,
+  status: record.status,
+  attempts: record.attempts,
+  retryAt: record.retryAt,
+  queuedAt: record.queuedAt,
+  history: [...record.history],
 })

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest"
 import { replayCenter } from "../center/execute"
 import { emptyCenterState } from "../center/state"
 import { CALLBACK_LEASE_MS, leaseExpiryTimerId, normalizeNumber } from "./callback-lease"
+import { operatorEmergencyLog } from "./operator-log"
 import {
   CALLING_NUMBER,
   dial,
@@ -102,7 +103,7 @@ describe("E5 callback number leases", () => {
     expect(h.eventsOf("CallbackPoolExhausted", events)).toMatchObject([
       { repId: "ann", poolSize: 1, fallbackNumber: OVERFLOW_NUMBER, routesTo: "fallback_reps" },
     ])
-    expect(h.state.emergency.operatorLog.some((r) => r._tag === "CallbackPoolExhausted")).toBe(true)
+    expect(operatorEmergencyLog(h.log).some((r) => r._tag === "CallbackPoolExhausted")).toBe(true)
     expect(h.state.routing.reps.get("ann")?.presenceId).toBe("busy_dnd")
     expect(redirects(h.run(inbound("psap-1", OVERFLOW_NUMBER)))).toEqual([
       { _tag: "Redirect", callId: "psap-1", repId: "desk" },

@@ -1,191 +1,219 @@
-import type { AuditStamp } from "../audit/actor"
+import { Schema } from "effect"
+import { AuditStampFields, type SameShape } from "../center/event-schemas"
 import type { CarrierPath, DirectRoutingRule, OutboundVoiceProfile } from "./carrier-path"
-import type { UnavailableReason } from "./preconditions"
+import { UNAVAILABLE_REASONS } from "./preconditions"
 import type { RegionPolicy } from "./regions"
 
 /** E9: what became of the notification when the rep dialled. */
-export type NotificationOutcome =
-  | "queued"
+const NotificationOutcomeSchema = Schema.Literals([
+  "queued",
   /** E1: a test call sends nothing. */
-  | "test_call"
+  "test_call",
   /** A dial again in the same session: the contacts were told already. */
-  | "already_notified"
+  "already_notified",
   /** E2: the rep's mailbox is disabled; the call goes ahead. */
-  | "mailbox_disabled"
-  | "no_contacts"
+  "mailbox_disabled",
+  "no_contacts",
+])
+export type NotificationOutcome = typeof NotificationOutcomeSchema.Type
 
 /** Why a PSAP callback was sent where it was (E6, B5). */
-export type RedirectReason =
+const RedirectReasonSchema = Schema.Literals([
   /** The number is leased to the rep and the lease is live. */
-  | "lease"
+  "lease",
   /** B5: the lease is live but the rep is signed out. */
-  | "rep_signed_out"
+  "rep_signed_out",
   /** B5: the redirect to the rep failed. */
-  | "rep_unreachable"
+  "rep_unreachable",
   /** B5: the previous fallback failed; the next one is tried. */
-  | "fallback_unreachable"
+  "fallback_unreachable",
   /** A pool number with no live lease (after 60 minutes, or never leased). */
-  | "no_lease"
+  "no_lease",
   /** The overflow number presented while the pool was exhausted. */
-  | "overflow_number"
+  "overflow_number",
+])
+export type RedirectReason = typeof RedirectReasonSchema.Type
 
-interface LeaseFields {
-  readonly leaseId: string
-  readonly repId: string
-  readonly sessionId: string
-  readonly number: string
-  readonly at: number
-  readonly expiresAt: number
-}
-
-export type SessionOrigin =
-  | { readonly _tag: "Dial" }
+const SessionOriginSchema = Schema.Union([
+  Schema.TaggedStruct("Dial", {}),
   /** A PSAP callback reached a rep who had no session up: DND until that call ends. */
-  | { readonly _tag: "PsapCallback"; readonly callId: string }
+  Schema.TaggedStruct("PsapCallback", { callId: Schema.String }),
+])
+export type SessionOrigin = typeof SessionOriginSchema.Type
+
+/** The stored shapes of the set-up the events carry; the checks at the end keep them equal. */
+const Strings = Schema.Array(Schema.String)
+const RegionPolicySchema = Schema.Struct({
+  region: Schema.String,
+  name: Schema.String,
+  aliases: Strings,
+  timeZone: Schema.String,
+  locale: Schema.String,
+  emergencyNumbers: Strings,
+  testNumbers: Strings,
+})
+const OutboundVoiceProfileFields = {
+  profileId: Schema.String,
+  name: Schema.String,
+  callingNumber: Schema.String,
+  capacityProfiles: Strings,
+}
+const DirectRoutingRuleSchema = Schema.Struct({
+  ruleId: Schema.String,
+  pattern: Schema.String,
+  carrier: Schema.String,
+})
+const CarrierPathSchema = Schema.Union([
+  Schema.TaggedStruct("CallingPlan", {}),
+  Schema.TaggedStruct("DirectOffer", {}),
+  Schema.TaggedStruct("DirectRouting", { ruleId: Schema.String, carrier: Schema.String }),
+])
+const LeaseFields = {
+  leaseId: Schema.String,
+  repId: Schema.String,
+  sessionId: Schema.String,
+  number: Schema.String,
+  at: Schema.Number,
+  expiresAt: Schema.Number,
+}
 
 /**
  * The emergency module's events: plain JSON-safe data that rebuilds the module's state on replay
- * (N1: the remembered presence, leases and pending notifications survive a restart).
+ * (N1: the remembered presence, leases and pending notifications survive a restart). Each is an
+ * Effect Schema, by tag (issue 22, Build 2; docs/events.md).
  */
-export type EmergencyEvent =
+export const EmergencyEventSchemas = {
   /** The admin's set-up, each stamped for the audit trail (older events carry no stamp). */
-  | ({ readonly _tag: "EmergencyRegionsConfigured"; readonly regions: readonly RegionPolicy[] } & AuditStamp)
-  | ({ readonly _tag: "OutboundVoiceProfileDefined" } & OutboundVoiceProfile & AuditStamp)
-  | ({
-      readonly _tag: "EmergencyCarrierConfigured"
-      readonly callingPlanNumbers: readonly string[]
-      readonly directRoutingRules: readonly DirectRoutingRule[]
-    } & AuditStamp)
-  | ({
-      readonly _tag: "CallbackPoolConfigured"
-      readonly numbers: readonly string[]
-      readonly overflowNumber: string | null
-      readonly fallbackRepIds: readonly string[]
-    } & AuditStamp)
-  | ({
-      readonly _tag: "EmergencyContactsSet"
-      readonly repId: string
-      readonly contacts: readonly string[]
-    } & AuditStamp)
-  | ({ readonly _tag: "RepMailboxSet"; readonly repId: string; readonly enabled: boolean } & AuditStamp)
-  | ({
-      readonly _tag: "NotificationTemplateSet"
-      readonly subject: string
-      readonly body: string
-    } & AuditStamp)
+  EmergencyRegionsConfigured: Schema.TaggedStruct("EmergencyRegionsConfigured", {
+    regions: Schema.Array(RegionPolicySchema),
+    ...AuditStampFields,
+  }),
+  OutboundVoiceProfileDefined: Schema.TaggedStruct("OutboundVoiceProfileDefined", {
+    ...OutboundVoiceProfileFields,
+    ...AuditStampFields,
+  }),
+  EmergencyCarrierConfigured: Schema.TaggedStruct("EmergencyCarrierConfigured", {
+    callingPlanNumbers: Strings,
+    directRoutingRules: Schema.Array(DirectRoutingRuleSchema),
+    ...AuditStampFields,
+  }),
+  CallbackPoolConfigured: Schema.TaggedStruct("CallbackPoolConfigured", {
+    numbers: Strings,
+    overflowNumber: Schema.NullOr(Schema.String),
+    fallbackRepIds: Strings,
+    ...AuditStampFields,
+  }),
+  EmergencyContactsSet: Schema.TaggedStruct("EmergencyContactsSet", {
+    repId: Schema.String,
+    contacts: Strings,
+    ...AuditStampFields,
+  }),
+  RepMailboxSet: Schema.TaggedStruct("RepMailboxSet", {
+    repId: Schema.String,
+    enabled: Schema.Boolean,
+    ...AuditStampFields,
+  }),
+  NotificationTemplateSet: Schema.TaggedStruct("NotificationTemplateSet", {
+    subject: Schema.String,
+    body: Schema.String,
+    ...AuditStampFields,
+  }),
   /** E1/E2: the call cannot be carried; the rep was told to use a local phone. */
-  | {
-      readonly _tag: "EmergencyDialRefused"
-      readonly repId: string
-      readonly dialString: string
-      readonly region: string | null
-      readonly reasons: readonly UnavailableReason[]
-      readonly message: string
-      readonly at: number
-    }
+  EmergencyDialRefused: Schema.TaggedStruct("EmergencyDialRefused", {
+    repId: Schema.String,
+    dialString: Schema.String,
+    region: Schema.NullOr(Schema.String),
+    reasons: Schema.Array(Schema.Literals(UNAVAILABLE_REASONS)),
+    message: Schema.String,
+    at: Schema.Number,
+  }),
   /** E4: the presence before the emergency, remembered until the session ends (E10). */
-  | {
-      readonly _tag: "EmergencySessionOpened"
-      readonly sessionId: string
-      readonly repId: string
-      readonly previousPresence: string
-      readonly origin: SessionOrigin
-      readonly at: number
-    }
+  EmergencySessionOpened: Schema.TaggedStruct("EmergencySessionOpened", {
+    sessionId: Schema.String,
+    repId: Schema.String,
+    previousPresence: Schema.String,
+    origin: SessionOriginSchema,
+    at: Schema.Number,
+  }),
   /** E1/E3: an emergency (or test) number dialled, and the carrier path decided. */
-  | {
-      readonly _tag: "EmergencyDialled"
-      readonly sessionId: string
-      readonly repId: string
-      readonly number: string
-      readonly test: boolean
-      readonly region: string
-      readonly timeZone: string
-      readonly outboundProfileId: string
-      readonly callingNumber: string
-      readonly carrierPath: CarrierPath
-      /** The number the PSAP is given to call back on; null for a test call. */
-      readonly callbackNumber: string | null
-      readonly notification: NotificationOutcome
-      readonly at: number
-    }
+  EmergencyDialled: Schema.TaggedStruct("EmergencyDialled", {
+    sessionId: Schema.String,
+    repId: Schema.String,
+    number: Schema.String,
+    test: Schema.Boolean,
+    region: Schema.String,
+    timeZone: Schema.String,
+    outboundProfileId: Schema.String,
+    callingNumber: Schema.String,
+    carrierPath: CarrierPathSchema,
+    /** The number the PSAP is given to call back on; null for a test call. */
+    callbackNumber: Schema.NullOr(Schema.String),
+    notification: NotificationOutcomeSchema,
+    at: Schema.Number,
+  }),
   /** E5: a pool number now routes to the rep until `expiresAt` (the dial + 60 minutes). */
-  | ({ readonly _tag: "CallbackLeased" } & LeaseFields)
+  CallbackLeased: Schema.TaggedStruct("CallbackLeased", LeaseFields),
   /** E5: the rep dialled again while holding a lease: same number, 60 minutes from this dial. */
-  | ({ readonly _tag: "CallbackLeaseRenewed" } & LeaseFields)
+  CallbackLeaseRenewed: Schema.TaggedStruct("CallbackLeaseRenewed", LeaseFields),
+  CallbackLeaseExpired: Schema.TaggedStruct("CallbackLeaseExpired", {
+    leaseId: Schema.String,
+    repId: Schema.String,
+    number: Schema.String,
+    at: Schema.Number,
+  }),
   /** E5: no pool number was free; `fallbackNumber` was presented instead (see CallbackPool). */
-  | {
-      readonly _tag: "CallbackPoolExhausted"
-      readonly sessionId: string
-      readonly repId: string
-      readonly poolSize: number
-      readonly fallbackNumber: string
-      readonly routesTo: "fallback_reps" | "ordinary_line"
-      readonly at: number
-    }
-  | {
-      readonly _tag: "CallbackLeaseExpired"
-      readonly leaseId: string
-      readonly repId: string
-      readonly number: string
-      readonly at: number
-    }
+  CallbackPoolExhausted: Schema.TaggedStruct("CallbackPoolExhausted", {
+    sessionId: Schema.String,
+    repId: Schema.String,
+    poolSize: Schema.Number,
+    fallbackNumber: Schema.String,
+    routesTo: Schema.Literals(["fallback_reps", "ordinary_line"]),
+    at: Schema.Number,
+  }),
   /** E6: a call to a callback number; `repId` is the lease holder while the lease is live. */
-  | {
-      readonly _tag: "PsapCallbackReceived"
-      readonly callId: string
-      readonly number: string
-      readonly leaseId: string | null
-      readonly repId: string | null
-      readonly at: number
-    }
+  PsapCallbackReceived: Schema.TaggedStruct("PsapCallbackReceived", {
+    callId: Schema.String,
+    number: Schema.String,
+    leaseId: Schema.NullOr(Schema.String),
+    repId: Schema.NullOr(Schema.String),
+    at: Schema.Number,
+  }),
   /** E6/B5: the call is sent to `repId` (the lease holder or a fallback), bypassing routing. */
-  | {
-      readonly _tag: "PsapCallbackRedirected"
-      readonly callId: string
-      readonly repId: string
-      readonly role: "rep" | "fallback"
-      readonly reason: RedirectReason
-      readonly attempt: number
-      readonly at: number
-    }
+  PsapCallbackRedirected: Schema.TaggedStruct("PsapCallbackRedirected", {
+    callId: Schema.String,
+    repId: Schema.String,
+    role: Schema.Literals(["rep", "fallback"]),
+    reason: RedirectReasonSchema,
+    attempt: Schema.Number,
+    at: Schema.Number,
+  }),
   /** B5: every target failed; the operator is told. */
-  | { readonly _tag: "PsapCallbackUnanswered"; readonly callId: string; readonly at: number }
-  | { readonly _tag: "PsapCallbackEnded"; readonly callId: string; readonly at: number }
+  PsapCallbackUnanswered: Schema.TaggedStruct("PsapCallbackUnanswered", {
+    callId: Schema.String,
+    at: Schema.Number,
+  }),
+  PsapCallbackEnded: Schema.TaggedStruct("PsapCallbackEnded", { callId: Schema.String, at: Schema.Number }),
   /** E10: the session is over; the remembered presence is restored by a PresenceChanged. */
-  | {
-      readonly _tag: "EmergencyEnded"
-      readonly sessionId: string
-      readonly repId: string
-      readonly reason: "rep_ended" | "call_ended" | "call_failed"
-      readonly restoredPresence: string
-      readonly at: number
-    }
+  EmergencyEnded: Schema.TaggedStruct("EmergencyEnded", {
+    sessionId: Schema.String,
+    repId: Schema.String,
+    reason: Schema.Literals(["rep_ended", "call_ended", "call_failed"]),
+    restoredPresence: Schema.String,
+    at: Schema.Number,
+  }),
+} as const
 
+export type EmergencyEvent = (typeof EmergencyEventSchemas)[keyof typeof EmergencyEventSchemas]["Type"]
 export type EmergencyEventTag = EmergencyEvent["_tag"]
 export type EmergencyEventOf<T extends EmergencyEventTag> = Extract<EmergencyEvent, { _tag: T }>
 
-/** Every emergency event tag, once; a tag missing here is a compile error. */
-const EMERGENCY_EVENT_TAG_SET: Record<EmergencyEventTag, true> = {
-  EmergencyRegionsConfigured: true,
-  OutboundVoiceProfileDefined: true,
-  EmergencyCarrierConfigured: true,
-  CallbackPoolConfigured: true,
-  EmergencyContactsSet: true,
-  RepMailboxSet: true,
-  NotificationTemplateSet: true,
-  EmergencyDialRefused: true,
-  EmergencySessionOpened: true,
-  EmergencyDialled: true,
-  CallbackLeased: true,
-  CallbackLeaseRenewed: true,
-  CallbackLeaseExpired: true,
-  CallbackPoolExhausted: true,
-  PsapCallbackReceived: true,
-  PsapCallbackRedirected: true,
-  PsapCallbackUnanswered: true,
-  PsapCallbackEnded: true,
-  EmergencyEnded: true,
-}
+/** Every emergency event tag, once. */
+export const EMERGENCY_EVENT_TAGS: ReadonlySet<string> = new Set(Object.keys(EmergencyEventSchemas))
 
-export const EMERGENCY_EVENT_TAGS: ReadonlySet<string> = new Set(Object.keys(EMERGENCY_EVENT_TAG_SET))
+const sameShapes: [
+  SameShape<typeof RegionPolicySchema.Type, RegionPolicy>,
+  SameShape<Schema.Struct.Type<typeof OutboundVoiceProfileFields>, OutboundVoiceProfile>,
+  SameShape<typeof DirectRoutingRuleSchema.Type, DirectRoutingRule>,
+  SameShape<typeof CarrierPathSchema.Type, CarrierPath>,
+] = [true, true, true, true]
+void sameShapes

@@ -2,7 +2,7 @@ import type { CenterEvent } from "../center/events"
 import type { Lease } from "./callback-lease"
 import type { EmergencyEventOf } from "./events"
 import { regionTable } from "./regions"
-import { type EmergencyState, OPERATOR_LOG_LIMIT, type OperatorRecord } from "./state"
+import type { EmergencyState } from "./state"
 
 /**
  * Apply one event to the emergency state. Events are facts already decided, so nothing here
@@ -11,9 +11,9 @@ import { type EmergencyState, OPERATOR_LOG_LIMIT, type OperatorRecord } from "./
  */
 export const evolveEmergency = (em: EmergencyState, event: CenterEvent): void => {
   switch (event._tag) {
+    // E1/B5 for the operator only: the operator log read model keeps them (operator-log.ts).
     case "EmergencyDialRefused":
     case "CallbackPoolExhausted":
-      log(em, event)
       return
     case "EmergencySessionOpened":
       openSession(em, event)
@@ -86,11 +86,6 @@ const settings = (em: EmergencyState, event: CenterEvent): void => {
   }
 }
 
-const log = (em: EmergencyState, record: OperatorRecord): void => {
-  em.operatorLog.push(record)
-  if (em.operatorLog.length > OPERATOR_LOG_LIMIT) em.operatorLog.shift()
-}
-
 const openSession = (em: EmergencyState, event: EmergencyEventOf<"EmergencySessionOpened">): void => {
   em.counters.sessions += 1
   const session = {
@@ -123,17 +118,6 @@ const dialled = (em: EmergencyState, event: EmergencyEventOf<"EmergencyDialled">
       if (call !== undefined) call.sessionId = null
     }
   }
-  const { region, number, test, outboundProfileId, callingNumber, carrierPath, at } = event
-  log(em, {
-    _tag: "CarrierPathDecided",
-    region,
-    number,
-    test,
-    outboundProfileId,
-    callingNumber,
-    carrierPath,
-    at,
-  })
 }
 
 const leased = (
@@ -196,9 +180,6 @@ const psapCall = (em: EmergencyState, event: PsapEvent): void => {
       return
     }
     case "PsapCallbackUnanswered":
-      log(em, event)
-      em.psapCalls.delete(event.callId)
-      return
     case "PsapCallbackEnded":
       em.psapCalls.delete(event.callId)
       return

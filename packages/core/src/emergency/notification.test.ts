@@ -2,6 +2,7 @@ import { Result } from "effect"
 import { describe, expect, it } from "vitest"
 import { replayCenter } from "../center/execute"
 import { emptyCenterState } from "../center/state"
+import { type DeliveryRecord, projectDeliveries } from "../outbox/deliveries"
 import { parseContacts } from "./contacts"
 import { DEFAULT_TEMPLATE, previewTemplate, SAMPLE_VALUES, validateTemplate } from "./notification-template"
 import { dial, emergencyCenter, end, POOL } from "./test-kit"
@@ -166,7 +167,10 @@ describe("B6 delivery status, visible to an admin", () => {
     })
     h.advance(30_000)
     h.run({ _tag: "RecordDelivery", messageId: two, outcome: { _tag: "Sent", providerId: "re_2" } })
-    const view = notificationDeliveries(h.state)
+    // B6 from the deliveries read model's projection of the log (issue 22).
+    const records = new Map<string, DeliveryRecord>()
+    projectDeliveries(records, h.log)
+    const view = notificationDeliveries(records.values(), h.state)
     expect(view).toMatchObject([
       {
         messageId: one,

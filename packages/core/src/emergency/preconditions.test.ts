@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest"
 import { type CarrierConfig, carrierPath } from "./carrier-path"
+import { operatorEmergencyLog } from "./operator-log"
 import { DEFAULT_REGIONS, dialDigits, numberKind, regionOf, regionTable } from "./regions"
 import { CALLING_NUMBER, dial, emergencyCenter } from "./test-kit"
-import { dialOutcome, emergencyReadiness, operatorEmergencyLog } from "./views"
+import { dialOutcome, emergencyReadiness } from "./views"
 
 const DR_NUMBER = "+15550100700"
 
@@ -106,7 +107,7 @@ describe("E2 preconditions, each with its own reason", () => {
       "unsupported_region",
       "no_outbound_voice_profile",
     ])
-    expect(operatorEmergencyLog(h.state).at(-1)).toMatchObject({
+    expect(operatorEmergencyLog(h.log).at(-1)).toMatchObject({
       reasons: ["unsupported_region", "no_outbound_voice_profile"],
     })
   })
@@ -188,7 +189,7 @@ describe("E3 carrier path, recorded for the operator", () => {
       carrierPath: { _tag: "DirectRouting", ruleId: "r1", carrier: "Acme Telecom" },
     }
     expect(h.eventsOf("EmergencyDialled")[0]).toMatchObject(expected)
-    const record = operatorEmergencyLog(h.state).at(-1)
+    const record = operatorEmergencyLog(h.log).at(-1)
     expect(record).toMatchObject({ _tag: "CarrierPathDecided", region: "US", number: "911", ...expected })
     expect(record).not.toHaveProperty("repId")
   })

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { CALLBACK_LEASE_MS } from "./callback-lease"
+import { operatorEmergencyLog } from "./operator-log"
 import {
   busyWithCall,
   dial,
@@ -189,7 +190,7 @@ describe("B5 PSAP callbacks that cannot reach the rep go to the fallback", () =>
     ])
     const last = h.run({ _tag: "CallFailed", callId: "psap-1", eventId: "f2", reason: "busy" })
     expect(last.map((e) => e._tag)).toEqual(["ProviderEventHandled", "PsapCallbackUnanswered"])
-    expect(h.state.emergency.operatorLog.at(-1)).toMatchObject({
+    expect(operatorEmergencyLog(h.log).at(-1)).toMatchObject({
       _tag: "PsapCallbackUnanswered",
       callId: "psap-1",
     })

@@ -2,8 +2,9 @@ import { Result } from "effect"
 import { describe, expect, it } from "vitest"
 import { executeCenter, replayCenter } from "../center/execute"
 import { emptyCenterState } from "../center/state"
+import { operatorEmergencyLog } from "./operator-log"
 import { busyWithCall, dial, emergencyCenter, end, inbound, ORDINARY_LINE } from "./test-kit"
-import { dialOutcome, operatorEmergencyLog } from "./views"
+import { dialOutcome } from "./views"
 
 const presenceOf = (h: ReturnType<typeof emergencyCenter>, repId = "ann") =>
   h.state.routing.reps.get(repId)?.presenceId
@@ -42,7 +43,7 @@ describe("E1 who may dial, and from where", () => {
     expect(outcome.error.message).toMatch(/^Use a local phone to call emergency services now\./)
     expect(outcome.error.message).toContain("FR")
     // Logged for the operator, and nothing else happened: no DND, no lease, no email.
-    expect(operatorEmergencyLog(h.state)).toMatchObject([
+    expect(operatorEmergencyLog(h.log)).toMatchObject([
       { _tag: "EmergencyDialRefused", repId: "ann", region: "FR" },
     ])
     expect(presenceOf(h)).toBe("available")

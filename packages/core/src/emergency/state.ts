@@ -34,7 +34,10 @@ export interface PsapCall {
   sessionId: string | null
 }
 
-/** What the operator sees of emergencies (E1 refused attempts, E3 decisions, B5): no content. */
+/**
+ * What the operator sees of emergencies (E1 refused attempts, E3 decisions, B5): no content.
+ * Kept by the operator log read model (operator-log.ts), not in the state.
+ */
 export type OperatorRecord =
   | EmergencyEventOf<"EmergencyDialRefused">
   | {
@@ -49,9 +52,6 @@ export type OperatorRecord =
     }
   | EmergencyEventOf<"CallbackPoolExhausted">
   | EmergencyEventOf<"PsapCallbackUnanswered">
-
-/** How many operator records are kept (emergencies are rare; the log is the full record). */
-export const OPERATOR_LOG_LIMIT = 1_000
 
 export interface EmergencyState {
   regions: RegionTable
@@ -73,7 +73,6 @@ export interface EmergencyState {
   /** E2: reps whose mailbox an admin disabled (enabled unless said otherwise). */
   readonly mailboxDisabled: Set<string>
   template: NotificationTemplate
-  readonly operatorLog: OperatorRecord[]
   readonly counters: { sessions: number; leases: number }
 }
 
@@ -92,7 +91,6 @@ export const emptyEmergencyState = (): EmergencyState => ({
   contacts: new Map(),
   mailboxDisabled: new Set(),
   template: DEFAULT_TEMPLATE,
-  operatorLog: [],
   counters: { sessions: 0, leases: 0 },
 })
 

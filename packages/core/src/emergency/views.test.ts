@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest"
 import { CALLBACK_LEASE_MS } from "./callback-lease"
 import { PLACEHOLDERS } from "./notification-template"
+import { operatorEmergencyLog } from "./operator-log"
 import { dial, emergencyCenter, end, inbound, leasedNumber, POOL } from "./test-kit"
 import {
   callbackPoolView,
   emergencyContactsView,
   notificationTemplateView,
-  operatorEmergencyLog,
   repEmergencyView,
   supervisorEmergencyView,
 } from "./views"
@@ -45,7 +45,7 @@ describe("N4 emergency data is visible to no one beyond what E9 sends", () => {
     const h = emergencyCenter()
     h.run(dial("ann", "112", "FR"))
     h.run(dial("ann"))
-    const log = operatorEmergencyLog(h.state)
+    const log = operatorEmergencyLog(h.log)
     expect(log.map((r) => r._tag)).toEqual(["EmergencyDialRefused", "CarrierPathDecided"])
     expect(JSON.stringify(log)).not.toMatch(/example\.(com|org)|Emergency call by/)
   })

@@ -1,5 +1,6 @@
 import type { CenterEvent } from "../center/events"
 import type { CenterState } from "../center/state"
+import type { DeliveryRecord } from "../outbox/deliveries"
 import type { DeliveryAttempt, DeliveryStatus } from "../outbox/state"
 import { leaseLiveAt } from "./callback-lease"
 import { type CarrierPath, outboundProfilesOf, routeEmergencyCall } from "./carrier-path"
@@ -8,7 +9,6 @@ import type { EmergencyEventOf, NotificationOutcome } from "./events"
 import { NOTIFICATION_PURPOSE } from "./notification"
 import { PLACEHOLDERS } from "./notification-template"
 import type { UnavailableReason } from "./preconditions"
-import type { OperatorRecord } from "./state"
 
 /**
  * Read models (N4): emergency data is shown to no one beyond what E9 sends. The rep sees its own
@@ -162,11 +162,6 @@ export const emergencyReadiness = (state: CenterState, repId: string): Emergency
   }
 }
 
-/** E1/E3/B5 for the operator: refused attempts, carrier decisions, exhausted pool, unanswered callbacks. */
-export const operatorEmergencyLog = (state: CenterState): readonly OperatorRecord[] => [
-  ...state.emergency.operatorLog,
-]
-
 /** B6: an emergency notification's delivery as an admin sees it: status, never the content. */
 export interface NotificationDeliveryView {
   readonly messageId: string
@@ -180,20 +175,27 @@ export interface NotificationDeliveryView {
   readonly history: readonly DeliveryAttempt[]
 }
 
-export const notificationDeliveries = (state: CenterState): NotificationDeliveryView[] => {
+/**
+ * B6: emergency notifications among delivery records (the deliveries read model's, in its
+ * order), each with the rep of its session (sessions are few and stay in the state).
+ */
+export const notificationDeliveries = (
+  records: Iterable<DeliveryRecord>,
+  state: CenterState,
+): NotificationDeliveryView[] => {
   const out: NotificationDeliveryView[] = []
-  for (const entry of state.outbox.entries.values()) {
-    if (entry.purpose !== NOTIFICATION_PURPOSE || entry.message._tag !== "Email") continue
+  for (const record of records) {
+    if (record.purpose !== NOTIFICATION_PURPOSE) continue
     out.push({
-      messageId: entry.messageId,
-      sessionId: entry.ref,
-      repId: state.emergency.sessions.get(entry.ref)?.repId ?? null,
-      to: entry.message.mail.to,
-      status: entry.status,
-      attempts: entry.attempts,
-      retryAt: entry.retryAt,
-      queuedAt: entry.queuedAt,
-      history: [...entry.history],
+      messageId: record.messageId,
+      sessionId: record.ref,
+      repId: state.emergency.sessions.get(record.ref)?.repId ?? null,
+      to: record.to,
+      status: record.status,
+      attempts: record.attempts,
+      retryAt: record.retryAt,
+      queuedAt: record.queuedAt,
+      history: [...record.history],
     })
   }
   return out

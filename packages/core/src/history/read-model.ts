@@ -34,14 +34,28 @@ export class HistoryReadModel extends Context.Service<
 /** Rows per read when an export walks the whole selection. */
 export const HISTORY_EXPORT_PAGE = 1_000
 
-/** Every record a query selects, read page after page by cursor: never the whole set at once. */
-export const historyPages = <E>(
-  page: (query: HistoryQuery, limit: number, after: HistoryCursor | null) => Effect.Effect<HistoryPage, E>,
-  query: HistoryQuery,
-): Stream.Stream<HistoryRecord, E> =>
-  Stream.paginate(null as HistoryCursor | null, (after) =>
+/**
+ * Every record a query selects, read page after page by cursor: never the whole set at once.
+ * Any read model's keyset pages (history, deliveries).
+ */
+export const pagesOf = <Q, C, R, E>(
+  page: (
+    query: Q,
+    limit: number,
+    after: C | null,
+  ) => Effect.Effect<{ readonly records: readonly R[]; readonly next: C | null }, E>,
+  query: Q,
+  size: number,
+): Stream.Stream<R, E> =>
+  Stream.paginate(null as C | null, (after) =>
     Effect.map(
-      page(query, HISTORY_EXPORT_PAGE, after),
+      page(query, size, after),
       (p) => [p.records, p.next === null ? Option.none() : Option.some(p.next)] as const,
     ),
   )
+
+/** Every history record a query selects, `HISTORY_EXPORT_PAGE` at a time. */
+export const historyPages = <E>(
+  page: (query: HistoryQuery, limit: number, after: HistoryCursor | null) => Effect.Effect<HistoryPage, E>,
+  query: HistoryQuery,
+): Stream.Stream<HistoryRecord, E> => pagesOf(page, query, HISTORY_EXPORT_PAGE)

@@ -4,6 +4,7 @@ import type { CenterModule } from "../center/module"
 import { armTimer, disarmTimer, type TimerChange } from "../ports/timer"
 import { UnknownEntity } from "../routing/errors"
 import type { OutboxCommand } from "./commands"
+import { progressDelivery } from "./deliveries"
 import { OUTBOX_EVENT_TAGS } from "./events"
 import { OUTBOX_RETRY, retryDelayMs } from "./message"
 import type { OutboxEntry } from "./state"
@@ -17,7 +18,7 @@ const decide = (
 ): ReturnType<CenterModule["decide"]> => {
   const entry = entries.get(command.messageId)
   if (entry === undefined) {
-    // A repeat about a telephony action already sent and forgotten is harmless.
+    // A repeat about a message already sent (or cancelled) and forgotten is harmless.
     return command._tag === "RecordDelivery"
       ? Result.succeed([])
       : Result.fail(new UnknownEntity({ entity: "message", id: command.messageId, field: "messageId" }))
@@ -75,59 +76,20 @@ export const outboxModule: CenterModule = {
         due.add(event.messageId)
         return
       }
-      case "OutboxSent": {
-        const { entries, due } = outbox
-        const entry = entries.get(event.messageId)
-        if (entry === undefined) return
-        due.delete(event.messageId)
-        if (entry.message._tag === "Telephony") {
-          entries.delete(event.messageId)
-          return
-        }
-        entry.status = "sent"
-        entry.attempts = event.attempt
-        entry.providerId = event.providerId
-        entry.retryAt = null
-        entry.history.push({ attempt: event.attempt, at: event.at, outcome: "sent", reason: null })
-        return
-      }
-      case "OutboxFailed": {
-        const { entries, due } = outbox
-        const entry = entries.get(event.messageId)
-        if (entry === undefined) return
-        due.delete(event.messageId)
-        entry.status = event.retryAt === null ? "failed" : "retrying"
-        entry.attempts = event.attempt
-        entry.retryAt = event.retryAt
-        entry.history.push({ attempt: event.attempt, at: event.at, outcome: "failed", reason: event.reason })
-        return
-      }
-      case "OutboxCancelled": {
-        const { entries, due } = outbox
-        const entry = entries.get(event.messageId)
-        if (entry === undefined || entry.status === "sent") return
-        due.delete(event.messageId)
-        if (entry.message._tag === "Telephony") {
-          entries.delete(event.messageId)
-          return
-        }
-        entry.status = "cancelled"
-        entry.retryAt = null
-        entry.history.push({
-          attempt: entry.attempts,
-          at: event.at,
-          outcome: "cancelled",
-          reason: event.reason,
-        })
-        return
-      }
+      case "OutboxSent":
+      case "OutboxFailed":
+      case "OutboxCancelled":
       case "OutboxRetryDue": {
         const { entries, due } = outbox
         const entry = entries.get(event.messageId)
         if (entry === undefined) return
-        entry.status = "pending"
-        entry.retryAt = null
-        due.add(event.messageId)
+        progressDelivery(entry, event)
+        if (entry.status === "pending") due.add(event.messageId)
+        else due.delete(event.messageId)
+        // Sent or cancelled, a message needs no more decisions: the deliveries read model keeps
+        // its record (B6), the state forgets it, so the state does not grow with every email and
+        // dial (issue 22). A failure for good stays: an admin may retry it.
+        if (entry.status === "sent" || entry.status === "cancelled") entries.delete(event.messageId)
         return
       }
       default:
@@ -143,11 +105,13 @@ export const outboxModule: CenterModule = {
         }),
       ]
     }
-    if (event._tag === "OutboxRetryDue") return [disarmTimer(outboxRetryTimerId(event.messageId))]
+    // Retried, or no longer wanted: a cancelled message has left the state, so its retry must not fire.
+    if (event._tag === "OutboxRetryDue" || event._tag === "OutboxCancelled")
+      return [disarmTimer(outboxRetryTimerId(event.messageId))]
     return []
   },
   interests: {
     evolve: OUTBOX_EVENT_TAGS as ReadonlySet<CenterEventTag>,
-    timers: new Set<CenterEventTag>(["OutboxFailed", "OutboxRetryDue"]),
+    timers: new Set<CenterEventTag>(["OutboxFailed", "OutboxRetryDue", "OutboxCancelled"]),
   },
 }

@@ -9,7 +9,7 @@ export interface DeliveryAttempt {
   readonly reason: string | null
 }
 
-/** One message and what became of it (B6: sent, failed with reason, retried). */
+/** One message not yet sent and what became of it so far (B6: failed with reason, retried). */
 export interface OutboxEntry {
   readonly messageId: string
   readonly message: OutboxMessage
@@ -26,8 +26,9 @@ export interface OutboxEntry {
 
 export interface OutboxState {
   /**
-   * Messages not yet sent, and every email whatever its state (an operator reads their
-   * delivery history). Telephony actions leave once sent: a day has millions of them.
+   * Messages the outbox still decides on: pending, waiting for a retry, or failed for good (an
+   * admin may retry one, B6). A message leaves once sent or cancelled; what became of every
+   * email is the deliveries read model's (outbox/deliveries.ts, issue 22).
    */
   readonly entries: Map<string, OutboxEntry>
   /** Ids the dispatcher should send now, in queue order. */

@@ -1,5 +1,10 @@
+import { readFileSync } from "node:fs"
+import { fileURLToPath } from "node:url"
 import { it } from "@effect/vitest"
+import type { Client } from "@libsql/client"
 import {
+  CENTER_STREAM,
+  type CenterEvent,
   Routing,
   type RoutingCommand,
   type RoutingEvent,
@@ -7,9 +12,10 @@ import {
   SNAPSHOTS_KEPT,
   Store,
 } from "@lifeline/core"
-import { Effect, Layer } from "effect"
+import { Effect, Layer, Schema } from "effect"
 import { describe, expect } from "vitest"
 import { VirtualClock, VirtualClockLive } from "../../clock/virtual-clock"
+import { CENTER_EVENT_SCHEMA_VERSION, DEFAULT_EVENT_CODECS, makeEventCodec, upcastTags } from "../event-codec"
 import { storeContract } from "../store-contract"
 import { LibsqlStoreLive, libsqlStoreOn, makeLibsqlStore } from "./libsql-store"
 import { dbConfigFromEnv, openDatabase } from "./open"
@@ -239,6 +245,130 @@ describe("libSQL snapshots (issue 22)", () => {
       expect(yield* count(client, "SELECT count(*) AS n FROM snapshot_chunks")).toBe(
         SNAPSHOTS_KEPT * perSnapshot,
       )
+    }),
+  )
+})
+
+describe("libSQL store: events decoded by their Schemas (issue 22, Build 2)", () => {
+  const FIXTURE = fileURLToPath(
+    new URL("../../../../../tests/fixtures/events/pre-6cdb46b-center.jsonl", import.meta.url),
+  )
+  const fixtureRows = () =>
+    readFileSync(FIXTURE, "utf8")
+      .split("\n")
+      .filter((line) => line !== "")
+
+  /** Rows as a database holds them, written straight into the table (as an older build did). */
+  const insertRows = (client: Client, stream: string, rows: readonly { payload: string; shape?: number }[]) =>
+    Effect.promise(() =>
+      client.batch(
+        [
+          { sql: "INSERT INTO streams (stream, version) VALUES (?, ?)", args: [stream, rows.length] },
+          ...rows.map(({ payload, shape }, i) =>
+            shape === undefined
+              ? {
+                  sql: "INSERT INTO events (stream, version, payload) VALUES (?, ?, ?)",
+                  args: [stream, i + 1, payload],
+                }
+              : {
+                  sql: "INSERT INTO events (stream, version, payload, schema_version) VALUES (?, ?, ?, ?)",
+                  args: [stream, i + 1, payload, shape],
+                },
+          ),
+        ],
+        "write",
+      ),
+    )
+
+  const storeOnFile = Effect.gen(function* () {
+    const url = yield* tempDbUrl
+    const client = yield* openDatabase(url)
+    return { client, store: libsqlStoreOn(client, url) }
+  })
+
+  it.live("N1 center events stored before their stamp (commit 6cdb46b, shape 1) load as today's events", () =>
+    Effect.gen(function* () {
+      const { client, store } = yield* storeOnFile
+      const rows = fixtureRows()
+      // No schema_version: the column's default, as migration 0003 left rows written before it.
+      yield* insertRows(
+        client,
+        CENTER_STREAM,
+        rows.map((payload) => ({ payload })),
+      )
+      const loaded = yield* store.load<CenterEvent, never>(CENTER_STREAM)
+      expect(loaded.version).toBe(rows.length)
+      expect(loaded.events).toEqual(rows.map((row) => JSON.parse(row)))
+      const created = loaded.events.find((e) => e._tag === "QueueCreated")
+      expect(created).toBeDefined()
+      expect(created && "at" in created).toBe(false)
+      // The snapshot worker's paged read decodes the same way.
+      expect(yield* store.readEvents<CenterEvent>(CENTER_STREAM, 0, 5)).toEqual(loaded.events.slice(0, 5))
+    }),
+  )
+
+  it.live("N1 appends write the codec's shape version; an append then load round-trips", () =>
+    Effect.gen(function* () {
+      const { client, store } = yield* storeOnFile
+      const events = fixtureRows().map((row) => JSON.parse(row) as CenterEvent)
+      yield* store.append(CENTER_STREAM, 0, events, [])
+      expect((yield* store.load<CenterEvent, never>(CENTER_STREAM)).events).toEqual(events)
+      const shapes = yield* Effect.promise(() => client.execute("SELECT DISTINCT schema_version FROM events"))
+      expect(shapes.rows.map((row) => Number(row[0]))).toEqual([CENTER_EVENT_SCHEMA_VERSION])
+    }),
+  )
+
+  it.live("N1 a row of a shape newer than this build fails the load, naming stream, event and shape", () =>
+    Effect.gen(function* () {
+      const { client, store } = yield* storeOnFile
+      const [first = "", second = ""] = fixtureRows()
+      yield* insertRows(client, CENTER_STREAM, [{ payload: first }, { payload: second, shape: 99 }])
+      const error = yield* Effect.flip(store.load(CENTER_STREAM))
+      expect(error._tag).toBe("StoreUnavailable")
+      expect(error.message).toContain(`load ${CENTER_STREAM}: event 2 does not decode (shape version 99`)
+      expect(error.message).toContain(`reads event shapes 1 to ${CENTER_EVENT_SCHEMA_VERSION}`)
+    }),
+  )
+
+  it.live("N1 a stored field of the wrong type fails the load, naming the field path", () =>
+    Effect.gen(function* () {
+      const { client, store } = yield* storeOnFile
+      const rows = fixtureRows().map((row) => JSON.parse(row) as Record<string, unknown>)
+      const index = rows.findIndex((row) => row._tag === "QueueCreated")
+      rows[index] = { ...rows[index], operatingHours: { timeZone: "UTC", windows: [{ day: "monday" }] } }
+      yield* insertRows(
+        client,
+        CENTER_STREAM,
+        rows.map((row) => ({ payload: JSON.stringify(row) })),
+      )
+      const error = yield* Effect.flip(store.loadAfter(CENTER_STREAM, 0))
+      expect(error.message).toContain(`event ${index + 1} does not decode`)
+      expect(error.message).toContain("at .operatingHours.windows[0].day")
+      expect(error.message).toContain("QueueCreated")
+    }),
+  )
+
+  it.live("N1 a stream given its own codec is upcast on load and written in its current shape", () =>
+    Effect.gen(function* () {
+      const Greeted = Schema.TaggedStruct("Greeted", { repId: Schema.String })
+      const greetings = makeEventCodec<typeof Greeted.Type>({
+        version: 2,
+        schemas: { Greeted },
+        upcasts: { 1: upcastTags({ Greeted: ({ who, ...rest }) => ({ ...rest, repId: who }) }) },
+      })
+      const url = yield* tempDbUrl
+      const client = yield* openDatabase(url)
+      const store = libsqlStoreOn(client, url, undefined, { ...DEFAULT_EVENT_CODECS, greetings })
+      yield* insertRows(client, "greetings", [{ payload: JSON.stringify({ _tag: "Greeted", who: "ann" }) }])
+      yield* store.append("greetings", 1, [{ _tag: "Greeted", repId: "bob" }], [])
+      expect((yield* store.load("greetings")).events).toEqual([
+        { _tag: "Greeted", repId: "ann" },
+        { _tag: "Greeted", repId: "bob" },
+      ])
+      const shapes = yield* Effect.promise(() =>
+        client.execute("SELECT schema_version FROM events ORDER BY version"),
+      )
+      expect(shapes.rows.map((row) => Number(row[0]))).toEqual([1, 2])
     }),
   )
 })

@@ -11,12 +11,14 @@ import {
   VersionConflict,
 } from "@lifeline/core"
 import { Context, Effect, Layer, type Scope } from "effect"
+import { codecFor, DEFAULT_EVENT_CODECS, type EventCodec, type EventCodecs } from "../event-codec"
 import { groupCommitFor } from "./group-commit"
 import { isEmbedded, type LibsqlStoreOptions, openDatabase } from "./open"
 import { STALE_VERSION_GUARD } from "./schema"
 import { snapshotsOn } from "./snapshot-store"
 import {
   claimVersion,
+  decodeEventRows,
   deleteTimers,
   insertEvents,
   openStream,
@@ -40,9 +42,21 @@ const EVENTS_PER_PAGE = 2_000
  */
 export const makeLibsqlStore = (
   url: string,
-  options: LibsqlStoreOptions = {},
+  options: LibsqlStoreConfig = {},
 ): Effect.Effect<LibsqlStore, StoreUnavailable, Scope.Scope> =>
-  Effect.map(openDatabase(url, options), (client) => libsqlStoreOn(client, url, options.snapshotChunkBytes))
+  Effect.map(openDatabase(url, options), (client) =>
+    libsqlStoreOn(client, url, options.snapshotChunkBytes, options.eventCodecs),
+  )
+
+/** The store's options: the database's (open.ts) and how each stream's events are stored. */
+export interface LibsqlStoreConfig extends LibsqlStoreOptions {
+  /**
+   * The codec of each stream's events (issue 22, Build 2; event-codec.ts): appends write its
+   * shape version, loads upcast and decode by its schemas. DEFAULT_EVENT_CODECS (the center
+   * stream) unless given; a stream with none is untyped JSON.
+   */
+  readonly eventCodecs?: EventCodecs
+}
 
 /** What the libSQL store provides: the port, the shared-store powers and snapshots (issue 22). */
 export type LibsqlStore = Store["Service"] & SharedStore["Service"] & Snapshots["Service"]
@@ -51,7 +65,7 @@ export type LibsqlStore = Store["Service"] & SharedStore["Service"] & Snapshots[
  * The store as a Layer (closing its scope closes the client), with what it adds for engines on
  * a shared store and how engines group commands on it.
  */
-export const LibsqlStoreLive = (url: string, options: LibsqlStoreOptions = {}) =>
+export const LibsqlStoreLive = (url: string, options: LibsqlStoreConfig = {}) =>
   Layer.merge(
     Layer.effectContext(
       Effect.map(makeLibsqlStore(url, options), (store) =>
@@ -91,6 +105,7 @@ const netTimerChanges = <C>(changes: readonly TimerChange<C>[]) => {
 
 /** The statements of one append, in order: the version claim first. */
 const appendStatements = <E, C>(
+  codec: EventCodec<unknown>,
   stream: string,
   expected: number,
   appended: readonly E[],
@@ -98,10 +113,10 @@ const appendStatements = <E, C>(
 ): InStatement[] => {
   const out = [openStream({ stream }), claimVersion({ stream, expected, next: expected + appended.length })]
   for (const [c, chunk] of chunks(appended).entries()) {
-    const values: Record<string, unknown> = { stream }
+    const values: Record<string, unknown> = { stream, schemaVersion: codec.version }
     for (const [i, event] of chunk.entries()) {
       values[`version${i}`] = expected + c * ROWS_PER_STATEMENT + i + 1
-      values[`payload${i}`] = JSON.stringify(event)
+      values[`payload${i}`] = codec.encode(event)
     }
     out.push(insertEvents(chunk.length)(values))
   }
@@ -131,8 +146,15 @@ type Batch = (statements: InStatement[], mode: TransactionMode) => Promise<Resul
 const run = <A>(action: string, query: () => Promise<A>) =>
   Effect.tryPromise({ try: query, catch: (cause) => unavailable(action, cause) })
 
-/** Reads and appends through `batch`; `version` names the winner after a lost race. */
-const writerOn = (batch: Batch, version: (stream: string) => Effect.Effect<number, StoreUnavailable>) => {
+/**
+ * Reads and appends through `batch`, each stream's events by its codec; `version` names the
+ * winner after a lost race.
+ */
+const writerOn = (
+  batch: Batch,
+  version: (stream: string) => Effect.Effect<number, StoreUnavailable>,
+  codecOf: (stream: string) => EventCodec<unknown>,
+) => {
   /**
    * The stream's events after `after`, its version and its timers. The version and the timers
    * are read together with the first page; the later pages stop at that version (stored events
@@ -152,7 +174,8 @@ const writerOn = (batch: Batch, version: (stream: string) => Effect.Effect<numbe
         ),
       )
       const current = versionIn(versionRows?.rows ?? [])
-      const stored = (firstRows?.rows ?? []).map((row) => JSON.parse(String(row[0])) as E)
+      const codec = codecOf(stream)
+      const stored = yield* decodeEventRows<E>(codec, stream, firstRows?.rows ?? [])
       while (after + stored.length < current) {
         const from = after + stored.length
         const page = yield* run(`load ${stream}`, () =>
@@ -160,7 +183,7 @@ const writerOn = (batch: Batch, version: (stream: string) => Effect.Effect<numbe
         )
         const rows = page[0]?.rows ?? []
         if (rows.length === 0) break
-        for (const row of rows) stored.push(JSON.parse(String(row[0])) as E)
+        for (const event of yield* decodeEventRows<E>(codec, stream, rows)) stored.push(event)
       }
       if (stored.length !== Math.max(0, current - after)) {
         return yield* unavailable(
@@ -186,7 +209,7 @@ const writerOn = (batch: Batch, version: (stream: string) => Effect.Effect<numbe
     changes: readonly TimerChange<C>[],
   ): Effect.Effect<number, VersionConflict | StoreUnavailable> =>
     Effect.suspend(() => {
-      const statements = appendStatements(stream, expectedVersion, appended, changes)
+      const statements = appendStatements(codecOf(stream), stream, expectedVersion, appended, changes)
       return Effect.tryPromise({ try: () => batch(statements, "write"), catch: (cause) => cause })
     }).pipe(
       Effect.as(expectedVersion + appended.length),
@@ -208,18 +231,24 @@ const writerOn = (batch: Batch, version: (stream: string) => Effect.Effect<numbe
  * appends wait for it). An embedded file has no peer to lock out, and its single connection
  * would refuse the process's other writes while a transaction held it.
  */
-export const libsqlStoreOn = (client: Client, url: string, snapshotChunkBytes?: number): LibsqlStore => {
+export const libsqlStoreOn = (
+  client: Client,
+  url: string,
+  snapshotChunkBytes?: number,
+  eventCodecs: EventCodecs = DEFAULT_EVENT_CODECS,
+): LibsqlStore => {
+  const codecOf = codecFor(eventCodecs)
   const version = (stream: string) =>
     Effect.map(
       run(`read the version of ${stream}`, () => client.execute(readVersion({ stream }))),
       (result) => versionIn(result.rows),
     )
-  const writer = writerOn((statements, mode) => client.batch(statements, mode), version)
+  const writer = writerOn((statements, mode) => client.batch(statements, mode), version, codecOf)
   const exclusive = <A, X>(body: (locked: StoreWriter) => Effect.Effect<A, X>) =>
     Effect.acquireUseRelease(
       run("begin a write transaction", () => client.transaction("write")),
       (tx) =>
-        Effect.flatMap(body(writerOn((statements) => tx.batch(statements), version)), (result) =>
+        Effect.flatMap(body(writerOn((statements) => tx.batch(statements), version, codecOf)), (result) =>
           Effect.as(
             run("commit", () => tx.commit()),
             result,
@@ -228,7 +257,7 @@ export const libsqlStoreOn = (client: Client, url: string, snapshotChunkBytes?: 
       (tx) => Effect.sync(() => tx.close()),
     )
   return {
-    ...snapshotsOn(client, writer.loadAfter, snapshotChunkBytes),
+    ...snapshotsOn(client, writer.loadAfter, codecOf, snapshotChunkBytes),
     load: (stream) => writer.loadAfter(stream, 0),
     version,
     ...writer,

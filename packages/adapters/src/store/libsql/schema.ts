@@ -91,7 +91,7 @@ export const snapshotChunks = sqliteTable(
 // ---------------------------------------------------------------------------------------------
 // Read models (issue 22; docs/read-models.md): tables kept by projectors from the
 // event log, never written by a command. Each projector's checkpoint is a row of `projections`,
-// moved in the same transaction as the rows it wrote; readModels/history-*.ts hold their SQL.
+// moved in the same transaction as the rows it wrote; readmodels/*-sql.ts hold their SQL.
 // ---------------------------------------------------------------------------------------------
 
 /** The CHECK a projector's checkpoint claim trips when another projector moved it first. */
@@ -140,3 +140,63 @@ export const callHistory = sqliteTable(
     index("call_history_by_outcome").on(t.outcome, t.arrivedAt, t.itemId),
   ],
 )
+
+/**
+ * Issue 9: the audit trail, one row per configuration change; `seq` is its event's stream
+ * version. Values are JSON. Pages are by seq; a target (or a prefix of whole segments) and a
+ * time each have an index that ends in seq.
+ */
+export const auditEntries = sqliteTable(
+  "audit_entries",
+  {
+    seq: integer("seq").primaryKey(),
+    at: integer("at"),
+    actorRole: text("actor_role"),
+    actorName: text("actor_name"),
+    kind: text("kind").notNull(),
+    target: text("target").notNull(),
+    before: text("before").notNull(),
+    after: text("after").notNull(),
+  },
+  (t) => [
+    index("audit_entries_by_target").on(t.target, t.seq),
+    index("audit_entries_by_time").on(t.at, t.seq),
+  ],
+)
+
+/** Each audited setting's current value (JSON): the next change's `before`, without the trail. */
+export const auditSettings = sqliteTable("audit_settings", {
+  target: text("target").primaryKey(),
+  value: text("value").notNull(),
+})
+
+/** B6: every email Lifeline sent or tried to send and what became of it (attempts as JSON). */
+export const deliveries = sqliteTable(
+  "deliveries",
+  {
+    messageId: text("message_id").primaryKey(),
+    purpose: text("purpose").notNull(),
+    ref: text("ref").notNull(),
+    channel: text("channel").notNull(),
+    toAddresses: text("to_addresses").notNull(),
+    queuedAt: integer("queued_at").notNull(),
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull(),
+    retryAt: integer("retry_at"),
+    providerId: text("provider_id"),
+    history: text("history").notNull(),
+  },
+  // Deliveries' order is (queued_at, message_id); by purpose for the emergency notifications.
+  (t) => [
+    index("deliveries_by_queued").on(t.queuedAt, t.messageId),
+    index("deliveries_by_purpose").on(t.purpose, t.queuedAt, t.messageId),
+  ],
+)
+
+/** E1/E3/B5: the emergency operator log, one row per record; `seq` is its event's stream version. */
+export const operatorLog = sqliteTable("operator_log", {
+  seq: integer("seq").primaryKey(),
+  tag: text("tag").notNull(),
+  at: integer("at").notNull(),
+  record: text("record").notNull(),
+})

@@ -9,7 +9,8 @@ import {
   type StoreWriter,
 } from "@lifeline/core"
 import { Effect } from "effect"
-import { readEventPage } from "./statements"
+import type { EventCodec } from "../event-codec"
+import { decodeEventRows, readEventPage } from "./statements"
 
 /**
  * Bytes per chunk row (of the gzipped payload). Each chunk is its own short write transaction,
@@ -91,15 +92,16 @@ const newId = (stream: string, version: number) =>
 export const snapshotsOn = (
   client: Client,
   loadAfter: StoreWriter["loadAfter"],
+  codecOf: (stream: string) => EventCodec<unknown>,
   chunkBytes = SNAPSHOT_CHUNK_BYTES,
 ): Snapshots["Service"] => ({
   loadAfter,
   readEvents: <E>(stream: string, after: number, limit: number) =>
-    Effect.map(
+    Effect.flatMap(
       run(`read ${stream}`, () =>
         client.execute(readEventPage({ stream, after, upTo: Number.MAX_SAFE_INTEGER, limit })),
       ),
-      (result) => result.rows.map((row) => JSON.parse(String(row[0])) as E),
+      (result) => decodeEventRows<E>(codecOf(stream), stream, result.rows),
     ),
   list: (stream) =>
     Effect.map(

@@ -1,6 +1,9 @@
-import type { InArgs, InStatement } from "@libsql/client"
+import type { InArgs, InStatement, Row } from "@libsql/client"
+import { StoreUnavailable } from "@lifeline/core"
 import { and, asc, eq, fillPlaceholders, gt, inArray, lte, type SQLWrapper, sql } from "drizzle-orm"
 import { drizzle } from "drizzle-orm/libsql"
+import { Effect } from "effect"
+import { type EventCodec, EventDecodeError } from "../event-codec"
 import { events, streams, timers } from "./schema"
 
 /**
@@ -40,10 +43,13 @@ export const readVersion = template(
     .where(eq(streams.stream, p("stream"))),
 )
 
-/** At most `limit` events after `after`, up to `upTo`, in order. */
+/**
+ * At most `limit` events after `after`, up to `upTo`, in order. Columns: the payload, the shape
+ * version it was written in, its stream version (`decodeEventRows` reads them in this order).
+ */
 export const readEventPage = template(
   db
-    .select({ payload: events.payload })
+    .select({ payload: events.payload, schemaVersion: events.schemaVersion, version: events.version })
     .from(events)
     .where(
       and(eq(events.stream, p("stream")), gt(events.version, p("after")), lte(events.version, p("upTo"))),
@@ -79,13 +85,14 @@ export const claimVersion = template(
     .where(eq(streams.stream, p("stream"))),
 )
 
-/** Values: `stream`, and `version{i}`, `payload{i}` per row. */
+/** Values: `stream`, `schemaVersion` (one codec writes a whole append), and `version{i}`, `payload{i}` per row. */
 export const insertEvents = bySize((size) =>
   db.insert(events).values(
     indices(size).map((i) => ({
       stream: p("stream"),
       version: p(`version${i}`),
       payload: p(`payload${i}`),
+      schemaVersion: p("schemaVersion"),
     })),
   ),
 )
@@ -120,3 +127,30 @@ export const deleteTimers = bySize((size) =>
     ),
   ),
 )
+
+/**
+ * The rows of `readEventPage` as events, each decoded by `codec` (issue 22, Build 2). A row it
+ * cannot read fails the whole read with a StoreUnavailable naming the stream, the event's
+ * version, its shape version and the field: a load never goes on with an event it did not decode.
+ */
+export const decodeEventRows = <E>(
+  codec: EventCodec<unknown>,
+  stream: string,
+  rows: readonly Row[],
+): Effect.Effect<E[], StoreUnavailable> =>
+  Effect.suspend(() => {
+    const decoded: E[] = []
+    for (const row of rows) {
+      try {
+        decoded.push(codec.decode(String(row[0]), Number(row[1])) as E)
+      } catch (cause) {
+        const why = cause instanceof EventDecodeError ? cause.message : String(cause)
+        return Effect.fail(
+          new StoreUnavailable({
+            message: `load ${stream}: event ${Number(row[2])} does not decode (${why})`,
+          }),
+        )
+      }
+    }
+    return Effect.succeed(decoded)
+  })

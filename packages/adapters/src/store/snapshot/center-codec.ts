@@ -32,7 +32,7 @@ export const CENTER_SNAPSHOT_FORMAT = "lifeline.center-state.devalue"
  * the new shape's fingerprint below: a snapshot of another version is then skipped (or upcast,
  * when an upcast from it is registered in `UPCASTS`) instead of decoding into a wrong state.
  */
-export const CENTER_SNAPSHOT_SCHEMA_VERSION = 1
+export const CENTER_SNAPSHOT_SCHEMA_VERSION = 2
 
 /**
  * The fingerprint of the state's shape at each schema version (tests/snapshots: the keys and
@@ -43,13 +43,34 @@ export const CENTER_SNAPSHOT_SCHEMA_VERSION = 1
  */
 export const CENTER_STATE_SHAPES: Readonly<Record<number, string>> = {
   1: "01378b09b2b56618",
+  2: "c1738276cb72c9b4",
+}
+
+/** The parts of a version-1 state that version 2 no longer has (issue 22: read models in SQL). */
+interface StateV1 {
+  readonly audit?: unknown
+  readonly emergency: { operatorLog?: unknown }
+  readonly outbox: { readonly entries: Map<string, { readonly status: string }> }
+}
+
+/**
+ * Version 1 to 2 (issue 22): the audit trail and the emergency operator log left the state for
+ * their read models, and a sent or cancelled outbox message leaves it (the deliveries read model
+ * keeps its record), as a replay under this build leaves them.
+ */
+const upcastFrom1 = (older: unknown): unknown => {
+  const { audit: _audit, ...state } = older as StateV1
+  delete state.emergency.operatorLog
+  for (const [id, entry] of state.outbox.entries)
+    if (entry.status === "sent" || entry.status === "cancelled") state.outbox.entries.delete(id)
+  return state
 }
 
 /**
  * Older encodings this build can still read: from a schema version to a function that turns the
- * decoded value of that version into the next version's. None yet: version 1 is the first.
+ * decoded value of that version into the next version's.
  */
-export const UPCASTS: Readonly<Record<number, (older: unknown) => unknown>> = {}
+export const UPCASTS: Readonly<Record<number, (older: unknown) => unknown>> = { 1: upcastFrom1 }
 
 export const SnapshotEnvelope = Schema.Struct({
   format: Schema.Literal(CENTER_SNAPSHOT_FORMAT),
