@@ -24,10 +24,13 @@ import type { SnapshotCrashChildConfig } from "./snapshot-crash-child"
  * composition with the snapshot worker thread writing a snapshot every 60 events (or second), in
  * chunks of 64 bytes (gzipped) so each write takes many transactions, under a load of
  * calls; it is killed at random moments again and again, often while a snapshot is being
- * written. After each kill: no incomplete snapshot is ever listed (each listed one decodes to the
- * log's state at its version), every acknowledged command is in the log, the routing invariants
- * hold. Each next start comes up with the log's state (from an older snapshot or the log) and
- * every stored timer armed again; offers left alone expire once, across lives.
+ * written. After each kill: whether it cut a write short (chunks without a header that were not
+ * there before it), no incomplete snapshot is ever listed (each listed one decodes to the log's
+ * state at its version), every acknowledged command is in the log, the routing invariants hold.
+ * Each next start comes up with the log's state and every stored timer armed again; after a kill
+ * that cut a write short, every snapshot it could start from is older than that write (so it
+ * started from an older snapshot or the log). Offers left ringing by a killed life end in the
+ * next, by the timers it re-armed; no offer ends twice.
  */
 const CYCLES = 12
 /**
@@ -40,19 +43,50 @@ const CHUNK_BYTES = 64
 let dir = ""
 let bundle = ""
 let worker = ""
+// Bundling both children takes a few seconds, more than the default 10 s hook limit on a busy machine.
+const BUNDLE_MS = 60_000
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "lifeline-snapshot-crash-"))
   ;[bundle, worker] = await Promise.all([
     bundleChild("./snapshot-crash-child.ts"),
     bundleChild("../../packages/adapters/src/store/snapshot/worker.ts"),
   ])
-})
+}, BUNDLE_MS)
 afterAll(() => {
   if (dir !== "") rmSync(dir, { recursive: true, force: true })
   for (const file of [bundle, worker]) if (file !== "") rmSync(file, { force: true })
 })
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+const OFFER_ENDS: ReadonlySet<string> = new Set([
+  "OfferAccepted",
+  "OfferDeclined",
+  "OfferExpired",
+  "OfferWithdrawn",
+])
+
+/** The offers of the log still ringing: made, and not yet accepted, declined, expired or withdrawn. */
+const ringing = (events: readonly CenterEvent[]): Set<string> => {
+  const open = new Set<string>()
+  for (const e of events) {
+    if (e._tag === "OfferMade") open.add(e.offerId)
+    else if (OFFER_ENDS.has(e._tag) && "offerId" in e) open.delete(e.offerId)
+  }
+  return open
+}
+
+/** How each offer of the log ended (the first end; a second one is counted in `twice`). */
+const offerEnds = (events: readonly CenterEvent[]) => {
+  const ends = new Map<string, string>()
+  const twice: string[] = []
+  for (const e of events) {
+    if (!OFFER_ENDS.has(e._tag) || !("offerId" in e)) continue
+    if (ends.has(e.offerId)) twice.push(e.offerId)
+    else ends.set(e.offerId, e._tag)
+  }
+  return { ends, twice }
+}
 const digestOf = (events: readonly CenterEvent[]) => stateDigest(replayCenter(emptyCenterState(), events))
 
 /** The log, the listed snapshots (each decoded and compared), and the chunks with no header. */
@@ -76,9 +110,9 @@ const inspect = async (url: string) => {
           const client = createClient({ url })
           try {
             const rows = await client.execute(
-              "SELECT count(DISTINCT snapshot_id) AS n FROM snapshot_chunks WHERE snapshot_id NOT IN (SELECT id FROM snapshots)",
+              "SELECT DISTINCT snapshot_id, version FROM snapshot_chunks WHERE snapshot_id NOT IN (SELECT id FROM snapshots)",
             )
-            return Number(rows.rows[0]?.n ?? 0)
+            return new Map(rows.rows.map((row) => [String(row[0]), Number(row[1])]))
           } finally {
             client.close()
           }
@@ -96,9 +130,17 @@ describe("durability: snapshots under SIGKILL (issue 22)", () => {
     const acked = new Set<string>()
     let killedMidWrite = 0
     let startsWithSnapshot = 0
+    /** Starts right after a kill that cut a snapshot write short, and how many of them had an older snapshot. */
+    let startsAfterTornWrite = 0
+    let olderSnapshotAfterTornWrite = 0
+    /** Offers ringing when a life was killed, that the next life's re-armed timers expired. */
+    let expiredAfterRestart = 0
     let previous: Awaited<ReturnType<typeof inspect>> | undefined
+    /** The snapshot writes this cycle's kill cut short (id -> version); none before the first. */
+    let tornByKill = new Map<string, number>()
     let cycles = 0
-    for (let cycle = 0; cycle < CYCLES || (killedMidWrite === 0 && cycle < MAX_CYCLES); cycle++) {
+    // Go on past CYCLES (up to MAX_CYCLES) until a start has followed a kill that tore a write.
+    for (let cycle = 0; cycle < CYCLES || (startsAfterTornWrite === 0 && cycle < MAX_CYCLES); cycle++) {
       cycles += 1
       const config: SnapshotCrashChildConfig = {
         url,
@@ -118,6 +160,17 @@ describe("durability: snapshots under SIGKILL (issue 22)", () => {
         expect(Number(stored), `cycle ${cycle}`).toBe(previous.timers.length)
         expect(missing, `cycle ${cycle}: stored timers not armed at start`).toBe("0")
         if (previous.listed.some((s) => s.ok)) startsWithSnapshot += 1
+        if (tornByKill.size > 0) {
+          // The write the kill cut short is never a start's base: every listed snapshot (the
+          // newest is what a start takes) is older than it, so this start used an older one or
+          // the log, and still came up with the log's state (checked above).
+          startsAfterTornWrite += 1
+          const newestListed = previous.listed[0]?.info.version ?? 0
+          expect(newestListed, `cycle ${cycle}: a listed snapshot at or past the torn write`).toBeLessThan(
+            Math.min(...tornByKill.values()),
+          )
+          if (previous.listed.length > 0) olderSnapshotAfterTornWrite += 1
+        }
       }
       await child.waitFor((line) => line === "ready", 20_000)
       // Long enough for the worker thread to start and write (1 to 3 s), then at a random moment.
@@ -128,8 +181,24 @@ describe("durability: snapshots under SIGKILL (issue 22)", () => {
         if (line.startsWith("ack item ")) acked.add(line.slice("ack item ".length))
 
       const now = await inspect(url)
-      // Chunks without a header: a write cut short by this kill (an earlier one's go with the next save).
-      if (now.torn > 0) killedMidWrite += 1
+      // Chunks without a header that were not there after the previous kill: a write cut short by
+      // this kill. (An earlier kill's stay until the next save prunes them: they do not count.)
+      tornByKill = new Map([...now.torn].filter(([id]) => previous?.torn.has(id) !== true))
+      if (tornByKill.size > 0) killedMidWrite += 1
+      // Timers re-armed (rule 4): every offer still ringing when the previous life was killed has
+      // ended in this life, most of those left alone by their expiry timer armed by a dead process.
+      if (previous !== undefined) {
+        const { ends } = offerEnds(now.events)
+        const carried = [...ringing(previous.events)]
+        expect(
+          carried.filter((offerId) => !ends.has(offerId)),
+          `cycle ${cycle}: offers left ringing by the previous life, still ringing`,
+        ).toEqual([])
+        const wasOpenAt = previous.events.length
+        expiredAfterRestart += carried.filter((offerId) =>
+          now.events.slice(wasOpenAt).some((e) => e._tag === "OfferExpired" && e.offerId === offerId),
+        ).length
+      }
       // Nothing acknowledged is lost.
       const queued = new Set(now.events.flatMap((e) => (e._tag === "ItemQueued" ? [e.itemId] : [])))
       expect(
@@ -148,14 +217,20 @@ describe("durability: snapshots under SIGKILL (issue 22)", () => {
     const expired = final.events.filter((e) => e._tag === "OfferExpired").length
     console.log(
       `snapshot crash test: ${cycles} kills, ${killedMidWrite} while a snapshot was being written; ` +
-        `${startsWithSnapshot} starts with a snapshot to start from; ${acked.size} items acknowledged; ` +
-        `${final.events.length} events; ${final.listed.length} snapshots kept (newest at ${final.listed[0]?.info.version}); ` +
-        `${expired} offers expired by their timers`,
+        `${startsWithSnapshot} starts with a snapshot to start from; ${startsAfterTornWrite} starts right after ` +
+        `a torn write (${olderSnapshotAfterTornWrite} from an older snapshot, the rest from the log); ` +
+        `${acked.size} items acknowledged; ${final.events.length} events; ${final.listed.length} snapshots kept ` +
+        `(newest at ${final.listed[0]?.info.version}); ${expired} offers expired by their timers, ` +
+        `${expiredAfterRestart} of them left ringing by a killed life`,
     )
     expect(acked.size).toBeGreaterThan(CYCLES * 20)
     expect(startsWithSnapshot).toBeGreaterThan(CYCLES / 2)
     expect(killedMidWrite).toBeGreaterThan(0)
+    expect(startsAfterTornWrite).toBeGreaterThan(0)
     expect(expired).toBeGreaterThan(0)
+    expect(expiredAfterRestart).toBeGreaterThan(0)
+    // Offers left alone expire once, across lives: no offer ends twice.
+    expect(offerEnds(final.events).twice).toEqual([])
     // Bounded: the kept snapshots, and the chunks of the writes that were cut short, at most.
     expect(final.listed.length).toBeLessThanOrEqual(3)
   }, 300_000)

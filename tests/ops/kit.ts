@@ -69,3 +69,82 @@ export const opsKit = (prefix: string) => {
   }
   return { tempDir, tempDb, start, stop }
 }
+
+/** One request to a node's API with a key; a status of 300 or more throws with the answer. */
+export const apiCall = async (url: string, key: string, method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${url}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  })
+  const text = await res.text()
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`)
+  return { status: res.status, headers: res.headers, text }
+}
+
+/** A message of a server-sent event stream, with when this client received it. */
+export interface SseMessage {
+  readonly event: string
+  readonly id: string | undefined
+  readonly data: string
+  readonly receivedAt: number
+}
+
+/** One `event:`/`id:`/`data:` block (a comment-only block, the keep-alive, is none). */
+const sseMessage = (block: string, receivedAt: number): SseMessage | undefined => {
+  let event = "message"
+  let id: string | undefined
+  const data: string[] = []
+  for (const line of block.split(/\r?\n/)) {
+    const colon = line.indexOf(":")
+    if (colon === 0) continue
+    const field = colon < 0 ? line : line.slice(0, colon)
+    const value = colon < 0 ? "" : line.slice(colon + 1).replace(/^ /, "")
+    if (field === "event") event = value
+    else if (field === "id") id = value
+    else if (field === "data") data.push(value)
+  }
+  return data.length === 0 ? undefined : { event, id, data: data.join("\n"), receivedAt }
+}
+
+/**
+ * A live client of GET /api/events as a browser's EventSource holds it: `messages` grows as they
+ * arrive; `close` ends the stream. Resolves once the server answered the request.
+ */
+export const openEvents = async (url: string, key: string) => {
+  const controller = new AbortController()
+  const res = await fetch(`${url}/api/events`, {
+    headers: { authorization: `Bearer ${key}`, accept: "text/event-stream" },
+    signal: controller.signal,
+  })
+  if (!res.ok || res.body === null) throw new Error(`GET /api/events: ${res.status} ${await res.text()}`)
+  const body = res.body
+  const messages: SseMessage[] = []
+  const reading = (async () => {
+    const decoder = new TextDecoder()
+    let buffer = ""
+    try {
+      for await (const chunk of body) {
+        buffer += decoder.decode(chunk, { stream: true })
+        for (let end = buffer.search(/\r?\n\r?\n/); end >= 0; end = buffer.search(/\r?\n\r?\n/)) {
+          const message = sseMessage(buffer.slice(0, end), Date.now())
+          if (message !== undefined) messages.push(message)
+          buffer = buffer.slice(end).replace(/^\r?\n\r?\n/, "")
+        }
+      }
+    } catch (error) {
+      // Closing the stream aborts the read; anything else is the test's to see.
+      if (!controller.signal.aborted) throw error
+    }
+  })()
+  return {
+    messages,
+    close: async () => {
+      controller.abort()
+      await reading
+    },
+  }
+}

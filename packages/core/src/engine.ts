@@ -1,6 +1,15 @@
 import { Deferred, Effect, Exit, Option, Result, Semaphore } from "effect"
 import { Clock } from "./ports/clock"
-import { SnapshotDecoder, Snapshots, Store, StoreUnavailable, VersionConflict } from "./ports/store"
+import {
+  ArchivedEvents,
+  archivedEventsMessage,
+  SnapshotDecoder,
+  type SnapshotInfo,
+  Snapshots,
+  Store,
+  StoreUnavailable,
+  VersionConflict,
+} from "./ports/store"
 import { GroupCommit, SharedStore, type StoreWriter } from "./ports/store-powers"
 import type { Timer, TimerChange } from "./ports/timer"
 
@@ -98,6 +107,7 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
     const decoder = Option.getOrUndefined(
       Option.filter(yield* Effect.serviceOption(SnapshotDecoder), (d) => d.stream === domain.stream),
     )
+    const archive = Option.getOrUndefined(yield* Effect.serviceOption(ArchivedEvents))
     const lock = yield* Semaphore.make(1)
     let state = domain.empty()
     let version = 0
@@ -112,8 +122,20 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
      * events after it, or from the whole log when there is none. A snapshot that cannot be read
      * (incomplete, another encoding, a schema version this build does not know) is skipped with a
      * warning and the next older one tried: a start never fails on a snapshot.
+     *
+     * After an archive (`admin archive`, issue 22 Retention) the stored events start after
+     * `archived`: only a snapshot at or after it can be completed from the store, and without one
+     * the start fails with what to do, rather than build a state from a log with a hole.
      */
+    const skip = (info: SnapshotInfo, reason: string) =>
+      Effect.logWarning("snapshot skipped", {
+        stream: domain.stream,
+        version: info.version,
+        schemaVersion: info.schemaVersion,
+        reason,
+      })
     const loadLatest = Effect.gen(function* () {
+      const archived = archive === undefined ? 0 : yield* archive.archivedUpTo(domain.stream)
       if (snapshots !== undefined && decoder !== undefined) {
         const infos = yield* snapshots
           .list(domain.stream)
@@ -123,18 +145,17 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
             ),
           )
         for (const info of infos) {
+          if (info.version < archived) {
+            yield* skip(info, `older than the archived events 1..${archived}`)
+            continue
+          }
           const payload = yield* snapshots
             .read(domain.stream, info.id)
             .pipe(Effect.catch(() => Effect.succeed(undefined)))
           const decoded =
             payload === undefined ? Result.fail("incomplete or gone") : decoder.decode(payload, info)
           if (Result.isFailure(decoded)) {
-            yield* Effect.logWarning("snapshot skipped", {
-              stream: domain.stream,
-              version: info.version,
-              schemaVersion: info.schemaVersion,
-              reason: decoded.failure,
-            })
+            yield* skip(info, decoded.failure)
             continue
           }
           const tail = yield* snapshots.loadAfter<E, C>(domain.stream, info.version)
@@ -143,18 +164,44 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
             state: domain.replay(decoded.success as S, tail.events),
             version: tail.version,
             timers: tail.timers,
+            from: info.version,
+            events: tail.events,
           }
         }
       }
+      if (archived > 0)
+        return yield* new StoreUnavailable({ message: archivedEventsMessage(domain.stream, archived) })
       const all = yield* store.load<E, C>(domain.stream)
-      return { state: domain.replay(domain.empty(), all.events), version: all.version, timers: all.timers }
+      return {
+        state: domain.replay(domain.empty(), all.events),
+        version: all.version,
+        timers: all.timers,
+        from: 0,
+        events: all.events,
+      }
     })
 
+    /**
+     * The events others stored after `seen` (the version the listeners last heard), from what a
+     * reload read: its tail when its base is not newer than `seen`, else read again.
+     */
+    const storedSince = (seen: number, loaded: { readonly from: number; readonly events: readonly E[] }) =>
+      loaded.from <= seen || snapshots === undefined
+        ? Effect.succeed(loaded.events.slice(Math.max(0, seen - loaded.from)))
+        : Effect.map(snapshots.loadAfter<E, C>(domain.stream, seen), (tail) => tail.events)
+
     const reload = Effect.gen(function* () {
+      const seen = version
       const snapshot = yield* loadLatest
       state = snapshot.state
       version = snapshot.version
       stale = false
+      // A reload after a lost race also takes what other nodes stored meanwhile: the listeners
+      // (live feeds, the outbox sender, metrics) hear those events as a catch-up would tell them.
+      if (listeners.size > 0 && version > seen) {
+        const missed = yield* storedSince(seen, snapshot)
+        if (missed.length > 0) for (const listener of listeners) listener(missed, version)
+      }
       const before = [...timers.keys()]
       timers.clear()
       for (const t of snapshot.timers) timers.set(t.timerId, t)

@@ -105,3 +105,21 @@ export class SnapshotDecoder extends Context.Service<
     readonly decode: (payload: string, info: SnapshotInfo) => Result.Result<unknown, string>
   }
 >()("lifeline/SnapshotDecoder") {}
+
+/**
+ * What a store whose oldest events can be moved to an archive adds (issue 22, docs/lifetime.md
+ * "Retention"): how far the stream's stored events now start. An engine that finds it starts only
+ * from a snapshot at or after that point, and refuses to start (rather than replay a log with a
+ * hole) when it has none it can read. A store without it has never archived anything.
+ */
+export class ArchivedEvents extends Context.Service<
+  ArchivedEvents,
+  {
+    /** The last version moved out of the store (the stored events are the ones after it); 0: none. */
+    readonly archivedUpTo: (stream: string) => Effect.Effect<number, StoreUnavailable>
+  }
+>()("lifeline/ArchivedEvents") {}
+
+/** Why a start cannot build a stream's state: the events it needs are in an archive. */
+export const archivedEventsMessage = (stream: string, archivedUpTo: number) =>
+  `events 1..${archivedUpTo} of the ${stream} stream are archived and no snapshot this build can read is at or after version ${archivedUpTo}; restore them with admin archive-restore --from <file>`
