@@ -1,3 +1,5 @@
+import { METRICS } from "./analysis/metrics"
+import type { IntervalReport, MetricInterval } from "./measure"
 import type { Summary } from "./run"
 
 const seconds = (ms: number | null) => (ms === null ? "-" : (ms / 1000).toFixed(1))
@@ -43,6 +45,58 @@ export const formatSummary = (summary: Summary): string => {
       : [
           `Emergency calls (E1, E4): ${summary.emergency.dialled} dialled by reps, ${summary.emergency.skipped} with nobody on shift to dial, ${summary.emergency.repMinutes.toFixed(1)} rep-minutes in them.`,
         ]),
+    "",
+  ].join("\n")
+}
+
+/** An estimate ± half-width in the metric's unit: shares in %, times in seconds. */
+const withInterval = (kind: "share" | "time", value: MetricInterval): string => {
+  if (value.estimate === null) return "-"
+  const scale = kind === "share" ? 100 : 1 / 1000
+  const digits = 2
+  const unit = kind === "share" ? "%" : " s"
+  const half =
+    value.halfWidth === null || Number.isNaN(value.halfWidth)
+      ? "?"
+      : (value.halfWidth * scale).toFixed(digits)
+  return `${(value.estimate * scale).toFixed(digits)} ± ${half}${unit}`
+}
+
+/** The half-width relative to the estimate, in %. */
+const relative = (value: MetricInterval): string =>
+  value.estimate === null || value.halfWidth === null || value.estimate === 0
+    ? "-"
+    : `±${((100 * value.halfWidth) / Math.abs(value.estimate)).toFixed(2)}%`
+
+/** The interval report (issue 17): every metric of every queue with its confidence interval. */
+export const formatIntervalReport = (report: IntervalReport): string => {
+  const pct = Math.round(report.confidence * 100)
+  const method =
+    report.batches === undefined
+      ? `${report.replications} independent replications (one observation each)`
+      : `batch means of one run: ${report.batches.count} batches of ${report.batches.batchHours.toFixed(2)} h` +
+        ` (chosen from the run; lag-1 test statistic ${report.batches.lag1.toFixed(2)}${report.batches.correlated ? ", STILL CORRELATED: run longer" : ""})`
+  const header = ["queue", "metric", `estimate ± ${pct}% half-width`, "relative"]
+  const body = report.queues.flatMap((q) =>
+    METRICS.map((m, i) => [
+      i === 0 ? q.name : "",
+      m.id === "serviceLevel" ? `SL ${(report.slThresholdMs / 1000).toFixed(0)} s` : m.label,
+      withInterval(m.kind, q.metrics[m.id]),
+      relative(q.metrics[m.id]),
+    ]),
+  )
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((cells) => (cells[i] ?? "").length)))
+  const line = (cells: readonly string[]) =>
+    cells.map((c, i) => (i < 2 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ")
+  return [
+    `Lifeline simulator: scenario "${report.scenario}", seed ${report.seed}, ${report.arrivals} arrivals, warm-up ${(report.warmupMs / 3_600_000).toFixed(2)} h, ${report.measuredHours.toFixed(2)} h measured per run`,
+    `${pct}% intervals from ${method}`,
+    line(header),
+    ...body.map(line),
+    ...report.queues.map(
+      (q) => `${q.name}: ${q.settled} calls measured (${q.answered} answered, ${q.abandoned} abandoned)`,
+    ),
+    "Definitions (docs/simulator.md): settled = answered + abandoned; P(wait), SL, P(abandon) and mean wait over settled calls; ASA over answered calls; occupancy = talk time / staffed rep time.",
     "",
   ].join("\n")
 }

@@ -4,7 +4,7 @@ import { centerDomain, routingDomain } from "./engine/domains"
 import { type Core, type CoreDriver, FastDriver } from "./engine/driver"
 import type { EventSink } from "./engine/event-log"
 import { runLockstep } from "./engine/lockstep"
-import { type EmergencyTally, Simulation } from "./engine/simulation"
+import { type ArrivalBudget, type EmergencyTally, Simulation, type TalkHook } from "./engine/simulation"
 import { WaitingWatch } from "./engine/waiting-watch"
 import { IntervalStats } from "./interval-stats"
 import { type Component, componentPrefix, componentSeed, partition } from "./partition"
@@ -60,6 +60,19 @@ export interface RunOptions {
   readonly onStep?: ((sim: SimProgress) => void) | undefined
   /** Collect per-interval statistics for the plots, with intervals of this length. */
   readonly intervalMs?: number | undefined
+  /**
+   * Stop rule (issue 17): no more than this many calls arrive in the whole center. Without
+   * `hours`, the run goes on until they have (the scenario's window no longer ends it).
+   */
+  readonly arrivals?: number | undefined
+  /**
+   * After the arrivals stop (at `hours`, or the `arrivals`-th call), run on until every call
+   * still waiting has been answered or has hung up (at most a day), so a measurement has the
+   * outcome of every call that arrived in it.
+   */
+  readonly drain?: boolean | undefined
+  /** Called as a rep starts talking to a call (occupancy). */
+  readonly onTalk?: TalkHook | undefined
 }
 
 export interface Summary {
@@ -79,6 +92,9 @@ export interface Summary {
   readonly intervals?: IntervalStats
   /** Virtual time the run started (ms since the epoch). */
   readonly startAt: number
+  /** With a stop rule or drain: when the last call arrived, and when the run ended. */
+  readonly arrivalsStoppedAt?: number
+  readonly endAt?: number
 }
 
 /** The fast drivers over the core's pure domains; the Effect engine comes from ./engine/effect-driver. */
@@ -141,6 +157,8 @@ export interface ComponentResult
 }
 
 interface Hooks {
+  /** Schedule the reps' presence changes up to here (offset from SIM_DAY); default: the run's end. */
+  readonly scheduleToMs?: number | undefined
   readonly onOutcome?: ((outcome: CallOutcome) => void) | undefined
   readonly events?: EventSink | undefined
   readonly onStep?: ((sim: Simulation) => void) | undefined
@@ -199,15 +217,20 @@ const prepare = (plan: RunPlan, k: number, core: Core, hooks: Hooks): Prepared =
     componentPrefix(k, components),
   )
   for (const command of setupCommands(scenario)) sim.send(command)
-  for (const change of presenceChanges(scenario, plan.startMs, plan.startMs + plan.runHours * HOUR))
+  schedulePresence(sim, plan.startMs, hooks.scheduleToMs ?? plan.startMs + plan.runHours * HOUR)
+  for (const run of sim.queues.values()) sim.scheduleArrival(run, plan.start)
+  sim.scheduleEmergency(plan.start)
+  return { sim, intervals }
+}
+
+/** The reps' scheduled presence changes after `fromMs` up to `toMs` (offsets from SIM_DAY) on the agenda. */
+const schedulePresence = (sim: Simulation, fromMs: number, toMs: number): void => {
+  for (const change of presenceChanges(sim.scenario, fromMs, toMs))
     sim.agenda.schedule(SIM_DAY + change.atMs, {
       _tag: "PresenceChange",
       repId: change.repId,
       presenceId: change.presenceId,
     })
-  for (const run of sim.queues.values()) sim.scheduleArrival(run, plan.start)
-  sim.scheduleEmergency(plan.start)
-  return { sim, intervals }
 }
 
 const resultOf = (k: number, sim: Simulation): ComponentResult => ({
@@ -298,6 +321,7 @@ const progressOver = (start: number, onStep: (p: SimProgress) => void): ((s: Sim
  * and in worker threads (./workers.ts), every component gives the same result.
  */
 export const runSimulation = (options: RunOptions): Summary => {
+  if (options.arrivals !== undefined || options.drain === true) return runStopped(options)
   const plan = planRun(options)
   const { components } = plan
   const makeCore = coreMaker(options.core ?? "center", components.length)
@@ -351,6 +375,86 @@ export const runSimulation = (options: RunOptions): Summary => {
             kept,
           )
     return mergeResults(plan, results, intervals)
+  } finally {
+    for (const core of cores) core.dispose()
+  }
+}
+
+/** How far a run with a stop rule goes at a time: the reps' schedule is laid out a day ahead. */
+const CHUNK_MS = 24 * HOUR
+/** The longest a run drains after its arrivals stop. */
+const DRAIN_MS = 24 * HOUR
+
+/**
+ * A run with a stop rule (`arrivals`) or a drain (issue 17): every component in one thread, in
+ * lockstep (the arrival budget is the center's, so the first N calls are taken in time order),
+ * a day at a time until the arrivals stop, then on until no call is left waiting.
+ */
+const runStopped = (options: RunOptions): Summary => {
+  const plan = planRun(options)
+  const end =
+    options.hours === undefined && options.arrivals !== undefined ? Number.POSITIVE_INFINITY : plan.end
+  const budget: ArrivalBudget = {
+    left: options.arrivals ?? Number.POSITIVE_INFINITY,
+    until: end,
+    stoppedAt: undefined,
+  }
+  const makeCore = coreMaker(options.core ?? "center", plan.components.length)
+  const onStep = options.onStep
+  const hooks: Hooks = {
+    // Nothing yet: each chunk lays out its own part of the schedule.
+    scheduleToMs: plan.startMs,
+    onOutcome: options.onOutcome,
+    events: options.events,
+    onStep: onStep === undefined || plan.components.length === 1 ? onStep : progressOver(plan.start, onStep),
+    intervalMs: options.intervalMs,
+  }
+  const cores: Core[] = []
+  try {
+    const sims: Simulation[] = []
+    const parts: (IntervalStats | undefined)[] = []
+    for (let k = 0; k < plan.components.length; k++) {
+      cores.push(makeCore(k))
+      const { sim, intervals } = prepare(plan, k, cores[k] as Core, hooks)
+      sim.budget = budget
+      sim.onTalk = options.onTalk
+      sims.push(sim)
+      parts.push(intervals)
+    }
+    // Changes in (from, to]: presenceChanges leaves out both ends, and times are whole ms.
+    const advance = (from: number, to: number) => {
+      for (const sim of sims) schedulePresence(sim, from - SIM_DAY, to + 1 - SIM_DAY)
+      if (sims.length === 1) (sims[0] as Simulation).run(to)
+      else runLockstep(sims, to)
+    }
+    let at = plan.start
+    while (budget.left > 0 && at < end) {
+      const to = Math.min(end, at + CHUNK_MS)
+      advance(at, to)
+      at = to
+    }
+    const stoppedAt = budget.stoppedAt ?? Math.min(at, end)
+    const drainEnd = at + DRAIN_MS
+    while (options.drain === true && at < drainEnd && sims.some((s) => s.stats.waitingCount > 0)) {
+      const to = Math.min(drainEnd, at + HOUR)
+      advance(at, to)
+      at = to
+    }
+    for (const p of parts) p?.finish(at)
+    const kept = parts.filter((p): p is IntervalStats => p !== undefined)
+    const intervals =
+      kept.length <= 1
+        ? kept[0]
+        : IntervalStats.merge(
+            plan.scenario.queues.map((q) => q.queueId),
+            kept,
+          )
+    const merged = mergeResults(
+      plan,
+      sims.map((sim, k) => resultOf(k, sim)),
+      intervals,
+    )
+    return { ...merged, hours: (stoppedAt - plan.start) / HOUR, arrivalsStoppedAt: stoppedAt, endAt: at }
   } finally {
     for (const core of cores) core.dispose()
   }

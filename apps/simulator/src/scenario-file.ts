@@ -139,6 +139,8 @@ const SimulationFile = Schema.Struct({
 })
 
 export const ScenarioFile = Schema.Struct({
+  /** Where editors find this format's JSON Schema ("../scenario.schema.json" in the examples); not used. */
+  $schema: Schema.optional(Schema.String),
   name: Label,
   simulation: Schema.optional(SimulationFile),
   presences: Schema.optional(Schema.Array(PresenceFile)),

@@ -1,3 +1,4 @@
+import { addOutcome, F, FIELD_COUNT, metric, ratioOf } from "./analysis/metrics"
 import type { ScenarioQueue } from "./scenario"
 
 export interface QueueSummary {
@@ -41,11 +42,8 @@ export interface CallOutcome {
 
 interface Tally {
   offered: number
-  answered: number
-  abandoned: number
-  waited: number
-  withinThreshold: number
-  totalWaitMs: number
+  /** The metric sums (analysis/metrics.ts) of the queue's settled calls. */
+  readonly sums: Float64Array
   maxWaitMs: number
   ewtCount: number
   ewtErrorMs: number
@@ -57,11 +55,7 @@ interface Tally {
 
 const emptyTally = (): Tally => ({
   offered: 0,
-  answered: 0,
-  abandoned: 0,
-  waited: 0,
-  withinThreshold: 0,
-  totalWaitMs: 0,
+  sums: new Float64Array(FIELD_COUNT),
   maxWaitMs: 0,
   ewtCount: 0,
   ewtErrorMs: 0,
@@ -70,6 +64,10 @@ const emptyTally = (): Tally => ({
   callbacksCompleted: 0,
   closed: 0,
 })
+
+const PWAIT = metric("pWait")
+const ASA = metric("asa")
+const SL = metric("serviceLevel")
 
 interface Waiting {
   readonly queueId: string
@@ -138,20 +136,25 @@ export class CallStats {
     return this.settle(itemId, at, false)
   }
 
+  /** Calls not yet answered nor abandoned (nor settled apart). */
+  get waitingCount(): number {
+    return this.waiting.size
+  }
+
   summary(): QueueSummary[] {
     return this.queues.map(({ queueId, name }) => {
       const t = this.tally(queueId)
-      const settled = t.answered + t.abandoned
+      const answered = t.sums[F.answered] as number
       return {
         queueId,
         name,
         offered: t.offered,
-        answered: t.answered,
-        abandoned: t.abandoned,
-        pWait: settled === 0 ? null : t.waited / settled,
-        asaMs: t.answered === 0 ? null : t.totalWaitMs / t.answered,
-        maxWaitMs: t.answered === 0 ? null : t.maxWaitMs,
-        serviceLevel: settled === 0 ? null : t.withinThreshold / settled,
+        answered,
+        abandoned: t.sums[F.abandoned] as number,
+        pWait: ratioOf(t.sums, 0, PWAIT),
+        asaMs: ratioOf(t.sums, 0, ASA),
+        maxWaitMs: answered === 0 ? null : t.maxWaitMs,
+        serviceLevel: ratioOf(t.sums, 0, SL),
         slThresholdMs: this.slThresholdMs,
         ewtMeanErrorMs: t.ewtCount === 0 ? null : t.ewtErrorMs / t.ewtCount,
         ewtMeanAbsErrorMs: t.ewtCount === 0 ? null : t.ewtAbsErrorMs / t.ewtCount,
@@ -168,18 +171,15 @@ export class CallStats {
     this.waiting.delete(itemId)
     const tally = this.tally(call.queueId)
     const wait = at - call.at
-    if (wait > 0) tally.waited += 1
+    addOutcome(tally.sums, 0, wait, answered, this.slThresholdMs)
     if (answered) {
-      tally.answered += 1
-      tally.totalWaitMs += wait
       tally.maxWaitMs = Math.max(tally.maxWaitMs, wait)
-      if (wait <= this.slThresholdMs) tally.withinThreshold += 1
       if (call.ewtMs !== null) {
         tally.ewtCount += 1
         tally.ewtErrorMs += call.ewtMs - wait
         tally.ewtAbsErrorMs += Math.abs(call.ewtMs - wait)
       }
-    } else tally.abandoned += 1
+    }
     this.onOutcome?.({ queueId: call.queueId, arrivedAt: call.at, waitMs: wait, answered })
     return call.queueId
   }

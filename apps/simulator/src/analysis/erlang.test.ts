@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import { birthDeath, erlangAMetrics, erlangB, erlangC, erlangCMetrics } from "./erlang"
+import { answeredWaitTotal, birthDeath, erlangAMetrics, erlangB, erlangC, erlangCMetrics } from "./erlang"
 
 /** Direct numeric solution of the truncated birth–death chain of M/M/c+M. */
 const direct = (λ: number, μ: number, c: number, θ: number) => {
@@ -10,7 +10,8 @@ const direct = (λ: number, μ: number, c: number, θ: number) => {
     if (n >= c) pWait += p
     queue += Math.max(n - c, 0) * p
   })
-  return { pWait, pAbandon: (θ * queue) / λ, asa: queue / λ }
+  // Little's law: the mean wait of all callers (issue 17 renamed it from `asa` to `meanWait`).
+  return { pWait, pAbandon: (θ * queue) / λ, meanWait: queue / λ }
 }
 
 describe("B7 Erlang formulas", () => {
@@ -48,8 +49,32 @@ describe("B7 Erlang formulas", () => {
     const d = direct(λ, μ, c, θ)
     expect(a.pWait).toBeCloseTo(d.pWait, 9)
     expect(a.pAbandon).toBeCloseTo(d.pAbandon, 9)
-    expect(a.asa).toBeCloseTo(d.asa, 9)
+    expect(a.meanWait).toBeCloseTo(d.meanWait, 9)
   })
+
+  it.each([
+    [10, 1, 11, 0.5],
+    [12, 1, 10, 0.2],
+    [3, 0.5, 5, 0.05],
+  ])(
+    "issue 17 Erlang A (λ=%d, μ=%d, c=%d, θ=%d): answered and abandoned callers' waits add up to GMR's E[W]; occupancy = λ(1−P(ab))/(cμ)",
+    (λ, μ, c, θ) => {
+      const input = { arrivalRate: λ, serviceRate: μ, agents: c, abandonRate: θ }
+      const a = erlangAMetrics(input, 0.1)
+      // E[W·1{abandoned}] by its own recursion: from position m the caller hangs up with 1 − S(m).
+      const π = birthDeath(input)
+      let g = 0
+      let abandonedWait = 0
+      for (let m = 1; c + m - 1 < π.length; m++) {
+        const r = c * μ + m * θ
+        g = (1 - (c * μ) / (c * μ + m * θ)) / r + ((c * μ + (m - 1) * θ) / r) * g
+        abandonedWait += (π[c + m - 1] ?? 0) * g
+      }
+      expect(answeredWaitTotal(input) + abandonedWait).toBeCloseTo(a.meanWait, 9)
+      expect(a.asa * (1 - a.pAbandon)).toBeCloseTo(answeredWaitTotal(input), 12)
+      expect(a.occupancy).toBeCloseTo((λ * (1 - a.pAbandon)) / (c * μ), 12)
+    },
+  )
 
   it("B7 Erlang A tends to Erlang C as patience grows", () => {
     const input = { arrivalRate: 2, serviceRate: 1, agents: 3 }
@@ -57,6 +82,7 @@ describe("B7 Erlang formulas", () => {
     const a = erlangAMetrics({ ...input, abandonRate: 1e-5 }, 0.5)
     expect(a.pWait).toBeCloseTo(c.pWait, 4)
     expect(a.asa).toBeCloseTo(c.asa, 3)
+    expect(a.meanWait).toBeCloseTo(c.meanWait, 3)
     expect(a.serviceLevel).toBeCloseTo(c.serviceLevel, 4)
     expect(a.pAbandon).toBeLessThan(1e-4)
   })

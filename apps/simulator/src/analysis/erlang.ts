@@ -18,8 +18,12 @@ export interface QueueMetrics {
   readonly pWait: number
   /** Probability that an arriving call hangs up before it is answered (0 in Erlang C). */
   readonly pAbandon: number
-  /** Mean time in queue over all calls, answered and abandoned (Erlang C: nobody abandons). */
+  /** ASA: mean wait of answered calls (analysis/metrics.ts). */
   readonly asa: number
+  /** Mean time in queue of all callers, answered and abandoned (Erlang A's E[W]; = ASA in Erlang C). */
+  readonly meanWait: number
+  /** Talk time / staffed rep time: λ·(1 − P(abandon)) / (cμ). */
+  readonly occupancy: number
   /** Service level at `threshold`: P(answered within the threshold), abandoned calls count against. */
   readonly serviceLevel: number
 }
@@ -43,8 +47,24 @@ export const erlangCMetrics = (input: ErlangCInput, threshold: number): QueueMet
   const { arrivalRate: λ, serviceRate: μ, agents: c } = input
   const pWait = erlangC(λ / μ, c)
   const drain = c * μ - λ
-  if (drain <= 0) return { pWait: 1, pAbandon: 0, asa: Number.POSITIVE_INFINITY, serviceLevel: 0 }
-  return { pWait, pAbandon: 0, asa: pWait / drain, serviceLevel: 1 - pWait * Math.exp(-drain * threshold) }
+  if (drain <= 0)
+    return {
+      pWait: 1,
+      pAbandon: 0,
+      asa: Number.POSITIVE_INFINITY,
+      meanWait: Number.POSITIVE_INFINITY,
+      serviceLevel: 0,
+      occupancy: 1,
+    }
+  const wait = pWait / drain
+  return {
+    pWait,
+    pAbandon: 0,
+    asa: wait,
+    meanWait: wait,
+    serviceLevel: 1 - pWait * Math.exp(-drain * threshold),
+    occupancy: λ / (c * μ),
+  }
 }
 
 /**
@@ -68,7 +88,8 @@ export const gmrA = (x: number, y: number): number => {
  *   P(W>0) = A·E / (1 + (A − 1)·E), with A = A(cμ/θ, λ/θ) and E = Erlang B(λ/μ, c);
  *   P(Ab | W>0) = 1/(ρA) + 1 − 1/ρ, ρ = λ/(cμ);  P(Ab) = P(Ab | W>0)·P(W>0);
  *   mean wait of all calls = P(Ab)/θ (Little: θ·E[Q] = λ·P(Ab), E[Q] = λ·E[W]).
- * The service level is computed numerically by `answeredWithin`.
+ * The service level and the ASA of answered calls are computed numerically (`answeredWithin`,
+ * `answeredWaitTotal`).
  */
 export const erlangAMetrics = (input: ErlangAInput, threshold: number): QueueMetrics => {
   const { arrivalRate: λ, serviceRate: μ, agents: c, abandonRate: θ } = input
@@ -77,7 +98,34 @@ export const erlangAMetrics = (input: ErlangAInput, threshold: number): QueueMet
   const pWait = (a * e) / (1 + (a - 1) * e)
   const ρ = λ / (c * μ)
   const pAbandon = (1 / (ρ * a) + 1 - 1 / ρ) * pWait
-  return { pWait, pAbandon, asa: pAbandon / θ, serviceLevel: answeredWithin(input, threshold) }
+  return {
+    pWait,
+    pAbandon,
+    asa: answeredWaitTotal(input) / (1 - pAbandon),
+    meanWait: pAbandon / θ,
+    serviceLevel: answeredWithin(input, threshold),
+    occupancy: (λ * (1 - pAbandon)) / (c * μ),
+  }
+}
+
+/**
+ * E[W·1{answered}] in M/M/c+M, so ASA = E[W·1{answered}] / P(answered). As in `answeredWithin`, an
+ * arrival finding n ≥ c calls waits at position m = n − c + 1, where it stays an exponential time
+ * of rate r_m = cμ + mθ, then moves up (probability (cμ + (m−1)θ)/r_m) or hangs up. Answered from
+ * m with probability S(m) = cμ/(cμ + mθ) (the product telescopes), so with f(0) = 0:
+ * f(m) = S(m)/r_m + ((cμ + (m−1)θ)/r_m)·f(m−1), and E[W·1{answered}] = Σ_m π_{c+m−1}·f(m).
+ */
+export const answeredWaitTotal = (input: ErlangAInput): number => {
+  const { serviceRate: μ, agents: c, abandonRate: θ } = input
+  const π = birthDeath(input)
+  let f = 0
+  let total = 0
+  for (let m = 1; c + m - 1 < π.length; m++) {
+    const r = c * μ + m * θ
+    f = (c * μ) / (c * μ + m * θ) / r + ((c * μ + (m - 1) * θ) / r) * f
+    total += (π[c + m - 1] ?? 0) * f
+  }
+  return total
 }
 
 /**

@@ -6,7 +6,8 @@ describe("B7 simulator against queueing theory", () => {
     "B7 $name: every analytic value lies inside the simulation's 99% batch-means CI (seed 1, 20000 arrivals)",
     ({ c }) => {
       const result = validateCase(c, 20_000, 1, 0.99)
-      expect(result.checks.length).toBe(c.meanPatienceMs === undefined ? 3 : 4)
+      // issue 17: ASA (answered), mean wait (all callers) and occupancy too; P(abandon) with patience.
+      expect(result.checks.length).toBe(c.meanPatienceMs === undefined ? 5 : 6)
       for (const check of result.checks)
         expect({ [check.metric]: check.analyticInsideCi }).toEqual({ [check.metric]: true })
     },

@@ -1,7 +1,7 @@
-import { type CallOutcome, runSimulation } from "../run"
+import { type IntervalReport, measure } from "../measure"
 import type { Scenario } from "../scenario"
-import { batchInterval, type Confidence, contains, type Interval } from "./batch-means"
 import { type QueueMetrics, queueMetrics } from "./erlang"
+import type { Confidence, Interval } from "./statistics"
 
 /** One single-queue scenario: c reps, Poisson arrivals, exponential handle times and patience. */
 export interface ValidationCase {
@@ -50,11 +50,13 @@ export const VALIDATION_CASES: readonly ValidationCase[] = [
   },
 ]
 
-export const METRICS = ["pWait", "pAbandon", "asa", "serviceLevel"] as const
-export type Metric = (typeof METRICS)[number]
+/** The metrics compared with the formulas: every metric of analysis/metrics.ts (P(abandon) only with patience). */
+export const VALIDATED = ["pWait", "asa", "meanWait", "serviceLevel", "pAbandon", "occupancy"] as const
+export type Metric = (typeof VALIDATED)[number]
 
 export interface MetricCheck {
   readonly metric: Metric
+  /** In the simulator's units: shares, and times in seconds. */
   readonly analytic: number
   readonly simulated: Interval
   readonly relativeError: number
@@ -68,6 +70,9 @@ export interface CaseResult {
   readonly name: string
   readonly arrivals: number
   readonly seconds: number
+  /** The batches the intervals came from (chosen from the run, analysis/batches.ts). */
+  readonly batches: number
+  readonly correlated: boolean
   readonly checks: readonly MetricCheck[]
 }
 
@@ -86,7 +91,7 @@ export const scenarioOf = (c: ValidationCase): Scenario => ({
   reps: Array.from({ length: c.agents }, (_, i) => ({ repId: `rep-${i + 1}`, queues: ["q"] })),
 })
 
-/** The analytic values in the simulator's units (ASA in seconds). */
+/** The analytic values in the simulator's units (ASA and mean wait in seconds). */
 export const analyticOf = (c: ValidationCase): QueueMetrics =>
   queueMetrics(
     {
@@ -98,28 +103,22 @@ export const analyticOf = (c: ValidationCase): QueueMetrics =>
     c.slThresholdMs / 1000,
   )
 
-/** Per-batch estimate of each metric; ASA is the mean wait of all settled calls, as in `asa`. */
-const batchValue = (calls: readonly CallOutcome[], threshold: number): Record<Metric, number> => {
-  let waited = 0
-  let abandoned = 0
-  let waitMs = 0
-  let within = 0
-  for (const call of calls) {
-    if (call.waitMs > 0) waited += 1
-    if (!call.answered) abandoned += 1
-    else if (call.waitMs <= threshold) within += 1
-    waitMs += call.waitMs
-  }
-  const n = Math.max(1, calls.length)
-  return { pWait: waited / n, pAbandon: abandoned / n, asa: waitMs / n / 1000, serviceLevel: within / n }
+/** The metrics a case can be checked on: without patience nobody abandons (P(abandon) is 0 exactly). */
+export const metricsOf = (c: ValidationCase): readonly Metric[] =>
+  c.meanPatienceMs === undefined ? VALIDATED.filter((m) => m !== "pAbandon") : VALIDATED
+
+/** A measured metric in the analytic's units (times from ms to s); undefined when it has no estimate. */
+export const simulatedOf = (report: IntervalReport, metric: Metric): Interval | undefined => {
+  const m = report.queues[0]?.metrics[metric]
+  if (m?.estimate === null || m?.estimate === undefined || m.halfWidth === null) return undefined
+  const scale = metric === "asa" || metric === "meanWait" ? 1 / 1000 : 1
+  return { estimate: m.estimate * scale, halfWidth: m.halfWidth * scale }
 }
 
-const HOUR = 3_600_000
-const BATCHES = 20
-
 /**
- * Simulate about `arrivals` calls; the first 10% of the time is warm-up, the rest is cut by
- * arrival time into 20 batches. One extra hour without counting lets the last calls settle.
+ * Simulate about `arrivals` calls through the whole center: batch means (analysis/batches.ts,
+ * the count chosen from the run) after the default warm-up of 10% (measure.ts); every call that
+ * arrived is let finish. The statistics stream: memory does not grow with `arrivals`.
  */
 export const validateCase = (
   c: ValidationCase,
@@ -127,33 +126,18 @@ export const validateCase = (
   seed: number,
   confidence: Confidence,
 ): CaseResult => {
-  const spanMs = arrivals * c.meanInterArrivalMs
-  const warmUpMs = 0.1 * spanMs
-  const batchMs = (spanMs - warmUpMs) / BATCHES
-  const batches: CallOutcome[][] = Array.from({ length: BATCHES }, () => [])
-  let start = Number.NaN
-  const started = performance.now()
-  runSimulation({
-    seed,
-    hours: (spanMs + HOUR) / HOUR,
+  const report = measure({
     scenario: scenarioOf(c),
+    seed,
+    arrivals,
+    replications: 1,
+    confidence,
     slThresholdMs: c.slThresholdMs,
-    onOutcome: (call) => {
-      if (Number.isNaN(start)) start = call.arrivedAt
-      const index = Math.floor((call.arrivedAt - start - warmUpMs) / batchMs)
-      if (index >= 0 && index < BATCHES) batches[index]?.push(call)
-    },
   })
-  const seconds = (performance.now() - started) / 1000
-  const values = batches.map((b) => batchValue(b, c.slThresholdMs))
   const analytic = analyticOf(c)
-  const metrics = c.meanPatienceMs === undefined ? METRICS.filter((m) => m !== "pAbandon") : METRICS
-  const checks = metrics.map((metric): MetricCheck => {
-    const simulated = batchInterval(
-      values.map((v) => v[metric]),
-      confidence,
-    )
-    const relativeError = Math.abs(simulated.mean - analytic[metric]) / analytic[metric]
+  const checks = metricsOf(c).map((metric): MetricCheck => {
+    const simulated = simulatedOf(report, metric) ?? { estimate: Number.NaN, halfWidth: Number.NaN }
+    const relativeError = Math.abs(simulated.estimate - analytic[metric]) / analytic[metric]
     return {
       metric,
       analytic: analytic[metric],
@@ -164,5 +148,15 @@ export const validateCase = (
       analyticInsideCi: contains(simulated, analytic[metric]),
     }
   })
-  return { name: c.name, arrivals, seconds, checks }
+  return {
+    name: c.name,
+    arrivals: report.arrivals,
+    seconds: report.seconds,
+    batches: report.batches?.count ?? 0,
+    correlated: report.batches?.correlated ?? false,
+    checks,
+  }
 }
+
+export const contains = (interval: Interval, value: number): boolean =>
+  Math.abs(interval.estimate - value) <= interval.halfWidth

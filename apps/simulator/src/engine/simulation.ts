@@ -25,6 +25,20 @@ export interface EmergencyTally {
 }
 
 /**
+ * A stop rule for arrivals shared by the simulations of one run (issue 17: `--arrivals N`):
+ * at most `left` more calls arrive, none at or after `until`. `stoppedAt`: when the last one
+ * allowed arrived. Without one, arrivals go on until the run's end, as they always did.
+ */
+export interface ArrivalBudget {
+  left: number
+  readonly until: number
+  stoppedAt: number | undefined
+}
+
+/** Called as a rep starts talking to a call of `queueId` for `handleMs` (occupancy). */
+export type TalkHook = (queueId: string, at: number, handleMs: number) => void
+
+/**
  * One run: the simulator's agenda and the core's timers in time order. The simulator plays every
  * party the core talks to: callers (arrive, wait, hang up, press 1), reps (accept every offer at
  * once, talk for a random while, follow their schedule, dial the emergency number), the
@@ -49,6 +63,9 @@ export class Simulation {
   /** `call-`, or with a component's prefix (`c2-call-`) when the run is split (see partition.ts). */
   private readonly itemPrefix: string
   private readonly eventPrefix: string
+  /** The arrival stop rule, when the run has one. */
+  budget: ArrivalBudget | undefined
+  onTalk: TalkHook | undefined
 
   constructor(
     readonly scenario: Scenario,
@@ -114,6 +131,7 @@ export class Simulation {
   /** The rep talks for a random while, then completes the work. */
   private talk(queueId: string, itemId: string, repId: string): void {
     const handleMs = wholeMs(this.queueOf(queueId).handle(this.random.handle))
+    this.onTalk?.(queueId, this.now, handleMs)
     this.agenda.schedule(this.now + handleMs, { _tag: "Completion", itemId, repId })
   }
 
@@ -191,7 +209,7 @@ export class Simulation {
 
   scheduleArrival(run: QueueRun, after: number): void {
     const at = nextArrival(run.arrivals, run.queue.profile, run.ratePerMs, after)
-    if (at !== Number.POSITIVE_INFINITY)
+    if (at !== Number.POSITIVE_INFINITY && (this.budget === undefined || at < this.budget.until))
       this.agenda.schedule(at, { _tag: "Arrival", queueId: run.queue.queueId })
   }
 
@@ -209,6 +227,12 @@ export class Simulation {
   }
 
   arrive(run: QueueRun): void {
+    const budget = this.budget
+    if (budget !== undefined) {
+      // Another queue's next arrival was already on the agenda when the last one allowed came.
+      if (budget.left <= 0) return
+      if (--budget.left === 0) budget.stoppedAt = this.now
+    }
     const queueId = run.queue.queueId
     const n = ++this.calls
     const itemId = `${this.itemPrefix}${n}`
