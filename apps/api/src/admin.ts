@@ -1,7 +1,10 @@
 import { resolve } from "node:path"
 import { parseArgs } from "node:util"
-import { backupStore, dbConfigFromEnv, restoreStore } from "@lifeline/adapters"
+// Not yet re-exported by @lifeline/adapters' index (issue 22: `export * from "./store/libsql/archive"`).
+import { archiveEvents, backupStore, dbConfigFromEnv, restoreArchive, restoreStore } from "@lifeline/adapters"
+import { Result, Schema } from "effect"
 import { makeLogger } from "./ops/log"
+import { IsoTime } from "./routes/audit"
 import { SettingsFileError, settingsEnv } from "./settings-file"
 
 /**
@@ -10,6 +13,11 @@ import { SettingsFileError, settingsEnv } from "./settings-file"
  *
  *   backup --to <file>    a consistent copy of the store, taken while nodes run, into a new file
  *   restore --from <file> a backup into the store, which must be empty (a new file or sqld database)
+ *   archive --before <date> --to <file>
+ *                         the center's events older than the date (and covered by a snapshot and
+ *                         every read model) moved into an archive file, appended to it if it exists
+ *   archive-restore --from <file>
+ *                         an archive's events put back before the store's first event (the undo)
  *
  * `pnpm --filter @lifeline/api admin backup --to /backups/x.db` in a checkout; in the image
  * `node apps/api/dist/admin.mjs backup --to /data/backups/x.db`. One JSON line reports the rows
@@ -19,9 +27,13 @@ import { SettingsFileError, settingsEnv } from "./settings-file"
  */
 const USAGE = `Usage: lifeline-admin backup --to <file>
        lifeline-admin restore --from <file>
+       lifeline-admin archive --before <ISO 8601 date or time> --to <file>
+       lifeline-admin archive-restore --from <file>
 
 The store is the node's: LIFELINE_DB_URL (and LIFELINE_DB_AUTH_TOKEN), from the environment or
 the LIFELINE_SETTINGS_FILE file. A backup goes to a new SQLite file; a restore needs an empty store.
+An archive moves the center's old events to a SQLite file (docs/lifetime.md, "Retention");
+archive-restore puts them back.
 `
 
 const log = makeLogger()
@@ -68,13 +80,51 @@ const main = async (): Promise<number> => {
     log.info("backup restored", { store, from, ...prefixed(rows) })
     return 0
   }
+  if (command === "archive" && positionals.length === 1) {
+    const problem = missing(values, ["before", "to"]) ?? badDate(values.before)
+    if (problem !== undefined) return usageError(problem)
+    const to = path(values.to ?? "")
+    const summary = await archiveEvents(target, to, Date.parse(values.before ?? ""))
+    log.info("events archived", { store, to, ...summary })
+    return 0
+  }
+  if (command === "archive-restore" && positionals.length === 1) {
+    const problem = missing(values, ["from"])
+    if (problem !== undefined) return usageError(problem)
+    const from = path(values.from ?? "")
+    const summary = await restoreArchive(from, target)
+    log.info("archive restored", { store, from, ...summary })
+    return 0
+  }
   process.stderr.write(USAGE)
   return 2
 }
 
+/** A bad command line: what is wrong, naming the option, then the usage; exit 2. */
+const usageError = (problem: string) => {
+  process.stderr.write(`${problem}\n\n${USAGE}`)
+  return 2
+}
+
+const missing = (values: Readonly<Record<string, unknown>>, names: readonly string[]) => {
+  const name = names.find((n) => typeof values[n] !== "string" || values[n] === "")
+  return name === undefined ? undefined : `--${name} is required`
+}
+
+/** `--before` as the API's time filters take it: a real date, with a zone when it has a time. */
+const badDate = (value: string | undefined) =>
+  Result.isSuccess(Schema.decodeUnknownResult(IsoTime)(value))
+    ? undefined
+    : `--before must be an ISO 8601 date or time such as 2026-01-31 or 2026-01-31T09:00:00Z (got ${JSON.stringify(value)})`
+
 const parse = () =>
   parseArgs({
-    options: { to: { type: "string" }, from: { type: "string" }, help: { type: "boolean", short: "h" } },
+    options: {
+      to: { type: "string" },
+      from: { type: "string" },
+      before: { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
     allowPositionals: true,
   })
 

@@ -12,6 +12,7 @@ export {
   type SqlProjection,
 } from "./readmodels/projector"
 export * from "./readmodels/read-models"
+export * from "./store/libsql/archive"
 export * from "./store/libsql/backup"
 export * from "./store/libsql/libsql-store"
 export * from "./store/libsql/open"

@@ -1,5 +1,6 @@
 import type { Client, InStatement, ResultSet, Row, TransactionMode } from "@libsql/client"
 import {
+  ArchivedEvents,
   SharedStore,
   Snapshots,
   Store,
@@ -12,6 +13,7 @@ import {
 } from "@lifeline/core"
 import { Context, Effect, Layer, type Scope } from "effect"
 import { codecFor, DEFAULT_EVENT_CODECS, type EventCodec, type EventCodecs } from "../event-codec"
+import { archivedEventsOn } from "./archived"
 import { groupCommitFor } from "./group-commit"
 import { isEmbedded, type LibsqlStoreOptions, openDatabase } from "./open"
 import { STALE_VERSION_GUARD } from "./schema"
@@ -59,7 +61,10 @@ export interface LibsqlStoreConfig extends LibsqlStoreOptions {
 }
 
 /** What the libSQL store provides: the port, the shared-store powers and snapshots (issue 22). */
-export type LibsqlStore = Store["Service"] & SharedStore["Service"] & Snapshots["Service"]
+export type LibsqlStore = Store["Service"] &
+  SharedStore["Service"] &
+  Snapshots["Service"] &
+  ArchivedEvents["Service"]
 
 /**
  * The store as a Layer (closing its scope closes the client), with what it adds for engines on
@@ -69,7 +74,12 @@ export const LibsqlStoreLive = (url: string, options: LibsqlStoreConfig = {}) =>
   Layer.merge(
     Layer.effectContext(
       Effect.map(makeLibsqlStore(url, options), (store) =>
-        Context.make(Store, store).pipe(Context.add(SharedStore, store), Context.add(Snapshots, store)),
+        Context.make(Store, store).pipe(
+          Context.add(SharedStore, store),
+          Context.add(Snapshots, store),
+          // After `admin archive` the start checks where the log begins (issue 22).
+          Context.add(ArchivedEvents, store),
+        ),
       ),
     ),
     groupCommitFor(url),
@@ -175,7 +185,7 @@ const writerOn = (
       )
       const current = versionIn(versionRows?.rows ?? [])
       const codec = codecOf(stream)
-      const stored = yield* decodeEventRows<E>(codec, stream, firstRows?.rows ?? [])
+      const stored = yield* decodeEventRows<E>(codec, stream, firstRows?.rows ?? [], after)
       while (after + stored.length < current) {
         const from = after + stored.length
         const page = yield* run(`load ${stream}`, () =>
@@ -183,7 +193,7 @@ const writerOn = (
         )
         const rows = page[0]?.rows ?? []
         if (rows.length === 0) break
-        for (const event of yield* decodeEventRows<E>(codec, stream, rows)) stored.push(event)
+        for (const event of yield* decodeEventRows<E>(codec, stream, rows, from)) stored.push(event)
       }
       if (stored.length !== Math.max(0, current - after)) {
         return yield* unavailable(
@@ -258,6 +268,7 @@ export const libsqlStoreOn = (
     )
   return {
     ...snapshotsOn(client, writer.loadAfter, codecOf, snapshotChunkBytes),
+    ...archivedEventsOn(client),
     load: (stream) => writer.loadAfter(stream, 0),
     version,
     ...writer,

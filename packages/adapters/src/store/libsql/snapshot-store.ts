@@ -101,7 +101,7 @@ export const snapshotsOn = (
       run(`read ${stream}`, () =>
         client.execute(readEventPage({ stream, after, upTo: Number.MAX_SAFE_INTEGER, limit })),
       ),
-      (result) => decodeEventRows<E>(codecOf(stream), stream, result.rows),
+      (result) => decodeEventRows<E>(codecOf(stream), stream, result.rows, after),
     ),
   list: (stream) =>
     Effect.map(

@@ -132,15 +132,25 @@ export const deleteTimers = bySize((size) =>
  * The rows of `readEventPage` as events, each decoded by `codec` (issue 22, Build 2). A row it
  * cannot read fails the whole read with a StoreUnavailable naming the stream, the event's
  * version, its shape version and the field: a load never goes on with an event it did not decode.
+ * The rows must be the events right after `after`, in order: a hole (events archived, issue 22
+ * "Retention") fails the read too, so a fold never counts versions it did not see.
  */
 export const decodeEventRows = <E>(
   codec: EventCodec<unknown>,
   stream: string,
   rows: readonly Row[],
+  after: number,
 ): Effect.Effect<E[], StoreUnavailable> =>
   Effect.suspend(() => {
     const decoded: E[] = []
     for (const row of rows) {
+      const expected = after + 1 + decoded.length
+      if (Number(row[2]) !== expected)
+        return Effect.fail(
+          new StoreUnavailable({
+            message: `load ${stream}: event ${expected} is not stored (the next is ${Number(row[2])}): archived or missing`,
+          }),
+        )
       try {
         decoded.push(codec.decode(String(row[0]), Number(row[1])) as E)
       } catch (cause) {
