@@ -7,6 +7,14 @@ import { type AuthFailureLimits, DEFAULT_AUTH_FAILURE_LIMITS, makeAuthFailureLim
 import type { AuthEnv } from "./auth/middleware"
 import { authenticate } from "./auth/middleware"
 import type { Principal } from "./auth/principal"
+import {
+  type AuthOptions,
+  checkSession,
+  makeCsrfGuard,
+  makeSessionSignals,
+  type Run,
+  sessionSecret,
+} from "./auth/session"
 import { corsFor } from "./cors"
 import { internalError, routeNotFound } from "./errors"
 import { type ApiRuntime, makeHandle } from "./handle"
@@ -16,20 +24,30 @@ import { type Logger, requestLog } from "./ops/log"
 import type { Metrics } from "./ops/metrics"
 import { type AcsWebhookOptions, acsWebhookRoutes } from "./routes/acs-webhooks"
 import { auditRoutes } from "./routes/audit"
+import { authRoutes } from "./routes/auth"
+import { authAuditRoutes } from "./routes/auth-audit"
 import { callbackRoutes, overflowRoutes } from "./routes/callbacks"
 import { deliveryRoutes } from "./routes/deliveries"
 import { emergencyAdminRoutes, repEmergencyRoutes } from "./routes/emergency"
 import { eventRoutes } from "./routes/events"
 import { historyRoutes } from "./routes/history"
 import { itemRoutes, offerRoutes } from "./routes/items"
+import { keyRoutes } from "./routes/keys"
 import { presenceRoutes } from "./routes/presences"
 import { queueRoutes, workstreamRoutes } from "./routes/queues"
 import { repRoutes } from "./routes/reps"
+import { sessionRoutes } from "./routes/sessions"
 import { type SimulatedLines, simulatorRoutes } from "./routes/simulator"
 
 export interface AppOptions {
-  /** API keys and whom they stand for (N4). */
+  /** API keys from the settings and whom they stand for (N4). */
   readonly keys: ReadonlyMap<string, Principal>
+  /**
+   * People's sign-in and stored API keys (issue 21): sessions, the identity provider, the demo
+   * sign-in, and the admin routes over sessions, keys and the sign-in audit. Absent: keys from
+   * the settings only.
+   */
+  readonly auth?: AuthOptions
   readonly hub: LiveHub
   /** A built web app (apps/web/dist) to serve at `/`; the API alone when absent. */
   readonly webRoot?: string
@@ -65,6 +83,27 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
   if (options.corsOrigins !== undefined && options.corsOrigins.length > 0)
     app.use("/api/*", ...corsFor(options.corsOrigins))
   const limiter = makeAuthFailureLimiter(options.authFailures ?? DEFAULT_AUTH_FAILURE_LIMITS)
+  const { auth } = options
+  const run: Run = (effect) => runtime.runPromise(effect)
+  const signals = makeSessionSignals()
+  const csrf = makeCsrfGuard(auth, options.corsOrigins)
+  const authenticated = authenticate({
+    keys: options.keys,
+    limiter,
+    ...optional({ log: options.log, auth }),
+    run,
+    csrf,
+  })
+  const liveSessions =
+    auth === undefined
+      ? undefined
+      : {
+          signals,
+          stillOpen: async (c: Parameters<typeof sessionSecret>[1]) => {
+            const secret = sessionSecret(auth, c)
+            return secret !== undefined && (await run(checkSession(auth, secret)))._tag === "active"
+          },
+        }
   app
     .use(
       "/api/*",
@@ -77,7 +116,7 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
           ),
       }),
     )
-    .use("/api/*", authenticate(options.keys, limiter, options.log))
+    .use("/api/*", authenticated)
     .get("/healthz", (c) => c.json({ status: "ok" }))
     .route("/api/presences", presenceRoutes(handle))
     .route("/api/reps", repRoutes(handle))
@@ -91,8 +130,21 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
     .route("/api/reps", repEmergencyRoutes(handle))
     .route("/api/emergency", emergencyAdminRoutes(handle))
     .route("/api/history", historyRoutes(handle, options.hub))
-    .route("/api/events", eventRoutes(handle, runtime, options.hub))
+    .route("/api/events", eventRoutes(handle, runtime, options.hub, liveSessions))
     .route("/api/audit", auditRoutes(handle))
+  if (auth !== undefined) {
+    // Unsafe requests to /auth (sign-out, the demo sign-in) pass the CSRF check with or
+    // without a cookie: a forged sign-in is as unwelcome as a forged sign-out.
+    app.use("/auth/*", async (c, next) => {
+      const refused = /^(GET|HEAD|OPTIONS)$/.test(c.req.method) ? undefined : await csrf(c)
+      return refused ?? next()
+    })
+    app.use("/auth/me", authenticated)
+    app.route("/auth", authRoutes({ auth, run, signals, ...optional({ log: options.log }) }))
+    app.route("/api/sessions", sessionRoutes(handle, auth, signals))
+    app.route("/api/keys", keyRoutes(handle, auth))
+    app.route("/api/auth/audit", authAuditRoutes(handle, auth))
+  }
   if (options.simulator !== undefined) app.route("/api/simulator", simulatorRoutes(handle, options.simulator))
   app.get("/api/openapi.json", openApiDocument(app))
   if (options.acs !== undefined) app.route("/webhooks/acs", acsWebhookRoutes(runtime, options.acs))
@@ -101,6 +153,12 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
   app.onError(internalError(options.log))
   return app
 }
+
+/** The fields whose value is defined (exactOptionalPropertyTypes). */
+const optional = <T extends Record<string, unknown>>(fields: T) =>
+  Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as {
+    [K in keyof T]?: Exclude<T[K], undefined>
+  }
 
 /** The live hub over the runtime's center; close it when the runtime goes. */
 export const liveHubOf = (runtime: ApiRuntime): Promise<LiveHub> =>

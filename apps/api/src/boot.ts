@@ -3,6 +3,7 @@ import { CENTER_STREAM, Center, Store } from "@lifeline/core"
 import { Effect, Layer, ManagedRuntime, Option, Schedule } from "effect"
 import { buildApp, liveHubOf } from "./app"
 import type { Principal } from "./auth/principal"
+import type { AuthOptions } from "./auth/session"
 import { seedDemo } from "./demo"
 import type { ApiRuntime } from "./handle"
 import { makeGate } from "./ops/gate"
@@ -19,6 +20,8 @@ export interface BootOptions {
   /** Seed the demo center when the store holds none. */
   readonly demo: boolean
   readonly keys: ReadonlyMap<string, Principal>
+  /** People's sign-in and stored keys (issue 21; main.ts: `nodeAuth`). */
+  readonly auth?: AuthOptions
   readonly settings: ApiSettings
   /** The composition root's layers (main.ts: `apiLayer(settings)`). */
   readonly layer: Layer.Layer<Center | Store, unknown>
@@ -121,6 +124,7 @@ export const boot = async (options: BootOptions) => {
     ...(options.settings.authFailures === undefined ? {} : { authFailures: options.settings.authFailures }),
     ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
     ...(acs === undefined ? {} : { acs }),
+    ...(options.auth === undefined ? {} : { auth: options.auth }),
   })
   gate.open(app, readyChecks(runtime))
   log.info("ready", { url: server.url })

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { Config, ConfigProvider, Effect, Result, Schema, SchemaIssue } from "effect"
 import { keysAtStart } from "./auth/keys"
+import { nodeAuth } from "./auth/node"
 import { boot } from "./boot"
 import { apiLayer } from "./layers"
 import { errorFields, makeLogger } from "./ops/log"
@@ -111,6 +112,7 @@ const main = async () => {
     configured: env.LIFELINE_API_KEYS,
     demo: config.demo,
     hostname: config.hostname,
+    signIn: settings.auth?.oidc !== undefined,
   })
   if (keys._tag === "refused") {
     for (const problem of keys.problems) log.error("configuration", { problem })
@@ -127,9 +129,11 @@ const main = async () => {
     store: settings.db.url.replace(/\/\/[^@]*@/, "//***@"),
     webApp: webRoot !== undefined,
   })
+  const signIn = await nodeAuth(settings, config)
   const node = await boot({
     ...config,
     keys: keys.keys,
+    auth: signIn.auth,
     settings,
     layer: apiLayer(settings),
     log,
@@ -142,13 +146,16 @@ const main = async () => {
       log.error("stop did not finish in time: exiting", { graceMs: SHUTDOWN_GRACE_MS })
       process.exit(1)
     }, SHUTDOWN_GRACE_MS).unref()
-    node.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error("stop failed", errorFields(error))
-        process.exit(1)
-      },
-    )
+    node
+      .stop()
+      .then(signIn.close)
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error("stop failed", errorFields(error))
+          process.exit(1)
+        },
+      )
   }
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, stop)
 }

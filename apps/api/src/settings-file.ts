@@ -55,6 +55,55 @@ export const SETTINGS: readonly SettingDoc[] = [
     secret: true,
   },
   {
+    name: "LIFELINE_PUBLIC_URL",
+    default: "—",
+    meaning:
+      "the URL people reach Lifeline at (https://…): sign-in's redirect is its /auth/callback; required with LIFELINE_OIDC_ISSUER",
+  },
+  {
+    name: "LIFELINE_OIDC_ISSUER",
+    default: "— (no sign-in but the demo's)",
+    meaning: "people sign in with this OpenID Connect provider (https issuer URL; docs/operations.md)",
+  },
+  { name: "LIFELINE_OIDC_CLIENT_ID", default: "—", meaning: "Lifeline's client id at the provider" },
+  {
+    name: "LIFELINE_OIDC_CLIENT_SECRET",
+    default: "— (a public client: PKCE only)",
+    meaning: "Lifeline's client secret at the provider",
+    secret: true,
+  },
+  {
+    name: "LIFELINE_OIDC_SCOPES",
+    default: "openid profile email",
+    meaning: "the scopes asked for, separated by spaces",
+  },
+  {
+    name: "LIFELINE_OIDC_ROLES_CLAIM",
+    default: "roles",
+    meaning: "the ID token claim whose values the role map knows (roles, groups, realm_access.roles)",
+  },
+  {
+    name: "LIFELINE_OIDC_REP_ID_CLAIM",
+    default: "rep_id",
+    meaning: "the ID token claim holding a rep's Lifeline rep id",
+  },
+  {
+    name: "LIFELINE_OIDC_ROLE_MAP",
+    default: "— (required with LIFELINE_OIDC_ISSUER)",
+    meaning:
+      "value=role[:subject] entries separated by ',': e.g. Lifeline.Admin=admin,Lifeline.Supervisor=supervisor:billing|support,Lifeline.Rep=rep",
+  },
+  {
+    name: "LIFELINE_SESSION_MAX_HOURS",
+    default: "12",
+    meaning: "a signed-in session ends this many hours after sign-in",
+  },
+  {
+    name: "LIFELINE_SESSION_IDLE_MINUTES",
+    default: "60",
+    meaning: "a session unused this many minutes ends",
+  },
+  {
     name: "LIFELINE_AUTH_FAILURE_LIMIT",
     default: "10",
     meaning: "requests with a bad key one client address may send per window before 429",

@@ -170,3 +170,64 @@ describe("snapshot settings (issue 22)", () => {
     expect(failure({ [name]: value })).toContain(name)
   })
 })
+
+describe("sign-in settings (issue 21)", () => {
+  const OIDC = {
+    LIFELINE_PUBLIC_URL: "https://lifeline.example.com",
+    LIFELINE_OIDC_ISSUER: "https://login.microsoftonline.com/0b6f2f5e-1c6a-4a8e-9f0e-5d1f0c9a7b21/v2.0",
+    LIFELINE_OIDC_CLIENT_ID: "4a7c9e1f-3b2d-4c5e-8f6a-7b8c9d0e1f2a",
+    LIFELINE_OIDC_CLIENT_SECRET: "cl13nt-s3cr3t",
+    LIFELINE_OIDC_ROLE_MAP:
+      "Lifeline.Admin=admin,Lifeline.Supervisor=supervisor:billing|support,Lifeline.Rep=rep",
+  }
+  const authOf = (env: Readonly<Record<string, string>>) => {
+    const loaded = load(env)
+    if (Result.isFailure(loaded)) throw new Error(String(loaded.failure))
+    return loaded.success.auth
+  }
+
+  it("none set: sessions with their defaults (12 h, 60 min idle), no identity provider", () => {
+    expect(authOf({})).toEqual({ session: { maxMs: 12 * 3600_000, idleMs: 60 * 60_000 } })
+  })
+
+  it("an issuer with its partners: the redirect is the public URL's /auth/callback, the map parsed", () => {
+    const auth = authOf({ ...OIDC, LIFELINE_SESSION_IDLE_MINUTES: "15" })
+    expect(auth?.session.idleMs).toBe(15 * 60_000)
+    expect(auth?.oidc?.client).toMatchObject({
+      redirectUrl: "https://lifeline.example.com/auth/callback",
+      clientSecret: OIDC.LIFELINE_OIDC_CLIENT_SECRET,
+      scopes: "openid profile email",
+    })
+    expect(auth?.oidc?.mapping.rolesClaim).toBe("roles")
+    expect(auth?.oidc?.mapping.grants.get("Lifeline.Supervisor")).toEqual({
+      role: "supervisor",
+      queues: new Set(["billing", "support"]),
+    })
+  })
+
+  it.each([
+    ["LIFELINE_PUBLIC_URL", { LIFELINE_PUBLIC_URL: "" }],
+    ["LIFELINE_OIDC_CLIENT_ID", { LIFELINE_OIDC_CLIENT_ID: undefined }],
+    ["LIFELINE_OIDC_ROLE_MAP", { LIFELINE_OIDC_ROLE_MAP: "Lifeline.Admin=boss" }],
+    ["LIFELINE_OIDC_ROLE_MAP", { LIFELINE_OIDC_ROLE_MAP: "Lifeline.Bot=integrator" }],
+    ["LIFELINE_OIDC_ISSUER", { LIFELINE_OIDC_ISSUER: "http://login.example.com" }],
+    ["LIFELINE_PUBLIC_URL", { LIFELINE_PUBLIC_URL: "http://lifeline.example.com" }],
+    ["LIFELINE_SESSION_MAX_HOURS", { LIFELINE_SESSION_MAX_HOURS: "0" }],
+  ])("%s wrong or missing: fails naming it, never the secret", (name, change) => {
+    const env = Object.fromEntries(
+      Object.entries({ ...OIDC, ...change }).filter((e): e is [string, string] => e[1] !== undefined),
+    )
+    const message = failure(env)
+    expect(message).toContain(name)
+    expect(message).not.toContain(OIDC.LIFELINE_OIDC_CLIENT_SECRET)
+  })
+
+  it("plain http only on loopback (a local provider in tests)", () => {
+    const auth = authOf({
+      ...OIDC,
+      LIFELINE_PUBLIC_URL: "http://127.0.0.1:3000",
+      LIFELINE_OIDC_ISSUER: "http://127.0.0.1:8080",
+    })
+    expect(auth?.publicUrl).toBe("http://127.0.0.1:3000")
+  })
+})

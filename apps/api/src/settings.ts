@@ -8,7 +8,11 @@ import {
   type SnapshotSettings,
 } from "@lifeline/adapters"
 import { Config, Effect, Option, Redacted, Schema, SchemaIssue } from "effect"
+import { type ClaimMapping, parseRoleMap } from "./auth/claims"
+import { isLoopback } from "./auth/keys"
 import { type AuthFailureLimits, DEFAULT_AUTH_FAILURE_LIMITS } from "./auth/limit"
+import type { OidcSettings } from "./auth/oidc"
+import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from "./auth/session"
 import type { TracingSettings } from "./ops/tracing"
 
 /** The workstream inbound lines are routed by unless LIFELINE_DEFAULT_WORKSTREAM names another. */
@@ -31,6 +35,16 @@ export interface ApiSettings {
   readonly authFailures?: AuthFailureLimits
   /** When the center is written as a snapshot (issue 22); absent: none written (existing ones are read). */
   readonly snapshots?: SnapshotSettings
+  /** People's sign-in (issue 21): sessions always; the identity provider when configured. */
+  readonly auth?: AuthSettings
+}
+
+/** Sign-in's settings (issue 21, docs/operations.md "Sign-in"). */
+export interface AuthSettings {
+  readonly session: SessionSettings
+  /** LIFELINE_PUBLIC_URL: where people reach the node (the callback's base, cookies, CSRF). */
+  readonly publicUrl?: string
+  readonly oidc?: { readonly client: OidcSettings; readonly mapping: ClaimMapping }
 }
 
 const optionalString = (name: string) => Config.option(Config.String(name))
@@ -229,6 +243,74 @@ const snapshotsConfig = Effect.gen(function* () {
   return { everyEvents, everySeconds } satisfies SnapshotSettings
 })
 
+/** http only to this machine (tests, a local provider); anything else must be https. */
+const httpsOrLoopback = (name: string, raw: string) => {
+  const url = URL.canParse(raw) ? new URL(raw) : undefined
+  if (url === undefined || !/^https?:$/.test(url.protocol))
+    return settingError(name, `${name} is not an http(s) URL`)
+  if (url.protocol === "http:" && !isLoopback(url.hostname))
+    return settingError(name, `${name} must be https (plain http only on a loopback address)`)
+  return Effect.succeed(url)
+}
+
+/**
+ * Sign-in (issue 21): OpenID Connect when LIFELINE_OIDC_ISSUER is set; then the client id, the
+ * public URL (the redirect is its /auth/callback) and the role map are required. Sessions'
+ * lifetime and idle timeout have defaults.
+ */
+const authConfig = Effect.gen(function* () {
+  const maxHours = yield* Config.schema(PositiveInt, "LIFELINE_SESSION_MAX_HOURS").pipe(
+    Config.withDefault(DEFAULT_SESSION_SETTINGS.maxMs / 3600_000),
+  )
+  const idleMinutes = yield* Config.schema(PositiveInt, "LIFELINE_SESSION_IDLE_MINUTES").pipe(
+    Config.withDefault(DEFAULT_SESSION_SETTINGS.idleMs / 60_000),
+  )
+  const session = { maxMs: maxHours * 3600_000, idleMs: idleMinutes * 60_000 }
+  const rawPublicUrl = yield* optionalNonEmpty("LIFELINE_PUBLIC_URL")
+  const publicUrl = Option.isNone(rawPublicUrl)
+    ? undefined
+    : yield* httpsOrLoopback("LIFELINE_PUBLIC_URL", rawPublicUrl.value)
+  const issuer = yield* optionalNonEmpty("LIFELINE_OIDC_ISSUER")
+  const base = { session, ...(publicUrl === undefined ? {} : { publicUrl: publicUrl.origin }) }
+  if (Option.isNone(issuer)) return base satisfies AuthSettings
+  const issuerUrl = yield* httpsOrLoopback("LIFELINE_OIDC_ISSUER", issuer.value)
+  if (publicUrl === undefined)
+    return yield* settingError(
+      "LIFELINE_PUBLIC_URL",
+      "LIFELINE_PUBLIC_URL not set: sign-in with LIFELINE_OIDC_ISSUER needs the URL people reach Lifeline at (its /auth/callback is the redirect URL)",
+    )
+  const clientId = yield* Config.String("LIFELINE_OIDC_CLIENT_ID")
+  const secret = yield* Config.option(Config.Redacted("LIFELINE_OIDC_CLIENT_SECRET"))
+  const scopes = Option.getOrElse(
+    yield* optionalNonEmpty("LIFELINE_OIDC_SCOPES"),
+    () => "openid profile email",
+  )
+  const rolesClaim = Option.getOrElse(yield* optionalNonEmpty("LIFELINE_OIDC_ROLES_CLAIM"), () => "roles")
+  const repIdClaim = Option.getOrElse(yield* optionalNonEmpty("LIFELINE_OIDC_REP_ID_CLAIM"), () => "rep_id")
+  const roleMap = yield* Config.String("LIFELINE_OIDC_ROLE_MAP")
+  let grants: ClaimMapping["grants"]
+  try {
+    grants = parseRoleMap(roleMap)
+  } catch (error) {
+    // parseRoleMap names the entry by its place and never quotes it.
+    return yield* settingError("LIFELINE_OIDC_ROLE_MAP", (error as Error).message)
+  }
+  const secretValue = Option.isNone(secret) ? "" : Redacted.value(secret.value)
+  return {
+    ...base,
+    oidc: {
+      client: {
+        issuer: issuerUrl.href,
+        clientId,
+        ...(secretValue === "" ? {} : { clientSecret: secretValue }),
+        redirectUrl: new URL("/auth/callback", publicUrl).href,
+        scopes,
+      },
+      mapping: { rolesClaim, repIdClaim, grants },
+    },
+  } satisfies AuthSettings
+})
+
 /** Read and check the settings; a bad one fails with its variable's name. Secrets stay redacted. */
 export const loadSettings = Effect.gen(function* () {
   // Through Config like the rest (so a settings file reaches them); a LIFELINE_DB_SYNC typo must
@@ -249,8 +331,10 @@ export const loadSettings = Effect.gen(function* () {
   const corsOrigins = yield* corsConfig
   const authFailures = yield* authFailuresConfig
   const snapshots = yield* snapshotsConfig
+  const auth: AuthSettings = yield* authConfig
   return {
     db,
+    auth,
     telephony,
     mail,
     authFailures,

@@ -1,3 +1,4 @@
+export * from "./auth/auth-store"
 export * from "./clock/system-clock"
 export * from "./clock/virtual-clock"
 export * from "./mailer/recording"

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { type ApiHarness, apiHarness, json, KEYS } from "../test-kit"
-import { parseApiKeys, principalForKey } from "./keys"
+import { keysAtStart, parseApiKeys, principalForKey } from "./keys"
 
 let h: ApiHarness
 beforeEach(async () => {
@@ -59,5 +59,15 @@ describe("N4 roles and keys", () => {
     expect(res.status).toBe(413)
     expect(await json(res)).toMatchObject({ error: { code: "PayloadTooLarge" } })
     expect(await h.storedEvents()).toBe(before)
+  })
+
+  it("issue 21 with sign-in configured, a node needs no LIFELINE_API_KEYS (admins create keys over the API)", () => {
+    expect(keysAtStart({ configured: undefined, demo: false, hostname: "0.0.0.0", signIn: true })).toEqual({
+      _tag: "keys",
+      keys: new Map(),
+      demoKeys: false,
+    })
+    // Without it, the fail-closed rule of issue 16 holds.
+    expect(keysAtStart({ configured: undefined, demo: false, hostname: "0.0.0.0" })._tag).toBe("refused")
   })
 })

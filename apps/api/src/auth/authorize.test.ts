@@ -1,4 +1,9 @@
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
 import {
+  AuthStore,
+  LibsqlAuthStoreLive,
   MemoryStoreLive,
   SimulatedTelephony,
   SimulatedTelephonyLive,
@@ -14,6 +19,7 @@ import { connectSimulatedProvider } from "../routes/simulator"
 import { T0 } from "../test-kit"
 import { NAMED } from "./authorize"
 import { parseApiKeys } from "./keys"
+import { DEFAULT_SESSION_SETTINGS } from "./session"
 
 /**
  * Issue 16, N4: every route the app serves × every kind of caller, from the app's own route
@@ -62,6 +68,9 @@ const Live = CenterLive.pipe(
 let runtime: ManagedRuntime.ManagedRuntime<Layer.Success<typeof Live>, unknown>
 let app: ReturnType<typeof buildApp>
 let stopSimulator: () => Promise<unknown>
+/** Issue 21: the sessions, keys and sign-in audit routes are walked too (their store on a temp file). */
+let authDir: string
+let authRuntime: ManagedRuntime.ManagedRuntime<AuthStore, unknown>
 
 const request = (key: string | undefined, method: string, path: string, body?: unknown) =>
   app.request(path, {
@@ -88,7 +97,15 @@ beforeAll(async () => {
     log: makeLogger(() => {}),
   })
   stopSimulator = simulator.stop
-  app = buildApp(runtime, { keys: parseApiKeys(KEY_SPEC), hub: await liveHubOf(runtime), simulator })
+  authDir = mkdtempSync(join(tmpdir(), "lifeline-walk-"))
+  authRuntime = ManagedRuntime.make(LibsqlAuthStoreLive(`file:${join(authDir, "lifeline.db")}`))
+  const store = await authRuntime.runPromise(Effect.service(AuthStore))
+  app = buildApp(runtime, {
+    keys: parseApiKeys(KEY_SPEC),
+    hub: await liveHubOf(runtime),
+    simulator,
+    auth: { store, demo: false, session: DEFAULT_SESSION_SETTINGS },
+  })
   // Ana works one billing call; a second unit of capacity brings her an offer of another.
   const raise = await request(KEYS.admin, "PUT", "/api/reps/ana/capacity", { capacity: { voice: 2 } })
   expect(raise.status).toBe(200)
@@ -115,11 +132,15 @@ beforeAll(async () => {
     callbackId,
     messageId: "walk-no-such-message",
     callId: "walk-no-such-call",
+    sessionId: "walk-no-such-session",
+    keyId: "walk-no-such-key",
   }
 })
 afterAll(async () => {
   await stopSimulator()
   await runtime.dispose()
+  await authRuntime.dispose()
+  rmSync(authDir, { recursive: true, force: true })
 })
 
 interface Route {

@@ -84,6 +84,10 @@ export const NAMED: Readonly<Record<string, Named>> = {
   },
   /** A notification (B6): admins only. */
   messageId: { id: IssuedId, refusal: { rep: "admins only", supervisor: "admins only" } },
+  /** A person's session (issue 21): admins only; its public id, never its secret. */
+  sessionId: { id: Id, refusal: { rep: "admins only", supervisor: "admins only" } },
+  /** An API key (issue 21): admins only; its public id, never the key. */
+  keyId: { id: Id, refusal: { rep: "admins only", supervisor: "admins only" } },
   /** A call of the simulated provider (the demo): admins only. */
   callId: { id: IssuedId, refusal: { rep: "admins only", supervisor: "admins only" } },
 }

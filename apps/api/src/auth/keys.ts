@@ -92,10 +92,16 @@ export const keysAtStart = (input: {
   readonly configured: string | undefined
   readonly demo: boolean
   readonly hostname: string
+  /**
+   * People sign in with an identity provider (issue 21: LIFELINE_OIDC_ISSUER): then no
+   * configured key is fine, as admins create integrators' keys over the API.
+   */
+  readonly signIn?: boolean
 }): KeysAtStart => {
   const refused = (...problems: string[]): KeysAtStart => ({ _tag: "refused", problems })
   const configured = input.configured?.trim() === "" ? undefined : input.configured
   if (configured === undefined) {
+    if (input.signIn === true && !input.demo) return { _tag: "keys", keys: new Map(), demoKeys: false }
     if (!input.demo)
       return refused(
         "missing setting LIFELINE_API_KEYS: no API keys configured; set LIFELINE_API_KEYS (docs/api.md), or LIFELINE_DEMO=true for the local demo with its public demo keys",

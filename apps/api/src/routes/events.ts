@@ -1,9 +1,10 @@
 import { type CenterEvent, type CenterState, queueView, supervisorEmergencyView } from "@lifeline/core"
 import { Effect } from "effect"
-import { Hono } from "hono"
-import { streamSSE } from "hono/streaming"
+import { type Context, Hono } from "hono"
+import { type SSEStreamingApi, streamSSE } from "hono/streaming"
 import type { AuthEnv } from "../auth/middleware"
 import { type Principal, seesQueue } from "../auth/principal"
+import type { SessionSignals } from "../auth/session"
 import type { ApiRuntime, Handle } from "../handle"
 import type { Batch, LiveHub } from "../live/hub"
 import { doc } from "../openapi"
@@ -41,13 +42,49 @@ const HEARTBEAT_MS = 15_000
 /** Coalesce bursts: a supervisor's views are pushed at most this often. */
 const VIEW_INTERVAL_MS = 250
 
+/** How often an open stream of a session checks that the session still gives access (issue 21). */
+export const SESSION_RECHECK_MS = 5_000
+
+/** The stream's view of sessions: ended on this node (at once), or anywhere (at the next check). */
+export interface LiveSessions {
+  readonly signals: SessionSignals
+  /** Whether the request's session cookie still gives access. */
+  readonly stillOpen: (c: Context) => Promise<boolean>
+  readonly recheckMs?: number
+}
+
+/**
+ * Issue 21: a stream opened with a session cookie ends when its session does (sign-out, an
+ * admin's end, expiry or idle timeout): at once when it ended on this node, else at the next
+ * check. It says so (`session-ended`) before it closes; a reconnect is then a 401.
+ */
+const endWithSession = (c: Context<AuthEnv>, stream: SSEStreamingApi, sessions: LiveSessions | undefined) => {
+  const sessionId = c.get("session")
+  if (sessionId === undefined || sessions === undefined) return
+  const end = () => {
+    if (stream.aborted) return
+    void stream.writeSSE({ event: "session-ended", data: "{}" }).finally(() => stream.abort())
+  }
+  const stopListening = sessions.signals.onEnded(sessionId, end)
+  const timer = setInterval(() => {
+    sessions.stillOpen(c).then(
+      (open) => (open ? undefined : end()),
+      () => undefined,
+    )
+  }, sessions.recheckMs ?? SESSION_RECHECK_MS)
+  stream.onAbort(() => {
+    stopListening()
+    clearInterval(timer)
+  })
+}
+
 /**
  * Live events over SSE, resumable with `Last-Event-ID` (the stream version). Reps receive
  * `event` messages with their own events; supervisors, admins and integrators receive `queues`
  * messages with fresh queue views whenever routing changed, and supervisors and admins an
  * `emergencies` message with the count of active emergency calls (a count only: E8, N4).
  */
-export const eventRoutes = (handle: Handle, runtime: ApiRuntime, hub: LiveHub) =>
+export const eventRoutes = (handle: Handle, runtime: ApiRuntime, hub: LiveHub, sessions?: LiveSessions) =>
   new Hono<AuthEnv>().get(
     "/",
     doc({
@@ -69,6 +106,7 @@ export const eventRoutes = (handle: Handle, runtime: ApiRuntime, hub: LiveHub) =
             stop()
             wake?.()
           })
+          endWithSession(c, stream, sessions)
           const sendBatch = async (batch: Batch) => {
             if (who.role !== "rep") return
             const mine = aboutRep(batch.events, who.repId)

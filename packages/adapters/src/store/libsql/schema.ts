@@ -200,3 +200,89 @@ export const operatorLog = sqliteTable("operator_log", {
   at: integer("at").notNull(),
   record: text("record").notNull(),
 })
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in (issue 21; SPEC N4, N7; docs/operations.md "Sign-in"): the people's sessions, the
+// integrators' API keys and the sign-in audit, kept in SQL so every node sees the same ones. A
+// session's or key's secret is never stored: only its SHA-256 (`token_hash`).
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A person's server-side session behind the HttpOnly cookie. `id` is a public reference an
+ * admin lists and ends sessions by; the cookie holds the secret whose hash is `token_hash`.
+ */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    id: text("id").primaryKey(),
+    tokenHash: text("token_hash").notNull().unique(),
+    /** Who signed in: `<issuer> <sub>` for the identity provider, `demo:<person>` for the demo. */
+    person: text("person").notNull(),
+    name: text("name").notNull(),
+    /** The role the claim mapping gave at sign-in, with its subject (rep id or queues). */
+    role: text("role").notNull(),
+    repId: text("rep_id"),
+    /** JSON array of queue ids, or "*" for every queue; supervisors only. */
+    queues: text("queues"),
+    source: text("source").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+    /** The absolute end (LIFELINE_SESSION_MAX_HOURS after sign-in). */
+    expiresAt: integer("expires_at").notNull(),
+    endedAt: integer("ended_at"),
+    /** Why it ended: sign-out, ended by an admin (named), idle. */
+    endedReason: text("ended_reason"),
+  },
+  (t) => [index("sessions_by_rep").on(t.repId, t.createdAt), index("sessions_by_expiry").on(t.expiresAt)],
+)
+
+/** A sign-in in progress: PKCE verifier, state and nonce until the provider sends the person back. */
+export const signIns = sqliteTable(
+  "sign_ins",
+  {
+    /** SHA-256 of the short-lived sign-in cookie's value: it binds the callback to the browser. */
+    idHash: text("id_hash").primaryKey(),
+    state: text("state").notNull(),
+    nonce: text("nonce").notNull(),
+    codeVerifier: text("code_verifier").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("sign_ins_by_created").on(t.createdAt)],
+)
+
+/** Machine access for integrators: a key shown once, stored hashed, with a name and a scope. */
+export const apiKeys = sqliteTable("api_keys", {
+  id: text("id").primaryKey(),
+  tokenHash: text("token_hash").notNull().unique(),
+  name: text("name").notNull(),
+  role: text("role").notNull(),
+  repId: text("rep_id"),
+  queues: text("queues"),
+  createdAt: integer("created_at").notNull(),
+  createdBy: text("created_by").notNull(),
+  lastUsedAt: integer("last_used_at"),
+  revokedAt: integer("revoked_at"),
+  revokedBy: text("revoked_by"),
+})
+
+/**
+ * N1: sign-ins, sign-outs, failed sign-ins, sessions ended by an admin, keys created and
+ * revoked. Not center events (they are no part of the center's state): their own append-only
+ * table, read by admins at GET /api/auth/audit.
+ */
+export const authAudit = sqliteTable(
+  "auth_audit",
+  {
+    seq: integer("seq").primaryKey({ autoIncrement: true }),
+    at: integer("at").notNull(),
+    kind: text("kind").notNull(),
+    /** Who did it (the person signing in, the admin revoking); null for a failed sign-in. */
+    actorRole: text("actor_role"),
+    actorName: text("actor_name"),
+    /** What it was about: a session's or key's public id, a person. */
+    target: text("target"),
+    /** JSON: the reason of a failure, the key's name and scope; never a secret. */
+    detail: text("detail").notNull(),
+  },
+  (t) => [index("auth_audit_by_time").on(t.at, t.seq)],
+)
