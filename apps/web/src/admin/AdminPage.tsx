@@ -3,29 +3,36 @@ import { createResource, Show } from "solid-js"
 import { clientFor } from "../app/session"
 import { ContactsEditor } from "./ContactsEditor"
 import { Deliveries } from "./Deliveries"
+import { OperatorLog } from "./OperatorLog"
 import { OverflowEditor } from "./OverflowEditor"
+import { QueueMembers } from "./QueueMembers"
 import { TemplateEditor } from "./TemplateEditor"
 
-/** E11, C1–C4, B6: the admin's pages on one screen. */
+/** R3, E11, C1–C4, B5, B6: the admin's pages on one screen. */
 export function AdminPage(props: { readonly apiKey: string }) {
   const api = clientFor(props.apiKey)
-  const [setup] = createResource(async () => {
+  const [setup, { refetch }] = createResource(async () => {
     const [reps, queues] = await Promise.all([api.reps(), api.queues()])
     return { reps: reps as readonly RepView[], queues: queues as readonly QueueView[] }
   })
+  const reload = async () => {
+    await refetch()
+  }
   return (
     <>
       <h1>Administration</h1>
       <Show when={setup.error}>
         <p class="problem">Could not load the reps and queues (is this an admin key?).</p>
       </Show>
-      <Show when={setup()}>
+      <Show when={setup.latest}>
         {(s) => (
           <>
+            <QueueMembers api={api} queues={s().queues} reps={s().reps} reload={reload} />
             <ContactsEditor api={api} reps={s().reps} />
             <TemplateEditor api={api} />
             <OverflowEditor api={api} queues={s().queues} />
-            <Deliveries api={api} />
+            <OperatorLog api={api} />
+            <Deliveries api={api} reps={s().reps} />
           </>
         )}
       </Show>

@@ -77,7 +77,8 @@ export function ContactsEditor(props: { readonly api: LifelineClient; readonly r
         <Show when={saved()}>
           {(v) => (
             <p>
-              Saved for {v().repId}: {v().contacts.length === 0 ? "none" : v().contacts.join("; ")}
+              Saved for {props.reps.find((r) => r.repId === v().repId)?.name ?? v().repId}:{" "}
+              {v().contacts.length === 0 ? "none" : v().contacts.join("; ")}
             </p>
           )}
         </Show>

@@ -57,3 +57,15 @@ export const ruleOf = (d: RuleDraft): OverflowRule => ({
   action:
     d.action === "TransferToQueue" ? { _tag: "TransferToQueue", queueId: d.queueId } : { _tag: d.action },
 })
+
+/** The form's fields of a rule, as the API's paths name them (`condition.count`, `action.queueId`). */
+export type RuleField = "condition" | "value" | "action" | "queueId"
+
+/** `condition.count` -> "value"; `action.queueId` -> "queueId"; `action` -> "action". */
+export const fieldOfRule = (path: string): RuleField | null => {
+  if (/^condition\.(count|ms)$/.test(path)) return "value"
+  if (path.startsWith("condition")) return "condition"
+  if (path === "action.queueId") return "queueId"
+  if (path.startsWith("action")) return "action"
+  return null
+}

@@ -1,8 +1,21 @@
-import { createSignal, Match, onCleanup, Switch } from "solid-js"
-import { AdminPage } from "../admin/AdminPage"
+import { createSignal, lazy, Match, onCleanup, Suspense, Switch } from "solid-js"
 import { RepWorkspace } from "../rep/RepWorkspace"
-import { QueueTable } from "../supervisor/QueueTable"
-import { apiKeyFor, parseRoute } from "./session"
+import { ConnectionBanner } from "./ConnectionBanner"
+import { KeyGate } from "./KeyGate"
+import { parseRoute, type Route } from "./session"
+
+// Issue 19: the admin page (which brings the core's rules, hence Effect) and the supervisor page
+// load on demand, so the rep's page stays small.
+const AdminPage = lazy(() => import("../admin/AdminPage").then((m) => ({ default: m.AdminPage })))
+const SupervisorPage = lazy(() =>
+  import("../supervisor/SupervisorPage").then((m) => ({ default: m.SupervisorPage })),
+)
+
+const PAGES = [
+  { href: "#/rep/ana", page: "rep", label: "Rep workspace" },
+  { href: "#/supervisor", page: "supervisor", label: "Supervisor" },
+  { href: "#/admin", page: "admin", label: "Admin" },
+] as const
 
 /** The pages by address: `#/rep/<repId>`, `#/supervisor`, `#/admin` (see docs/web.md). */
 export function App() {
@@ -13,39 +26,59 @@ export function App() {
   const route = () => parseRoute(hash())
   return (
     <>
-      <nav aria-label="Pages">
-        <a href="#/rep/ana">Rep workspace</a> · <a href="#/supervisor">Supervisor</a> ·{" "}
-        <a href="#/admin">Admin</a>
-      </nav>
+      <header class="topbar">
+        <a class="brand" href="#/">
+          <Logo /> Lifeline
+        </a>
+        <nav aria-label="Pages">
+          <ul>
+            {PAGES.map((p) => (
+              <li>
+                <a href={p.href} aria-current={route().page === p.page ? "page" : undefined}>
+                  {p.label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      </header>
+      <ConnectionBanner />
       <main>
-        <Switch fallback={<Home />}>
-          <Match
-            when={(() => {
-              const r = route()
-              return r.page === "rep" ? r : undefined
-            })()}
-            keyed
-          >
-            {(r) => <RepWorkspace repId={r.repId} apiKey={apiKeyFor(r)} />}
-          </Match>
-          <Match when={route().page === "admin"}>
-            <AdminPage apiKey={apiKeyFor(route())} />
-          </Match>
-          <Match when={route().page === "supervisor"}>
-            <h1>Supervisor</h1>
-            <QueueTable apiKey={apiKeyFor(route())} />
-          </Match>
-        </Switch>
+        <Suspense fallback={<p role="status">Loading the page…</p>}>
+          <Switch fallback={<Home />}>
+            <Match when={pageRoute(route(), "rep")} keyed>
+              {(r) => <KeyGate route={r}>{(key) => <RepWorkspace repId={r.repId} apiKey={key} />}</KeyGate>}
+            </Match>
+            <Match when={pageRoute(route(), "admin")} keyed>
+              {(r) => <KeyGate route={r}>{(key) => <AdminPage apiKey={key} />}</KeyGate>}
+            </Match>
+            <Match when={pageRoute(route(), "supervisor")} keyed>
+              {(r) => <KeyGate route={r}>{(key) => <SupervisorPage apiKey={key} />}</KeyGate>}
+            </Match>
+          </Switch>
+        </Suspense>
       </main>
     </>
   )
 }
 
+/** The route when it is `page`; compared by value so a re-read hash does not remount the page. */
+const pageRoute = <P extends Route["page"]>(route: Route, page: P) =>
+  route.page === page ? (route as Extract<Route, { page: P }>) : undefined
+
+function Logo() {
+  return (
+    <svg class="logo" viewBox="0 0 24 24" aria-hidden="true">
+      <path d="M3 12h4l2-5 4 10 2-5h6" />
+    </svg>
+  )
+}
+
 function Home() {
   return (
-    <>
+    <section class="card">
       <h1>Lifeline</h1>
       <p>Pick a page above. In the local demo the keys are chosen for you (docs/web.md).</p>
-    </>
+    </section>
   )
 }

@@ -1,6 +1,6 @@
-import type { Call, CallAgent, DeviceManager } from "@azure/communication-calling"
+import type { Call, CallAgent, DeviceManager, IncomingCall } from "@azure/communication-calling"
 import type { LifelineClient } from "@lifeline/api/client"
-import type { AudioDevice, CallingClient } from "./port"
+import { type AudioDevice, type CallingClient, regionOf } from "./port"
 
 export interface AcsCallingOptions {
   readonly api: LifelineClient
@@ -24,6 +24,8 @@ const device = (d: { readonly id: string; readonly name: string }): AudioDevice 
 export const acsCalling = (options: AcsCallingOptions): CallingClient => {
   let agent: CallAgent | undefined
   let call: Call | undefined
+  /** E6: the PSAP's callback, redirected by the API to this rep's endpoint, ringing here. */
+  let incoming: IncomingCall | undefined
   let devicesPromise: Promise<DeviceManager> | undefined
   const sdk = () => import("@azure/communication-calling")
   const devices = () => {
@@ -38,7 +40,7 @@ export const acsCalling = (options: AcsCallingOptions): CallingClient => {
     startEmergencyCall: async ({ dialString, emergencyCountryCode }) => {
       const started = await options.api.dialEmergency(options.repId, {
         dialString,
-        location: { region: emergencyCountryCode },
+        location: { region: regionOf(emergencyCountryCode) },
       })
       const [{ CallClient }, { AzureCommunicationTokenCredential }] = await Promise.all([
         sdk(),
@@ -49,6 +51,9 @@ export const acsCalling = (options: AcsCallingOptions): CallingClient => {
         displayName: options.displayName,
         emergencyCallOptions: { countryCode: emergencyCountryCode },
       })
+      agent.on("incomingCall", (e) => {
+        incoming = e.incomingCall
+      })
       call = agent.startCall([{ phoneNumber: dialString }])
       return { sessionId: started.sessionId }
     },
@@ -58,6 +63,11 @@ export const acsCalling = (options: AcsCallingOptions): CallingClient => {
       call = undefined
       agent = undefined
       await options.api.endEmergency(options.repId, sessionId)
+    },
+    answerPsapCallback: async () => {
+      if (incoming === undefined) throw new Error("The PSAP's call is not ringing here (any more).")
+      call = await incoming.accept()
+      incoming = undefined
     },
     deviceSettings: async () => {
       const manager = await devices()

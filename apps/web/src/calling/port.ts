@@ -13,7 +13,7 @@ export interface DeviceSettings {
 
 export interface EmergencyDial {
   readonly dialString: string
-  /** ISO 3166 alpha-2 of where the rep is; ACS's `emergencyCallOptions.countryCode`. */
+  /** ISO 3166 alpha-2 of where the rep is; ACS's `emergencyCallOptions.countryCode`; "" unknown. */
   readonly emergencyCountryCode: string
 }
 
@@ -29,7 +29,16 @@ export interface StartedCall {
 export interface CallingClient {
   readonly startEmergencyCall: (dial: EmergencyDial) => Promise<StartedCall>
   readonly hangUp: (sessionId: string | undefined) => Promise<void>
+  /**
+   * E6: pick up the PSAP's callback that the API redirected to this rep (`callId` is the
+   * provider's call, from `PsapCallbackRedirected`). The redirect rings the rep's own endpoint,
+   * so answering is the calling client's, not the API's.
+   */
+  readonly answerPsapCallback: (callId: string) => Promise<void>
   readonly deviceSettings: () => Promise<DeviceSettings>
   readonly selectMicrophone: (id: string) => Promise<void>
   readonly selectSpeaker: (id: string) => Promise<void>
 }
+
+/** The location the API is told: null when the rep said "Somewhere else" (E1: location unknown). */
+export const regionOf = (code: string): string | null => (code.trim() === "" ? null : code)

@@ -1,5 +1,5 @@
 import type { LifelineClient } from "@lifeline/api/client"
-import type { CallingClient, DeviceSettings } from "./port"
+import { type CallingClient, type DeviceSettings, regionOf } from "./port"
 
 const DEVICES: DeviceSettings = {
   microphones: [
@@ -24,13 +24,16 @@ export const simulatedCalling = (api: LifelineClient, repId: string): CallingCli
     startEmergencyCall: async ({ dialString, emergencyCountryCode }) => {
       const started = await api.dialEmergency(repId, {
         dialString,
-        location: { region: emergencyCountryCode },
+        location: { region: regionOf(emergencyCountryCode) },
       })
       return { sessionId: started.sessionId }
     },
     hangUp: async (sessionId) => {
       await api.endEmergency(repId, sessionId)
     },
+    // The simulated provider has no media: the redirected call is "answered" here. (The API has
+    // no rep route to answer it; the demo's provider connects it on its own.)
+    answerPsapCallback: async () => undefined,
     deviceSettings: async () => devices,
     selectMicrophone: async (id) => {
       devices = { ...devices, microphoneId: id }

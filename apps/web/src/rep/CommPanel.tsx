@@ -1,4 +1,6 @@
-import { createSignal, Show } from "solid-js"
+import { Show } from "solid-js"
+import { createProblem } from "../app/connection"
+import { Icon } from "../app/icons"
 import { reasonOf } from "../app/session"
 import type { CallingClient } from "../calling/port"
 import { DeviceSettings } from "./DeviceSettings"
@@ -7,10 +9,11 @@ import type { Desk } from "./desk"
 
 /**
  * The communication panel. E7: while the rep's emergency call is up it shows only the device
- * settings and End call; otherwise the dialer.
+ * settings and End call; otherwise the dialer. End call stays usable offline: hanging up the
+ * media is the calling client's, and the rep must always be able to.
  */
 export function CommPanel(props: { readonly calling: CallingClient; readonly desk: Desk }) {
-  const [problem, setProblem] = createSignal<string>()
+  const [problem, setProblem] = createProblem()
   const emergency = () => props.desk.view()?.emergency ?? null
   const end = async () => {
     try {
@@ -20,18 +23,20 @@ export function CommPanel(props: { readonly calling: CallingClient; readonly des
       setProblem(reasonOf(e))
     }
     await props.desk.reload()
+    ;(document.getElementById("dial-number") ?? document.getElementById("end-call"))?.focus()
   }
   return (
     <section
       aria-labelledby="panel-heading"
-      class="panel"
+      class="card panel"
       classList={{ emergency: emergency() !== null }}
       data-testid="comm-panel"
     >
       <h2 id="panel-heading">Communication panel</h2>
       <Show when={emergency()} fallback={<Dialer calling={props.calling} desk={props.desk} />}>
         <DeviceSettings calling={props.calling} />
-        <button type="button" class="end-call" onClick={() => void end()}>
+        <button type="button" id="end-call" class="end-call" onClick={() => void end()}>
+          <Icon name="phoneOff" />
           End call
         </button>
         <Show when={problem()}>{(text) => <p class="problem">{text()}</p>}</Show>

@@ -1,22 +1,55 @@
 import type { LifelineClient } from "@lifeline/api/client"
 import { createSignal, For, Show } from "solid-js"
+import { offline } from "../app/connection"
 import { reasonOf } from "../app/session"
-import type { Desk, Work } from "./desk"
+import { formatDuration, useNow } from "../app/time"
+import type { CallbackProgress, Desk, Work } from "./desk"
+import { queueName } from "./words"
 
 const notesKey = (itemId: string) => `lifeline.notes.${itemId}`
 
+const PROGRESS_WORDS: Readonly<Record<"dialling" | "connected", string>> = {
+  dialling: "Dialling the customer…",
+  connected: "Connected",
+}
+
+/** How an ended callback went, with its times (server clock: no browser clock involved). */
+const endedWords = (p: CallbackProgress): string =>
+  p.connectedAt === null
+    ? `Ended after ${formatDuration(p.at - p.dialledAt)} of ringing: the customer was not reached.`
+    : `Ended: connected for ${formatDuration(p.at - p.connectedAt)}, answered after ${formatDuration(p.connectedAt - p.dialledAt)}.`
+
 /**
  * The active conversation form: notes for each piece of accepted work (kept in this browser),
- * Complete to finish it. E7: during an emergency call it shows no Save and no Refresh.
+ * Complete to finish it. E7: during an emergency call it shows no Save and no Refresh. Issue 19:
+ * a callback shows Dialling -> Connected -> Ended from the rep's stream, with the time it took.
  */
 export function ConversationForm(props: { readonly api: LifelineClient; readonly desk: Desk }) {
   const emergency = () => props.desk.view()?.emergency != null
   const work = () => props.desk.view()?.work ?? []
+  /** Callbacks that ended and left the rep's work (not answered, or closed): shown until dismissed. */
+  const endedElsewhere = () =>
+    [...props.desk.callbacks()].filter(
+      ([itemId, p]) => p.state === "ended" && !work().some((w) => w.itemId === itemId),
+    )
   return (
-    <section aria-labelledby="conversation-heading" class="conversation">
+    <section aria-labelledby="conversation-heading" class="card conversation">
       <h2 id="conversation-heading">Active conversation</h2>
-      <For each={work()} fallback={<p>No conversation in progress.</p>}>
+      <For each={work()} fallback={<p class="muted">No conversation in progress.</p>}>
         {(item) => <WorkForm api={props.api} desk={props.desk} item={item} emergency={emergency()} />}
+      </For>
+      <For each={endedElsewhere()}>
+        {([itemId, p]) => (
+          <fieldset class="work ended">
+            <legend>Callback ended</legend>
+            <p class="call-state" data-state="ended">
+              {endedWords(p)}
+            </p>
+            <button type="button" onClick={() => props.desk.forgetCallback(itemId)}>
+              Dismiss
+            </button>
+          </fieldset>
+        )}
       </For>
     </section>
   )
@@ -30,10 +63,11 @@ function WorkForm(props: {
 }) {
   const [notes, setNotes] = createSignal(globalThis.localStorage?.getItem(notesKey(props.item.itemId)) ?? "")
   const [status, setStatus] = createSignal("")
+  const now = useNow()
   const id = `notes-${props.item.itemId}`
   const save = () => {
     globalThis.localStorage?.setItem(notesKey(props.item.itemId), notes())
-    setStatus("Notes saved.")
+    setStatus("Notes saved in this browser.")
   }
   const complete = async () => {
     try {
@@ -44,14 +78,49 @@ function WorkForm(props: {
     }
     await props.desk.reload()
   }
+  /** Time since `at` (server time), on the server's clock when the stream has told it. */
+  const since = (at: number | null) => {
+    void now()
+    const serverNow = props.desk.serverNow()
+    return at === null || serverNow === undefined ? undefined : formatDuration(serverNow - at)
+  }
+  const progress = () => props.desk.callbacks().get(props.item.itemId)
+  const callback = props.item.kind === "callback"
   return (
-    <form class="work" aria-label={`Conversation ${props.item.itemId}`} onSubmit={(e) => e.preventDefault()}>
-      <h3>
-        {props.item.kind === "callback" ? "Callback" : "Call"} {props.item.itemId} · queue{" "}
-        {props.item.queueId}
+    <form
+      class="work"
+      aria-label={`${callback ? "Callback" : "Call"} in queue ${queueName(props.item.queueId)}`}
+      onSubmit={(e) => e.preventDefault()}
+    >
+      <h3 id={`work-${props.item.itemId}`} tabIndex={-1}>
+        {callback ? "Callback" : "Call"} · {queueName(props.item.queueId)}
       </h3>
-      <Show when={props.item.kind === "callback"}>
-        <p>Dialling the customer: you are connected when they answer.</p>
+      <Show
+        when={callback}
+        fallback={
+          <p class="call-state" data-state="connected">
+            Connected<Show when={since(props.item.acceptedAt)}>{(t) => ` · ${t()}`}</Show>
+          </p>
+        }
+      >
+        <Show
+          when={progress()}
+          fallback={
+            <p class="call-state">Callback accepted: the customer is dialled and joins when they answer.</p>
+          }
+        >
+          {(p) => (
+            <p class="call-state" data-state={p().state} role="status">
+              {p().state === "ended"
+                ? endedWords(p())
+                : PROGRESS_WORDS[p().state as "dialling" | "connected"]}
+              {p().state === "dialling" ? ` · ringing ${since(p().dialledAt) ?? ""}` : ""}
+              {p().state === "connected"
+                ? ` · ${since(p().at) ?? ""} (answered after ${formatDuration(p().at - p().dialledAt)})`
+                : ""}
+            </p>
+          )}
+        </Show>
       </Show>
       <label for={id}>Notes</label>
       <textarea id={id} rows={3} value={notes()} onInput={(e) => setNotes(e.currentTarget.value)} />
@@ -60,11 +129,11 @@ function WorkForm(props: {
           <button type="button" onClick={save}>
             Save
           </button>
-          <button type="button" onClick={() => void props.desk.reload()}>
+          <button type="button" disabled={offline()} onClick={() => void props.desk.reload()}>
             Refresh
           </button>
         </Show>
-        <button type="button" onClick={() => void complete()}>
+        <button type="button" class="primary" disabled={offline()} onClick={() => void complete()}>
           Complete
         </button>
       </div>

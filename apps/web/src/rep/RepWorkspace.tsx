@@ -1,4 +1,5 @@
 import { Show } from "solid-js"
+import { offline } from "../app/connection"
 import { clientFor } from "../app/session"
 import { simulatedCalling } from "../calling/simulated"
 import { CommPanel } from "./CommPanel"
@@ -8,25 +9,33 @@ import { EmergencyAlert } from "./EmergencyAlert"
 import { IncomingWork } from "./IncomingWork"
 import { PresencePicker } from "./PresencePicker"
 
-/** The rep's workspace: presence, the alert, the communication panel, incoming work, the form. */
+/**
+ * The rep's workspace: presence, the alert, incoming work, the communication panel, the form.
+ * Issue 19: the DOM order is the focus order and the phone's order: ringing work first (Accept is
+ * the first stop), and during an emergency the panel (End call) before everything else.
+ */
 export function RepWorkspace(props: { readonly repId: string; readonly apiKey: string }) {
   const api = clientFor(props.apiKey)
   const desk = createDesk(api, props.repId, props.apiKey)
   const calling = simulatedCalling(api, props.repId)
+  const inEmergency = () => desk.view()?.emergency != null
   return (
-    <div class="workspace" classList={{ "in-emergency": desk.view()?.emergency != null }}>
+    <div class="workspace" classList={{ "in-emergency": inEmergency(), stale: offline() }}>
       <header class="rep-header">
-        <h1>{desk.view()?.rep.name ?? props.repId}</h1>
+        <h1 data-testid="rep-name">{desk.view()?.rep.name ?? "Loading your workspace…"}</h1>
         <PresencePicker api={api} desk={desk} />
       </header>
-      <EmergencyAlert emergency={desk.view()?.emergency} />
+      <EmergencyAlert desk={desk} calling={calling} />
       <Show when={desk.problem()}>{(text) => <p class="problem">{text()}</p>}</Show>
-      <div class="columns">
-        <CommPanel calling={calling} desk={desk} />
-        <div>
-          <IncomingWork api={api} desk={desk} />
-          <ConversationForm api={api} desk={desk} />
-        </div>
+      <div class="desk-grid">
+        <Show when={inEmergency()}>
+          <CommPanel calling={calling} desk={desk} />
+        </Show>
+        <IncomingWork api={api} desk={desk} />
+        <Show when={!inEmergency()}>
+          <CommPanel calling={calling} desk={desk} />
+        </Show>
+        <ConversationForm api={api} desk={desk} />
       </div>
     </div>
   )

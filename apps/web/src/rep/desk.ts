@@ -1,6 +1,7 @@
 import type { LifelineClient } from "@lifeline/api/client"
-import type { EmergencyReadiness, OfferView, RepEmergencyView, RepView } from "@lifeline/core"
+import type { CenterEvent, EmergencyReadiness, OfferView, RepEmergencyView, RepView } from "@lifeline/core"
 import { createSignal } from "solid-js"
+import { Unreachable } from "../app/connection"
 import { followLive } from "../app/live"
 import { reasonOf } from "../app/session"
 
@@ -28,6 +29,27 @@ export interface DeskView {
   readonly readiness: EmergencyReadiness | null
 }
 
+/** C6: where an accepted callback is, from the events of the rep's stream. */
+export interface CallbackProgress {
+  readonly state: "dialling" | "connected" | "ended"
+  /** Server time of the last change. */
+  readonly at: number
+  readonly dialledAt: number
+  /** When the customer answered; null if they never did. */
+  readonly connectedAt: number | null
+}
+
+/** E6: a PSAP calling the rep back during the current emergency session. */
+export interface PsapRing {
+  readonly callId: string
+  readonly at: number
+}
+
+/** What the stream told the rep beyond the views: the drop of an emergency call (E10). */
+export interface Notice {
+  readonly text: string
+}
+
 const loadDesk = async (api: LifelineClient, repId: string): Promise<DeskView> => {
   const r = encodeURIComponent(repId)
   const [rep, presences, offers, work, emergency, readiness] = await Promise.all([
@@ -36,18 +58,52 @@ const loadDesk = async (api: LifelineClient, repId: string): Promise<DeskView> =
     api.offers(repId),
     api.call<Work[]>("GET", `/api/reps/${r}/work`),
     api.emergencyPanel(repId),
-    api.call<EmergencyReadiness>("GET", `/api/reps/${r}/emergency/readiness`).catch(() => null),
+    api.call<EmergencyReadiness>("GET", `/api/reps/${r}/emergency/readiness`).catch((e: unknown) => {
+      if (e instanceof Unreachable) throw e
+      return null
+    }),
   ])
   return { rep, presences, offers, work, emergency, readiness }
 }
 
+/** The same object as before when nothing in it changed, so lists keep their rows (and focus). */
+const keepSame = <A>(before: readonly A[] | undefined, after: readonly A[], id: (a: A) => string): A[] => {
+  const old = new Map((before ?? []).map((a) => [id(a), a] as const))
+  return after.map((a) => {
+    const prev = old.get(id(a))
+    return prev !== undefined && JSON.stringify(prev) === JSON.stringify(a) ? prev : a
+  })
+}
+
+const DROPPED: Readonly<Record<string, string>> = {
+  call_ended: "Your emergency call has ended: the line was closed by the other side or the network.",
+  call_failed:
+    "Your emergency call could not be connected or was cut off. Use a local phone if you still need help.",
+}
+
 /**
  * The rep's desk: one signal with the latest view, reloaded whenever the live stream says
- * something about this rep happened (and after each of the rep's own actions).
+ * something about this rep happened (and after each of the rep's own actions). The stream's
+ * events also drive what the views do not say: a callback's progress (C6), a PSAP ringing (E6),
+ * an emergency call that dropped (E10), and the server's clock (each event's `at`) for countdowns.
  */
 export const createDesk = (api: LifelineClient, repId: string, key: string) => {
   const [view, setView] = createSignal<DeskView>()
   const [problem, setProblem] = createSignal<string>()
+  const [callbacks, setCallbacks] = createSignal<ReadonlyMap<string, CallbackProgress>>(new Map())
+  const [psap, setPsapSignal] = createSignal<PsapRing>()
+  /** When the stream last said something about the PSAP's call: older loads do not undo it. */
+  let psapSaidAt = 0
+  const setPsap = (ring: PsapRing | undefined) => {
+    psapSaidAt = performance.now()
+    setPsapSignal(ring)
+  }
+  const [notice, setNotice] = createSignal<Notice>()
+  /** Server time minus this browser's, from the latest event (the API may run a virtual clock). */
+  let clockOffset: number | undefined
+  const offerItems = new Map<string, string>()
+  /** C6: callback id -> the work item the rep sees (a callback from a call keeps the call's item). */
+  const callbackItems = new Map<string, string>()
   let pending: Promise<void> | undefined
   let again = false
   const reload = (): Promise<void> => {
@@ -55,13 +111,23 @@ export const createDesk = (api: LifelineClient, repId: string, key: string) => {
       again = true
       return pending
     }
+    const startedAt = performance.now()
     const run = loadDesk(api, repId)
       .then((v) => {
-        setView(v)
+        const before = view()
+        for (const o of v.offers) offerItems.set(o.offerId, o.itemId)
+        setView({
+          ...v,
+          offers: keepSame(before?.offers, v.offers, (o) => o.offerId),
+          work: keepSame(before?.work, v.work, (w) => w.itemId),
+        })
+        // The views end a ringing PSAP call the stream cannot (its end carries no rep id).
+        if (startedAt > psapSaidAt && (v.emergency === null || !v.emergency.psapCallback)) setPsap(undefined)
         setProblem(undefined)
       })
       .catch((e: unknown) => {
-        setProblem(`Could not load your workspace: ${reasonOf(e)}`)
+        // Unreachable: the banner says it; the last view stays, marked stale by the page.
+        if (!(e instanceof Unreachable)) setProblem(`Could not load your workspace: ${reasonOf(e)}`)
       })
       .finally(() => {
         pending = undefined
@@ -73,9 +139,83 @@ export const createDesk = (api: LifelineClient, repId: string, key: string) => {
     pending = run
     return run
   }
-  followLive(key, { events: () => void reload(), reset: () => void reload(), onOpen: () => void reload() })
+  const setProgress = (itemId: string, state: CallbackProgress["state"], at: number) =>
+    setCallbacks((m) => {
+      const prev = m.get(itemId)
+      if (prev === undefined && state !== "dialling") return m
+      return new Map(m).set(itemId, {
+        state,
+        at,
+        dialledAt: prev?.dialledAt ?? at,
+        connectedAt: state === "connected" ? at : (prev?.connectedAt ?? null),
+      })
+    })
+  const forget = (itemId: string) =>
+    setCallbacks((m) => {
+      const next = new Map(m)
+      next.delete(itemId)
+      return next
+    })
+  const onEvent = (e: CenterEvent) => {
+    if ("at" in e && typeof e.at === "number") clockOffset = e.at - Date.now()
+    switch (e._tag) {
+      case "OfferMade":
+      case "OfferAccepted":
+        offerItems.set(e.offerId, e.itemId)
+        break
+      case "CallbackDialed": {
+        const itemId = offerItems.get(e.offerId) ?? e.callbackId
+        callbackItems.set(e.callbackId, itemId)
+        setProgress(itemId, "dialling", e.at)
+        break
+      }
+      case "CallbackConnected":
+        setProgress(callbackItems.get(e.callbackId) ?? e.callbackId, "connected", e.at)
+        break
+      // The rep's stream says when the work left the rep: not answered (held for a retry),
+      // closed, or completed. (A customer hanging up a connected callback sends the rep nothing.)
+      case "ItemHeld":
+      case "ItemClosed":
+      case "WorkCompleted":
+        setProgress(e.itemId, "ended", e.at)
+        break
+      case "EmergencySessionOpened":
+        // A clean start; a session the PSAP's own call opened (E6) rings from the start.
+        setNotice(undefined)
+        setPsap(e.origin._tag === "PsapCallback" ? { callId: e.origin.callId, at: e.at } : undefined)
+        break
+      case "PsapCallbackRedirected":
+        if (e.role === "rep") setPsap({ callId: e.callId, at: e.at })
+        break
+      case "EmergencyEnded":
+        setPsap(undefined)
+        setNotice(DROPPED[e.reason] === undefined ? undefined : { text: DROPPED[e.reason] as string })
+        break
+    }
+  }
+  followLive(key, {
+    events: (data) => {
+      for (const e of data as CenterEvent[]) onEvent(e)
+      void reload()
+    },
+    reset: () => void reload(),
+    onOpen: () => void reload(),
+  })
   void reload()
-  return { view, problem, reload }
+  /** The server's time now, as well as this page can tell. */
+  const serverNow = (): number | undefined =>
+    clockOffset === undefined ? undefined : Date.now() + clockOffset
+  return {
+    view,
+    problem,
+    reload,
+    callbacks,
+    forgetCallback: forget,
+    psap,
+    notice,
+    dismissNotice: () => setNotice(undefined),
+    serverNow,
+  }
 }
 
 export type Desk = ReturnType<typeof createDesk>

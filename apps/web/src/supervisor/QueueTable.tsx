@@ -1,6 +1,7 @@
 import type { QueueView } from "@lifeline/core"
 import { createSignal, For, Index, Show } from "solid-js"
 import { followLive } from "../app/live"
+import { TableFrame } from "../app/TableFrame"
 import { formatEwt, PRESENCE_COLUMNS } from "./format"
 
 /** A queue as the live stream sends it to supervisors: the view plus pending callbacks (C5). */
@@ -23,7 +24,7 @@ export function QueueTable(props: { readonly apiKey: string }) {
     onError: () => setConnected(false),
   })
   return (
-    <section aria-labelledby="queues-heading">
+    <section aria-labelledby="queues-heading" class="card">
       <h2 id="queues-heading">Queues</h2>
       <p role="status" aria-live="polite">
         {connected() ? "Live" : "Connecting to the live stream…"}
@@ -38,38 +39,48 @@ export function QueueTable(props: { readonly apiKey: string }) {
 
 function QueueRows(props: { readonly queues: readonly LiveQueue[] }) {
   return (
-    <table>
-      <caption>Waiting calls, estimated wait, pending callbacks and reps by presence</caption>
-      <thead>
-        <tr>
-          <th scope="col">Queue</th>
-          <th scope="col">Waiting</th>
-          <th scope="col">Estimated wait</th>
-          <th scope="col">Callbacks pending</th>
-          <For each={PRESENCE_COLUMNS}>{(p) => <th scope="col">{p.label}</th>}</For>
-        </tr>
-      </thead>
-      <tbody>
-        {/* Index, not For: each message brings new objects; rows update in place instead. */}
-        <Index
-          each={props.queues}
-          fallback={
-            <tr>
-              <td colSpan={4 + PRESENCE_COLUMNS.length}>No queues yet.</td>
-            </tr>
-          }
-        >
-          {(q) => (
-            <tr>
-              <th scope="row">{q().name}</th>
-              <td>{q().waiting}</td>
-              <td>{formatEwt(q().ewtMs)}</td>
-              <td>{q().callbacksPending}</td>
-              <For each={PRESENCE_COLUMNS}>{(p) => <td>{q().repsByPresence[p.base]}</td>}</For>
-            </tr>
-          )}
-        </Index>
-      </tbody>
-    </table>
+    <TableFrame label="Queues table">
+      <table class="stack-on-phone">
+        <caption>Waiting calls, estimated wait, pending callbacks and reps by presence</caption>
+        <thead>
+          <tr>
+            <th scope="col">Queue</th>
+            <th scope="col">Waiting</th>
+            <th scope="col">Estimated wait</th>
+            <th scope="col">Callbacks pending</th>
+            <For each={PRESENCE_COLUMNS}>
+              {(p) => (
+                <th scope="col">
+                  <span class={`presence-dot ${p.base}`} aria-hidden="true" /> {p.label}
+                </th>
+              )}
+            </For>
+          </tr>
+        </thead>
+        <tbody>
+          {/* Index, not For: each message brings new objects; rows update in place instead. */}
+          <Index
+            each={props.queues}
+            fallback={
+              <tr>
+                <td colSpan={4 + PRESENCE_COLUMNS.length}>No queues yet.</td>
+              </tr>
+            }
+          >
+            {(q) => (
+              <tr>
+                <th scope="row">{q().name}</th>
+                <td data-label="Waiting">{q().waiting}</td>
+                <td data-label="Estimated wait">{formatEwt(q().ewtMs)}</td>
+                <td data-label="Callbacks pending">{q().callbacksPending}</td>
+                <For each={PRESENCE_COLUMNS}>
+                  {(p) => <td data-label={p.label}>{q().repsByPresence[p.base]}</td>}
+                </For>
+              </tr>
+            )}
+          </Index>
+        </tbody>
+      </table>
+    </TableFrame>
   )
 }
