@@ -116,6 +116,7 @@ describe("issue 16, N3: one id rule", () => {
       name: "W",
       rules: [],
       fallbackQueueId: "q",
+      at: null,
     })
     expect(audit.entries.map((e) => e.target)).toEqual(["workstreams/w%EF%BF%BD"])
   })

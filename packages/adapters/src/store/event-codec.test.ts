@@ -77,7 +77,8 @@ describe("issue 22 N1: the center event codec", () => {
       rules: [{ ruleId: "r".repeat(300), conditions: [], queueId: "q" }],
       fallbackQueueId: "q",
     }
-    expect(decodeStoredCenterEvent(JSON.stringify(defined), 1)).toEqual(defined)
+    // Stored as shape 1, it also gets the null time of an unstamped configuration event.
+    expect(decodeStoredCenterEvent(JSON.stringify(defined), 1)).toEqual({ ...defined, at: null })
   })
 })
 

@@ -1,4 +1,10 @@
-import { CENTER_EVENT_SCHEMAS, CENTER_STREAM, type CenterEvent, firstProblem } from "@lifeline/core"
+import {
+  CENTER_EVENT_SCHEMAS,
+  CENTER_STREAM,
+  type CenterEvent,
+  firstProblem,
+  STAMPED_EVENT_TAGS,
+} from "@lifeline/core"
 import { Result, type Schema, type SchemaAST, type SchemaIssue, SchemaParser } from "effect"
 import { SchemaJITCompiler } from "effect/schema"
 
@@ -141,15 +147,20 @@ const parseObject = (payload: string, schemaVersion: number): StoredPayload => {
 }
 
 /**
- * The center stream's current event shape. Shape 1 is every event stored so far, including the
- * configuration events from before they were stamped (commit 6cdb46b): their `at` and `actor`
- * are optional in the schema, so no upcast is needed (docs/events.md says why). Bump this and
- * register an upcast in CENTER_EVENT_UPCASTS when a stored shape changes.
+ * The center stream's current event shape (docs/events.md). Shape 1: every event stored before
+ * this column existed, among them configuration events from before they were stamped (commit
+ * 6cdb46b), which have no `at`. Shape 2: every configuration event has its `at`, null when it
+ * is not known. Bump this and register an upcast in CENTER_EVENT_UPCASTS when a stored shape changes.
  */
-export const CENTER_EVENT_SCHEMA_VERSION = 1
+export const CENTER_EVENT_SCHEMA_VERSION = 2
+
+/** A configuration event of shape 1 without a time gets a null one; the others pass as they are. */
+const stampTime: Upcast = (event) => (Object.hasOwn(event, "at") ? event : { ...event, at: null })
 
 /** `CENTER_EVENT_UPCASTS[n]`: center events of shape n to shape n + 1. */
-export const CENTER_EVENT_UPCASTS: Readonly<Record<number, Upcast>> = {}
+export const CENTER_EVENT_UPCASTS: Readonly<Record<number, Upcast>> = {
+  1: upcastTags(Object.fromEntries(STAMPED_EVENT_TAGS.map((tag) => [tag, stampTime]))),
+}
 
 export const centerEventCodec: EventCodec<CenterEvent> = makeEventCodec<CenterEvent>({
   version: CENTER_EVENT_SCHEMA_VERSION,

@@ -14,9 +14,13 @@ export type Actor = typeof Actor.Type
 /** The field every configuration command carries, for the audit trail. */
 export const Audited = { actor: Schema.optionalKey(Actor) } as const
 
-/** What a configuration event records for the audit trail: when, and who (when known). */
+/**
+ * What a configuration event records for the audit trail: when (null in events stored before
+ * the stamp existed: stored shape 1 had no `at`, and the load upcasts it to null), and who (when
+ * known).
+ */
 export interface AuditStamp {
-  readonly at?: number
+  readonly at: number | null
   readonly actor?: Actor
 }
 

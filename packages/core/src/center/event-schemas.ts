@@ -6,8 +6,26 @@ import { Audited, type AuditStamp } from "../audit/actor"
  * imports no module, so every module's events.ts may use it.
  */
 
-/** What a configuration event records for the audit trail; older events carry neither field. */
-export const AuditStampFields = { at: Schema.optionalKey(Schema.Number), ...Audited }
+/**
+ * What a configuration event records for the audit trail. Its time is null for a change stored
+ * before 6cdb46b, whose events had no `at` (stored shape 1; the load's upcast makes it null).
+ */
+export const AuditStampFields = { at: Schema.NullOr(Schema.Number), ...Audited }
+
+/** The configuration events that carry the stamp (the shape-1 to shape-2 upcast fills their `at`). */
+export const STAMPED_EVENT_TAGS = [
+  "QueueCreated",
+  "QueueMemberAdded",
+  "QueueMemberRemoved",
+  "WorkstreamDefined",
+  "EmergencyRegionsConfigured",
+  "OutboundVoiceProfileDefined",
+  "EmergencyCarrierConfigured",
+  "CallbackPoolConfigured",
+  "EmergencyContactsSet",
+  "RepMailboxSet",
+  "NotificationTemplateSet",
+] as const
 
 /**
  * True when A and B are the same type (readonly and optional keys included). An event schema

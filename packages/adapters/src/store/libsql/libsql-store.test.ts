@@ -10,6 +10,7 @@ import {
   type RoutingEvent,
   RoutingLive,
   SNAPSHOTS_KEPT,
+  STAMPED_EVENT_TAGS,
   Store,
 } from "@lifeline/core"
 import { Effect, Layer, Schema } from "effect"
@@ -286,31 +287,44 @@ describe("libSQL store: events decoded by their Schemas (issue 22, Build 2)", ()
     return { client, store: libsqlStoreOn(client, url) }
   })
 
-  it.live("N1 center events stored before their stamp (commit 6cdb46b, shape 1) load as today's events", () =>
-    Effect.gen(function* () {
-      const { client, store } = yield* storeOnFile
-      const rows = fixtureRows()
-      // No schema_version: the column's default, as migration 0003 left rows written before it.
-      yield* insertRows(
-        client,
-        CENTER_STREAM,
-        rows.map((payload) => ({ payload })),
-      )
-      const loaded = yield* store.load<CenterEvent, never>(CENTER_STREAM)
-      expect(loaded.version).toBe(rows.length)
-      expect(loaded.events).toEqual(rows.map((row) => JSON.parse(row)))
-      const created = loaded.events.find((e) => e._tag === "QueueCreated")
-      expect(created).toBeDefined()
-      expect(created && "at" in created).toBe(false)
-      // The snapshot worker's paged read decodes the same way.
-      expect(yield* store.readEvents<CenterEvent>(CENTER_STREAM, 0, 5)).toEqual(loaded.events.slice(0, 5))
-    }),
+  /** Shape 2 of a stored row: a configuration event without a time gets a null one. */
+  const shape2 = (row: string): CenterEvent => {
+    const event = JSON.parse(row) as Record<string, unknown>
+    const stamped = (STAMPED_EVENT_TAGS as readonly unknown[]).includes(event._tag)
+    return (stamped && !("at" in event) ? { ...event, at: null } : event) as CenterEvent
+  }
+
+  it.live(
+    "N1 center events stored before their stamp (commit 6cdb46b, shape 1) load upcast to today's shape",
+    () =>
+      Effect.gen(function* () {
+        const { client, store } = yield* storeOnFile
+        const rows = fixtureRows()
+        // No schema_version: the column's default, as migration 0003 left rows written before it.
+        yield* insertRows(
+          client,
+          CENTER_STREAM,
+          rows.map((payload) => ({ payload })),
+        )
+        const loaded = yield* store.load<CenterEvent, never>(CENTER_STREAM)
+        expect(loaded.version).toBe(rows.length)
+        expect(loaded.events).toEqual(rows.map(shape2))
+        // The upcast (1 -> 2) gave the unstamped configuration events a null time, and only them.
+        const created = loaded.events.find((e) => e._tag === "QueueCreated")
+        expect(created).toMatchObject({ at: null })
+        expect(rows.filter((row) => !row.includes('"at":')).length).toBeGreaterThan(0)
+        expect(loaded.events.filter((e) => "at" in e && e.at === null).length).toBe(
+          rows.filter((row) => !row.includes('"at":')).length,
+        )
+        // The snapshot worker's paged read decodes the same way.
+        expect(yield* store.readEvents<CenterEvent>(CENTER_STREAM, 0, 5)).toEqual(loaded.events.slice(0, 5))
+      }),
   )
 
   it.live("N1 appends write the codec's shape version; an append then load round-trips", () =>
     Effect.gen(function* () {
       const { client, store } = yield* storeOnFile
-      const events = fixtureRows().map((row) => JSON.parse(row) as CenterEvent)
+      const events = fixtureRows().map(shape2)
       yield* store.append(CENTER_STREAM, 0, events, [])
       expect((yield* store.load<CenterEvent, never>(CENTER_STREAM)).events).toEqual(events)
       const shapes = yield* Effect.promise(() => client.execute("SELECT DISTINCT schema_version FROM events"))
