@@ -15,9 +15,12 @@
  *
  * Then, per file, the real built server (`node apps/api/dist/server.mjs`, its settings in the
  * environment) is started and measured: from spawn to `/readyz` ready, its RSS then and after the
- * page requests (/proc/<pid>/status VmRSS; the larger is judged), history pages (100 rows, by
- * queue and by a 15-minute arrival window, BENCH_LIFETIME_REQUESTS each, 200 unless set) p50/p99,
- * one virtual day's CSV export (rows/s, the node's peak RSS sampled every 20 ms), the file's size.
+ * page requests (the larger is judged), history pages (100 rows, by queue and by a 15-minute
+ * arrival window, BENCH_LIFETIME_REQUESTS each, 200 unless set) p50/p99, one virtual day's CSV
+ * export (rows/s, the node's peak RSS sampled every 20 ms), the file's size. A node's RSS is the
+ * sum of VmRSS (/proc/<pid>/status) over the server process and its child processes, recursively
+ * (/proc/<pid>/task/<tid>/children): the snapshot writer runs in a child process, and its memory
+ * is the node's.
  *
  * Sizes: BENCH_LIFETIME_EVENTS (the smallest, 250,000 unless set), then 4x and 16x it. With
  * 125,000 (up to 2 M) the whole run took 341 s on 2 busy cores, the work growing with the largest
@@ -26,7 +29,16 @@
  * on them, say).
  */
 import { type ChildProcess, spawn } from "node:child_process"
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs"
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+} from "node:fs"
 import { availableParallelism, loadavg, tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads"
@@ -252,10 +264,34 @@ const settle = (url: string) =>
 // The server, measured.
 // ---------------------------------------------------------------------------------------------
 
-const rssMb = (pid: number) => {
+/** One process's resident memory, in kB (/proc/<pid>/status VmRSS). */
+const vmRssKb = (pid: number) => {
   const status = readFileSync(`/proc/${pid}/status`, "utf8")
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN) / 1024
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? Number.NaN)
 }
+
+/** The processes `pid` started (any of its threads may have), from /proc/<pid>/task/<tid>/children. */
+const childPids = (pid: number): number[] =>
+  readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+    readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").split(" ").filter(Boolean).map(Number),
+  )
+
+/** A process's resident memory and its children's, recursively, in kB. */
+const treeKb = (pid: number): number => vmRssKb(pid) + childPids(pid).reduce((sum, c) => sum + childKb(c), 0)
+/** A child that exits while it is read counts as nothing. */
+const childKb = (pid: number) => {
+  try {
+    return treeKb(pid)
+  } catch {
+    return 0
+  }
+}
+
+/**
+ * The node's memory: the server process's RSS plus its children's (the snapshot writer is a child
+ * process: its memory is the node's too).
+ */
+const rssMb = (pid: number) => treeKb(pid) / 1024
 
 /** Start the built server on the file; resolves once /readyz says ready. */
 const startServer = async (file: Filled) => {

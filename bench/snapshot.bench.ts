@@ -1,6 +1,6 @@
 /**
  * Snapshots (issue 22): what they cost a node's commands and what they save its start. Run with
- * `pnpm bench:snapshot` from the repository root (bundles this file and the snapshot worker).
+ * `pnpm bench:snapshot` from the repository root (bundles this file and the snapshot writer's entry).
  *
  * The store: an embedded libSQL file holding the center stream of the simulator's big center
  * (examples/big-day.json, 1,000 reps, 100 queues) for `BENCH_SNAPSHOT_HOURS` virtual hours (0.5
@@ -8,7 +8,7 @@
  * - start: a node's engine built from the whole log, and from a snapshot at its end;
  * - command latency: one submitter plays calls (EnqueueItem, AcceptOffer, CompleteWork) on that
  *   center for `BENCH_SNAPSHOT_MEASURE_SECONDS` (8) per round, `BENCH_SNAPSHOT_ROUNDS` (4) rounds,
- *   each round with the snapshot worker thread off and then on, at production's cadence unless
+ *   each round with the snapshot writer process off and then on, at production's cadence unless
  *   set (a snapshot every `BENCH_SNAPSHOT_EVERY_EVENTS` events, 20,000, or
  *   `BENCH_SNAPSHOT_EVERY_SECONDS`, 60; one submitter stores about that many events in a few
  *   seconds, so a busy node snapshots every few seconds), p50/p99 per mode over all rounds.
@@ -42,7 +42,7 @@ const HOURS = Number(process.env.BENCH_SNAPSHOT_HOURS ?? "0.5")
 const MEASURE_MS = Number(process.env.BENCH_SNAPSHOT_MEASURE_SECONDS ?? "8") * 1_000
 const ROUNDS = Number(process.env.BENCH_SNAPSHOT_ROUNDS ?? "4")
 const REPS = 50
-/** The worker's cadence while measuring: production's default unless BENCH_SNAPSHOT_EVERY_EVENTS says. */
+/** The writer's cadence while measuring: production's default unless BENCH_SNAPSHOT_EVERY_EVENTS says. */
 const EVERY_EVENTS = Number(process.env.BENCH_SNAPSHOT_EVERY_EVENTS ?? "20000")
 const EVERY_SECONDS = Number(process.env.BENCH_SNAPSHOT_EVERY_SECONDS ?? "60")
 /** Calls (of three commands) per second; 0 (the default): one after another, as fast as they go. */
@@ -180,7 +180,7 @@ const latency = (url: string, at: number, write: boolean, round: number) =>
           })
         yield* center.execute({ _tag: "CreateQueue", queueId: "bench", name: "Bench", members })
       }
-      // Let the worker thread start (it loads and folds first), then measure.
+      // Let the writer process start (it loads and folds first), then measure.
       if (write) yield* Effect.sleep("3 seconds")
       const latencies = (yield* submitter(center, `r${round}-${write ? "on" : "off"}`, MEASURE_MS)).sort(
         (a, b) => a - b,
@@ -200,7 +200,7 @@ const bench = (dir: string) =>
         `(simulated and stored in ${fmt((performance.now() - t0) / 1000, 1)} s)`,
     )
     const fromLog = yield* startTime(url, end)
-    // A snapshot at the end of the log, folded and encoded here (the worker does the same).
+    // A snapshot at the end of the log, folded and encoded here (the writer does the same).
     const s0 = performance.now()
     const taken = yield* Effect.scoped(
       Effect.flatMap(makeLibsqlStore(url, { migrationsFolder: MIGRATIONS }), (store) =>
@@ -244,7 +244,7 @@ const bench = (dir: string) =>
         `(every ${fmt(EVERY_EVENTS)} events or ${fmt(EVERY_SECONDS)} s; ${fmt((100 * (p99on - p99off)) / p99off, 1)}%; ` +
         `target within 10%: ${rounds.length === 0 ? "NOT MEASURED (no snapshot written while on)" : p99on <= p99off * 1.1 ? "met" : "MISSED"}); ` +
         `p50 off ${fmt(percentile(off, 50), 2)} ms, on ${fmt(percentile(on, 50), 2)} ms; ` +
-        `${rounds.length} snapshots written by the worker, ${fmt(Math.max(0, ...rounds))} ms the longest round`,
+        `${rounds.length} snapshots written by the writer, ${fmt(Math.max(0, ...rounds))} ms the longest round`,
     )
   })
 

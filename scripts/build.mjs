@@ -7,7 +7,7 @@
  *   apps/api/dist/server.mjs          the API node: turns on the compile cache, loads server-main.mjs
  *   apps/api/dist/server-main.mjs     the API node's bundle (apps/api/src/main.ts)
  *   apps/api/dist/admin.mjs           operator commands: `backup --to <file>` (apps/api/src/admin.ts)
- *   apps/api/dist/snapshot-worker.mjs the snapshot writer's worker thread (found beside the bundle)
+ *   apps/api/dist/snapshot-worker.mjs the snapshot writer process's entry (found beside the bundle)
  *   apps/api/dist/drizzle/            the store's migrations, found beside the bundle
  *   apps/api/dist/node_modules/       what cannot be bundled: @libsql/client and its native
  *                                     libSQL binding, with their dependencies (copied as installed)
@@ -103,7 +103,7 @@ const buildApi = async (out) => {
     entryPoints: {
       "server-main": join(repo, "apps/api/src/main.ts"),
       admin: join(repo, "apps/api/src/admin.ts"),
-      // The snapshot writer's worker thread: the store looks for it beside the bundle (issue 22).
+      // The snapshot writer process's entry: the store looks for it beside the bundle (issue 22).
       "snapshot-worker": join(repo, "packages/adapters/src/store/snapshot/worker.ts"),
     },
     outdir: dist,

@@ -1,7 +1,7 @@
 /**
  * One life of an API node for the snapshot crash test (snapshot-crash.test.ts, issue 22): the
  * production composition (`apiLayer`: the Center engine on an embedded libSQL file, the snapshot
- * worker thread writing a snapshot every few events, in chunks so small that a write takes long
+ * writer process writing a snapshot every few events, in chunks so small that a write takes long
  * and a kill often lands in the middle of one) under a load of calls that are offered, some
  * accepted and finished, some left to their offer's expiry timer.
  *

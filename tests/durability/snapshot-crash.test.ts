@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs"
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { createClient } from "@libsql/client"
@@ -21,7 +21,7 @@ import type { SnapshotCrashChildConfig } from "./snapshot-crash-child"
 
 /**
  * Issue 22, SPEC N1, ARCHITECTURE rules 4 and 8 under SIGKILL: a child runs the API's
- * composition with the snapshot worker thread writing a snapshot every 60 events (or second), in
+ * composition with the snapshot writer process writing a snapshot every 60 events (or second), in
  * chunks of 64 bytes (gzipped) so each write takes many transactions, under a load of
  * calls; it is killed at random moments again and again, often while a snapshot is being
  * written. After each kill: whether it cut a write short (chunks without a header that were not
@@ -30,7 +30,10 @@ import type { SnapshotCrashChildConfig } from "./snapshot-crash-child"
  * Each next start comes up with the log's state and every stored timer armed again; after a kill
  * that cut a write short, every snapshot it could start from is older than that write (so it
  * started from an older snapshot or the log). Offers left ringing by a killed life end in the
- * next, by the timers it re-armed; no offer ends twice.
+ * next, by the timers it re-armed; no offer ends twice. The writer is a process of the node's own:
+ * while the node lives there is one. Two kills in three SIGKILL it with the node (a write in
+ * flight is torn); every third kills the node alone, and its writer must exit by itself (its IPC
+ * channel closed): no orphan writes on. The store is inspected only once the writer has gone.
  */
 const CYCLES = 12
 /**
@@ -58,6 +61,27 @@ afterAll(() => {
 })
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Whether a cycle's kill takes the node's writer process too, or the node alone. */
+const killsWriterToo = (cycle: number) => cycle % 3 !== 2
+
+/** The running processes whose argv holds `file` (Linux /proc): the writers this test's nodes start. */
+const processesOf = (file: string): number[] =>
+  readdirSync("/proc").flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return []
+    try {
+      return readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0").includes(file) ? [Number(entry)] : []
+    } catch {
+      return []
+    }
+  })
+
+/** Resolves with the processes of `file` still running after `ms` (none, as soon as they are gone). */
+const goneWithin = async (file: string, ms: number) => {
+  for (const until = Date.now() + ms; Date.now() < until; await sleep(20))
+    if (processesOf(file).length === 0) return []
+  return processesOf(file)
+}
 
 const OFFER_ENDS: ReadonlySet<string> = new Set([
   "OfferAccepted",
@@ -129,6 +153,8 @@ describe("durability: snapshots under SIGKILL (issue 22)", () => {
     const url = `file:${join(dir, "lifeline.db")}`
     const acked = new Set<string>()
     let killedMidWrite = 0
+    /** Kills of the node alone, after which its writer exited by itself. */
+    let nodeAloneKills = 0
     let startsWithSnapshot = 0
     /** Starts right after a kill that cut a snapshot write short, and how many of them had an older snapshot. */
     let startsAfterTornWrite = 0
@@ -173,9 +199,22 @@ describe("durability: snapshots under SIGKILL (issue 22)", () => {
         }
       }
       await child.waitFor((line) => line === "ready", 20_000)
-      // Long enough for the worker thread to start and write (1 to 3 s), then at a random moment.
+      // Long enough for the writer to start and write (1 to 3 s), then at a random moment.
       await sleep(1_200 + Math.random() * 1_800)
+      // The node's one writer process is running (it reports its start long before this).
+      const writers = processesOf(worker)
+      expect(writers, `cycle ${cycle}: writer processes of a running node`).toHaveLength(1)
+      const killed = new Promise((resolve) => child.process.once("exit", resolve))
+      // Two kills in three take the writer with the node, at the same moment, as a host or a
+      // container going down does: the snapshot write in flight, if any, is cut short. Every third
+      // kills the node alone: its writer ends its round (a whole snapshot, or none) and exits.
+      if (killsWriterToo(cycle)) for (const pid of writers) process.kill(pid, "SIGKILL")
       child.process.kill("SIGKILL")
+      await killed
+      // Its writer exits by itself: no orphan writes snapshots after its node is gone. (Checked
+      // before the node's output is drained: an orphan would hold the stderr it inherited.)
+      expect(await goneWithin(worker, 5_000), `cycle ${cycle}: writers left by a killed node`).toEqual([])
+      if (!killsWriterToo(cycle)) nodeAloneKills += 1
       expect(await child.exited, child.stderr()).toBeNull()
       for (const line of child.lines)
         if (line.startsWith("ack item ")) acked.add(line.slice("ack item ".length))
@@ -216,7 +255,8 @@ describe("durability: snapshots under SIGKILL (issue 22)", () => {
     const final = previous as Awaited<ReturnType<typeof inspect>>
     const expired = final.events.filter((e) => e._tag === "OfferExpired").length
     console.log(
-      `snapshot crash test: ${cycles} kills, ${killedMidWrite} while a snapshot was being written; ` +
+      `snapshot crash test: ${cycles} kills (${nodeAloneKills} of the node alone, its writer exiting by itself), ` +
+        `${killedMidWrite} while a snapshot was being written; ` +
         `${startsWithSnapshot} starts with a snapshot to start from; ${startsAfterTornWrite} starts right after ` +
         `a torn write (${olderSnapshotAfterTornWrite} from an older snapshot, the rest from the log); ` +
         `${acked.size} items acknowledged; ${final.events.length} events; ${final.listed.length} snapshots kept ` +
@@ -226,6 +266,7 @@ describe("durability: snapshots under SIGKILL (issue 22)", () => {
     expect(acked.size).toBeGreaterThan(CYCLES * 20)
     expect(startsWithSnapshot).toBeGreaterThan(CYCLES / 2)
     expect(killedMidWrite).toBeGreaterThan(0)
+    expect(nodeAloneKills).toBeGreaterThan(0)
     expect(startsAfterTornWrite).toBeGreaterThan(0)
     expect(expired).toBeGreaterThan(0)
     expect(expiredAfterRestart).toBeGreaterThan(0)

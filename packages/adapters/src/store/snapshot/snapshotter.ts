@@ -1,6 +1,8 @@
+import { type ChildProcess, fork } from "node:child_process"
 import { existsSync } from "node:fs"
+// Not named createRequire: the bundles' banner (scripts/build.mjs) declares that name at the top.
+import { createRequire as requireFrom } from "node:module"
 import { fileURLToPath, pathToFileURL } from "node:url"
-import { Worker } from "node:worker_threads"
 import { SnapshotDecoder } from "@lifeline/core"
 import { Effect, Layer, Queue } from "effect"
 import type { LibsqlStoreOptions } from "../libsql/open"
@@ -14,7 +16,7 @@ export interface SnapshotSettings {
   /** After this long since the last snapshot, when there is any new event. */
   readonly everySeconds: number
   /**
-   * The worker thread's entry: this package's worker.ts (loaded through tsx) unless given. A
+   * The writer process's entry: this package's worker.ts (loaded through tsx) unless given. A
    * bundled node must name a bundle of worker.ts (its own `import.meta.url` is the bundle's).
    */
   readonly workerEntry?: string
@@ -26,7 +28,7 @@ export interface SnapshotterOptions {
   readonly url: string
   readonly options: LibsqlStoreOptions
   readonly settings: SnapshotSettings
-  /** Hears each report of the worker (a snapshot saved, a failed round). */
+  /** Hears each report of the writer (a snapshot saved, a failed round). */
   readonly onReport?: (report: SnapshotReport) => void
 }
 
@@ -40,14 +42,51 @@ const defaultEntry = () => {
   return existsSync(bundled) ? bundled : fileURLToPath(new URL("./worker.ts", import.meta.url))
 }
 
-const spawn = (entry: string, job: SnapshotWorkerJob): Worker => {
-  if (!/\.[cm]?tsx?$/.test(entry)) return new Worker(entry, { workerData: job })
-  // A worker does not inherit tsx's loader: register it, then load the entry (as apps/simulator does).
-  const code = `import("tsx/esm/api").then((tsx) => { tsx.register(); return import(${JSON.stringify(pathToFileURL(entry).href)}) })`
-  return new Worker(code, { workerData: job, eval: true })
+/**
+ * tsx's loader for a TypeScript entry, found from the entry's own folder (the workspace's
+ * node_modules), so it does not depend on the node's working directory.
+ */
+const tsxLoader = (entry: string) => {
+  try {
+    return pathToFileURL(requireFrom(entry).resolve("tsx")).href
+  } catch {
+    return "tsx"
+  }
 }
 
-/** A worker's report in the node's log (through Effect's logger: the API's JSON lines). */
+/**
+ * The writer's process. Its Node options are its own, not the node's (a test runner's or a
+ * memory limit's): none for a bundle, tsx's loader for TypeScript. The mark in its argv tells
+ * worker.ts it is the entry, and names the process in `ps`. The job goes as the first message.
+ */
+const spawn = (entry: string, job: SnapshotWorkerJob): ChildProcess => {
+  const execArgv = /\.[cm]?tsx?$/.test(entry) ? ["--import", tsxLoader(entry)] : []
+  const child = fork(entry, [SNAPSHOT_WORKER_MARK], {
+    execArgv,
+    // Its stdout is not the node's log; its stderr (a crash's trace) is.
+    stdio: ["ignore", "ignore", "inherit", "ipc"],
+    serialization: "json",
+  })
+  child.send(job)
+  return child
+}
+
+/**
+ * The writer stops with the scope: killed (a write it cuts short is never listed, and the next
+ * save removes its chunks), and gone once it has exited.
+ */
+const stopWriter = (child: ChildProcess) =>
+  Effect.callback<void>((resume) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resume(Effect.void)
+    // This exit is asked for: not a failure to report.
+    child.removeAllListeners("exit")
+    child.once("exit", () => resume(Effect.void))
+    // Unref'd, its exit would not keep the node's event loop alive while the scope waits for it.
+    child.ref()
+    child.kill("SIGKILL")
+  })
+
+/** A writer's report in the node's log (through Effect's logger: the API's JSON lines). */
 const logReport = (report: SnapshotReport) => {
   switch (report._tag) {
     case "Saved":
@@ -64,10 +103,11 @@ const logReport = (report: SnapshotReport) => {
 }
 
 /**
- * The snapshot writer's worker thread for as long as the scope lives (ARCHITECTURE rule 8): it
- * folds and encodes on its own thread and writes through its own client; this thread only hears
- * its reports, and logs them. It is an optimisation, never a dependency: if it fails the node
- * runs on, and starts from an older snapshot or the log.
+ * The snapshot writer's process for as long as the scope lives (ARCHITECTURE rule 8): it folds
+ * and encodes in its own process, every thread of it at the lowest priority, and writes through
+ * its own client; the node only hears its reports, and logs them. It is an optimisation, never a
+ * dependency: if it fails the node runs on, and starts from an older snapshot or the log. It never
+ * keeps the node alive, and it exits when the node goes away, however it goes (worker.ts).
  */
 export const runSnapshotWorker = (options: SnapshotterOptions) =>
   Effect.gen(function* () {
@@ -92,20 +132,28 @@ export const runSnapshotWorker = (options: SnapshotterOptions) =>
           hear({ _tag: "Failed", message: `no snapshot worker at ${entry}: snapshots are not written` })
           return undefined
         }
-        const worker = spawn(entry, job)
-        worker.on("message", hear)
-        worker.on("error", (error) => hear({ _tag: "Failed", message: error.message }))
-        // Never keeps the process alive by itself.
-        worker.unref()
-        return worker
+        const child = spawn(entry, job)
+        child.on("message", hear)
+        child.on("error", (error) => hear({ _tag: "Failed", message: error.message }))
+        // It is not started again: from now on the node starts from older snapshots or the log.
+        child.on("exit", (code, signal) =>
+          hear({
+            _tag: "Failed",
+            message: `the snapshot writer exited (${code ?? signal}): snapshots are not written`,
+          }),
+        )
+        // Neither the process nor its channel keeps the node alive by itself.
+        child.unref()
+        child.channel?.unref()
+        return child
       }),
-      (worker) => (worker === undefined ? Effect.void : Effect.promise(() => worker.terminate())),
+      (child) => (child === undefined ? Effect.void : stopWriter(child)),
     )
   })
 
 /**
  * Snapshots for the center on a libSQL store: the engine reads them at start (the decoder), and
- * a worker thread writes them, unless `everyEvents` is 0 (then only existing ones are read).
+ * a writer process writes them, unless `everyEvents` is 0 (then only existing ones are read).
  */
 export const CenterSnapshotsLive = (options: SnapshotterOptions) =>
   Layer.merge(
