@@ -268,6 +268,18 @@ export const runComponent = (plan: RunPlan, k: number, core: "center" | "routing
   }
 }
 
+/** Each component's interval statistics closed at `at`, merged into one (none when not asked for). */
+const finishIntervals = (plan: RunPlan, parts: readonly (IntervalStats | undefined)[], at: number) => {
+  for (const p of parts) p?.finish(at)
+  const kept = parts.filter((p): p is IntervalStats => p !== undefined)
+  return kept.length <= 1
+    ? kept[0]
+    : IntervalStats.merge(
+        plan.scenario.queues.map((q) => q.queueId),
+        kept,
+      )
+}
+
 /** The center's summary from its components' results (any order; each queue in exactly one). */
 export const mergeResults = (
   plan: RunPlan,
@@ -365,16 +377,7 @@ export const runSimulation = (options: RunOptions): Summary => {
         }
       }
     }
-    for (const p of parts) p?.finish(plan.end)
-    const kept = parts.filter((p): p is IntervalStats => p !== undefined)
-    const intervals =
-      kept.length <= 1
-        ? kept[0]
-        : IntervalStats.merge(
-            plan.scenario.queues.map((q) => q.queueId),
-            kept,
-          )
-    return mergeResults(plan, results, intervals)
+    return mergeResults(plan, results, finishIntervals(plan, parts, plan.end))
   } finally {
     for (const core of cores) core.dispose()
   }
@@ -440,15 +443,7 @@ const runStopped = (options: RunOptions): Summary => {
       advance(at, to)
       at = to
     }
-    for (const p of parts) p?.finish(at)
-    const kept = parts.filter((p): p is IntervalStats => p !== undefined)
-    const intervals =
-      kept.length <= 1
-        ? kept[0]
-        : IntervalStats.merge(
-            plan.scenario.queues.map((q) => q.queueId),
-            kept,
-          )
+    const intervals = finishIntervals(plan, parts, at)
     const merged = mergeResults(
       plan,
       sims.map((sim, k) => resultOf(k, sim)),

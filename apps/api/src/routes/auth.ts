@@ -68,6 +68,10 @@ const demoAllowed = (auth: AuthOptions, c: Context): boolean => {
   return isLoopback(host) && (address === undefined || isLoopbackAddress(address))
 }
 
+/** The answer to a demo sign-in anywhere but loopback: as if there were none. */
+const noDemo = (c: Context) =>
+  answer(c, 404, "DemoOnLoopbackOnly", "No demo sign-in", "the demo sign-in is served on loopback only")
+
 const isLoopbackAddress = (address: string) =>
   isLoopback(address) || address.startsWith("::ffff:127.") || address === "::1"
 
@@ -193,14 +197,7 @@ export const authRoutes = ({ auth, run, signals, log }: AuthRoutesOptions) => {
       return signIn(c, person, mapped.principal, "oidc")
     })
     .get("/demo", (c) => {
-      if (!demoAllowed(auth, c))
-        return answer(
-          c,
-          404,
-          "DemoOnLoopbackOnly",
-          "No demo sign-in",
-          "the demo sign-in is served on loopback only",
-        )
+      if (!demoAllowed(auth, c)) return noDemo(c)
       return wantsHtml(c)
         ? c.html(demoPage())
         : c.json({
@@ -209,14 +206,7 @@ export const authRoutes = ({ auth, run, signals, log }: AuthRoutesOptions) => {
           })
     })
     .post("/demo", async (c) => {
-      if (!demoAllowed(auth, c))
-        return answer(
-          c,
-          404,
-          "DemoOnLoopbackOnly",
-          "No demo sign-in",
-          "the demo sign-in is served on loopback only",
-        )
+      if (!demoAllowed(auth, c)) return noDemo(c)
       const body = (c.req.header("content-type") ?? "").includes("json")
         ? await c.req.json().catch(() => ({}))
         : await c.req.parseBody()
