@@ -2,19 +2,31 @@ import { mkdtempSync } from "node:fs"
 import { createServer } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { AzureCallRegistry, eventGridUrl, VirtualClock, VirtualClockLive } from "@lifeline/adapters"
 import {
+  AuthStore,
+  AzureCallRegistry,
+  eventGridUrl,
+  LibsqlAuthStoreLive,
+  VirtualClock,
+  VirtualClockLive,
+} from "@lifeline/adapters"
+import {
+  type AuthOptions,
   apiLayer,
   buildApp,
+  DEFAULT_SESSION_SETTINGS,
   DEMO_API_KEYS,
   KEYS,
   lifelineClient,
   listen,
   liveHubOf,
+  makeLogger,
+  makeOidc,
   parseApiKeys,
+  parseRoleMap,
   seedDemo,
 } from "@lifeline/api/testing"
-import { Effect, ManagedRuntime, Option } from "effect"
+import { Effect, Layer, ManagedRuntime, Option } from "effect"
 import { type AcsStandin, startAcsStandin } from "../standins/acs-standin"
 import { type ResendStandin, startResendStandin } from "../standins/resend-standin"
 
@@ -45,6 +57,23 @@ export interface E2eOptions {
   readonly callbackJwt?: boolean
   /** A built web app to serve at `/` (the browser tests, tests/web). */
   readonly webRoot?: string
+  /**
+   * Issue 21: sign-in with this OpenID Connect provider (the test provider of
+   * apps/api/src/auth/test-provider.ts), beside the local demo sign-in every e2e node offers.
+   */
+  readonly oidc?: {
+    readonly issuer: string
+    readonly clientId: string
+    readonly clientSecret: string
+    /** Where the browser comes back to: the address the browser reaches the node at. */
+    readonly redirectUrl: string
+    /** `Group=role` pairs, as LIFELINE_OIDC_ROLES takes them. */
+    readonly roles: string
+  }
+  /** Every log line the node writes (JSON), e.g. to scan them for secrets. */
+  readonly log?: (line: string) => void
+  /** More layers for the node's runtime (e.g. spans kept in memory). */
+  readonly layer?: Layer.Layer<never>
 }
 
 /**
@@ -83,13 +112,37 @@ export const startE2e = async (lines: Readonly<Record<string, string>> = {}, opt
     },
     VirtualClockLive(T0),
   )
-  const runtime = ManagedRuntime.make(layer)
+  const runtime = ManagedRuntime.make(options.layer === undefined ? layer : Layer.merge(layer, options.layer))
   await runtime.runPromise(seedDemo)
+  // Issue 21: people sign in (sessions in the node's own database); the demo sign-in as on loopback.
+  const authRuntime = ManagedRuntime.make(LibsqlAuthStoreLive(`file:${join(dir, "lifeline.db")}`))
+  const oidc = options.oidc
+  const auth: AuthOptions = {
+    store: await authRuntime.runPromise(Effect.service(AuthStore)),
+    demo: true,
+    session: DEFAULT_SESSION_SETTINGS,
+    ...(oidc === undefined
+      ? {}
+      : {
+          oidc: {
+            client: makeOidc({
+              issuer: oidc.issuer,
+              clientId: oidc.clientId,
+              clientSecret: oidc.clientSecret,
+              redirectUrl: oidc.redirectUrl,
+              scopes: "openid profile lifeline",
+            }),
+            mapping: { rolesClaim: "roles", repIdClaim: "rep_id", grants: parseRoleMap(oidc.roles) },
+          },
+        }),
+  }
   const hub = await liveHubOf(runtime)
   const registry = Option.getOrThrow(await runtime.runPromise(Effect.serviceOption(AzureCallRegistry)))
   const app = buildApp(runtime, {
     keys: parseApiKeys(DEMO_API_KEYS),
     hub,
+    auth,
+    ...(options.log === undefined ? {} : { log: makeLogger(options.log) }),
     ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
     acs: {
       secret: WEBHOOK_SECRET,
@@ -116,6 +169,7 @@ export const startE2e = async (lines: Readonly<Record<string, string>> = {}, opt
     close: async () => {
       await server.close()
       await runtime.dispose()
+      await authRuntime.dispose()
       await acs.close()
       await resend.close()
     },

@@ -6,9 +6,10 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { fileURLToPath } from "node:url"
 import { promisify } from "node:util"
-import { type BrowserContext, chromium, type Page } from "playwright-core"
+import { CLIENT, ROLE_MAP, startProvider, type TestProvider } from "@lifeline/api/testing"
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core"
 import { expect } from "vitest"
-import { type E2e, startE2e } from "../api/harness"
+import { type E2e, type E2eOptions, startE2e } from "../api/harness"
 
 const repoRoot = fileURLToPath(new URL("../..", import.meta.url))
 /** Screenshots the browser tests save while they run (git-ignored). */
@@ -42,14 +43,12 @@ const buildWeb = async (): Promise<string> => {
 }
 
 /**
- * Debian's Chromium, headless, on a fresh profile folder (playwright passes it as
- * --user-data-dir); never a downloaded browser.
+ * Debian's Chromium, headless; never a downloaded browser. Playwright gives the browser a fresh
+ * profile folder of its own and each person a fresh context (cookies, storage) in it.
  */
-const launch = async (): Promise<{ browser: BrowserContext; profile: string }> => {
-  const profile = mkdtempSync(join(tmpdir(), "lifeline-chromium-"))
-  const browser = await chromium.launchPersistentContext(profile, {
+const launch = (): Promise<Browser> =>
+  chromium.launch({
     executablePath: CHROMIUM,
-    viewport: { width: 1100, height: 760 },
     args: [
       "--headless",
       "--no-sandbox",
@@ -61,18 +60,16 @@ const launch = async (): Promise<{ browser: BrowserContext; profile: string }> =
       "--disable-quic",
     ],
   })
-  return { browser, profile }
-}
 
 /**
  * Issue 19: a TCP relay between the browser and the API, so a test can take the server away
  * (every connection cut, new ones refused) and bring it back on the same address, as a crashed
  * or restarted server looks to the browser, without restarting the API and its state.
  */
-const startRelay = async (target: URL) => {
+const startRelay = async (target: () => URL) => {
   const sockets = new Set<Socket>()
   const relay = (client: Socket) => {
-    const upstream = connect(Number(target.port), target.hostname)
+    const upstream = connect(Number(target().port), target().hostname)
     for (const s of [client, upstream]) {
       sockets.add(s)
       s.on("close", () => sockets.delete(s))
@@ -123,8 +120,23 @@ export interface WebE2e {
    */
   readonly open: (
     hash: string,
-    options?: { readonly viewport?: Viewport; readonly init?: string },
+    options?: {
+      readonly viewport?: Viewport
+      readonly init?: string
+      /**
+       * Issue 21: who opens it: a demo person (`ana`, `supervisor`, `admin`…), signed in through
+       * the demo sign-in in that person's own browser context (their tabs share it); `null`: a
+       * fresh context nobody signed in to. Default: the person the address is for.
+       */
+      readonly as?: string | null
+    },
   ) => Promise<Page>
+  /** The address the browser reaches the node at (the relay). */
+  readonly url: string
+  /** Every address any page asked for (issue 21: scanned for secrets). */
+  readonly requested: readonly string[]
+  /** Every cookie value the node (not the identity provider) handed a browser (issue 21). */
+  readonly handedOut: readonly string[]
   readonly screenshot: (page: Page, name: string) => Promise<void>
   /**
    * Closes every tab opened so far: each live page holds a stream, and Chromium opens at most six
@@ -137,17 +149,95 @@ export interface WebE2e {
   readonly close: () => Promise<void>
 }
 
+/** The demo person a page's address is for: `#/rep/ana` -> ana, `#/admin` -> admin. */
+const personOf = (hash: string): string => {
+  const [page, id] = hash.replace(/^.*#\/?/, "").split("/")
+  return page === "rep" && id !== undefined ? id : page === "admin" ? "admin" : "supervisor"
+}
+
+export interface WebE2eOptions {
+  /** Issue 21: sign-in with a real OpenID Connect provider (oidc-provider in this process). */
+  readonly oidc?: boolean
+  /** Every log line the node writes. */
+  readonly log?: (line: string) => void
+  /** More layers for the node's runtime (e.g. spans kept in memory). */
+  readonly layer?: E2eOptions["layer"]
+}
+
 /** The real API (harness: libSQL file, ACS and Resend stand-ins) serving a fresh build, and Chromium. */
-export const startWebE2e = async (): Promise<WebE2e> => {
+export const startWebE2e = async (
+  options: WebE2eOptions = {},
+): Promise<WebE2e & { readonly provider?: TestProvider }> => {
+  let apiUrl: URL | undefined
+  const relay = await startRelay(() => {
+    if (apiUrl === undefined) throw new Error("the API has not started yet")
+    return apiUrl
+  })
+  const provider = options.oidc === true ? await startProvider(() => `${relay.url}/auth/callback`) : undefined
   const webRoot = await buildWeb()
-  const [api, { browser, profile }] = await Promise.all([startE2e({}, { webRoot }), launch()])
-  const relay = await startRelay(new URL(api.url))
+  const [api, browser] = await Promise.all([
+    startE2e(
+      {},
+      {
+        webRoot,
+        ...(options.log === undefined ? {} : { log: options.log }),
+        ...(options.layer === undefined ? {} : { layer: options.layer }),
+        ...(provider === undefined
+          ? {}
+          : {
+              oidc: {
+                issuer: provider.issuer,
+                clientId: CLIENT.id,
+                clientSecret: CLIENT.secret,
+                redirectUrl: `${relay.url}/auth/callback`,
+                roles: ROLE_MAP,
+              },
+            }),
+      },
+    ),
+    launch(),
+  ])
+  apiUrl = new URL(api.url)
   mkdirSync(SCREENSHOTS, { recursive: true })
   const pages: Page[] = []
+  const requested: string[] = []
+  const handedOut: string[] = []
+  const contexts = new Map<string, BrowserContext>()
+  /** A person's browser: signed in once through the demo sign-in, as the demo page's form posts. */
+  const contextOf = async (person: string | null): Promise<BrowserContext> => {
+    const known = person === null ? undefined : contexts.get(person)
+    if (known !== undefined) return known
+    const context = await browser.newContext({ viewport: { width: 1100, height: 760 } })
+    context.on("request", (r) => requested.push(r.url()))
+    context.on("response", async (r) => {
+      if (!r.url().startsWith(relay.url)) return
+      for (const h of await r.headersArray().catch(() => []))
+        if (h.name.toLowerCase() === "set-cookie") {
+          const value = h.value.split(";")[0]?.split("=").slice(1).join("=") ?? ""
+          if (value !== "") handedOut.push(value)
+        }
+    })
+    if (person !== null) {
+      const res = await context.request.post(`${relay.url}/auth/demo`, {
+        form: { person },
+        headers: { origin: relay.url },
+        maxRedirects: 0,
+      })
+      if (res.status() !== 303)
+        throw new Error(`demo sign-in as ${person}: ${res.status()} ${await res.text()}`)
+      contexts.set(person, context)
+    }
+    return context
+  }
   return {
     api,
+    url: relay.url,
+    requested,
+    handedOut,
+    ...(provider === undefined ? {} : { provider }),
     open: async (hash, options = {}) => {
-      const page = await browser.newPage()
+      const context = await contextOf(options.as === undefined ? personOf(hash) : options.as)
+      const page = await context.newPage()
       pages.push(page)
       const missing: string[] = []
       notFound.set(page, missing)
@@ -172,7 +262,7 @@ export const startWebE2e = async (): Promise<WebE2e> => {
       await browser.close()
       await relay.close()
       await api.close()
-      rmSync(profile, { recursive: true, force: true })
+      await provider?.close()
       rmSync(webRoot, { recursive: true, force: true })
     },
   }

@@ -140,7 +140,7 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
       return refused ?? next()
     })
     app.use("/auth/me", authenticated)
-    app.route("/auth", authRoutes({ auth, run, signals, ...optional({ log: options.log }) }))
+    app.route("/auth", authRoutes({ auth, run, signals, limiter, ...optional({ log: options.log }) }))
     app.route("/api/sessions", sessionRoutes(handle, auth, signals))
     app.route("/api/keys", keyRoutes(handle, auth))
     app.route("/api/auth/audit", authAuditRoutes(handle, auth))

@@ -52,12 +52,13 @@ export interface CommandResult {
  * are the core's command schemas, responses the core's view types, so a change in either shows
  * up here at compile time.
  */
-export const lifelineClient = (baseUrl: string, apiKey: string, fetchImpl: typeof fetch = fetch) => {
+export const lifelineClient = (baseUrl: string, apiKey?: string, fetchImpl: typeof fetch = fetch) => {
   const call = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const res = await fetchImpl(`${baseUrl.replace(/\/$/, "")}${path}`, {
       method,
       headers: {
-        authorization: `Bearer ${apiKey}`,
+        // Without a key the browser's session cookie speaks for the caller (issue 21).
+        ...(apiKey === undefined ? {} : { authorization: `Bearer ${apiKey}` }),
         ...(body === undefined ? {} : { "content-type": "application/json" }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),

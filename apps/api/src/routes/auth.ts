@@ -5,7 +5,7 @@ import { html } from "hono/html"
 import { principalFromClaims } from "../auth/claims"
 import { DEMO_PEOPLE } from "../auth/demo-people"
 import { isLoopback } from "../auth/keys"
-import { clientAddress } from "../auth/limit"
+import { type AuthFailureLimiter, clientAddress } from "../auth/limit"
 import type { AuthEnv } from "../auth/middleware"
 import type { Principal } from "../auth/principal"
 import { hashSecret } from "../auth/secrets"
@@ -34,6 +34,8 @@ export interface AuthRoutesOptions {
   readonly run: Run
   readonly signals: SessionSignals
   readonly log?: Logger
+  /** Failed sign-ins count per client address with bad keys (issue 16's limiter). */
+  readonly limiter?: AuthFailureLimiter
 }
 
 /** What the web app is told about its caller (never a secret). */
@@ -47,7 +49,13 @@ export const whoAmI = (who: Principal) => ({
 const wantsHtml = (c: Context) => (c.req.header("accept") ?? "").includes("text/html")
 
 /** A page for a person (the browser navigates here), or the same words as JSON for a script. */
-const answer = (c: Context, status: 400 | 403 | 404 | 502, code: string, title: string, message: string) =>
+const answer = (
+  c: Context,
+  status: 400 | 403 | 404 | 429 | 502,
+  code: string,
+  title: string,
+  message: string,
+) =>
   wantsHtml(c)
     ? c.html(
         html`<!doctype html>
@@ -90,7 +98,7 @@ ${DEMO_PEOPLE.map(
 )}
 </main></body></html>`
 
-export const authRoutes = ({ auth, run, signals, log }: AuthRoutesOptions) => {
+export const authRoutes = ({ auth, run, signals, log, limiter }: AuthRoutesOptions) => {
   const audit = (
     kind: AuthAuditKind,
     actor: Principal | null,
@@ -117,6 +125,8 @@ export const authRoutes = ({ auth, run, signals, log }: AuthRoutesOptions) => {
   ) => {
     await audit("sign-in-failed", null, person, { reason })
     log?.warn("sign-in refused", { reason })
+    const address = clientAddress(c)
+    if (address !== undefined) limiter?.fail(address)
     return answer(c, status, "SignInFailed", "Sign-in refused", message)
   }
 
@@ -153,15 +163,32 @@ export const authRoutes = ({ auth, run, signals, log }: AuthRoutesOptions) => {
           "No sign-in",
           "this node has no identity provider configured",
         )
-      const pending = await takeSignIn(auth, c, run)
-      if (pending === undefined)
-        return failed(
+      const address = clientAddress(c)
+      const waitMs = address === undefined ? 0 : (limiter?.blockedFor(address) ?? 0)
+      if (waitMs > 0) {
+        c.header("retry-after", String(Math.max(1, Math.ceil(waitMs / 1000))))
+        return answer(
           c,
-          null,
-          "no sign-in in progress",
+          429,
+          "TooManyAuthFailures",
+          "Too many failed sign-ins",
+          "wait a minute, then sign in again",
+        )
+      }
+      const pending = await takeSignIn(auth, c, run)
+      if (pending === undefined) {
+        // Nobody's sign-in (none started in this browser, or it expired): anyone can send this, so
+        // it writes no audit row; it is logged and counted against the address like a bad key.
+        if (address !== undefined) limiter?.fail(address)
+        log?.warn("sign-in callback without a sign-in in progress")
+        return answer(
+          c,
           400,
+          "SignInFailed",
+          "Sign-in refused",
           "this sign-in expired or was started in another browser: start again",
         )
+      }
       const providerError = c.req.query("error")
       if (providerError !== undefined)
         // Only the error code (a short token of the protocol), never the provider's free text.

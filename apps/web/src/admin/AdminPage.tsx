@@ -1,6 +1,6 @@
 import type { QueueView, RepView } from "@lifeline/core"
 import { createResource, Show } from "solid-js"
-import { clientFor } from "../app/session"
+import { pageClient } from "../app/session"
 import { ContactsEditor } from "./ContactsEditor"
 import { Deliveries } from "./Deliveries"
 import { OperatorLog } from "./OperatorLog"
@@ -9,8 +9,8 @@ import { QueueMembers } from "./QueueMembers"
 import { TemplateEditor } from "./TemplateEditor"
 
 /** R3, E11, C1–C4, B5, B6: the admin's pages on one screen. */
-export function AdminPage(props: { readonly apiKey: string }) {
-  const api = clientFor(props.apiKey)
+export function AdminPage() {
+  const api = pageClient()
   const [setup, { refetch }] = createResource(async () => {
     const [reps, queues] = await Promise.all([api.reps(), api.queues()])
     return { reps: reps as readonly RepView[], queues: queues as readonly QueueView[] }
@@ -22,7 +22,7 @@ export function AdminPage(props: { readonly apiKey: string }) {
     <>
       <h1>Administration</h1>
       <Show when={setup.error}>
-        <p class="problem">Could not load the reps and queues (is this an admin key?).</p>
+        <p class="problem">Could not load the reps and queues (are you signed in as an admin?).</p>
       </Show>
       <Show when={setup.latest}>
         {(s) => (

@@ -63,7 +63,24 @@ export const trackedFetch: typeof fetch = async (input, init) => {
     throw new Unreachable()
   }
   markApi(true)
+  if (res.status === 401 && !String(input).startsWith("/auth/")) sessionEnded()
   return res
+}
+
+const endedListeners = new Set<() => void>()
+
+/**
+ * Issue 21: the API refused the page's session (ended by an admin, signed out in another tab,
+ * expired, idle): the page goes back to its sign-in instead of showing one failure per panel.
+ */
+export const sessionEnded = (): void => {
+  for (const listener of endedListeners) listener()
+}
+
+/** Run `listener` when a request finds the session gone; returns the unsubscribe. */
+export const onSessionEnded = (listener: () => void): (() => void) => {
+  endedListeners.add(listener)
+  return () => endedListeners.delete(listener)
 }
 
 /** The page's link as one word: the banner's state. */

@@ -1,5 +1,5 @@
 import { onCleanup } from "solid-js"
-import { onBack, setStreamUp } from "./connection"
+import { onBack, sessionEnded, setStreamUp } from "./connection"
 
 export type LiveMessage = "events" | "queues" | "emergencies" | "reset" | "ready"
 
@@ -53,13 +53,13 @@ const readStream = async (body: ReadableStream<Uint8Array>, onMessage: (m: SseMe
 }
 
 /**
- * The API's live stream (GET /api/events) for the page's key, read with `fetch` so the key goes
- * in the Authorization header (never in the address: the API takes no credential from a URL).
+ * The API's live stream (GET /api/events) for the signed-in person, read with `fetch` and
+ * authenticated by the session cookie (issue 21: no credential in the address or in storage).
  * It resumes with Last-Event-ID after a drop, retrying with a growing pause; `onOpen` runs on
  * every (re)connection so the page reloads what it may have missed. Issue 19: the stream's
  * state feeds the connection banner, and a server that is back is tried at once.
  */
-export const followLive = (key: string, handlers: Handlers): void => {
+export const followLive = (handlers: Handlers): void => {
   const stop = new AbortController()
   let lastId: string | undefined
   let retryMs = RETRY_MIN_MS
@@ -80,13 +80,17 @@ export const followLive = (key: string, handlers: Handlers): void => {
   const connectOnce = async () => {
     const res = await fetch("/api/events", {
       headers: {
-        authorization: `Bearer ${key}`,
         accept: "text/event-stream",
         ...(lastId === undefined ? {} : { "last-event-id": lastId }),
       },
       cache: "no-store",
       signal: stop.signal,
     })
+    if (res.status === 401) {
+      // The session is gone: the sign-in shows; trying again would only be refused again.
+      sessionEnded()
+      stop.abort()
+    }
     if (!res.ok || res.body === null) throw new Error(`live stream refused: ${res.status}`)
     retryMs = RETRY_MIN_MS
     setStreamUp(true)

@@ -16,72 +16,63 @@ export const parseRoute = (hash: string): Route => {
   return { page: "home" }
 }
 
-/** Issue 19: one remembered key per page (a rep's key must not break the admin page). */
-const slotOf = (route: Route): string =>
-  route.page === "rep" ? `lifeline.apiKey.rep.${route.repId}` : `lifeline.apiKey.${route.page}`
-/** Where earlier versions kept one key for every page; read once, dropped when refused. */
-const LEGACY_SLOT = "lifeline.apiKey"
+/** Issue 21: who the session cookie stands for, as `GET /auth/me` says (never a secret). */
+export type Me =
+  | { readonly role: "rep"; readonly name: string; readonly repId: string }
+  | { readonly role: "supervisor"; readonly name: string; readonly queues: "*" | readonly string[] }
+  | { readonly role: "admin"; readonly name: string }
 
-const storage = (): Storage | undefined => globalThis.localStorage ?? undefined
+/** The page's sign-in: a person signed in, or where to go to sign in. */
+export type Session =
+  | { readonly state: "signed-in"; readonly me: Me }
+  | { readonly state: "signed-out"; readonly signIn: string }
 
-/** The local demo's key for the page (only a demo server accepts it). */
-export const demoKeyFor = (route: Route): string => {
+/**
+ * Issue 21: the session comes from the HttpOnly cookie the node set at sign-in; the page never
+ * holds a token (not in storage, not in an address), it only asks who it is.
+ */
+export const loadSession = async (): Promise<Session> => {
+  const res = await trackedFetch("/auth/me", { cache: "no-store", headers: { accept: "application/json" } })
+  const body = (await res.json().catch(() => ({}))) as Record<string, unknown>
+  if (res.ok) return { state: "signed-in", me: body as unknown as Me }
+  if (res.status === 401)
+    return { state: "signed-out", signIn: typeof body.signIn === "string" ? body.signIn : "/auth/login" }
+  throw new LifelineApiError(
+    res.status,
+    "Unknown",
+    `${res.status}: the sign-in could not be checked`,
+    undefined,
+  )
+}
+
+/** Ends the session on the node (every node of the center), then the cookie is gone. */
+export const signOut = async (): Promise<void> => {
+  await trackedFetch("/auth/logout", { method: "POST" })
+}
+
+/** The page a person lands on after sign-in. */
+export const homeOf = (me: Me): string =>
+  me.role === "rep" ? `#/rep/${encodeURIComponent(me.repId)}` : `#/${me.role}`
+
+/** N4 as the pages see it: a rep opens its own workspace, a supervisor the queues, an admin both admin pages. */
+export const mayOpen = (me: Me, route: Route): boolean => {
   switch (route.page) {
     case "rep":
-      return `demo-rep-${route.repId}`
+      return me.role === "rep" && me.repId === route.repId
+    case "supervisor":
+      return me.role === "supervisor" || me.role === "admin"
     case "admin":
-      return "demo-admin-key"
+      return me.role === "admin"
     default:
-      return "demo-supervisor-key"
+      return true
   }
 }
 
-/** Where the key the page tries came from: it decides what a refusal says and what is forgotten. */
-export type KeySource = "address" | "saved" | "demo" | "typed"
+/** The typed client of the API on the page's own origin; the cookie speaks for the caller. */
+export const pageClient = (): LifelineClient => lifelineClient("", undefined, trackedFetch)
 
-export interface KeyCandidate {
-  readonly key: string
-  readonly source: KeySource
-}
-
-/** `?key=` in the address, else the remembered key, else the demo's key. */
-export const keyCandidate = (
-  route: Route,
-  search: string = globalThis.location?.search ?? "",
-): KeyCandidate => {
-  const fromUrl = new URLSearchParams(search).get("key")
-  if (fromUrl !== null && fromUrl.trim() !== "") return { key: fromUrl.trim(), source: "address" }
-  const saved = storage()?.getItem(slotOf(route)) ?? storage()?.getItem(LEGACY_SLOT)
-  if (saved !== null && saved !== undefined && saved !== "") return { key: saved, source: "saved" }
-  return { key: demoKeyFor(route), source: "demo" }
-}
-
-/** A key the API accepted for this page: remembered, and taken out of the address bar. */
-export const rememberKey = (route: Route, key: string): void => {
-  storage()?.setItem(slotOf(route), key)
-  dropKeyFromAddress()
-}
-
-/** A refused or cleared key: never tried again by itself. */
-export const forgetKey = (route: Route): void => {
-  storage()?.removeItem(slotOf(route))
-  storage()?.removeItem(LEGACY_SLOT)
-  dropKeyFromAddress()
-}
-
-const dropKeyFromAddress = (): void => {
-  if (globalThis.location === undefined || !new URLSearchParams(location.search).has("key")) return
-  const params = new URLSearchParams(location.search)
-  params.delete("key")
-  const search = params.toString()
-  history.replaceState(null, "", `${location.pathname}${search === "" ? "" : `?${search}`}${location.hash}`)
-}
-
-/** The typed client of the API, on the page's own origin; every request reports the link. */
-export const clientFor = (key: string): LifelineClient => lifelineClient("", key, trackedFetch)
-
-/** The key was refused (unknown key, or not allowed on this page): the sign-in form shows. */
-export const isRefusedKey = (error: unknown): boolean =>
+/** The session no longer gives access (ended, expired, idle, or not allowed here). */
+export const isRefused = (error: unknown): boolean =>
   error instanceof LifelineApiError && (error.status === 401 || error.status === 403)
 
 /** Words for the parts of a field path the API names (`rules[0].condition.count`). */
@@ -117,7 +108,7 @@ export const fieldInWords = (field: string): string => {
 export const reasonOf = (error: unknown): string => {
   if (error instanceof Unreachable) return error.message
   if (error instanceof LifelineApiError) {
-    if (error.status === 401) return "Your key was not accepted; sign in again."
+    if (error.status === 401) return "Your session has ended; sign in again."
     const message = error.message.replace(/^\d{3} \w+: /, "")
     if (error.field === undefined) return message
     const rest = message.startsWith(`${error.field}`)

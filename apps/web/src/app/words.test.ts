@@ -4,7 +4,7 @@ import { queueName } from "../rep/words"
 import { Unreachable } from "./connection"
 import { parseBlock } from "./live"
 import { presenceLabel, presenceWords } from "./presence"
-import { fieldInWords, keyCandidate, reasonOf } from "./session"
+import { fieldInWords, homeOf, mayOpen, reasonOf } from "./session"
 import { formatDuration } from "./time"
 
 describe("issue 19: what the web app says, in words", () => {
@@ -26,7 +26,7 @@ describe("issue 19: what the web app says, in words", () => {
     )
     expect(reasonOf(refused)).toBe("Rule 1 threshold: Expected a value between 1 and 100, got -1")
     expect(reasonOf(new LifelineApiError(401, "Unauthenticated", "an API key is required", undefined))).toBe(
-      "Your key was not accepted; sign in again.",
+      "Your session has ended; sign in again.",
     )
   })
 
@@ -45,13 +45,21 @@ describe("issue 19: what the web app says, in words", () => {
     expect(queueName("tier-2_support")).toBe("Tier 2 support")
   })
 
-  it("takes the key from the address first, else the demo's for the page", () => {
-    expect(keyCandidate({ page: "rep", repId: "ana" }, "?key=abc")).toEqual({ key: "abc", source: "address" })
-    expect(keyCandidate({ page: "rep", repId: "ana" }, "?key=%20")).toEqual({
-      key: "demo-rep-ana",
-      source: "demo",
-    })
-    expect(keyCandidate({ page: "admin" }, "")).toEqual({ key: "demo-admin-key", source: "demo" })
+  it("issue 21, N4: a person opens only their own pages, and lands on their home", () => {
+    const ana = { role: "rep", name: "Ana Lima", repId: "ana" } as const
+    const sam = { role: "supervisor", name: "Sam", queues: ["billing"] } as const
+    const ada = { role: "admin", name: "Ada" } as const
+    expect(homeOf(ana)).toBe("#/rep/ana")
+    expect(homeOf(sam)).toBe("#/supervisor")
+    expect(homeOf(ada)).toBe("#/admin")
+    expect(mayOpen(ana, { page: "rep", repId: "ana" })).toBe(true)
+    expect(mayOpen(ana, { page: "rep", repId: "ben" })).toBe(false)
+    expect(mayOpen(ana, { page: "supervisor" })).toBe(false)
+    expect(mayOpen(sam, { page: "supervisor" })).toBe(true)
+    expect(mayOpen(sam, { page: "admin" })).toBe(false)
+    expect(mayOpen(ada, { page: "admin" })).toBe(true)
+    expect(mayOpen(ada, { page: "supervisor" })).toBe(true)
+    expect(mayOpen(ada, { page: "rep", repId: "ana" })).toBe(false)
   })
 
   it("reads a server-sent event block; a comment is no message", () => {

@@ -1,6 +1,6 @@
 import { Show } from "solid-js"
 import { offline } from "../app/connection"
-import { clientFor } from "../app/session"
+import { pageClient } from "../app/session"
 import { simulatedCalling } from "../calling/simulated"
 import { CommPanel } from "./CommPanel"
 import { ConversationForm } from "./ConversationForm"
@@ -14,9 +14,9 @@ import { PresencePicker } from "./PresencePicker"
  * Issue 19: the DOM order is the focus order and the phone's order: ringing work first (Accept is
  * the first stop), and during an emergency the panel (End call) before everything else.
  */
-export function RepWorkspace(props: { readonly repId: string; readonly apiKey: string }) {
-  const api = clientFor(props.apiKey)
-  const desk = createDesk(api, props.repId, props.apiKey)
+export function RepWorkspace(props: { readonly repId: string }) {
+  const api = pageClient()
+  const desk = createDesk(api, props.repId)
   const calling = simulatedCalling(api, props.repId)
   const inEmergency = () => desk.view()?.emergency != null
   return (

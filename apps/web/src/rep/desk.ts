@@ -87,7 +87,7 @@ const DROPPED: Readonly<Record<string, string>> = {
  * events also drive what the views do not say: a callback's progress (C6), a PSAP ringing (E6),
  * an emergency call that dropped (E10), and the server's clock (each event's `at`) for countdowns.
  */
-export const createDesk = (api: LifelineClient, repId: string, key: string) => {
+export const createDesk = (api: LifelineClient, repId: string) => {
   const [view, setView] = createSignal<DeskView>()
   const [problem, setProblem] = createSignal<string>()
   const [callbacks, setCallbacks] = createSignal<ReadonlyMap<string, CallbackProgress>>(new Map())
@@ -193,7 +193,7 @@ export const createDesk = (api: LifelineClient, repId: string, key: string) => {
         break
     }
   }
-  followLive(key, {
+  followLive({
     events: (data) => {
       for (const e of data as CenterEvent[]) onEvent(e)
       void reload()

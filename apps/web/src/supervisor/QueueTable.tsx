@@ -10,11 +10,11 @@ export interface LiveQueue extends QueueView {
 }
 
 /** The queues live over SSE: waiting, EWT, pending callbacks, reps by presence. */
-export function QueueTable(props: { readonly apiKey: string }) {
+export function QueueTable() {
   const [queues, setQueues] = createSignal<readonly LiveQueue[]>()
   const [emergencies, setEmergencies] = createSignal(0)
   const [connected, setConnected] = createSignal(false)
-  followLive(props.apiKey, {
+  followLive({
     queues: (data) => {
       setQueues(data as LiveQueue[])
       setConnected(true)
