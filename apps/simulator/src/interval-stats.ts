@@ -1,9 +1,29 @@
+import { add, addOutcome, F, FIELDS, metric, ratioOf } from "./analysis/metrics"
+
 /**
- * Per-interval statistics of a run, fed by the runner, read by the plots and reports: per queue
- * and interval, calls offered, answered (within the SL threshold or not), abandoned (each by the
- * interval the call ARRIVED in), and the number waiting as a time-weighted mean and a maximum.
- * O(1) per call and per change of a queue's waiting count.
+ * Per-interval statistics of a run, fed by the runner, read by the interval report
+ * (report/interval-table.ts): per queue and interval, the sums of analysis/metrics.ts (answered,
+ * abandoned, waits, each by the interval the call ARRIVED in; talk time split over the intervals
+ * it spans), calls offered, callbacks asked for and served (by when they happened), and the
+ * number waiting as a time-weighted mean and a maximum. O(1) per call and per change of a queue's
+ * waiting count; a fixed block of numbers per interval, never a list of calls.
  */
+
+/** Each cell's sums: the metrics' own (FIELDS), then the report's. */
+export const INTERVAL_FIELDS = [
+  ...FIELDS,
+  "offered",
+  "callbacksRequested",
+  "callbacksDone",
+  "waitingAreaMs",
+] as const
+export type IntervalField = (typeof INTERVAL_FIELDS)[number]
+export const INTERVAL_FIELD_COUNT = INTERVAL_FIELDS.length
+/** Each field's offset in a cell's sums (the metrics' fields at their metrics.ts offsets). */
+export const IF: { readonly [K in IntervalField]: number } = Object.fromEntries(
+  INTERVAL_FIELDS.map((f, i) => [f, i]),
+) as { readonly [K in IntervalField]: number }
+
 export interface IntervalRow {
   readonly queueId: string
   readonly startAt: number
@@ -12,40 +32,25 @@ export interface IntervalRow {
   readonly answered: number
   readonly answeredWithin: number
   readonly abandoned: number
-  /** answered within T / (answered + abandoned), as in the summary; null when none settled. */
+  /** analysis/metrics.ts SL: answered within T / (answered + abandoned); null when none settled. */
   readonly serviceLevel: number | null
-  /** Mean wait of the answered calls; null when none was answered. */
+  /** analysis/metrics.ts ASA: mean wait of the answered calls; null when none was answered. */
   readonly asaMs: number | null
   readonly meanWaiting: number
   readonly maxWaiting: number
-}
-
-export interface IntervalServiceLevel {
-  readonly startAt: number
-  readonly endAt: number
-  readonly serviceLevel: number | null
+  /** The cell's sums, by `IF` (staffedMs is left 0: the report adds the schedule's). */
+  readonly sums: Float64Array
 }
 
 interface Cell {
-  offered: number
-  answered: number
-  answeredWithin: number
-  abandoned: number
-  waitSumMs: number
-  /** Σ count × ms over the interval. */
-  waitingArea: number
+  readonly sums: Float64Array
   maxWaiting: number
 }
 
-const emptyCell = (): Cell => ({
-  offered: 0,
-  answered: 0,
-  answeredWithin: 0,
-  abandoned: 0,
-  waitSumMs: 0,
-  waitingArea: 0,
-  maxWaiting: 0,
-})
+const emptyCell = (): Cell => ({ sums: new Float64Array(INTERVAL_FIELD_COUNT), maxWaiting: 0 })
+
+const SL = metric("serviceLevel")
+const ASA = metric("asa")
 
 interface Level {
   count: number
@@ -98,18 +103,38 @@ export class IntervalStats {
   }
 
   arrived(queueId: string, at: number): void {
-    this.cell(queueId, at).offered += 1
+    this.count(queueId, at, IF.offered)
     this.endAt = Math.max(this.endAt, at)
   }
 
   /** A call's wait ended: answered after `waitMs`, or abandoned. Counted in its arrival interval. */
   settled(queueId: string, arrivedAt: number, waitMs: number, answered: boolean): void {
-    const cell = this.cell(queueId, arrivedAt)
-    if (answered) {
-      cell.answered += 1
-      cell.waitSumMs += waitMs
-      if (waitMs <= this.slThresholdMs) cell.answeredWithin += 1
-    } else cell.abandoned += 1
+    addOutcome(this.cell(queueId, arrivedAt).sums, 0, waitMs, answered, this.slThresholdMs)
+  }
+
+  /** A rep talks to a call of the queue from `at` for `handleMs`: busy time in each interval it spans. */
+  talk(queueId: string, at: number, handleMs: number): void {
+    const end = at + handleMs
+    for (let t = at; t < end; ) {
+      const i = Math.max(0, Math.floor((t - this.startAt) / this.intervalMs))
+      const to = Math.min(end, this.startAt + (i + 1) * this.intervalMs)
+      add(this.cellAt(queueId, i).sums, F.busyMs, to - t)
+      t = to
+    }
+  }
+
+  /** C3/C4: a caller asked for a callback at `at`. */
+  callbackRequested(queueId: string, at: number): void {
+    this.count(queueId, at, IF.callbacksRequested)
+  }
+
+  /** A callback was served (closed as served) at `at`. */
+  callbackDone(queueId: string, at: number): void {
+    this.count(queueId, at, IF.callbacksDone)
+  }
+
+  private count(queueId: string, at: number, field: number): void {
+    add(this.cell(queueId, at).sums, field, 1)
   }
 
   /** The queue's waiting count is `count` from `at` on. */
@@ -149,62 +174,22 @@ export class IntervalStats {
     )
   }
 
-  /** Per queue: the time-weighted mean waiting of each interval, as steps over the whole run. */
-  waitingSeries(): { name: string; points: { x: number; y: number }[] }[] {
-    const n = this.intervalCount()
-    return this.queueIds.map((queueId) => ({
-      name: queueId,
-      points: Array.from({ length: n }, (_, i) => {
-        const row = this.row(queueId, i, this.cells.get(queueId)?.[i] ?? emptyCell())
-        return [
-          { x: row.startAt, y: row.meanWaiting },
-          { x: row.endAt, y: row.meanWaiting },
-        ]
-      }).flat(),
-    }))
-  }
-
-  /** The service level of each interval, of one queue or (no id) of the whole center. */
-  serviceLevels(queueId?: string): IntervalServiceLevel[] {
-    const ids = queueId === undefined ? this.queueIds : [queueId]
-    return Array.from({ length: this.intervalCount() }, (_, i) => {
-      let within = 0
-      let settled = 0
-      for (const q of ids) {
-        const c = this.cells.get(q)?.[i]
-        if (c === undefined) continue
-        within += c.answeredWithin
-        settled += c.answered + c.abandoned
-      }
-      const { startAt, endAt } = this.bounds(i)
-      return { startAt, endAt, serviceLevel: settled === 0 ? null : within / settled }
-    })
-  }
-
-  /** One queue's service level as a line (intervals with no settled call left out). */
-  serviceLevelSeries(queueId: string): { name: string; points: { x: number; y: number }[] } {
-    const points = this.serviceLevels(queueId).flatMap((s) =>
-      s.serviceLevel === null ? [] : [{ x: (s.startAt + s.endAt) / 2, y: s.serviceLevel }],
-    )
-    return { name: queueId, points }
-  }
-
   private row(queueId: string, i: number, c: Cell): IntervalRow {
     const { startAt, endAt } = this.bounds(i)
-    const settled = c.answered + c.abandoned
-    const span = Math.max(1, endAt - startAt)
+    const sums = c.sums
     return {
       queueId,
       startAt,
       endAt,
-      offered: c.offered,
-      answered: c.answered,
-      answeredWithin: c.answeredWithin,
-      abandoned: c.abandoned,
-      serviceLevel: settled === 0 ? null : c.answeredWithin / settled,
-      asaMs: c.answered === 0 ? null : c.waitSumMs / c.answered,
-      meanWaiting: c.waitingArea / span,
+      offered: sums[IF.offered] as number,
+      answered: sums[F.answered] as number,
+      answeredWithin: sums[F.answeredWithinT] as number,
+      abandoned: sums[F.abandoned] as number,
+      serviceLevel: ratioOf(sums, 0, SL),
+      asaMs: ratioOf(sums, 0, ASA),
+      meanWaiting: (sums[IF.waitingAreaMs] as number) / Math.max(1, endAt - startAt),
       maxWaiting: c.maxWaiting,
+      sums,
     }
   }
 
@@ -224,7 +209,7 @@ export class IntervalStats {
       const i = Math.floor((t - this.startAt) / this.intervalMs)
       const end = Math.min(at, this.startAt + (i + 1) * this.intervalMs)
       const cell = this.cellAt(queueId, i)
-      cell.waitingArea += level.count * (end - t)
+      add(cell.sums, IF.waitingAreaMs, level.count * (end - t))
       cell.maxWaiting = Math.max(cell.maxWaiting, level.count)
       t = end
     }

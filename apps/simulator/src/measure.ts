@@ -1,9 +1,11 @@
 import { BatchSums, type ChosenBatches, chooseBatches } from "./analysis/batches"
 import { add, addOutcome, F, FIELD_COUNT, METRICS, type MetricId } from "./analysis/metrics"
 import { type Confidence, type Interval, ratioInterval } from "./analysis/statistics"
+import type { IntervalStats } from "./interval-stats"
+import { IntervalSamples, type IntervalTable } from "./report/interval-table"
+import { staffedByQueue } from "./report/staffed-time"
 import { type CallOutcome, type CoreChoice, planRun, type RunPlan, runSimulation } from "./run"
-import type { Scenario, ScenarioRep } from "./scenario"
-import { presenceAt, SIM_DAY } from "./scenario-setup"
+import type { Scenario } from "./scenario"
 
 /**
  * Intervals for any scenario (issue 17 Build 1): every metric of analysis/metrics.ts with its
@@ -25,6 +27,8 @@ export interface MeasureOptions {
   readonly confidence: Confidence
   readonly slThresholdMs?: number | undefined
   readonly core?: CoreChoice
+  /** Also the interval report (report/interval-table.ts) with intervals of this length. */
+  readonly intervalMs?: number | undefined
 }
 
 export interface MetricInterval {
@@ -64,6 +68,8 @@ export interface IntervalReport {
     readonly correlated: boolean
   }
   readonly queues: readonly QueueIntervals[]
+  /** With `intervalMs`: per queue and interval, across the replications (batch means: the one run). */
+  readonly intervals?: IntervalTable
   readonly seconds: number
 }
 
@@ -107,44 +113,19 @@ export const defaultWarmupMs = (options: MeasureOptions, plan: RunPlan): number 
   return Math.round(0.1 * spanMs)
 }
 
-/** One rep's minutes on shift and not on a break in [from, to) (ms since the epoch), per voice unit. */
-const staffedMs = (rep: ScenarioRep, from: number, to: number): number => {
-  const capacity = rep.capacity ?? 1
-  if (rep.shift === undefined && rep.breaks === undefined) return capacity * (to - from)
-  // Presence changes only at the schedule's clock times: step over them day by day.
-  const DAY = 86_400_000
-  const points = new Set<number>([from, to])
-  for (let d = Math.floor((from - SIM_DAY) / DAY) - 1; d <= Math.floor((to - SIM_DAY) / DAY); d++) {
-    const base = SIM_DAY + d * DAY
-    const edges = [rep.shift?.startMs ?? 0, rep.shift?.endMs ?? DAY]
-    for (const b of rep.breaks ?? []) edges.push(b.atMs, b.atMs + b.durationMs)
-    for (const e of edges) if (base + e > from && base + e < to) points.add(base + e)
-  }
-  const sorted = [...points].sort((a, b) => a - b)
-  let total = 0
-  for (let i = 1; i < sorted.length; i++) {
-    const a = sorted[i - 1] as number
-    if (presenceAt(rep, a - SIM_DAY) === "available") total += (sorted[i] as number) - a
-  }
-  return capacity * total
-}
-
-/** Each batch's staffed rep time per queue (a rep serving k queues counts 1/k in each). */
+/** Each batch's staffed rep time per queue (report/staffed-time.ts). */
 const addStaffing = (scenario: Scenario, batches: BatchSums, count: number): void => {
-  const index = new Map(scenario.queues.map((q, i) => [q.queueId, i]))
-  for (const rep of scenario.reps) {
-    const qs = rep.queues.map((id) => index.get(id)).filter((i): i is number => i !== undefined)
-    if (qs.length === 0) continue
-    for (let k = 0; k < count; k++) {
-      const from = batches.origin + k * batches.batchMs
-      const share = staffedMs(rep, from, from + batches.batchMs) / qs.length
-      for (const q of qs) add(batches.sums, k * batches.width + q * FIELD_COUNT + F.staffedMs, share)
-    }
+  for (let k = 0; k < count; k++) {
+    const from = batches.origin + k * batches.batchMs
+    const byQueue = staffedByQueue(scenario, from, from + batches.batchMs)
+    for (let q = 0; q < batches.queues; q++)
+      add(batches.sums, k * batches.width + q * FIELD_COUNT + F.staffedMs, byQueue[q] as number)
   }
 }
 
 interface Measured {
   readonly batches: BatchSums
+  readonly intervals: IntervalStats | undefined
   /** When the measured arrivals ended (the stop rule's last call, or the end of the hours). */
   readonly dataEnd: number
   readonly arrivals: number
@@ -169,6 +150,7 @@ const measuredRun = (
     drain: true,
     slThresholdMs: threshold,
     ...(options.core === undefined ? {} : { core: options.core }),
+    intervalMs: options.intervalMs,
     onOutcome: (call: CallOutcome) => {
       const at = batches.offsetAt(call.arrivedAt, queueOf(call.queueId))
       if (at >= 0) addOutcome(batches.sums, at, call.waitMs, call.answered, threshold)
@@ -179,7 +161,7 @@ const measuredRun = (
     },
   })
   const dataEnd = summary.arrivalsStoppedAt ?? plan.end
-  return { batches, dataEnd, arrivals: summary.calls }
+  return { batches, intervals: summary.intervals, dataEnd, arrivals: summary.calls }
 }
 
 const intervalsOf = (
@@ -223,7 +205,12 @@ export const measure = (options: MeasureOptions): IntervalReport => {
   if (!(Number.isInteger(options.replications) && options.replications >= 1))
     throw new RangeError("replications must be a whole number >= 1")
   const started = performance.now()
-  const plan = planRun({ seed: options.seed, scenario: options.scenario, hours: options.hours })
+  const plan = planRun({
+    seed: options.seed,
+    scenario: options.scenario,
+    hours: options.hours,
+    slThresholdMs: options.slThresholdMs,
+  })
   const warmupMs = options.warmupMs ?? defaultWarmupMs(options, plan)
   const threshold = plan.threshold
   const queues = options.scenario.queues.length
@@ -235,8 +222,14 @@ export const measure = (options: MeasureOptions): IntervalReport => {
     warmupMs,
     slThresholdMs: threshold,
   }
+  const samples =
+    options.intervalMs === undefined
+      ? undefined
+      : new IntervalSamples(options.scenario, plan.start, options.intervalMs, threshold)
+  const tableOf = () => (samples === undefined ? {} : { intervals: samples.table(options.confidence) })
   if (options.replications === 1) {
     const run = measuredRun(options, options.seed, warmupMs, threshold)
+    if (run.intervals !== undefined) samples?.add(run.intervals)
     const chosen: ChosenBatches | undefined = chooseBatches(run.batches, run.dataEnd)
     if (chosen === undefined)
       throw new RangeError(
@@ -255,6 +248,7 @@ export const measure = (options: MeasureOptions): IntervalReport => {
         correlated: chosen.correlated,
       },
       queues: intervalsOf(options.scenario, chosen.sums, chosen.count, options.confidence),
+      ...tableOf(),
       seconds: (performance.now() - started) / 1000,
     }
   }
@@ -264,6 +258,7 @@ export const measure = (options: MeasureOptions): IntervalReport => {
   let measuredMs = 0
   for (let r = 0; r < options.replications; r++) {
     const run = measuredRun(options, replicationSeed(options.seed, r), warmupMs, threshold)
+    if (run.intervals !== undefined) samples?.add(run.intervals)
     // The whole measured window is one observation: up to the batch the arrivals stopped in (the
     // talks of the drain after it are left out, but for that batch's tail).
     const b = run.batches
@@ -279,6 +274,7 @@ export const measure = (options: MeasureOptions): IntervalReport => {
     arrivals,
     measuredHours: measuredMs / options.replications / HOUR,
     queues: intervalsOf(options.scenario, all, options.replications, options.confidence),
+    ...tableOf(),
     seconds: (performance.now() - started) / 1000,
   }
 }

@@ -1,283 +1,268 @@
-import { mkdirSync, writeFileSync } from "node:fs"
+import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
-import type { IntervalStats } from "./interval-stats"
-
-export { type IntervalRow, type IntervalServiceLevel, IntervalStats } from "./interval-stats"
+import type { TopLevelSpec } from "vega-lite"
+import { type IntervalReportFile, REPORT_JSON } from "./report/interval-table"
 
 /**
- * Small hand-written SVG charts of a run (B7 plots): the waiting count over time per queue, and the
- * service level by interval. Pure string builders; x values are epoch milliseconds shown as UTC
- * clock times of the simulated day.
+ * The interval report's charts (issue 17 Build 3), drawn FROM its files (intervals.json, read
+ * back), never from a run's memory, with Vega-Lite: the spec is compiled to Vega and rendered
+ * headless to SVG (`renderer: "none"`), and the SVG to PNG by resvg. Vega, Vega-Lite and resvg are
+ * loaded only when a report is drawn. Each per-queue chart has one line per queue (at most
+ * `MAX_QUEUES`), with its confidence interval as a bar when the report has replications.
  */
-export interface Point {
-  readonly x: number
-  readonly y: number
-}
 
-export interface Series {
+/**
+ * Vega, Vega-Lite and resvg are imported by a name known only at run time, so esbuild leaves them
+ * out of the CommonJS bundle (scripts/build.mjs, `pnpm bench:simulator`): vega-canvas awaits at its
+ * top level and resvg is a native addon, and neither can go into it. They resolve from node_modules.
+ */
+const load = <T>(name: string): Promise<T> => import(name) as Promise<T>
+
+/** More lines than this are not readable on one chart: the first ones are drawn, the title says so. */
+export const MAX_QUEUES = 10
+/** A chart shows at most this many intervals (a week of quarter hours); a longer run's are in its files. */
+export const MAX_INTERVALS = 672
+const WIDTH = 760
+const HEIGHT = 260
+
+export interface Chart {
+  /** File name without extension. */
   readonly name: string
-  readonly points: readonly Point[]
+  readonly spec: TopLevelSpec
 }
 
-export interface ChartOptions {
-  readonly title?: string
-  /** At most this many legend entries; the rest are drawn and counted as "+ n more". Default 10. */
-  readonly maxLegend?: number
-  /** x of midnight of the first simulated day (SIM_DAY), for the day number of the labels. */
-  readonly dayOrigin?: number
+interface Point {
+  readonly queue: string
+  readonly start: string
+  readonly value: number
+  readonly lo: number | null
+  readonly hi: number | null
 }
 
-const WIDTH = 960
-const HEIGHT = 440
-const M = { left: 64, right: 200, top: 48, bottom: 56 }
-const PLOT_W = WIDTH - M.left - M.right
-const PLOT_H = HEIGHT - M.top - M.bottom
-const COLOURS = [
-  "#1f77b4",
-  "#ff7f0e",
-  "#2ca02c",
-  "#d62728",
-  "#9467bd",
-  "#8c564b",
-  "#e377c2",
-  "#7f7f7f",
-  "#bcbd22",
-  "#17becf",
-]
-const DAY = 86_400_000
+const DAY_MS = 86_400_000
 
-export const escapeXml = (text: string): string =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c] as string,
-  )
-
-const num = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1))
-
-/** A round step giving about `count` ticks up to `max`. */
-export const niceStep = (max: number, count = 5): number => {
-  if (!(max > 0)) return 1
-  const raw = max / count
-  const power = 10 ** Math.floor(Math.log10(raw))
-  const fraction = raw / power
-  return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power
-}
-
-/** "08:15" on the first day, "d2 08:15" on the next ones. */
-export const clockLabel = (at: number, dayOrigin: number): string => {
-  const offset = at - dayOrigin
-  const day = Math.floor(offset / DAY)
-  const inDay = offset - day * DAY
-  const h = Math.floor(inDay / 3_600_000)
-  const m = Math.floor((inDay % 3_600_000) / 60_000)
-  const clock = `${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}`
-  return day === 0 ? clock : `d${day + 1} ${clock}`
-}
-
-interface Frame {
-  readonly x0: number
-  readonly x1: number
-  readonly yMax: number
-  readonly sx: (x: number) => number
-  readonly sy: (y: number) => number
-}
-
-const frameOf = (x0: number, x1: number, yMax: number): Frame => {
-  const span = x1 > x0 ? x1 - x0 : 1
+/** The time axis: clock times, with the weekday when the report spans more than a day. */
+const timeAxis = (report: IntervalReportFile) => {
+  const first = report.rows[0]?.start
+  const last = report.rows[report.rows.length - 1]?.end
+  const span = first === undefined || last === undefined ? 0 : Date.parse(last) - Date.parse(first)
   return {
-    x0,
-    x1,
-    yMax,
-    sx: (x) => M.left + ((x - x0) / span) * PLOT_W,
-    sy: (y) => M.top + PLOT_H - (y / yMax) * PLOT_H,
-  }
+    field: "start",
+    type: "temporal",
+    timeUnit: "utcyearmonthdatehoursminutes",
+    title: "interval start (UTC, simulated)",
+    axis: { format: span > DAY_MS ? "%a %H:%M" : "%H:%M" },
+  } as const
 }
 
-/** Axes with ticks and labels, the title and the axis names. */
-const axes = (
-  f: Frame,
-  title: string,
-  yName: string,
-  yLabel: (y: number) => string,
-  dayOrigin: number,
-): string[] => {
-  const parts = [
-    `<rect x="0" y="0" width="${WIDTH}" height="${HEIGHT}" fill="#ffffff"/>`,
-    `<text x="${WIDTH / 2}" y="28" text-anchor="middle" font-size="18" font-weight="bold">${escapeXml(title)}</text>`,
-    `<line x1="${M.left}" y1="${M.top + PLOT_H}" x2="${M.left + PLOT_W}" y2="${M.top + PLOT_H}" stroke="#000"/>`,
-    `<line x1="${M.left}" y1="${M.top}" x2="${M.left}" y2="${M.top + PLOT_H}" stroke="#000"/>`,
+const drawnQueues = (report: IntervalReportFile) => report.queues.slice(0, MAX_QUEUES).map((q) => q.queueId)
+
+const intervalCount = (report: IntervalReportFile) => report.rows.length / Math.max(1, report.queues.length)
+
+const shownNote = (report: IntervalReportFile) => {
+  const notes = [
+    report.queues.length > MAX_QUEUES ? `first ${MAX_QUEUES} of ${report.queues.length} queues` : "",
+    intervalCount(report) > MAX_INTERVALS
+      ? `first ${MAX_INTERVALS} of ${intervalCount(report)} intervals`
+      : "",
+  ].filter((n) => n !== "")
+  return notes.length === 0 ? "" : ` (${notes.join(", ")})`
+}
+
+/** One column's value per drawn queue and interval, with its interval's ends when it has one. */
+const pointsOf = (report: IntervalReportFile, id: string): Point[] => {
+  const drawn = new Set(drawnQueues(report))
+  const perQueue = intervalCount(report)
+  return report.rows.flatMap((r, i) => {
+    const v = r.values[id]
+    if (!drawn.has(r.queue) || i % perQueue >= MAX_INTERVALS || v === undefined || v.estimate === null)
+      return []
+    const hw = v.halfWidth
+    return [
+      {
+        queue: r.queue,
+        start: r.start,
+        value: v.estimate,
+        lo: hw === null ? null : v.estimate - hw,
+        hi: hw === null ? null : v.estimate + hw,
+      },
+    ]
+  })
+}
+
+const subtitle = (report: IntervalReportFile) =>
+  report.replications > 1
+    ? `${report.replications} replications; bars: ${Math.round(report.confidence * 100)}% confidence intervals`
+    : "one run"
+
+interface PerQueue {
+  readonly id: string
+  readonly title: string
+  readonly axis: string
+  readonly format?: string
+  readonly domain?: readonly [number, number]
+  /** A dashed rule at this value (the SL target). */
+  readonly target?: { readonly value: number; readonly label: string }
+}
+
+/** A line per queue over the intervals, its CI as bars, and an optional target rule. */
+const perQueueChart = (report: IntervalReportFile, chart: PerQueue): TopLevelSpec => {
+  const time = timeAxis(report)
+  const y = {
+    field: "value",
+    type: "quantitative",
+    title: chart.axis,
+    ...(chart.format === undefined ? {} : { axis: { format: chart.format } }),
+    ...(chart.domain === undefined ? {} : { scale: { domain: [...chart.domain] } }),
+  } as const
+  const colour = { field: "queue", type: "nominal", title: "queue", sort: drawnQueues(report) } as const
+  const target =
+    chart.target === undefined
+      ? []
+      : [
+          {
+            data: { values: [{ target: chart.target.value, label: chart.target.label }] },
+            layer: [
+              {
+                mark: { type: "rule", color: "#d62728", strokeDash: [6, 4], strokeWidth: 1.5 },
+                encoding: { y: { field: "target", type: "quantitative" } },
+              },
+              {
+                mark: { type: "text", color: "#d62728", align: "right", dy: -6, x: "width" },
+                encoding: { y: { field: "target", type: "quantitative" }, text: { field: "label" } },
+              },
+            ],
+          },
+        ]
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: { text: `${report.scenario}: ${chart.title}${shownNote(report)}`, subtitle: subtitle(report) },
+    width: WIDTH,
+    height: HEIGHT,
+    background: "white",
+    layer: [
+      {
+        data: { values: pointsOf(report, chart.id) },
+        layer: [
+          {
+            transform: [{ filter: "datum.lo != null" }],
+            mark: { type: "rule", opacity: 0.5, clip: true },
+            encoding: {
+              x: time,
+              y: { field: "lo", type: "quantitative" },
+              y2: { field: "hi" },
+              color: colour,
+            },
+          },
+          { mark: { type: "line", point: true, clip: true }, encoding: { x: time, y, color: colour } },
+        ],
+      },
+      ...target,
+    ],
+  } as TopLevelSpec
+}
+
+/** Offered, answered and abandoned per interval, a panel per drawn queue. */
+const volumesChart = (report: IntervalReportFile): TopLevelSpec => {
+  const time = timeAxis(report)
+  const series = ["offered", "answered", "abandoned"]
+  const values = series.flatMap((id) => pointsOf(report, id).map((p) => ({ ...p, series: id })))
+  return {
+    $schema: "https://vega.github.io/schema/vega-lite/v6.json",
+    title: {
+      text: `${report.scenario}: calls per ${report.intervalMinutes} min by arrival interval${shownNote(report)}`,
+      subtitle: subtitle(report),
+    },
+    background: "white",
+    data: { values },
+    mark: { type: "line", point: true },
+    width: WIDTH,
+    height: Math.round(HEIGHT / 2),
+    encoding: {
+      x: time,
+      y: { field: "value", type: "quantitative", title: "calls" },
+      color: { field: "series", type: "nominal", title: "calls", sort: series },
+      row: { field: "queue", type: "nominal", title: null, sort: drawnQueues(report) },
+    },
+  } as TopLevelSpec
+}
+
+/** The report's charts: SL with the target, volumes, ASA, occupancy, reps staffed, calls waiting. */
+export const reportCharts = (report: IntervalReportFile): readonly Chart[] => {
+  const per = `per ${report.intervalMinutes} min`
+  const pct = Math.round(report.slTarget * 100)
+  return [
+    {
+      name: "service-level",
+      spec: perQueueChart(report, {
+        id: "serviceLevel",
+        title: `service level ${per} (answered within ${report.slThresholdSeconds} s, by arrival interval)`,
+        axis: "service level",
+        format: "%",
+        domain: [0, 1],
+        target: { value: report.slTarget, label: `target ${pct}%` },
+      }),
+    },
+    { name: "volumes", spec: volumesChart(report) },
+    {
+      name: "asa",
+      spec: perQueueChart(report, { id: "asa", title: `ASA ${per} (answered calls)`, axis: "ASA (s)" }),
+    },
+    {
+      name: "occupancy",
+      spec: perQueueChart(report, {
+        id: "occupancy",
+        title: `occupancy ${per} (talk time / staffed rep time)`,
+        axis: "occupancy",
+        format: "%",
+      }),
+    },
+    {
+      name: "reps-staffed",
+      spec: perQueueChart(report, { id: "repsStaffed", title: `reps staffed ${per}`, axis: "reps" }),
+    },
+    {
+      name: "waiting",
+      spec: perQueueChart(report, {
+        id: "meanWaiting",
+        title: `calls waiting ${per} (time-weighted mean)`,
+        axis: "calls waiting",
+      }),
+    },
   ]
-  const yStep = niceStep(f.yMax)
-  for (let y = 0; y <= f.yMax + 1e-9; y += yStep) {
-    const py = num(f.sy(y))
-    parts.push(
-      `<line x1="${M.left}" y1="${py}" x2="${M.left + PLOT_W}" y2="${py}" stroke="#e0e0e0"/>`,
-      `<text x="${M.left - 6}" y="${py}" text-anchor="end" dominant-baseline="middle" font-size="11">${escapeXml(yLabel(y))}</text>`,
-    )
-  }
-  const hour = 3_600_000
-  const xStep = Math.max(hour, Math.ceil((f.x1 - f.x0) / 12 / hour) * hour)
-  for (let x = Math.ceil((f.x0 - dayOrigin) / xStep) * xStep + dayOrigin; x <= f.x1; x += xStep) {
-    const px = num(f.sx(x))
-    parts.push(
-      `<line x1="${px}" y1="${M.top + PLOT_H}" x2="${px}" y2="${M.top + PLOT_H + 5}" stroke="#000"/>`,
-      `<text x="${px}" y="${M.top + PLOT_H + 18}" text-anchor="middle" font-size="11">${escapeXml(clockLabel(x, dayOrigin))}</text>`,
-    )
-  }
-  parts.push(
-    `<text x="${M.left + PLOT_W / 2}" y="${HEIGHT - 12}" text-anchor="middle" font-size="12">time (UTC, simulated)</text>`,
-    `<text x="16" y="${M.top + PLOT_H / 2}" text-anchor="middle" font-size="12" transform="rotate(-90 16 ${M.top + PLOT_H / 2})">${escapeXml(yName)}</text>`,
-  )
-  return parts
 }
 
-const legend = (names: readonly string[], max: number, extra: readonly string[] = []): string[] => {
-  const parts: string[] = []
-  const shown = names.slice(0, max)
-  const x = M.left + PLOT_W + 16
-  const entries = [...extra, ...shown]
-  for (const [i, name] of shown.entries()) {
-    const y = M.top + 8 + (extra.length + i) * 18
-    parts.push(
-      `<line x1="${x}" y1="${y}" x2="${x + 18}" y2="${y}" stroke="${COLOURS[i % COLOURS.length]}" stroke-width="2"/>`,
-      `<text x="${x + 24}" y="${y}" dominant-baseline="middle" font-size="11">${escapeXml(name)}</text>`,
-    )
-  }
-  if (names.length > max)
-    parts.push(
-      `<text x="${x}" y="${M.top + 8 + entries.length * 18}" dominant-baseline="middle" font-size="11">+ ${names.length - max} more</text>`,
-    )
-  return parts
-}
-
-const polyline = (f: Frame, s: Series, colour: string): string => {
-  const points = s.points.map((p) => `${num(f.sx(p.x))},${num(f.sy(p.y))}`).join(" ")
-  return `<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${points}"><title>${escapeXml(s.name)}</title></polyline>`
-}
-
-const svg = (title: string, parts: readonly string[]): string =>
-  [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif">`,
-    `<title>${escapeXml(title)}</title>`,
-    ...parts,
-    "</svg>",
-    "",
-  ].join("\n")
-
-const extent = (series: readonly Series[]) => {
-  let x0 = Number.POSITIVE_INFINITY
-  let x1 = Number.NEGATIVE_INFINITY
-  let yMax = 0
-  for (const s of series)
-    for (const p of s.points) {
-      x0 = Math.min(x0, p.x)
-      x1 = Math.max(x1, p.x)
-      yMax = Math.max(yMax, p.y)
-    }
-  return Number.isFinite(x0) ? { x0, x1, yMax } : { x0: 0, x1: 1, yMax: 0 }
-}
-
-/** Calls waiting over time, one line per queue (each point: an interval's time-weighted mean). */
-export const waitingOverTimeSvg = (series: readonly Series[], options: ChartOptions = {}): string => {
-  const title = options.title ?? "Calls waiting"
-  const { x0, x1, yMax } = extent(series)
-  const top = niceStep(Math.max(yMax, 1)) * Math.ceil(Math.max(yMax, 1) / niceStep(Math.max(yMax, 1)))
-  const f = frameOf(x0, x1, top)
-  const dayOrigin = options.dayOrigin ?? Math.floor(x0 / DAY) * DAY
-  return svg(title, [
-    ...axes(f, title, "calls waiting", (y) => num(y), dayOrigin),
-    ...series.map((s, i) => polyline(f, s, COLOURS[i % COLOURS.length] as string)),
-    ...legend(
-      series.map((s) => s.name),
-      options.maxLegend ?? 10,
-    ),
+/** A Vega-Lite spec as SVG, headless. */
+export const renderSvg = async (spec: TopLevelSpec): Promise<string> => {
+  const [vegaLite, vega] = await Promise.all([
+    load<typeof import("vega-lite")>("vega-lite"),
+    load<typeof import("vega")>("vega"),
   ])
-}
-
-export interface ServiceLevelChartOptions extends ChartOptions {
-  /** A dashed line at the target service level (0–1). */
-  readonly target?: number
-  readonly thresholdSeconds?: number
-  /** Per-queue service levels drawn as lines over the bars (capped legend). */
-  readonly queues?: readonly Series[]
-}
-
-/** The service level of each interval as bars (the whole center), 0–100 %; no bar where no call settled. */
-export const serviceLevelByIntervalSvg = (
-  intervals: readonly {
-    readonly startAt: number
-    readonly endAt: number
-    readonly serviceLevel: number | null
-  }[],
-  options: ServiceLevelChartOptions = {},
-): string => {
-  const within =
-    options.thresholdSeconds === undefined ? "" : ` (answered within ${options.thresholdSeconds} s)`
-  const title = options.title ?? `Service level by interval${within}`
-  const x0 = intervals[0]?.startAt ?? 0
-  const x1 = intervals[intervals.length - 1]?.endAt ?? 1
-  const f = frameOf(x0, x1, 1)
-  const dayOrigin = options.dayOrigin ?? Math.floor(x0 / DAY) * DAY
-  const parts = axes(f, title, "service level", (y) => `${Math.round(y * 100)}%`, dayOrigin)
-  for (const i of intervals) {
-    if (i.serviceLevel === null) continue
-    const x = f.sx(i.startAt) + 1
-    const w = Math.max(1, f.sx(i.endAt) - f.sx(i.startAt) - 2)
-    const y = f.sy(i.serviceLevel)
-    parts.push(
-      `<rect x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(M.top + PLOT_H - y)}" fill="#9ecae1"><title>${escapeXml(`${clockLabel(i.startAt, dayOrigin)}: ${(i.serviceLevel * 100).toFixed(1)}%`)}</title></rect>`,
-    )
+  const view = new vega.View(vega.parse(vegaLite.compile(spec).spec), { renderer: "none" })
+  try {
+    return await view.toSVG()
+  } finally {
+    view.finalize()
   }
-  const extra: string[] = ["all queues"]
-  if (options.target !== undefined) {
-    const y = num(f.sy(options.target))
-    parts.push(
-      `<line x1="${M.left}" y1="${y}" x2="${M.left + PLOT_W}" y2="${y}" stroke="#d62728" stroke-dasharray="6 4"/>`,
-      `<text x="${M.left + PLOT_W - 4}" y="${y}" dy="-4" text-anchor="end" font-size="11" fill="#d62728">target ${Math.round(options.target * 100)}%</text>`,
-    )
-  }
-  const queues = options.queues ?? []
-  parts.push(...queues.map((s, i) => polyline(f, s, COLOURS[i % COLOURS.length] as string)))
-  const lx = M.left + PLOT_W + 16
-  parts.push(
-    `<rect x="${lx}" y="${M.top + 2}" width="18" height="12" fill="#9ecae1"/>`,
-    `<text x="${lx + 24}" y="${M.top + 8}" dominant-baseline="middle" font-size="11">all queues</text>`,
-    ...legend(
-      queues.map((s) => s.name),
-      options.maxLegend ?? 10,
-      extra,
-    ),
-  )
-  return svg(title, parts)
 }
 
-/** Write `waiting.svg` and `service-level.svg` for a run into `dir` (created if missing). */
-export const writePlots = (
-  dir: string,
-  stats: IntervalStats,
-  name: string,
-  options: { readonly target?: number; readonly dayOrigin?: number } = {},
-): readonly string[] => {
-  mkdirSync(dir, { recursive: true })
-  const waiting = join(dir, "waiting.svg")
-  const sl = join(dir, "service-level.svg")
-  const common = options.dayOrigin === undefined ? {} : { dayOrigin: options.dayOrigin }
-  writeFileSync(
-    waiting,
-    waitingOverTimeSvg(stats.waitingSeries(), { title: `${name}: calls waiting`, ...common }),
-  )
-  writeFileSync(
-    sl,
-    serviceLevelByIntervalSvg(stats.serviceLevels(), {
-      title: `${name}: service level by interval (answered within ${stats.slThresholdMs / 1000} s)`,
-      // per-queue lines only while they stay readable; the bars are the whole center
-      queues:
-        stats.queueIds.length > 1 && stats.queueIds.length <= 10
-          ? stats.queueIds.map((q) => stats.serviceLevelSeries(q))
-          : [],
-      ...(options.target === undefined ? {} : { target: options.target }),
-      ...common,
-    }),
-  )
-  return [waiting, sl]
+/** An SVG as PNG at twice its size (sharp on a screen), on white. */
+export const renderPng = async (svg: string): Promise<Buffer> => {
+  const { Resvg } = await load<typeof import("@resvg/resvg-js")>("@resvg/resvg-js")
+  return new Resvg(svg, { background: "white", fitTo: { mode: "zoom", value: 2 } }).render().asPng()
+}
+
+/** Reads `intervals.json` from `dir` and writes each chart there as SVG and PNG; their paths. */
+export const drawReport = async (dir: string): Promise<string[]> => {
+  const report = JSON.parse(readFileSync(join(dir, REPORT_JSON), "utf8")) as IntervalReportFile
+  const written: string[] = []
+  for (const chart of reportCharts(report)) {
+    const svg = await renderSvg(chart.spec)
+    const svgPath = join(dir, `${chart.name}.svg`)
+    const pngPath = join(dir, `${chart.name}.png`)
+    writeFileSync(svgPath, svg)
+    writeFileSync(pngPath, await renderPng(svg))
+    written.push(svgPath, pngPath)
+  }
+  return written
 }

@@ -5,9 +5,9 @@ import { type Core, type CoreDriver, FastDriver } from "./engine/driver"
 import type { EventSink } from "./engine/event-log"
 import { runLockstep } from "./engine/lockstep"
 import { type ArrivalBudget, type EmergencyTally, Simulation, type TalkHook } from "./engine/simulation"
-import { WaitingWatch } from "./engine/waiting-watch"
 import { IntervalStats } from "./interval-stats"
 import { type Component, componentPrefix, componentSeed, partition } from "./partition"
+import { IntervalWatch, talkHook } from "./report/interval-watch"
 import { BUILT_IN_SCENARIO, type Scenario } from "./scenario"
 import { presenceChanges, SIM_DAY, setupCommands } from "./scenario-setup"
 import type { CallOutcome, QueueSummary } from "./stats"
@@ -58,7 +58,7 @@ export interface RunOptions {
   readonly events?: EventSink | undefined
   /** Called after each simulator event (progress bar). */
   readonly onStep?: ((sim: SimProgress) => void) | undefined
-  /** Collect per-interval statistics for the plots, with intervals of this length. */
+  /** Collect per-interval statistics (the interval report), with intervals of this length. */
   readonly intervalMs?: number | undefined
   /**
    * Stop rule (issue 17): no more than this many calls arrive in the whole center. Without
@@ -163,6 +163,7 @@ interface Hooks {
   readonly events?: EventSink | undefined
   readonly onStep?: ((sim: Simulation) => void) | undefined
   readonly intervalMs?: number | undefined
+  readonly onTalk?: TalkHook | undefined
 }
 
 interface Prepared {
@@ -213,9 +214,10 @@ const prepare = (plan: RunPlan, k: number, core: Core, hooks: Hooks): Prepared =
     core,
     hooks.events,
     step,
-    intervals === undefined ? undefined : new WaitingWatch(intervals, core.router),
+    intervals === undefined ? undefined : new IntervalWatch(intervals, core.router),
     componentPrefix(k, components),
   )
+  sim.onTalk = talkHook(intervals, hooks.onTalk)
   for (const command of setupCommands(scenario)) sim.send(command)
   schedulePresence(sim, plan.startMs, hooks.scheduleToMs ?? plan.startMs + plan.runHours * HOUR)
   for (const run of sim.queues.values()) sim.scheduleArrival(run, plan.start)
@@ -346,6 +348,7 @@ export const runSimulation = (options: RunOptions): Summary => {
     events: options.events,
     onStep: onStep === undefined || components.length === 1 ? onStep : progressOver(plan.start, onStep),
     intervalMs: options.intervalMs,
+    onTalk: options.onTalk,
   }
   const cores: Core[] = []
   try {
@@ -411,6 +414,7 @@ const runStopped = (options: RunOptions): Summary => {
     events: options.events,
     onStep: onStep === undefined || plan.components.length === 1 ? onStep : progressOver(plan.start, onStep),
     intervalMs: options.intervalMs,
+    onTalk: options.onTalk,
   }
   const cores: Core[] = []
   try {
@@ -420,7 +424,6 @@ const runStopped = (options: RunOptions): Summary => {
       cores.push(makeCore(k))
       const { sim, intervals } = prepare(plan, k, cores[k] as Core, hooks)
       sim.budget = budget
-      sim.onTalk = options.onTalk
       sims.push(sim)
       parts.push(intervals)
     }

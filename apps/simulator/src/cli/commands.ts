@@ -1,5 +1,5 @@
 import { existsSync, statSync } from "node:fs"
-import { dirname, resolve } from "node:path"
+import { dirname, join, resolve } from "node:path"
 import { Effect, Option } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { formatThresholds, formatValidation, formatWhatIf } from "../analysis/format"
@@ -9,9 +9,13 @@ import { benchmark, formatBench } from "../bench"
 import { UsageError } from "../cli-options"
 import { COVERAGE_CASES, formatCoverage, runCoverage } from "../coverage"
 import { type EventSink, fileSink } from "../engine/event-log"
-import { writePlots } from "../plots"
+import { drawReport } from "../plots"
 import { ProgressBar } from "../progress"
+import { replayCommand } from "../replay-command"
 import { formatIntervalReport, formatSummary } from "../report"
+import { loadForecast } from "../report/forecast"
+import { type IntervalTable, singleRunTable, writeIntervalReport } from "../report/interval-table"
+import { formatStaffing, staffingCheck, staffingJson, writeStaffing } from "../report/staffing"
 import { type CoreChoice, type CoreKind, runWindow, type SimProgress } from "../run"
 import { BUILT_IN_SCENARIO, type Scenario } from "../scenario"
 import { loadScenarioFile } from "../scenario-file"
@@ -28,7 +32,9 @@ import {
   hoursFlag,
   positiveFlag,
   positiveIntegerFlag,
+  type SlTarget,
   seedFlag,
+  slTargetFlag,
   switchFlag,
   workersFlag,
 } from "./flags"
@@ -71,8 +77,26 @@ const eventsSink = (path: string): EventSink => {
   }
 }
 
-/** The plots' interval: quarter hours, as planners read service levels. */
-const PLOT_INTERVAL_MS = 900_000
+/** The interval report's default interval: quarter hours, as planners read service levels. */
+const REPORT_INTERVAL_MS = 900_000
+const DEFAULT_SL_TARGET = 0.8
+
+/** A report directory: created if missing; its parent must exist, and it must not be a file. */
+const reportDir = (flag: string, path: string): string => {
+  const parent = dirname(resolve(path))
+  if (!existsSync(parent) || !statSync(parent).isDirectory())
+    throw new UsageError(`--${flag}: cannot write into '${path}': the directory ${parent} does not exist`)
+  if (existsSync(path) && !statSync(path).isDirectory())
+    throw new UsageError(`--${flag}: cannot write into '${path}': it is a file`)
+  return path
+}
+
+/** The interval report's files and charts (drawn from those files) in `dir`; the paths, one line each. */
+const writeReport = async (dir: string, table: IntervalTable, target: SlTarget | undefined) => {
+  const files = writeIntervalReport(dir, table, target?.target ?? DEFAULT_SL_TARGET)
+  const charts = await drawReport(dir)
+  return [...files, ...charts].map((path) => `report: ${path}\n`).join("")
+}
 
 const runFlags = {
   scenario: Argument.String("scenario.json").pipe(
@@ -87,9 +111,14 @@ const runFlags = {
     "events",
     'write every simulator and core event as JSON lines: {"at":<virtual ms>,"sim"|"core":{...}}',
   ),
-  plots: fileFlag(
-    "plots",
-    "write waiting.svg (calls waiting per queue over time) and service-level.svg (SL per 15 min) into this directory",
+  report: fileFlag(
+    "report",
+    "write the interval report into this directory: per queue and interval (--interval) offered, answered, abandoned, SL, ASA, occupancy, reps staffed, callbacks, as intervals.csv and intervals.json, and charts drawn from them (SVG and PNG)",
+  ),
+  plots: fileFlag("plots", "the same as --report (the charts come with the report's files)"),
+  interval: durationFlag("interval", "the interval report's interval (90s, 30m, 1h; default 15m)"),
+  target: slTargetFlag(
+    "the service-level target the report's SL chart draws, and optionally the SL threshold (80/20: 80% within 20 s; default 80, the scenario's threshold)",
   ),
   progress: switchFlag("progress", "show the progress bar on stderr even when it is not a terminal"),
   core: coreFlag(
@@ -126,17 +155,35 @@ const wantsIntervals = (input: RunInput) =>
   Option.isSome(input.warmup) ||
   Option.isSome(input.confidence)
 
+/** Where the report goes (--report, or --plots as it always was), and its options given without one. */
+const reportOptions = (input: RunInput) => {
+  if (Option.isSome(input.report) && Option.isSome(input.plots))
+    throw new UsageError("--plots: the same as --report; give one of them")
+  const flag = Option.isSome(input.report) ? "report" : "plots"
+  const dir = given(input.report) ?? given(input.plots)
+  if (dir === undefined) {
+    const stray = [Option.isSome(input.interval) && "interval", Option.isSome(input.target) && "target"]
+    for (const name of stray) if (name) throw new UsageError(`--${name}: only with --report`)
+    return { dir: undefined, intervalMs: undefined, target: undefined }
+  }
+  return {
+    dir: reportDir(flag, dir),
+    intervalMs: given(input.interval) ?? REPORT_INTERVAL_MS,
+    target: given(input.target),
+  }
+}
+
 const intervalRun = async (input: RunInput, scenario: Scenario): Promise<string> => {
   const refused: readonly (readonly [string, boolean])[] = [
     ["events", Option.isSome(input.events)],
-    ["plots", Option.isSome(input.plots)],
     ["workers", Option.isSome(input.workers)],
   ]
   for (const [flag, isGiven] of refused)
     if (isGiven)
       throw new UsageError(
-        `--${flag}: not with interval options (--replications, --arrivals, --warmup, --confidence); run without them for a log, plots or threads`,
+        `--${flag}: not with interval options (--replications, --arrivals, --warmup, --confidence); run without them for a log or threads`,
       )
+  const { dir, intervalMs, target } = reportOptions(input)
   const report = await measureOnWorker({
     scenario,
     seed: given(input.seed) ?? scenario.simulation?.seed ?? 1,
@@ -146,8 +193,13 @@ const intervalRun = async (input: RunInput, scenario: Scenario): Promise<string>
     replications: given(input.replications) ?? 1,
     confidence: confidenceOf(input.confidence),
     core: await coreFor(given(input.core) ?? "center"),
+    intervalMs,
+    slThresholdMs: target?.thresholdMs,
   })
-  return input.json ? `${JSON.stringify(report)}\n` : formatIntervalReport(report)
+  const { intervals, ...summary } = report
+  const written =
+    dir === undefined || intervals === undefined ? "" : await writeReport(dir, intervals, target)
+  return input.json ? `${JSON.stringify(summary)}\n` : formatIntervalReport(summary) + written
 }
 
 const plainRun = async (input: RunInput, scenario: Scenario): Promise<string> => {
@@ -159,7 +211,7 @@ const plainRun = async (input: RunInput, scenario: Scenario): Promise<string> =>
       "--core routing: the router alone has no overflow, callbacks or emergencies; use center",
     )
   const threads = given(input.workers) ?? 1
-  const plots = given(input.plots)
+  const { dir, intervalMs, target } = reportOptions(input)
   const totalMs = runWindow(scenario, hours).runHours * 3_600_000
   const bar = new ProgressBar({ totalMs, force: input.progress })
   const events = Option.match(input.events, { onNone: () => undefined, onSome: eventsSink })
@@ -173,7 +225,8 @@ const plainRun = async (input: RunInput, scenario: Scenario): Promise<string> =>
         core,
         events,
         scenario,
-        ...(plots === undefined ? {} : { intervalMs: PLOT_INTERVAL_MS }),
+        intervalMs,
+        slThresholdMs: target?.thresholdMs,
         // The bar reads the wall clock; every 4096 events is often enough for 10 redraws/s.
         ...(stepBar
           ? {
@@ -186,11 +239,11 @@ const plainRun = async (input: RunInput, scenario: Scenario): Promise<string> =>
     )
     bar.done(totalMs, summary.calls, summary.events)
     const written =
-      plots === undefined || summary.intervals === undefined
-        ? []
-        : writePlots(plots, summary.intervals, scenario.name, { dayOrigin: SIM_DAY })
+      dir === undefined || summary.intervals === undefined
+        ? ""
+        : await writeReport(dir, singleRunTable(scenario, summary.intervals), target)
     if (input.json) return `${JSON.stringify({ ...summary, intervals: undefined })}\n`
-    return formatSummary(summary) + written.map((path) => `plot: ${path}\n`).join("")
+    return formatSummary(summary) + written
   } finally {
     events?.close()
   }
@@ -394,6 +447,64 @@ const bench = Command.make(
   ),
 )
 
+const staff = Command.make(
+  "staff",
+  {
+    forecast: Argument.String("forecast.csv").pipe(
+      Argument.withDescription(
+        "the forecast: a CSV with the header interval_start,queue,calls,aht_seconds (docs/simulator.md)",
+      ),
+    ),
+    target: slTargetFlag("the SL target and threshold, e.g. 80/20 (default): 80% answered within 20 s"),
+    shrinkage: finiteIn("shrinkage", (n) => n >= 0 && n < 1, "must be at least 0 and below 1").pipe(
+      Flag.withDescription("share of scheduled time reps are off the phones, 0 to below 1 (default 0)"),
+      Flag.withDefault(0),
+    ),
+    patience: positiveFlag("patience").pipe(
+      Flag.withDescription("mean patience, seconds: Erlang A (callers hang up); absent: Erlang C"),
+      Flag.optional,
+    ),
+    interval: durationFlag("interval", "the forecast's interval (15m default; 30m, 1h)"),
+    replications: positiveIntegerFlag("replications", 2).pipe(
+      Flag.withDescription("simulated days with the required staffing (default 20)"),
+      Flag.withDefault(20),
+    ),
+    seed: seedFlag,
+    confidence: confidenceFlag,
+    out: fileFlag("out", "write staffing.csv and staffing.json, and the simulation's interval report, here"),
+    json: switchFlag("json", "print the report as JSON instead of the table"),
+  },
+  (input) =>
+    work(async () => {
+      const forecast = loadForecast(input.forecast, given(input.interval) ?? REPORT_INTERVAL_MS)
+      const sl = given(input.target)
+      const target = {
+        target: sl?.target ?? DEFAULT_SL_TARGET,
+        thresholdMs: sl?.thresholdMs ?? 20_000,
+        shrinkage: input.shrinkage,
+        patienceSeconds: given(input.patience),
+      }
+      const dir = Option.match(input.out, { onNone: () => undefined, onSome: (d) => reportDir("out", d) })
+      const report = staffingCheck(forecast, target, {
+        replications: input.replications,
+        seed: given(input.seed) ?? 1,
+        confidence: confidenceOf(input.confidence),
+      })
+      const written =
+        dir === undefined
+          ? ""
+          : writeStaffing(dir, report)
+              .map((path) => `staffing: ${path}\n`)
+              .join("") +
+            (await writeReport(join(dir, "simulated"), report.intervals, { target: target.target }))
+      return input.json ? staffingJson(report) : formatStaffing(report) + written
+    }),
+).pipe(
+  Command.withDescription(
+    "Staffing per interval from a forecast: the reps each interval needs for the SL target by Erlang C (or A with --patience), the reps to schedule for a shrinkage, then that staffing simulated through the real core with each interval's SL ± its confidence interval against the target",
+  ),
+)
+
 const schema = Command.make(
   "schema",
   {
@@ -408,11 +519,20 @@ const schema = Command.make(
   Command.withDescription("The JSON Schema of scenario files, generated from the loader's Effect Schema"),
 )
 
-export const SUBCOMMANDS = ["run", "validate", "coverage", "whatif", "bench", "schema"] as const
+export const SUBCOMMANDS = [
+  "run",
+  "validate",
+  "coverage",
+  "whatif",
+  "staff",
+  "bench",
+  "schema",
+  "replay",
+] as const
 
 export const root = Command.make("lifeline-sim").pipe(
   Command.withDescription(
     "Lifeline's contact center on a virtual clock, through the real core (docs/simulator.md). Without a command: run.",
   ),
-  Command.withSubcommands([run, validate, coverage, whatif, bench, schema]),
+  Command.withSubcommands([run, validate, coverage, whatif, staff, bench, schema, replayCommand(work)]),
 )

@@ -88,3 +88,33 @@ export const switchFlag = (name: string, description: string) =>
 
 /** An optional value, or undefined (the library's options take undefined for "not given"). */
 export const given = <A>(option: Option.Option<A>): A | undefined => Option.getOrUndefined(option)
+
+/** A service-level target: its share (0–1) and, when given, its threshold in ms. */
+export interface SlTarget {
+  readonly target: number
+  readonly thresholdMs?: number
+}
+
+/**
+ * "80/20" (80% answered within 20 s), "0.8/20", or the share alone ("80", "0.8"): a number above
+ * 1 is a percentage. The planner's way of writing a service-level target.
+ */
+export const parseSlTarget = (text: string): SlTarget | undefined => {
+  const match = /^\s*(\d+(?:\.\d+)?)\s*%?\s*(?:\/\s*(\d+(?:\.\d+)?)\s*s?)?\s*$/.exec(text)
+  if (match === null) return undefined
+  const share = Number(match[1])
+  const target = share > 1 ? share / 100 : share
+  if (!(target > 0 && target < 1)) return undefined
+  return match[2] === undefined ? { target } : { target, thresholdMs: Math.round(Number(match[2]) * 1000) }
+}
+
+export const slTargetFlag = (description: string) =>
+  Flag.String("target").pipe(
+    Flag.filterMap(
+      (text) => Option.fromUndefinedOr(parseSlTarget(text)),
+      (text) =>
+        `'${text}' is not a service-level target: a share between 0 and 100% with an optional threshold in seconds, e.g. 80/20, 0.8/20 or 80`,
+    ),
+    Flag.withDescription(description),
+    Flag.optional,
+  )
