@@ -9,6 +9,7 @@
  *   apps/api/dist/admin.mjs           operator commands: `backup --to <file>` (apps/api/src/admin.ts)
  *   apps/api/dist/snapshot-worker.mjs the snapshot writer process's entry (found beside the bundle)
  *   apps/api/dist/drizzle/            the store's migrations, found beside the bundle
+ *   apps/api/dist/scalar-standalone.js the API reference page's script (/docs), beside the bundle
  *   apps/api/dist/node_modules/       what cannot be bundled: @libsql/client and its native
  *                                     libSQL binding, with their dependencies (copied as installed)
  *   apps/simulator/dist/lifeline-sim.cjs   the simulator CLI (shebang, executable; the `bin`),
@@ -33,7 +34,7 @@ export const API_EXTERNALS = ["@libsql/client", "libsql"]
 
 /** CommonJS dependencies inside an ES module bundle still call `require`. */
 const ESM_REQUIRE =
-  "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);"
+  "import { createRequire as createRequireOfBundle } from 'node:module'; const require = createRequireOfBundle(import.meta.url);"
 
 /**
  * The directory a package resolves to from `from` (Node's lookup: each parent's node_modules),
@@ -119,9 +120,17 @@ const buildApi = async (out) => {
   })
   writeFileSync(join(dist, "server.mjs"), SERVER_ENTRY)
   cpSync(join(repo, "packages/adapters/drizzle"), join(dist, "drizzle"), { recursive: true })
+  // The API reference page's script (issue 20): served by the node from beside the bundle.
+  cpSync(
+    join(repo, "node_modules/@scalar/api-reference/dist/browser/standalone.js"),
+    join(dist, "scalar-standalone.js"),
+  )
   const packages = copyPackages(API_EXTERNALS, dist)
   return `${relative(repo, join(dist, "server.mjs"))} (+ admin.mjs, snapshot-worker.mjs, drizzle/, ${packages.length} packages in node_modules/)`
 }
+
+/** What the simulator's bundle loads from node_modules beside it. */
+const SIMULATOR_EXTERNALS = [...API_EXTERNALS, "vega", "vega-lite", "@resvg/resvg-js"]
 
 /** @param {string} out */
 const buildSimulator = async (out) => {
@@ -136,13 +145,14 @@ const buildSimulator = async (out) => {
     platform: "node",
     format: "cjs",
     target: "node24",
-    external: API_EXTERNALS,
+    external: SIMULATOR_EXTERNALS,
     banner: { js: "#!/usr/bin/env node" },
     logLevel: "error",
   })
   chmodSync(outfile, 0o755)
-  // The adapters' index reaches libSQL even though the simulator never opens a store.
-  const packages = copyPackages(API_EXTERNALS, dist)
+  // The adapters' index reaches libSQL even though the simulator never opens a store; the charts
+  // of `--report` need Vega (a top-level await) and resvg (a native addon), loaded at run time.
+  const packages = copyPackages(SIMULATOR_EXTERNALS, dist)
   return `${relative(repo, outfile)} (+ ${packages.length} packages in node_modules/)`
 }
 

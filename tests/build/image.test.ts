@@ -101,8 +101,13 @@ describe("the production build (issue 16)", () => {
     expect(files).toEqual(
       expect.arrayContaining(["server.mjs", "admin.mjs", "snapshot-worker.mjs", "drizzle", "node_modules"]),
     )
-    // Bundles, their source maps, the migrations and node_modules: nothing else.
-    expect(files.filter((f) => !/\.mjs(\.map)?$/.test(f)).sort()).toEqual(["drizzle", "node_modules"])
+    // Bundles, their source maps, the migrations, node_modules and the API reference page's
+    // script (issue 20, served at /docs): nothing else.
+    expect(files.filter((f) => !/\.mjs(\.map)?$/.test(f)).sort()).toEqual([
+      "drizzle",
+      "node_modules",
+      "scalar-standalone.js",
+    ])
     expect(
       readdirSync(join(dist, "drizzle"))
         .filter((f) => f.endsWith(".sql"))

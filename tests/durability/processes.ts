@@ -30,7 +30,7 @@ export const bundleChild = async (entry: string): Promise<string> => {
     logLevel: "warning",
     // CommonJS dependencies inside an ES module bundle still call require.
     banner: {
-      js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);",
+      js: "import { createRequire as createRequireOfBundle } from 'node:module'; const require = createRequireOfBundle(import.meta.url);",
     },
   })
   return outfile

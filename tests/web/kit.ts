@@ -46,7 +46,7 @@ const buildWeb = async (): Promise<string> => {
  * Debian's Chromium, headless; never a downloaded browser. Playwright gives the browser a fresh
  * profile folder of its own and each person a fresh context (cookies, storage) in it.
  */
-const launch = (): Promise<Browser> =>
+export const launch = (): Promise<Browser> =>
   chromium.launch({
     executablePath: CHROMIUM,
     args: [

@@ -18,6 +18,7 @@ import {
 import { corsFor } from "./cors"
 import { internalError, routeNotFound } from "./errors"
 import { type ApiRuntime, makeHandle } from "./handle"
+import { idempotencyKeys } from "./idempotency"
 import { type LiveHub, makeLiveHub } from "./live/hub"
 import { openApiDocument } from "./openapi"
 import { type Logger, requestLog } from "./ops/log"
@@ -27,7 +28,9 @@ import { auditRoutes } from "./routes/audit"
 import { authRoutes } from "./routes/auth"
 import { authAuditRoutes } from "./routes/auth-audit"
 import { callbackRoutes, overflowRoutes } from "./routes/callbacks"
+import { clockRoutes } from "./routes/clock"
 import { deliveryRoutes } from "./routes/deliveries"
+import { docsRoutes } from "./routes/docs"
 import { emergencyAdminRoutes, repEmergencyRoutes } from "./routes/emergency"
 import { eventRoutes } from "./routes/events"
 import { historyRoutes } from "./routes/history"
@@ -38,6 +41,7 @@ import { queueRoutes, workstreamRoutes } from "./routes/queues"
 import { repRoutes } from "./routes/reps"
 import { sessionRoutes } from "./routes/sessions"
 import { type SimulatedLines, simulatorRoutes } from "./routes/simulator"
+import { webhookRoutes } from "./routes/webhooks"
 
 export interface AppOptions {
   /** API keys from the settings and whom they stand for (N4). */
@@ -117,6 +121,7 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
       }),
     )
     .use("/api/*", authenticated)
+    .use("/api/*", idempotencyKeys(runtime))
     .get("/healthz", (c) => c.json({ status: "ok" }))
     .route("/api/presences", presenceRoutes(handle))
     .route("/api/reps", repRoutes(handle))
@@ -132,6 +137,8 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
     .route("/api/history", historyRoutes(handle, options.hub))
     .route("/api/events", eventRoutes(handle, runtime, options.hub, liveSessions))
     .route("/api/audit", auditRoutes(handle))
+    .route("/api/webhooks", webhookRoutes(handle))
+    .route("/api/clock", clockRoutes(handle))
   if (auth !== undefined) {
     // Unsafe requests to /auth (sign-out, the demo sign-in) pass the CSRF check with or
     // without a cookie: a forged sign-in is as unwelcome as a forged sign-out.
@@ -147,6 +154,8 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
   }
   if (options.simulator !== undefined) app.route("/api/simulator", simulatorRoutes(handle, options.simulator))
   app.get("/api/openapi.json", openApiDocument(app))
+  // Issue 20: the reference page over that document, public (documentation only).
+  app.route("/docs", docsRoutes())
   if (options.acs !== undefined) app.route("/webhooks/acs", acsWebhookRoutes(runtime, options.acs))
   if (options.webRoot !== undefined) app.use("*", serveStatic({ root: options.webRoot }))
   app.notFound(routeNotFound)

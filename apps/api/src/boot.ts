@@ -1,4 +1,4 @@
-import { AzureCallRegistry, SimulatedTelephony } from "@lifeline/adapters"
+import { AzureCallRegistry, SimulatedTelephony, VirtualClock } from "@lifeline/adapters"
 import { CENTER_STREAM, Center, Store } from "@lifeline/core"
 import { Effect, Layer, ManagedRuntime, Option, Schedule } from "effect"
 import { buildApp, liveHubOf } from "./app"
@@ -44,8 +44,15 @@ const readyChecks = (runtime: ApiRuntime) => () =>
     Effect.gen(function* () {
       const version = yield* Effect.flatMap(Store, (store) => store.version(CENTER_STREAM))
       const timers = yield* Effect.flatMap(Center, (center) => center.pendingTimers)
+      const sandbox = Option.isSome(yield* Effect.serviceOption(VirtualClock))
       // The layers are built only once the store migrated, the center replayed and timers armed.
-      return { store: "reachable", migrations: "applied", streamVersion: version, timersArmed: timers.length }
+      return {
+        store: "reachable",
+        migrations: "applied",
+        streamVersion: version,
+        timersArmed: timers.length,
+        clock: sandbox ? "virtual" : "real",
+      }
     }),
   )
 
@@ -64,6 +71,16 @@ const acsOptions = async (runtime: ApiRuntime, settings: ApiSettings, log: Logge
     ...(callbackJwt === undefined ? {} : { callbackJwt }),
   }
   return options
+}
+
+/** Issue 20: a sandbox's time moves only when an admin moves it; whoever reads the log is told. */
+const warnIfSandbox = async (runtime: ApiRuntime, log: Logger) => {
+  const now = await runtime.runPromise(Effect.flatMap(Center, (center) => center.read((_, at) => at)))
+  if (Option.isSome(await runtime.runPromise(Effect.serviceOption(VirtualClock))))
+    log.warn(
+      "sandbox node: the clock is virtual and stands still until moved (POST /api/clock/advance); for tests, never for production",
+      { clock: "virtual", now: new Date(now).toISOString(), setting: "LIFELINE_CLOCK" },
+    )
 }
 
 /** Wait until the outbox has nothing due (sent, or waiting for a durable retry), or `maxMs`. */
@@ -91,6 +108,7 @@ export const boot = async (options: BootOptions) => {
     options.layer.pipe(Layer.provideMerge(effectLoggerLayer(log))),
   )
   await runtime.runPromise(Effect.void)
+  await warnIfSandbox(runtime, log)
   if (options.demo) {
     const seeded = await runtime.runPromise(seedIfEmpty)
     log.info(seeded ? "demo data seeded" : "store already holds a center: demo data not seeded again")

@@ -2,9 +2,16 @@ import type { MiddlewareHandler } from "hono"
 import { cors } from "hono/cors"
 
 /** What a browser on an allowed origin may send and read (bearer keys, never cookies). */
-const ALLOW_HEADERS = ["authorization", "content-type", "x-api-key", "x-request-id", "last-event-id"]
+const ALLOW_HEADERS = [
+  "authorization",
+  "content-type",
+  "x-api-key",
+  "x-request-id",
+  "last-event-id",
+  "idempotency-key",
+]
 const ALLOW_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"]
-const EXPOSE_HEADERS = ["x-request-id", "retry-after"]
+const EXPOSE_HEADERS = ["x-request-id", "retry-after", "idempotent-replayed"]
 
 /**
  * CORS for the configured origins only (issue 16; off when none are configured, so no CORS

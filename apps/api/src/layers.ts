@@ -6,9 +6,11 @@ import {
   ResendMailerLive,
   SimulatedTelephonyLive,
   SystemClockLive,
+  VirtualClockLive,
 } from "@lifeline/adapters"
 import { Center, CenterLive, type Clock, runOutboxDispatcher } from "@lifeline/core"
 import { Duration, Effect, Layer, Schedule } from "effect"
+import { DEFAULT_IDEMPOTENCY_KEEP_MS, IdempotencyKeysLive } from "./idempotency"
 import { LibsqlReadModelProjectorsLive } from "./live/history-projector"
 import { tracingLayer } from "./ops/tracing"
 import type { ApiSettings } from "./settings"
@@ -51,13 +53,24 @@ const mailLayer = (settings: ApiSettings) =>
   settings.mail._tag === "resend" ? ResendMailerLive(settings.mail.config) : RecordingMailerLive
 
 /**
+ * The system clock, or a sandbox's test clock (issue 20): it starts at LIFELINE_CLOCK_START, else
+ * at the real time the node starts, and moves only when an admin moves it (routes/clock.ts).
+ */
+const clockLayer = (settings: ApiSettings): Layer.Layer<Clock> => {
+  const clock = settings.clock
+  if (clock?._tag !== "virtual") return SystemClockLive
+  return Layer.unwrap(Effect.sync(() => VirtualClockLive(clock.startAt ?? Date.now())))
+}
+
+/**
  * The API's composition root: the only place that picks adapters. The center on libSQL (an
- * embedded file unless LIFELINE_DB_URL names a server), the system clock, and the telephony and
- * mail providers the settings name; the outbox dispatcher runs beside it.
+ * embedded file unless LIFELINE_DB_URL names a server), the clock, and the telephony and mail
+ * providers the settings name; the outbox dispatcher runs beside it, and POSTs' Idempotency-Keys
+ * are kept in the same database.
  */
 export const apiLayer = <C extends Clock = Clock>(
   settings: ApiSettings,
-  clock: Layer.Layer<C> = SystemClockLive as Layer.Layer<C>,
+  clock: Layer.Layer<C> = clockLayer(settings) as Layer.Layer<C>,
 ) => {
   const ports = Layer.mergeAll(
     LibsqlStoreLive(settings.db.url, settings.db.options),
@@ -71,6 +84,11 @@ export const apiLayer = <C extends Clock = Clock>(
     CenterFollowerLive,
     // Every read model in SQL (history, audit, deliveries, operator log), projected on every node (issue 22).
     LibsqlReadModelProjectorsLive(settings.db.url, settings.db.options),
+    IdempotencyKeysLive(
+      settings.db.url,
+      settings.db.options,
+      settings.idempotency?.keepMs ?? DEFAULT_IDEMPOTENCY_KEEP_MS,
+    ),
   ).pipe(
     Layer.provideMerge(CenterLive),
     Layer.provideMerge(ports),

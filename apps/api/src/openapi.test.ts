@@ -1,3 +1,4 @@
+import { ROUTES, type RouteDefinition } from "@lifeline/client"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { type ApiHarness, apiHarness } from "./test-kit"
 
@@ -22,7 +23,9 @@ describe("OpenAPI document", () => {
         .map((r) => `${r.method.toLowerCase()} ${openApiPath(r.path)}`),
     )
     const documented = new Set(
-      Object.entries(spec.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)),
+      Object.entries(spec.paths)
+        .filter(([path]) => path.startsWith("/api/"))
+        .flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`)),
     )
     expect([...documented].sort()).toEqual([...served].sort())
     expect(served.size).toBeGreaterThan(15)
@@ -41,5 +44,26 @@ describe("OpenAPI document", () => {
     }
     expect(body.required).toEqual(expect.arrayContaining(["itemId", "queueId"]))
     expect(Object.keys(body.properties ?? {})).toEqual(expect.arrayContaining(["priority", "attributes"]))
+  })
+
+  it("issue 20: each operation is registered at the path and method of its one definition, with a success body", async () => {
+    const spec = (await (await h.app.request("/api/openapi.json")).json()) as {
+      paths: Record<
+        string,
+        Record<string, { operationId?: string; responses: Record<string, { content?: unknown }> }>
+      >
+    }
+    const registered = Object.entries(spec.paths).flatMap(([path, ops]) =>
+      Object.entries(ops).map(([method, op]) => ({ path, method: method.toUpperCase(), op })),
+    )
+    for (const { path, method, op } of registered.filter((r) => r.path.startsWith("/api/"))) {
+      const route: RouteDefinition | undefined = ROUTES[op.operationId as keyof typeof ROUTES]
+      expect(route, `${method} ${path} has a definition in ROUTES`).toBeDefined()
+      expect({ path: route?.path, method: route?.method }).toEqual({ path, method })
+      expect(
+        op.responses[String(route?.status ?? 200)]?.content,
+        `${method} ${path} documents its reply`,
+      ).toBeDefined()
+    }
   })
 })

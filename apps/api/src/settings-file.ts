@@ -48,6 +48,22 @@ export const SETTINGS: readonly SettingDoc[] = [
       "the local demo: seed the demo center when the store is empty and, without LIFELINE_API_KEYS, serve the public demo keys (loopback HOST only)",
   },
   {
+    name: "LIFELINE_CLOCK",
+    default: "real",
+    meaning:
+      "real, or virtual: a sandbox whose test clock an admin moves (POST /api/clock/advance); refused with ACS_CONNECTION_STRING or RESEND_API_KEY",
+  },
+  {
+    name: "LIFELINE_CLOCK_START",
+    default: "— (the real time at start)",
+    meaning: "a sandbox's start, an ISO 8601 instant",
+  },
+  {
+    name: "LIFELINE_IDEMPOTENCY_KEY_HOURS",
+    default: "24",
+    meaning: "how long a POST's answer is kept for a retry with the same Idempotency-Key",
+  },
+  {
     name: "LIFELINE_API_KEYS",
     default: "— (required unless LIFELINE_DEMO)",
     meaning:

@@ -231,3 +231,45 @@ describe("sign-in settings (issue 21)", () => {
     expect(auth?.publicUrl).toBe("http://127.0.0.1:3000")
   })
 })
+
+describe("the clock and Idempotency-Key settings (issue 20)", () => {
+  const RESEND = { RESEND_API_KEY: "re_live_key", LIFELINE_MAIL_FROM: "Lifeline <alerts@lifeline.example>" }
+
+  it("none set: the real clock, answers kept 24 hours", () => {
+    expect(settingsOf({})).toMatchObject({ clock: { _tag: "real" }, idempotency: { keepMs: 24 * 3600_000 } })
+  })
+
+  it("I5 LIFELINE_CLOCK=virtual is a sandbox, from LIFELINE_CLOCK_START when given (else the real now, at start)", () => {
+    expect(settingsOf({ LIFELINE_CLOCK: "virtual" }).clock).toEqual({ _tag: "virtual" })
+    expect(
+      settingsOf({ LIFELINE_CLOCK: "virtual", LIFELINE_CLOCK_START: "2025-01-06T14:00:00Z" }).clock,
+    ).toEqual({ _tag: "virtual", startAt: Date.UTC(2025, 0, 6, 14) })
+  })
+
+  it.each([
+    ["ACS_CONNECTION_STRING", ACS],
+    ["RESEND_API_KEY", RESEND],
+  ])("I5 a sandbox with real providers (%s) is refused, naming both settings", (name, real) => {
+    const message = failure({ LIFELINE_CLOCK: "virtual", ...real })
+    expect(message).toContain("LIFELINE_CLOCK")
+    expect(message).toContain(name)
+    expect(message).not.toContain("re_live_key")
+    // The same providers on the real clock are a production node.
+    expect(Result.isSuccess(load(real))).toBe(true)
+  })
+
+  it.each([
+    ["LIFELINE_CLOCK", { LIFELINE_CLOCK: "fake" }],
+    ["LIFELINE_CLOCK_START", { LIFELINE_CLOCK: "virtual", LIFELINE_CLOCK_START: "next monday" }],
+    ["LIFELINE_CLOCK_START", { LIFELINE_CLOCK_START: "2025-01-06T14:00:00Z" }],
+    ["LIFELINE_IDEMPOTENCY_KEY_HOURS", { LIFELINE_IDEMPOTENCY_KEY_HOURS: "0" }],
+  ])("N3 %s wrong: fails naming it", (name, env) => {
+    expect(failure(env)).toContain(name)
+  })
+
+  it("I4 LIFELINE_IDEMPOTENCY_KEY_HOURS sets how long an answer is kept", () => {
+    expect(settingsOf({ LIFELINE_IDEMPOTENCY_KEY_HOURS: "48" }).idempotency).toEqual({
+      keepMs: 48 * 3600_000,
+    })
+  })
+})

@@ -13,7 +13,9 @@ import { isLoopback } from "./auth/keys"
 import { type AuthFailureLimits, DEFAULT_AUTH_FAILURE_LIMITS } from "./auth/limit"
 import type { OidcSettings } from "./auth/oidc"
 import { DEFAULT_SESSION_SETTINGS, type SessionSettings } from "./auth/session"
+import { DEFAULT_IDEMPOTENCY_KEEP_MS } from "./idempotency"
 import type { TracingSettings } from "./ops/tracing"
+import { IsoTime } from "./routes/audit"
 
 /** The workstream inbound lines are routed by unless LIFELINE_DEFAULT_WORKSTREAM names another. */
 export const DEFAULT_WORKSTREAM = "inbound-voice"
@@ -37,7 +39,19 @@ export interface ApiSettings {
   readonly snapshots?: SnapshotSettings
   /** People's sign-in (issue 21): sessions always; the identity provider when configured. */
   readonly auth?: AuthSettings
+  /** The node's clock (issue 20, I5); absent: the real one. */
+  readonly clock?: ClockSettings
+  /** How long an Idempotency-Key's answer is kept (issue 20, I4); absent: 24 hours. */
+  readonly idempotency?: { readonly keepMs: number }
 }
+
+/**
+ * Issue 20 (I5): a sandbox node runs on a test clock that stands still until an admin moves it
+ * (POST /api/clock/advance); it starts at `startAt`, or at the real time when the node starts.
+ */
+export type ClockSettings =
+  | { readonly _tag: "real" }
+  | { readonly _tag: "virtual"; readonly startAt?: number }
 
 /** Sign-in's settings (issue 21, docs/operations.md "Sign-in"). */
 export interface AuthSettings {
@@ -311,6 +325,42 @@ const authConfig = Effect.gen(function* () {
   } satisfies AuthSettings
 })
 
+/**
+ * The clock (issue 20): LIFELINE_CLOCK=virtual makes the node a sandbox, starting at
+ * LIFELINE_CLOCK_START when given. A sandbox never talks to real providers: a test clock would
+ * ring real phones and send real emails at the wrong time, so their settings refuse the start.
+ */
+const clockConfig = (real: readonly string[]) =>
+  Effect.gen(function* () {
+    const kind = yield* Config.Literals(["real", "virtual"], "LIFELINE_CLOCK").pipe(
+      Config.withDefault("real"),
+    )
+    const start = yield* Config.option(Config.schema(IsoTime, "LIFELINE_CLOCK_START"))
+    if (kind === "real") {
+      if (Option.isSome(start))
+        return yield* settingError(
+          "LIFELINE_CLOCK_START",
+          "LIFELINE_CLOCK_START sets a sandbox's start: it needs LIFELINE_CLOCK=virtual",
+        )
+      return { _tag: "real" } satisfies ClockSettings
+    }
+    if (real.length > 0)
+      return yield* settingError(
+        "LIFELINE_CLOCK",
+        `LIFELINE_CLOCK=virtual (a sandbox) cannot run with ${real.join(" or ")} set: a sandbox uses the simulated provider and the recording mailer; unset ${real.join(" and ")}, or LIFELINE_CLOCK`,
+      )
+    return Option.match(start, {
+      onNone: () => ({ _tag: "virtual" }) satisfies ClockSettings,
+      onSome: (at) => ({ _tag: "virtual", startAt: at.getTime() }) satisfies ClockSettings,
+    })
+  })
+
+/** Issue 20 (I4): how many hours an Idempotency-Key's answer is kept for a retry. */
+const idempotencyConfig = Config.schema(PositiveInt, "LIFELINE_IDEMPOTENCY_KEY_HOURS").pipe(
+  Config.withDefault(DEFAULT_IDEMPOTENCY_KEEP_MS / 3600_000),
+  Config.map((hours) => ({ keepMs: hours * 3600_000 })),
+)
+
 /** Read and check the settings; a bad one fails with its variable's name. Secrets stay redacted. */
 export const loadSettings = Effect.gen(function* () {
   // Through Config like the rest (so a settings file reaches them); a LIFELINE_DB_SYNC typo must
@@ -332,6 +382,11 @@ export const loadSettings = Effect.gen(function* () {
   const authFailures = yield* authFailuresConfig
   const snapshots = yield* snapshotsConfig
   const auth: AuthSettings = yield* authConfig
+  const clock = yield* clockConfig([
+    ...(telephony._tag === "azure" ? ["ACS_CONNECTION_STRING"] : []),
+    ...(mail._tag === "resend" ? ["RESEND_API_KEY"] : []),
+  ])
+  const idempotency = yield* idempotencyConfig
   return {
     db,
     auth,
@@ -339,6 +394,8 @@ export const loadSettings = Effect.gen(function* () {
     mail,
     authFailures,
     snapshots,
+    clock,
+    idempotency,
     ...(tracing === undefined ? {} : { tracing }),
     ...(corsOrigins === undefined ? {} : { corsOrigins }),
   } satisfies ApiSettings

@@ -1,4 +1,7 @@
-import { MemoryStoreLive, VirtualClockLive } from "@lifeline/adapters"
+import { mkdtempSync, rmSync } from "node:fs"
+import { tmpdir } from "node:os"
+import { join } from "node:path"
+import { LibsqlWebhooksLive, MemoryStoreLive, VirtualClockLive } from "@lifeline/adapters"
 import { CENTER_STREAM, CenterLive, Store } from "@lifeline/core"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { buildApp, liveHubOf } from "./app"
@@ -7,9 +10,18 @@ import { seedDemo } from "./demo"
 
 export const T0 = Date.UTC(2025, 0, 6, 9, 0)
 
+/** The webhooks (SPEC I3), which live in SQL only, on a temp libSQL file removed with the runtime. */
+const TempWebhooksLive = Layer.unwrap(
+  Effect.acquireRelease(
+    Effect.sync(() => mkdtempSync(join(tmpdir(), "lifeline-test-webhooks-"))),
+    (dir) => Effect.sync(() => rmSync(dir, { recursive: true, force: true })),
+  ).pipe(Effect.map((dir) => LibsqlWebhooksLive(`file:${join(dir, "webhooks.db")}`))),
+)
+
 /** The API's wiring with a virtual clock, and the store exposed so a test can count events. */
 export const TestLive = CenterLive.pipe(
   Layer.provideMerge(Layer.merge(MemoryStoreLive, VirtualClockLive(T0))),
+  Layer.merge(TempWebhooksLive),
 )
 
 export const KEYS = {

@@ -134,6 +134,8 @@ beforeAll(async () => {
     callId: "walk-no-such-call",
     sessionId: "walk-no-such-session",
     keyId: "walk-no-such-key",
+    endpointId: "walk-no-such-endpoint",
+    deliveryId: "walk-no-such-delivery",
   }
 })
 afterAll(async () => {

@@ -88,6 +88,8 @@ export const NAMED: Readonly<Record<string, Named>> = {
   sessionId: { id: Id, refusal: { rep: "admins only", supervisor: "admins only" } },
   /** An API key (issue 21): admins only; its public id, never the key. */
   keyId: { id: Id, refusal: { rep: "admins only", supervisor: "admins only" } },
+  endpointId: { id: Id, refusal: { rep: "admins only", supervisor: "admins only" } },
+  deliveryId: { id: Id, refusal: { rep: "admins only", supervisor: "admins only" } },
   /** A call of the simulated provider (the demo): admins only. */
   callId: { id: IssuedId, refusal: { rep: "admins only", supervisor: "admins only" } },
 }

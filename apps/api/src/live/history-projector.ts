@@ -1,4 +1,9 @@
-import { LibsqlReadModelsLive, type LibsqlStoreOptions } from "@lifeline/adapters"
+import {
+  LibsqlReadModelsLive,
+  type LibsqlStoreOptions,
+  LibsqlWebhooksLive,
+  WebhookSenderLive,
+} from "@lifeline/adapters"
 import {
   AuditReadModel,
   Center,
@@ -48,6 +53,12 @@ export const ReadModelProjectorsLive = Layer.effectDiscard(
   }),
 )
 
-/** The libSQL read models and their projectors, on the store's database. */
+/**
+ * The libSQL read models and their projectors, on the store's database, and the outbound webhooks
+ * (SPEC I3): their projector and sender run on every node beside the read models'.
+ */
 export const LibsqlReadModelProjectorsLive = (url: string, options: LibsqlStoreOptions = {}) =>
-  ReadModelProjectorsLive.pipe(Layer.provideMerge(LibsqlReadModelsLive(url, options)))
+  Layer.mergeAll(
+    ReadModelProjectorsLive.pipe(Layer.provideMerge(LibsqlReadModelsLive(url, options))),
+    WebhookSenderLive.pipe(Layer.provideMerge(LibsqlWebhooksLive(url, options))),
+  )

@@ -1,26 +1,14 @@
+import { IsoTime, ROUTES } from "@lifeline/client"
 import { AUDIT_PAGE_MAX, type AuditEntry } from "@lifeline/core"
 import { Effect, Schema } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import type { Handle } from "../handle"
 import { readModels } from "../live/read-models"
-import { doc } from "../openapi"
+import { route } from "../openapi"
 import { DECODE_OPTIONS } from "../request-body"
 
-const ISO_TIME = /^(\d{4})-(\d{2})-(\d{2})(T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2}))?$/
-
-/** A calendar date that exists: `Date` would roll 2026-02-31 over into March. */
-const realDate = (s: string): boolean => {
-  const [, y, m, d] = ISO_TIME.exec(s) ?? []
-  const day = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)))
-  return day.getUTCMonth() === Number(m) - 1 && day.getUTCDate() === Number(d)
-}
-
-export const IsoTime = Schema.String.check(
-  Schema.makeFilter(
-    (s) => (ISO_TIME.test(s) && realDate(s)) || "must be an ISO 8601 time such as 2026-01-31T09:00:00Z",
-  ),
-).pipe(Schema.decodeTo(Schema.DateFromString))
+export { IsoTime }
 
 /** A whole number in [min, max], written in the query (a blank one is not 0). */
 export const Count = (min: number, max: number) =>
@@ -63,13 +51,8 @@ const wire = (e: AuditEntry) => ({ ...e, at: e.at === null ? null : new Date(e.a
 export const auditRoutes = (handle: Handle) =>
   new Hono<AuthEnv>().get(
     "/",
-    doc({
-      summary: "Configuration changes: who changed which setting, when, before and after",
-      tag: "audit",
-      roles: ["admin"],
-      query: QUERY_DOCS,
-    }),
-    handle(["admin"], (c) =>
+    route("audit", { query: QUERY_DOCS }),
+    handle(ROUTES.audit.roles, (c) =>
       Effect.gen(function* () {
         const q = yield* decodeQuery(c.req.query())
         // Issue 22: from the audit trail read model (SQL), not the center's state. Caught up

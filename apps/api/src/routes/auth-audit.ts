@@ -1,10 +1,11 @@
 import { AUTH_AUDIT_PAGE_MAX, type AuthAuditEntry } from "@lifeline/adapters"
+import { ROUTES } from "@lifeline/client"
 import { Effect, Schema } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import type { AuthOptions } from "../auth/session"
 import type { Handle } from "../handle"
-import { doc } from "../openapi"
+import { route } from "../openapi"
 import { DECODE_OPTIONS } from "../request-body"
 import { Count } from "./audit"
 
@@ -25,17 +26,14 @@ const wire = (e: AuthAuditEntry) => ({ ...e, at: new Date(e.at).toISOString() })
 export const authAuditRoutes = (handle: Handle, auth: AuthOptions) =>
   new Hono<AuthEnv>().get(
     "/",
-    doc({
-      summary: "Sign-in audit: sign-ins, sign-outs, failures, keys created and revoked (issue 21)",
-      tag: "auth",
-      roles: ["admin"],
+    route("signInAudit", {
       query: {
         after: "Only entries with a larger seq, oldest first (the previous page's `next`)",
         before: "Only entries with a smaller seq, newest first (the previous page's `next`)",
         limit: `Entries per page, 1 to ${AUTH_AUDIT_PAGE_MAX} (default 100)`,
       },
     }),
-    handle(["admin"], (c) =>
+    handle(ROUTES.signInAudit.roles, (c) =>
       Effect.gen(function* () {
         const q = yield* decodeQuery(c.req.query())
         const page = yield* auth.store.auditPage({

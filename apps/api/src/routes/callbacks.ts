@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto"
+import { ROUTES } from "@lifeline/client"
 import {
   Center,
   callbackView,
@@ -11,7 +12,7 @@ import { Effect, Schema, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import type { Handle } from "../handle"
-import { doc } from "../openapi"
+import { route } from "../openapi"
 import { decodeBody } from "../request-body"
 import { configCommandFromBody } from "./body"
 import { param, readView } from "./run"
@@ -28,14 +29,8 @@ export const callbackRoutes = (handle: Handle) =>
   new Hono<AuthEnv>()
     .post(
       "/",
-      doc({
-        summary: "Schedule a callback (C7); a pending one for the same number and queue is joined (B3)",
-        tag: "callbacks",
-        roles: ["integrator", "admin"],
-        body: CallbackBody,
-        status: 201,
-      }),
-      handle(["integrator", "admin"], (c) =>
+      route("requestCallback"),
+      handle(ROUTES.requestCallback.roles, (c) =>
         Effect.gen(function* () {
           const body = yield* decodeBody(c, CallbackBody)
           const callbackId = body.callbackId ?? `cb-${randomUUID()}`
@@ -50,12 +45,8 @@ export const callbackRoutes = (handle: Handle) =>
     )
     .get(
       "/:callbackId",
-      doc({
-        summary: "A pending callback: status, position, attempts, deadline (C7, C8, B1)",
-        tag: "callbacks",
-        roles: ["integrator", "admin", "supervisor"],
-      }),
-      handle(["integrator", "admin", "supervisor"], (c) =>
+      route("callback"),
+      handle(ROUTES.callback.roles, (c) =>
         Effect.gen(function* () {
           const callbackId = param(c, "callbackId")
           const view = yield* readView((s) => callbackView(s, callbackId))
@@ -71,12 +62,8 @@ export const overflowRoutes = (handle: Handle) =>
   new Hono<AuthEnv>()
     .get(
       "/:queueId/overflow",
-      doc({
-        summary: "A queue's overflow rules and callback texts (C1, C3, C4)",
-        tag: "queues",
-        roles: ["admin", "supervisor"],
-      }),
-      handle(["admin", "supervisor"], (c) =>
+      route("queueOverflow"),
+      handle(ROUTES.queueOverflow.roles, (c) =>
         Effect.gen(function* () {
           const queueId = param(c, "queueId")
           const known = yield* readView((s) => s.routing.queues.has(queueId))
@@ -87,13 +74,8 @@ export const overflowRoutes = (handle: Handle) =>
     )
     .put(
       "/:queueId/overflow",
-      doc({
-        summary: "Set a queue's overflow rules, texts, caller id and retry policy (C1, C3, C4, B1)",
-        tag: "queues",
-        roles: ["admin"],
-        body: OverflowBody,
-      }),
-      handle(["admin"], (c, who) =>
+      route("setQueueOverflow"),
+      handle(ROUTES.setQueueOverflow.roles, (c, who) =>
         configCommandFromBody(c, who, OverflowBody, (b, actor) => ({
           _tag: "SetQueueOverflow",
           queueId: param(c, "queueId"),

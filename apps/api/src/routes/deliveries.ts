@@ -1,3 +1,4 @@
+import { ROUTES } from "@lifeline/client"
 import {
   DELIVERY_PAGE_MAX,
   type DeliveryQuery,
@@ -11,7 +12,7 @@ import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import type { Handle } from "../handle"
 import { readModels } from "../live/read-models"
-import { doc } from "../openapi"
+import { route } from "../openapi"
 import { param, runCommand } from "./run"
 
 /**
@@ -29,15 +30,15 @@ export const deliveryRoutes = (handle: Handle) =>
   new Hono<AuthEnv>()
     .get(
       "/",
-      doc({
-        summary: "Notification delivery status: sent, failed with reason, retried (B6)",
-        tag: "notifications",
-        roles: ["admin"],
-      }),
-      handle(["admin"], (c) => allDeliveries({}).pipe(Effect.map((list) => c.json(list.map(deliveryView))))),
+      route("deliveries"),
+      handle(ROUTES.deliveries.roles, (c) =>
+        allDeliveries({}).pipe(Effect.map((list) => c.json(list.map(deliveryView)))),
+      ),
     )
     .post(
       "/:messageId/retry",
-      doc({ summary: "Try a failed notification again now (B6)", tag: "notifications", roles: ["admin"] }),
-      handle(["admin"], (c) => runCommand(c, { _tag: "RetryDelivery", messageId: param(c, "messageId") })),
+      route("retryDelivery"),
+      handle(ROUTES.retryDelivery.roles, (c) =>
+        runCommand(c, { _tag: "RetryDelivery", messageId: param(c, "messageId") }),
+      ),
     )

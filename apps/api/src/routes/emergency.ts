@@ -1,3 +1,4 @@
+import { ROUTES } from "@lifeline/client"
 import {
   Center,
   ConfigureCallbackPool,
@@ -27,7 +28,7 @@ import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import type { Handle } from "../handle"
 import { readModels } from "../live/read-models"
-import { doc } from "../openapi"
+import { route } from "../openapi"
 import { decodeBody } from "../request-body"
 import { commandFromBody, configCommandFromBody } from "./body"
 import { allDeliveries } from "./deliveries"
@@ -60,14 +61,8 @@ export const repEmergencyRoutes = (handle: Handle) =>
   new Hono<AuthEnv>()
     .post(
       "/:repId/emergency",
-      doc({
-        summary: "The rep dialled an emergency number (E1–E5, E9)",
-        tag: "emergency",
-        roles: ["rep"],
-        body: DialBody,
-        status: 201,
-      }),
-      handle(["rep"], (c) =>
+      route("dialEmergency"),
+      handle(ROUTES.dialEmergency.roles, (c) =>
         Effect.gen(function* () {
           const repId = param(c, "repId")
           const body = yield* decodeBody(c, DialBody)
@@ -81,20 +76,15 @@ export const repEmergencyRoutes = (handle: Handle) =>
     )
     .post(
       "/:repId/emergency/end",
-      doc({
-        summary: "The rep ended the emergency call: presence returns (E10)",
-        tag: "emergency",
-        roles: ["rep"],
-        body: EndBody,
-      }),
-      handle(["rep"], (c) =>
+      route("endEmergency"),
+      handle(ROUTES.endEmergency.roles, (c) =>
         commandFromBody(c, EndBody, (b) => ({ _tag: "EndEmergency", repId: param(c, "repId"), ...b })),
       ),
     )
     .get(
       "/:repId/emergency",
-      doc({ summary: "The rep's own emergency panel, or null (E7)", tag: "emergency", roles: ["rep"] }),
-      handle(["rep"], (c) =>
+      route("emergencyPanel"),
+      handle(ROUTES.emergencyPanel.roles, (c) =>
         readView((s, now) => repEmergencyView(s, param(c, "repId"), now)).pipe(
           Effect.map((view) => c.json(view)),
         ),
@@ -102,12 +92,8 @@ export const repEmergencyRoutes = (handle: Handle) =>
     )
     .get(
       "/:repId/emergency/readiness",
-      doc({
-        summary: "What would block an emergency call for this rep (E2, E3)",
-        tag: "emergency",
-        roles: ["rep", "admin"],
-      }),
-      handle(["rep", "admin"], (c) =>
+      route("emergencyReadiness"),
+      handle(ROUTES.emergencyReadiness.roles, (c) =>
         knownRep(param(c, "repId")).pipe(
           Effect.andThen(readView((s) => emergencyReadiness(s, param(c, "repId")))),
           Effect.map((view) => c.json(view)),
@@ -116,8 +102,8 @@ export const repEmergencyRoutes = (handle: Handle) =>
     )
     .get(
       "/:repId/emergency-contacts",
-      doc({ summary: "A rep's emergency contacts (E9, E11)", tag: "emergency-admin", roles: ["admin"] }),
-      handle(["admin"], (c) =>
+      route("emergencyContacts"),
+      handle(ROUTES.emergencyContacts.roles, (c) =>
         knownRep(param(c, "repId")).pipe(
           Effect.andThen(readView((s) => emergencyContactsView(s, param(c, "repId")))),
           Effect.map((view) => c.json(view)),
@@ -126,13 +112,8 @@ export const repEmergencyRoutes = (handle: Handle) =>
     )
     .put(
       "/:repId/emergency-contacts",
-      doc({
-        summary: "Set a rep's emergency contacts: addresses separated by semicolons (E9, E11)",
-        tag: "emergency-admin",
-        roles: ["admin"],
-        body: ContactsBody,
-      }),
-      handle(["admin"], (c, who) =>
+      route("setEmergencyContacts"),
+      handle(ROUTES.setEmergencyContacts.roles, (c, who) =>
         configCommandFromBody(c, who, ContactsBody, (b, actor) => ({
           _tag: "SetEmergencyContacts",
           repId: param(c, "repId"),
@@ -143,13 +124,8 @@ export const repEmergencyRoutes = (handle: Handle) =>
     )
     .put(
       "/:repId/mailbox",
-      doc({
-        summary: "Enable or disable a rep's mailbox for notifications (E2)",
-        tag: "emergency-admin",
-        roles: ["admin"],
-        body: MailboxBody,
-      }),
-      handle(["admin"], (c, who) =>
+      route("setMailbox"),
+      handle(ROUTES.setMailbox.roles, (c, who) =>
         configCommandFromBody(c, who, MailboxBody, (b, actor) => ({
           _tag: "SetRepMailbox",
           repId: param(c, "repId"),
@@ -164,24 +140,15 @@ export const emergencyAdminRoutes = (handle: Handle) =>
   new Hono<AuthEnv>()
     .get(
       "/summary",
-      doc({
-        summary: "How many emergency calls are active (a count only: E8, N4)",
-        tag: "emergency",
-        roles: ["supervisor", "admin"],
-      }),
-      handle(["supervisor", "admin"], (c) =>
+      route("emergencySummary"),
+      handle(ROUTES.emergencySummary.roles, (c) =>
         readView(supervisorEmergencyView).pipe(Effect.map((v) => c.json(v))),
       ),
     )
     .put(
       "/regions",
-      doc({
-        summary: "Replace the region/number table (E1)",
-        tag: "emergency-admin",
-        roles: ["admin"],
-        body: RegionsBody,
-      }),
-      handle(["admin"], (c, who) =>
+      route("setEmergencyRegions"),
+      handle(ROUTES.setEmergencyRegions.roles, (c, who) =>
         configCommandFromBody(c, who, RegionsBody, (b, actor) => ({
           _tag: "ConfigureEmergencyRegions",
           ...b,
@@ -191,14 +158,8 @@ export const emergencyAdminRoutes = (handle: Handle) =>
     )
     .post(
       "/outbound-profiles",
-      doc({
-        summary: "Define an outbound voice profile (E2)",
-        tag: "emergency-admin",
-        roles: ["admin"],
-        body: ProfileBody,
-        status: 201,
-      }),
-      handle(["admin"], (c, who) =>
+      route("defineOutboundProfile"),
+      handle(ROUTES.defineOutboundProfile.roles, (c, who) =>
         configCommandFromBody(
           c,
           who,
@@ -210,13 +171,8 @@ export const emergencyAdminRoutes = (handle: Handle) =>
     )
     .put(
       "/carrier",
-      doc({
-        summary: "Calling-plan numbers and direct-routing rules (E3)",
-        tag: "emergency-admin",
-        roles: ["admin"],
-        body: CarrierBody,
-      }),
-      handle(["admin"], (c, who) =>
+      route("setEmergencyCarrier"),
+      handle(ROUTES.setEmergencyCarrier.roles, (c, who) =>
         configCommandFromBody(c, who, CarrierBody, (b, actor) => ({
           _tag: "ConfigureEmergencyCarrier",
           ...b,
@@ -226,24 +182,15 @@ export const emergencyAdminRoutes = (handle: Handle) =>
     )
     .get(
       "/callback-pool",
-      doc({
-        summary: "Callback numbers and which are leased until when (E5)",
-        tag: "emergency-admin",
-        roles: ["admin"],
-      }),
-      handle(["admin"], (c) =>
+      route("callbackPool"),
+      handle(ROUTES.callbackPool.roles, (c) =>
         readView((s, now) => callbackPoolView(s, now)).pipe(Effect.map((v) => c.json(v))),
       ),
     )
     .put(
       "/callback-pool",
-      doc({
-        summary: "Configure the callback pool, overflow number and fallback reps (E5, B5)",
-        tag: "emergency-admin",
-        roles: ["admin"],
-        body: PoolBody,
-      }),
-      handle(["admin"], (c, who) =>
+      route("setCallbackPool"),
+      handle(ROUTES.setCallbackPool.roles, (c, who) =>
         configCommandFromBody(c, who, PoolBody, (b, actor) => ({
           _tag: "ConfigureCallbackPool",
           ...b,
@@ -253,22 +200,15 @@ export const emergencyAdminRoutes = (handle: Handle) =>
     )
     .get(
       "/template",
-      doc({
-        summary: "The emergency notification template and its placeholders (E9, E11)",
-        tag: "emergency-admin",
-        roles: ["admin"],
-      }),
-      handle(["admin"], (c) => readView(notificationTemplateView).pipe(Effect.map((v) => c.json(v)))),
+      route("emergencyTemplate"),
+      handle(ROUTES.emergencyTemplate.roles, (c) =>
+        readView(notificationTemplateView).pipe(Effect.map((v) => c.json(v))),
+      ),
     )
     .put(
       "/template",
-      doc({
-        summary: "Save the template; unknown placeholders are refused (E11)",
-        tag: "emergency-admin",
-        roles: ["admin"],
-        body: TemplateBody,
-      }),
-      handle(["admin"], (c, who) =>
+      route("setEmergencyTemplate"),
+      handle(ROUTES.setEmergencyTemplate.roles, (c, who) =>
         configCommandFromBody(c, who, TemplateBody, (b, actor) => ({
           _tag: "SetNotificationTemplate",
           ...b,
@@ -278,13 +218,8 @@ export const emergencyAdminRoutes = (handle: Handle) =>
     )
     .post(
       "/template/preview",
-      doc({
-        summary: "Preview a draft template with sample values (E11); changes nothing",
-        tag: "emergency-admin",
-        roles: ["admin"],
-        body: TemplateBody,
-      }),
-      handle(["admin"], (c) =>
+      route("previewEmergencyTemplate"),
+      handle(ROUTES.previewEmergencyTemplate.roles, (c) =>
         decodeBody(c, TemplateBody).pipe(
           Effect.flatMap((draft) => {
             const preview = previewTemplate(draft)
@@ -297,12 +232,8 @@ export const emergencyAdminRoutes = (handle: Handle) =>
     )
     .get(
       "/notifications",
-      doc({
-        summary: "Emergency notification delivery status (B6), without content",
-        tag: "emergency-admin",
-        roles: ["admin"],
-      }),
-      handle(["admin"], (c) =>
+      route("emergencyNotifications"),
+      handle(ROUTES.emergencyNotifications.roles, (c) =>
         // Issue 22: the records from the deliveries read model, each rep from the state's sessions.
         Effect.flatMap(allDeliveries({ purpose: NOTIFICATION_PURPOSE }), (records) =>
           readView((s) => notificationDeliveries(records, s)),
@@ -311,12 +242,8 @@ export const emergencyAdminRoutes = (handle: Handle) =>
     )
     .get(
       "/log",
-      doc({
-        summary: "Operator log: refused attempts, carrier decisions, unanswered PSAP callbacks (E1, E3, B5)",
-        tag: "emergency-admin",
-        roles: ["admin"],
-      }),
-      handle(["admin"], (c) =>
+      route("operatorLog"),
+      handle(ROUTES.operatorLog.roles, (c) =>
         // Issue 22: from the operator log read model (SQL), not the center's state.
         Effect.flatMap(readModels, ({ operatorLog }) =>
           Effect.andThen(operatorLog.catchUp, operatorLog.latest(OPERATOR_LOG_LIMIT)),

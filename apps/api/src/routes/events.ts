@@ -1,3 +1,4 @@
+import { ROUTES } from "@lifeline/client"
 import { type CenterEvent, type CenterState, queueView, supervisorEmergencyView } from "@lifeline/core"
 import { Effect } from "effect"
 import { type Context, Hono } from "hono"
@@ -7,7 +8,7 @@ import { type Principal, seesQueue } from "../auth/principal"
 import type { SessionSignals } from "../auth/session"
 import type { ApiRuntime, Handle } from "../handle"
 import type { Batch, LiveHub } from "../live/hub"
-import { doc } from "../openapi"
+import { route } from "../openapi"
 import { readView } from "./run"
 
 /** A rep's stream carries the events about that rep only (offers, presence, its own emergency). */
@@ -87,12 +88,8 @@ const endWithSession = (c: Context<AuthEnv>, stream: SSEStreamingApi, sessions: 
 export const eventRoutes = (handle: Handle, runtime: ApiRuntime, hub: LiveHub, sessions?: LiveSessions) =>
   new Hono<AuthEnv>().get(
     "/",
-    doc({
-      summary: "Live events (SSE), resumable with Last-Event-ID",
-      tag: "live",
-      roles: ["rep", "supervisor", "admin", "integrator"],
-    }),
-    handle(["rep", "supervisor", "admin", "integrator"], (c, who) =>
+    route("events"),
+    handle(ROUTES.events.roles, (c, who) =>
       Effect.sync(() =>
         streamSSE(c, async (stream) => {
           const lastId = Number(c.req.header("last-event-id") ?? Number.NaN)

@@ -1,3 +1,4 @@
+import { ROUTES } from "@lifeline/client"
 import {
   HISTORY_OUTCOMES,
   HISTORY_PAGE_DEFAULT,
@@ -14,11 +15,9 @@ import type { AuthEnv } from "../auth/middleware"
 import type { Principal } from "../auth/principal"
 import type { Handle } from "../handle"
 import type { LiveHub } from "../live/hub"
-import { doc } from "../openapi"
+import { route } from "../openapi"
 import { DECODE_OPTIONS } from "../request-body"
 import { Count, IsoTime } from "./audit"
-
-const READERS = ["supervisor", "admin", "integrator"] as const
 
 /** A page's cursor as the API hands it out: opaque to callers (base64url of where it ended). */
 export const encodeCursor = (c: HistoryCursor): string =>
@@ -101,13 +100,8 @@ export const historyRoutes = (handle: Handle, hub: LiveHub) =>
   new Hono<AuthEnv>()
     .get(
       "/",
-      doc({
-        summary: "Call history of routed work, a page at a time (E8: never an emergency call)",
-        tag: "history",
-        roles: READERS,
-        query: PAGE_DOCS,
-      }),
-      handle(READERS, (c, who) =>
+      route("history", { query: PAGE_DOCS }),
+      handle(ROUTES.history.roles, (c, who) =>
         Effect.gen(function* () {
           const q = yield* decodePage(c.req.query())
           const query = yield* queryOf(q, who)
@@ -126,13 +120,8 @@ export const historyRoutes = (handle: Handle, hub: LiveHub) =>
     )
     .get(
       "/analytics",
-      doc({
-        summary: "Per-queue analytics from call history (E8)",
-        tag: "history",
-        roles: READERS,
-        query: FILTER_DOCS,
-      }),
-      handle(READERS, (c, who) =>
+      route("historyAnalytics", { query: FILTER_DOCS }),
+      handle(ROUTES.historyAnalytics.roles, (c, who) =>
         Effect.gen(function* () {
           const query = yield* queryOf(yield* decodeFilters(c.req.query()), who)
           return c.json(yield* hub.history.analytics(query))
@@ -141,13 +130,8 @@ export const historyRoutes = (handle: Handle, hub: LiveHub) =>
     )
     .get(
       "/export.csv",
-      doc({
-        summary: "Call history as CSV, streamed (E8)",
-        tag: "history",
-        roles: READERS,
-        query: FILTER_DOCS,
-      }),
-      handle(READERS, (c, who) =>
+      route("historyCsv", { query: FILTER_DOCS }),
+      handle(ROUTES.historyCsv.roles, (c, who) =>
         Effect.gen(function* () {
           const query = yield* queryOf(yield* decodeFilters(c.req.query()), who)
           const body = hub.history.exportRows(query).pipe(

@@ -1,10 +1,11 @@
+import { ROUTES } from "@lifeline/client"
 import { EnqueueItem, Id, positionView, RouteIncoming, UnknownEntity } from "@lifeline/core"
 import { Effect, Schema, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import { Forbidden, type Principal } from "../auth/principal"
 import type { Handle } from "../handle"
-import { doc } from "../openapi"
+import { route } from "../openapi"
 import { decodeBody } from "../request-body"
 import { commandFromBody } from "./body"
 import { param, readView, runCommand } from "./run"
@@ -25,38 +26,22 @@ export const itemRoutes = (handle: Handle) =>
   new Hono<AuthEnv>()
     .post(
       "/",
-      doc({
-        summary: "Put a work item in a queue (R3)",
-        tag: "items",
-        roles: ["integrator", "admin"],
-        body: EnqueueItemBody,
-        status: 201,
-      }),
-      handle(["integrator", "admin"], (c) =>
+      route("enqueueItem"),
+      handle(ROUTES.enqueueItem.roles, (c) =>
         commandFromBody(c, EnqueueItemBody, (b) => ({ _tag: "EnqueueItem", ...b }), 201),
       ),
     )
     .post(
       "/route",
-      doc({
-        summary: "Route an incoming item by a workstream (R6)",
-        tag: "items",
-        roles: ["integrator", "admin"],
-        body: RouteIncomingBody,
-        status: 201,
-      }),
-      handle(["integrator", "admin"], (c) =>
+      route("routeIncoming"),
+      handle(ROUTES.routeIncoming.roles, (c) =>
         commandFromBody(c, RouteIncomingBody, (b) => ({ _tag: "RouteIncoming", ...b }), 201),
       ),
     )
     .get(
       "/:itemId/position",
-      doc({
-        summary: "An item's position and EWT (R3, R5)",
-        tag: "items",
-        roles: ["integrator", "admin", "supervisor"],
-      }),
-      handle(["integrator", "admin", "supervisor"], (c) =>
+      route("position"),
+      handle(ROUTES.position.roles, (c) =>
         Effect.gen(function* () {
           const itemId = param(c, "itemId")
           const view = yield* readView((s, now) => positionView(s.routing, itemId, now))
@@ -68,23 +53,13 @@ export const itemRoutes = (handle: Handle) =>
     )
     .post(
       "/:itemId/requeue",
-      doc({
-        summary: "Return an escalated item to distribution (R4)",
-        tag: "items",
-        roles: ["supervisor", "admin"],
-      }),
-      handle(["supervisor", "admin"], (c) =>
-        runCommand(c, { _tag: "RequeueItem", itemId: param(c, "itemId") }),
-      ),
+      route("requeue"),
+      handle(ROUTES.requeue.roles, (c) => runCommand(c, { _tag: "RequeueItem", itemId: param(c, "itemId") })),
     )
     .post(
       "/:itemId/complete",
-      doc({
-        summary: "The rep finished the work (R2: frees capacity)",
-        tag: "items",
-        roles: ["rep", "admin"],
-      }),
-      handle(["rep", "admin"], (c, who) =>
+      route("complete"),
+      handle(ROUTES.complete.roles, (c, who) =>
         repFor(c, who).pipe(
           Effect.flatMap((repId) =>
             runCommand(c, { _tag: "CompleteWork", itemId: param(c, "itemId"), repId }),
@@ -98,13 +73,13 @@ export const offerRoutes = (handle: Handle) =>
   new Hono<AuthEnv>()
     .post(
       "/:offerId/accept",
-      doc({ summary: "Accept an offer (R4; C6 dials a callback only now)", tag: "offers", roles: ["rep"] }),
-      handle(["rep"], (c, who) => answer(c, who, "AcceptOffer")),
+      route("accept"),
+      handle(ROUTES.accept.roles, (c, who) => answer(c, who, "AcceptOffer")),
     )
     .post(
       "/:offerId/decline",
-      doc({ summary: "Decline an offer (R4; B1: not a callback attempt)", tag: "offers", roles: ["rep"] }),
-      handle(["rep"], (c, who) => answer(c, who, "DeclineOffer")),
+      route("decline"),
+      handle(ROUTES.decline.roles, (c, who) => answer(c, who, "DeclineOffer")),
     )
 
 const answer = (

@@ -1,4 +1,5 @@
 import type { KeyView } from "@lifeline/adapters"
+import { ROUTES } from "@lifeline/client"
 import { Id, InvalidField, UnknownEntity } from "@lifeline/core"
 import { Effect, Schema } from "effect"
 import { Hono } from "hono"
@@ -7,7 +8,7 @@ import type { Principal } from "../auth/principal"
 import { hashSecret, newPublicId, newSecret } from "../auth/secrets"
 import { type AuthOptions, authNow } from "../auth/session"
 import type { Handle } from "../handle"
-import { doc } from "../openapi"
+import { route } from "../openapi"
 import { decodeBody } from "../request-body"
 import { whoAmI } from "./auth"
 
@@ -65,21 +66,15 @@ export const keyRoutes = (handle: Handle, auth: AuthOptions) =>
   new Hono<AuthEnv>()
     .get(
       "/",
-      doc({ summary: "API keys: name, scope, last use (issue 21)", tag: "auth", roles: ["admin"] }),
-      handle(["admin"], (c) =>
+      route("keys"),
+      handle(ROUTES.keys.roles, (c) =>
         Effect.map(auth.store.listKeys, (keys) => c.json({ keys: keys.map(keyWire) })),
       ),
     )
     .post(
       "/",
-      doc({
-        summary: "Create an API key; the key is shown in this answer only (issue 21)",
-        tag: "auth",
-        roles: ["admin"],
-        body: NewKeyBody,
-        status: 201,
-      }),
-      handle(["admin"], (c, who) =>
+      route("createKey"),
+      handle(ROUTES.createKey.roles, (c, who) =>
         Effect.gen(function* () {
           const body = yield* decodeBody(c, NewKeyBody)
           const principal = yield* principalOf(body)
@@ -123,8 +118,8 @@ export const keyRoutes = (handle: Handle, auth: AuthOptions) =>
     )
     .delete(
       "/:keyId",
-      doc({ summary: "Revoke an API key, on every node (issue 21)", tag: "auth", roles: ["admin"] }),
-      handle(["admin"], (c, who) =>
+      route("revokeKey"),
+      handle(ROUTES.revokeKey.roles, (c, who) =>
         Effect.gen(function* () {
           // Checked by the authorization table (an Id) before the handler runs.
           const keyId = c.req.param("keyId") ?? ""

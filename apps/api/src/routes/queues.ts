@@ -1,17 +1,17 @@
+import { ROUTES } from "@lifeline/client"
 import { CreateQueue, DefineWorkstream, Id, queueView, UnknownEntity } from "@lifeline/core"
 import { Effect, Schema, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import { seesQueue } from "../auth/principal"
 import type { Handle } from "../handle"
-import { doc } from "../openapi"
+import { route } from "../openapi"
 import { actorOf, configCommandFromBody } from "./body"
 import { param, readView, runCommand } from "./run"
 
 const CreateQueueBody = CreateQueue.mapFields(Struct.omit(["_tag", "actor"]))
 const MemberBody = Schema.Struct({ repId: Id })
 const DefineWorkstreamBody = DefineWorkstream.mapFields(Struct.omit(["_tag", "actor"]))
-const READERS = ["admin", "supervisor", "integrator"] as const
 
 /**
  * R3, R5: queues with their live view (waiting, staffing, EWT); admins configure them. A
@@ -21,8 +21,8 @@ export const queueRoutes = (handle: Handle) =>
   new Hono<AuthEnv>()
     .get(
       "/",
-      doc({ summary: "Queues with waiting, staffing and EWT (R5)", tag: "queues", roles: READERS }),
-      handle(READERS, (c, who) =>
+      route("queues"),
+      handle(ROUTES.queues.roles, (c, who) =>
         readView((s) =>
           [...s.routing.queues.keys()]
             .filter((q) => seesQueue(who, q))
@@ -32,14 +32,8 @@ export const queueRoutes = (handle: Handle) =>
     )
     .post(
       "/",
-      doc({
-        summary: "Create a queue (R3)",
-        tag: "queues",
-        roles: ["admin"],
-        body: CreateQueueBody,
-        status: 201,
-      }),
-      handle(["admin"], (c, who) =>
+      route("createQueue"),
+      handle(ROUTES.createQueue.roles, (c, who) =>
         configCommandFromBody(
           c,
           who,
@@ -51,8 +45,8 @@ export const queueRoutes = (handle: Handle) =>
     )
     .get(
       "/:queueId",
-      doc({ summary: "One queue's view (R5)", tag: "queues", roles: READERS }),
-      handle(READERS, (c) =>
+      route("queue"),
+      handle(ROUTES.queue.roles, (c) =>
         Effect.gen(function* () {
           const queueId = param(c, "queueId")
           const view = yield* readView((s) => queueView(s.routing, queueId))
@@ -64,8 +58,8 @@ export const queueRoutes = (handle: Handle) =>
     )
     .post(
       "/:queueId/members",
-      doc({ summary: "Add a member rep (R3)", tag: "queues", roles: ["admin"], body: MemberBody }),
-      handle(["admin"], (c, who) =>
+      route("addMember"),
+      handle(ROUTES.addMember.roles, (c, who) =>
         configCommandFromBody(c, who, MemberBody, (b, actor) => ({
           _tag: "AddQueueMember",
           queueId: param(c, "queueId"),
@@ -76,8 +70,8 @@ export const queueRoutes = (handle: Handle) =>
     )
     .delete(
       "/:queueId/members/:repId",
-      doc({ summary: "Remove a member rep (R3)", tag: "queues", roles: ["admin"] }),
-      handle(["admin"], (c, who) =>
+      route("removeMember"),
+      handle(ROUTES.removeMember.roles, (c, who) =>
         runCommand(c, {
           _tag: "RemoveQueueMember",
           queueId: param(c, "queueId"),
@@ -92,25 +86,15 @@ export const workstreamRoutes = (handle: Handle) =>
   new Hono<AuthEnv>()
     .get(
       "/",
-      doc({
-        summary: "Workstreams and their route-to-queue rules (R6)",
-        tag: "workstreams",
-        roles: ["admin", "integrator"],
-      }),
-      handle(["admin", "integrator"], (c) =>
+      route("workstreams"),
+      handle(ROUTES.workstreams.roles, (c) =>
         readView((s) => [...s.routing.workstreams.values()]).pipe(Effect.map((list) => c.json(list))),
       ),
     )
     .post(
       "/",
-      doc({
-        summary: "Define a workstream (R6, C2)",
-        tag: "workstreams",
-        roles: ["admin"],
-        body: DefineWorkstreamBody,
-        status: 201,
-      }),
-      handle(["admin"], (c, who) =>
+      route("defineWorkstream"),
+      handle(ROUTES.defineWorkstream.roles, (c, who) =>
         configCommandFromBody(
           c,
           who,

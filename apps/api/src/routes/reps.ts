@@ -1,3 +1,4 @@
+import { ROUTES } from "@lifeline/client"
 import {
   assignedToRep,
   Id,
@@ -12,7 +13,7 @@ import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import { seesQueue } from "../auth/principal"
 import type { Handle } from "../handle"
-import { doc } from "../openapi"
+import { route } from "../openapi"
 import { decodeBody } from "../request-body"
 import { commandFromBody } from "./body"
 import { param, readView, runCommand } from "./run"
@@ -41,8 +42,8 @@ export const repRoutes = (handle: Handle) =>
   new Hono<AuthEnv>()
     .get(
       "/",
-      doc({ summary: "List reps", tag: "reps", roles: ["admin", "supervisor", "integrator"] }),
-      handle(["admin", "supervisor", "integrator"], (c, who) =>
+      route("reps"),
+      handle(ROUTES.reps.roles, (c, who) =>
         readView((s) =>
           [...s.routing.reps.values()]
             .filter(
@@ -55,28 +56,20 @@ export const repRoutes = (handle: Handle) =>
     )
     .post(
       "/",
-      doc({
-        summary: "Register a rep (R1, R2)",
-        tag: "reps",
-        roles: ["admin"],
-        body: RegisterRepBody,
-        status: 201,
-      }),
-      handle(["admin"], (c) =>
+      route("registerRep"),
+      handle(ROUTES.registerRep.roles, (c) =>
         commandFromBody(c, RegisterRepBody, (b) => ({ _tag: "RegisterRep", ...b }), 201),
       ),
     )
     .get(
       "/:repId",
-      doc({ summary: "One rep", tag: "reps", roles: ["admin", "supervisor", "rep"] }),
-      handle(["admin", "supervisor", "rep"], (c) =>
-        findRep(param(c, "repId")).pipe(Effect.map((view) => c.json(view))),
-      ),
+      route("rep"),
+      handle(ROUTES.rep.roles, (c) => findRep(param(c, "repId")).pipe(Effect.map((view) => c.json(view)))),
     )
     .put(
       "/:repId/presence",
-      doc({ summary: "Set a rep's presence (R1)", tag: "reps", roles: ["rep", "admin"], body: PresenceBody }),
-      handle(["rep", "admin"], (c) =>
+      route("setPresence"),
+      handle(ROUTES.setPresence.roles, (c) =>
         Effect.gen(function* () {
           const repId = param(c, "repId")
           const body = yield* decodeBody(c, PresenceBody)
@@ -86,24 +79,15 @@ export const repRoutes = (handle: Handle) =>
     )
     .put(
       "/:repId/capacity",
-      doc({
-        summary: "Set a rep's capacity per profile (R2); 0 takes a profile away",
-        tag: "reps",
-        roles: ["admin"],
-        body: CapacityBody,
-      }),
-      handle(["admin"], (c) =>
+      route("setCapacity"),
+      handle(ROUTES.setCapacity.roles, (c) =>
         commandFromBody(c, CapacityBody, (b) => ({ _tag: "SetRepCapacity", repId: param(c, "repId"), ...b })),
       ),
     )
     .get(
       "/:repId/offers",
-      doc({
-        summary: "Offers ringing for a rep, marked call or callback (R4, C5)",
-        tag: "reps",
-        roles: ["rep", "admin"],
-      }),
-      handle(["rep", "admin"], (c) =>
+      route("offers"),
+      handle(ROUTES.offers.roles, (c) =>
         findRep(param(c, "repId")).pipe(
           Effect.andThen(readView((s) => offersForRep(s, param(c, "repId")))),
           Effect.map((offers) => c.json(offers)),
@@ -112,8 +96,8 @@ export const repRoutes = (handle: Handle) =>
     )
     .get(
       "/:repId/work",
-      doc({ summary: "Work a rep has accepted", tag: "reps", roles: ["rep", "admin"] }),
-      handle(["rep", "admin"], (c) =>
+      route("work"),
+      handle(ROUTES.work.roles, (c) =>
         findRep(param(c, "repId")).pipe(
           Effect.andThen(readView((s) => assignedToRep(s, param(c, "repId")))),
           Effect.map((work) => c.json(work)),

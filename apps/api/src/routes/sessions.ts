@@ -1,4 +1,5 @@
 import type { SessionView } from "@lifeline/adapters"
+import { ROUTES } from "@lifeline/client"
 import { Id, UnknownEntity } from "@lifeline/core"
 import { Effect, Schema } from "effect"
 import { Hono } from "hono"
@@ -6,7 +7,7 @@ import type { AuthEnv } from "../auth/middleware"
 import type { AuthOptions, SessionSignals } from "../auth/session"
 import { authNow } from "../auth/session"
 import type { Handle } from "../handle"
-import { doc } from "../openapi"
+import { route } from "../openapi"
 import { DECODE_OPTIONS } from "../request-body"
 import { whoAmI } from "./auth"
 
@@ -42,16 +43,13 @@ export const sessionRoutes = (handle: Handle, auth: AuthOptions, signals: Sessio
   new Hono<AuthEnv>()
     .get(
       "/",
-      doc({
-        summary: "People's sessions, newest first (issue 21)",
-        tag: "auth",
-        roles: ["admin"],
+      route("sessions", {
         query: {
           repId: "Only this rep's sessions",
           ended: "true: ended, expired and idle ones too (default: only those that give access)",
         },
       }),
-      handle(["admin"], (c) =>
+      handle(ROUTES.sessions.roles, (c) =>
         Effect.gen(function* () {
           const q = yield* decodeQuery(c.req.query())
           const sessions = yield* auth.store.listSessions({
@@ -65,8 +63,8 @@ export const sessionRoutes = (handle: Handle, auth: AuthOptions, signals: Sessio
     )
     .delete(
       "/:sessionId",
-      doc({ summary: "End a session now, on every node (issue 21)", tag: "auth", roles: ["admin"] }),
-      handle(["admin"], (c, who) =>
+      route("endSession"),
+      handle(ROUTES.endSession.roles, (c, who) =>
         Effect.gen(function* () {
           // Checked by the authorization table (an Id) before the handler runs.
           const sessionId = c.req.param("sessionId") ?? ""

@@ -5,12 +5,13 @@ import {
   type SimulatedTelephony,
   type TelephonyEvent,
 } from "@lifeline/adapters"
+import { ROUTES } from "@lifeline/client"
 import { Center, UnknownEntity } from "@lifeline/core"
 import { Duration, Effect, Fiber, Schedule, Schema } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import type { ApiRuntime, Handle } from "../handle"
-import { doc } from "../openapi"
+import { route } from "../openapi"
 import { type Logger, scrub } from "../ops/log"
 import { decodeBody } from "../request-body"
 import { param } from "./run"
@@ -159,14 +160,8 @@ export const simulatorRoutes = (handle: Handle, lines: SimulatedLines) => {
   return new Hono<AuthEnv>()
     .post(
       "/calls",
-      doc({
-        summary: "Demo: a caller rings one of our numbers (a line or a leased callback number)",
-        tag: "simulator",
-        roles: ["admin"],
-        body: CallBody,
-        status: 201,
-      }),
-      handle(["admin"], (c) =>
+      route("simulateCall"),
+      handle(ROUTES.simulateCall.roles, (c) =>
         Effect.gen(function* () {
           const body = yield* decodeBody(c, CallBody)
           // The provider's id, unique across restarts: a call is never taken for an earlier one.
@@ -182,18 +177,15 @@ export const simulatorRoutes = (handle: Handle, lines: SimulatedLines) => {
     )
     .get(
       "/calls/:callId",
-      doc({ summary: "Demo: a simulated call's state", tag: "simulator", roles: ["admin"] }),
-      handle(["admin"], (c) => known(param(c, "callId")).pipe(Effect.map((call) => c.json(view(call))))),
+      route("simulatedCall"),
+      handle(ROUTES.simulatedCall.roles, (c) =>
+        known(param(c, "callId")).pipe(Effect.map((call) => c.json(view(call)))),
+      ),
     )
     .post(
       "/calls/:callId/digits",
-      doc({
-        summary: "Demo: the caller presses a key (C3: 1 asks for a callback)",
-        tag: "simulator",
-        roles: ["admin"],
-        body: DigitBody,
-      }),
-      handle(["admin"], (c) =>
+      route("pressDigit"),
+      handle(ROUTES.pressDigit.roles, (c) =>
         Effect.gen(function* () {
           const callId = param(c, "callId")
           yield* known(callId)
@@ -205,12 +197,8 @@ export const simulatorRoutes = (handle: Handle, lines: SimulatedLines) => {
     )
     .post(
       "/calls/:callId/answer",
-      doc({
-        summary: "Demo: the customer picks up a callback, or the rep picks up",
-        tag: "simulator",
-        roles: ["admin"],
-      }),
-      handle(["admin"], (c) =>
+      route("answerCall"),
+      handle(ROUTES.answerCall.roles, (c) =>
         Effect.gen(function* () {
           const callId = param(c, "callId")
           const call = yield* known(callId)
@@ -225,8 +213,8 @@ export const simulatorRoutes = (handle: Handle, lines: SimulatedLines) => {
     )
     .post(
       "/calls/:callId/hangup",
-      doc({ summary: "Demo: the caller hangs up", tag: "simulator", roles: ["admin"] }),
-      handle(["admin"], (c) =>
+      route("hangUp"),
+      handle(ROUTES.hangUp.roles, (c) =>
         Effect.gen(function* () {
           const callId = param(c, "callId")
           yield* known(callId)

@@ -1,4 +1,4 @@
-import type { LifelineClient } from "@lifeline/api/client"
+import type { LifelineClient } from "@lifeline/client"
 import type { RepView } from "@lifeline/core"
 import { isEmailAddress } from "@lifeline/core"
 import { createResource, createSignal, For, Show } from "solid-js"

@@ -1,4 +1,4 @@
-import type { LifelineClient } from "@lifeline/api/client"
+import type { LifelineClient } from "@lifeline/client"
 import { createResource, For, Show } from "solid-js"
 import { TableFrame } from "../app/TableFrame"
 

@@ -1,4 +1,4 @@
-import { LifelineApiError, type LifelineClient } from "@lifeline/api/client"
+import { LifelineApiError, type LifelineClient } from "@lifeline/client"
 import type { OverflowSettings, QueueView } from "@lifeline/core"
 import { DEFAULT_TEXTS } from "@lifeline/core"
 import { createResource, createSignal, For, Index, Show } from "solid-js"

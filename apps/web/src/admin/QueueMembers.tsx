@@ -1,4 +1,4 @@
-import type { LifelineClient } from "@lifeline/api/client"
+import type { LifelineClient } from "@lifeline/client"
 import type { QueueView, RepView } from "@lifeline/core"
 import { createSignal, For, Show } from "solid-js"
 import { createProblem, offline } from "../app/connection"

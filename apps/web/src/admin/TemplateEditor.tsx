@@ -1,4 +1,4 @@
-import type { LifelineClient } from "@lifeline/api/client"
+import type { LifelineClient } from "@lifeline/client"
 import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from "solid-js"
 import { reasonOf } from "../app/session"
 

@@ -1,4 +1,4 @@
-import { LifelineApiError, type LifelineClient, lifelineClient } from "@lifeline/api/client"
+import { LifelineApiError, type LifelineClient, lifelineClient } from "@lifeline/client"
 import { trackedFetch, Unreachable } from "./connection"
 
 /** Where a page is and who is using it: `#/rep/ana`, `#/supervisor`, `#/admin`. */

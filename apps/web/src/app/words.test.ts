@@ -1,4 +1,4 @@
-import { LifelineApiError } from "@lifeline/api/client"
+import { LifelineApiError } from "@lifeline/client"
 import { describe, expect, it } from "vitest"
 import { queueName } from "../rep/words"
 import { Unreachable } from "./connection"

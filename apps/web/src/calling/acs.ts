@@ -1,5 +1,5 @@
 import type { Call, CallAgent, DeviceManager, IncomingCall } from "@azure/communication-calling"
-import type { LifelineClient } from "@lifeline/api/client"
+import type { LifelineClient } from "@lifeline/client"
 import { type AudioDevice, type CallingClient, regionOf } from "./port"
 
 export interface AcsCallingOptions {

@@ -1,4 +1,4 @@
-import type { LifelineClient } from "@lifeline/api/client"
+import type { LifelineClient } from "@lifeline/client"
 import { type CallingClient, type DeviceSettings, regionOf } from "./port"
 
 const DEVICES: DeviceSettings = {

@@ -1,4 +1,4 @@
-import type { LifelineClient } from "@lifeline/api/client"
+import type { LifelineClient } from "@lifeline/client"
 import { createSignal, For, Show } from "solid-js"
 import { offline } from "../app/connection"
 import { reasonOf } from "../app/session"

@@ -1,4 +1,4 @@
-import type { LifelineClient } from "@lifeline/api/client"
+import type { LifelineClient } from "@lifeline/client"
 import type { OfferView } from "@lifeline/core"
 import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js"
 import { createProblem, offline } from "../app/connection"

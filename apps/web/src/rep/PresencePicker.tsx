@@ -1,4 +1,4 @@
-import type { LifelineClient } from "@lifeline/api/client"
+import type { LifelineClient } from "@lifeline/client"
 import { For, Show } from "solid-js"
 import { createProblem, offline } from "../app/connection"
 import { presenceLabel, presenceWords } from "../app/presence"

@@ -1,4 +1,4 @@
-import type { LifelineClient } from "@lifeline/api/client"
+import type { LifelineClient } from "@lifeline/client"
 import type { CenterEvent, EmergencyReadiness, OfferView, RepEmergencyView, RepView } from "@lifeline/core"
 import { createSignal } from "solid-js"
 import { Unreachable } from "../app/connection"

@@ -68,4 +68,39 @@ describe("virtual clock", () => {
       expect(fired).toEqual([["late", 5_000]])
     }).pipe(Effect.provide(VirtualClockLive(5_000))),
   )
+
+  it.effect(
+    "issue 20 I5 two moves at once run one after the other: every timer fires in due order, and the second move counts from where the first left the clock",
+    () =>
+      Effect.gen(function* () {
+        const clock = yield* Clock
+        const control = yield* VirtualClock
+        const fired: [string, number][] = []
+        // Each handler yields to other fibers while it runs, as the engine's timer commands do.
+        yield* clock.onDue((id) =>
+          Effect.gen(function* () {
+            yield* Effect.yieldNow
+            fired.push([id, yield* clock.now])
+          }),
+        )
+        for (const [id, at] of [
+          ["t1", 10],
+          ["t2", 20],
+          ["t3", 30],
+          ["t4", 40],
+        ] as const)
+          yield* clock.arm(id, at)
+        const counts = yield* Effect.all([control.advanceBy(25), control.advanceBy(25)], {
+          concurrency: "unbounded",
+        })
+        expect(counts).toEqual([2, 2])
+        expect(yield* clock.now).toBe(50)
+        expect(fired).toEqual([
+          ["t1", 10],
+          ["t2", 20],
+          ["t3", 30],
+          ["t4", 40],
+        ])
+      }).pipe(Effect.provide(VirtualClockLive(0))),
+  )
 })

@@ -1,10 +1,12 @@
 import { Clock, IndexedHeap, NOT_IN_HEAP } from "@lifeline/core"
-import { Context, Effect, Layer } from "effect"
+import { Context, Effect, Layer, Semaphore } from "effect"
 
 /**
  * Control of the virtual clock: time stands still until told to move, and moving it fires every
  * timer that comes due on the way, one at a time, in due order (ties in arming order), with
  * `now` set to each timer's due time while its handlers run. Same inputs, same firing order.
+ * Moves run one at a time: two callers moving it at once (a sandbox node's admins, issue 20)
+ * still see every timer fire in due order, and `advanceBy` counts from where the other left it.
  */
 export class VirtualClock extends Context.Service<
   VirtualClock,
@@ -37,6 +39,8 @@ export const makeVirtualClock = (startAt: number) => {
   const heap = new IndexedHeap<Entry>(before)
   const entries = new Map<string, Entry>()
   const handlers: ((timerId: string) => Effect.Effect<void>)[] = []
+  const moving = Semaphore.makeUnsafe(1)
+  const oneMoveAtATime = moving.withPermits(1)
 
   const disarm = (timerId: string) => {
     const entry = entries.get(timerId)
@@ -76,15 +80,17 @@ export const makeVirtualClock = (startAt: number) => {
   }
 
   const control: VirtualClock["Service"] = {
-    advanceTo,
-    advanceBy: (ms) => Effect.suspend(() => advanceTo(now + ms)),
-    runNext: fireNext(Number.POSITIVE_INFINITY),
+    advanceTo: (at) => oneMoveAtATime(advanceTo(at)),
+    advanceBy: (ms) => oneMoveAtATime(Effect.suspend(() => advanceTo(now + ms))),
+    runNext: oneMoveAtATime(fireNext(Number.POSITIVE_INFINITY)),
     runAll: (limit = 1_000_000) =>
-      Effect.gen(function* () {
-        let fired = 0
-        while (fired < limit && (yield* fireNext(Number.POSITIVE_INFINITY))) fired += 1
-        return fired
-      }),
+      oneMoveAtATime(
+        Effect.gen(function* () {
+          let fired = 0
+          while (fired < limit && (yield* fireNext(Number.POSITIVE_INFINITY))) fired += 1
+          return fired
+        }),
+      ),
     nextDueAt: Effect.sync(() => heap.peek()?.dueAt),
     pending: Effect.sync(() =>
       [...heap.unordered()]

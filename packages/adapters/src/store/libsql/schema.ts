@@ -286,3 +286,73 @@ export const authAudit = sqliteTable(
   },
   (t) => [index("auth_audit_by_time").on(t.at, t.seq)],
 )
+
+/**
+ * Issue 20 (SPEC I4): a POST's answer under its `Idempotency-Key`, per caller, shared by every
+ * node on the store (apps/api/src/idempotency.ts). `status` is null while the first request
+ * runs; rows past `expires_at` (LIFELINE_IDEMPOTENCY_KEY_HOURS after the claim) are forgotten.
+ */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    /** Who asked: the caller's role and name (and rep id), so keys of different callers never meet. */
+    scope: text("scope").notNull(),
+    key: text("key").notNull(),
+    /** SHA-256 of the method, path and body: the same key with another request is refused. */
+    fingerprint: text("fingerprint").notNull(),
+    claimedAt: integer("claimed_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+    status: integer("status"),
+    contentType: text("content_type"),
+    body: text("body"),
+  },
+  (t) => [primaryKey({ columns: [t.scope, t.key] }), index("idempotency_keys_by_expiry").on(t.expiresAt)],
+)
+
+/**
+ * SPEC I3 (issue 20): the endpoints admins register for outbound webhooks. `secret` is the
+ * Standard Webhooks signing secret (`whsec_…`), kept to sign and shown to the admin once; an
+ * endpoint removed keeps its row (`disabled_at`) so its delivery log still reads.
+ */
+export const webhookEndpoints = sqliteTable("webhook_endpoints", {
+  endpointId: text("endpoint_id").primaryKey(),
+  url: text("url").notNull(),
+  /** JSON array of the webhook types it receives. */
+  types: text("types").notNull(),
+  secret: text("secret").notNull(),
+  createdAt: integer("created_at").notNull(),
+  createdBy: text("created_by").notNull(),
+  disabledAt: integer("disabled_at"),
+})
+
+/**
+ * SPEC I3: one message to one endpoint, written by the webhooks projector from a center event
+ * (at least once: the row exists before any attempt) and sent by any node that claims it
+ * (`claimed_until`). `message_id` is the Standard Webhooks `webhook-id`: the same on every retry
+ * and replay. `seq` is the center event's version.
+ */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    deliveryId: text("delivery_id").primaryKey(),
+    messageId: text("message_id").notNull(),
+    endpointId: text("endpoint_id").notNull(),
+    seq: integer("seq").notNull(),
+    type: text("type").notNull(),
+    payload: text("payload").notNull(),
+    createdAt: integer("created_at").notNull(),
+    /** pending, delivered, failed (out of attempts) or cancelled (its endpoint was removed). */
+    status: text("status").notNull(),
+    attempts: integer("attempts").notNull(),
+    nextAttemptAt: integer("next_attempt_at").notNull(),
+    claimedUntil: integer("claimed_until"),
+    lastStatus: integer("last_status"),
+    lastError: text("last_error"),
+    lastAttemptAt: integer("last_attempt_at"),
+    deliveredAt: integer("delivered_at"),
+  },
+  (t) => [
+    index("webhook_deliveries_due").on(t.status, t.nextAttemptAt),
+    index("webhook_deliveries_by_endpoint").on(t.endpointId, t.seq),
+  ],
+)

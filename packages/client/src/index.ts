@@ -1,0 +1,6 @@
+export * from "./client"
+export * from "./clock"
+export * as Replies from "./replies"
+export * from "./route"
+export * from "./routes"
+export * from "./webhooks"
