@@ -56,12 +56,15 @@ export const sendDue = (fetchImpl: typeof fetch = fetch) =>
   Effect.gen(function* () {
     const webhooks = yield* Webhooks
     const clock = yield* Clock
-    const claimed = yield* webhooks.claimDue(yield* clock.now)
+    // Retries count from when the attempt was claimed, not from when its answer came: the
+    // schedule does not drift with a slow endpoint, nor with a clock moved during the attempt.
+    const attemptAt = yield* clock.now
+    const claimed = yield* webhooks.claimDue(attemptAt)
     yield* Effect.forEach(
       claimed,
       (delivery) =>
         Effect.flatMap(attempt(delivery, fetchImpl), (outcome) =>
-          Effect.flatMap(clock.now, (now) => webhooks.settle(delivery, outcome, now)),
+          webhooks.settle(delivery, outcome, attemptAt),
         ),
       { concurrency: SEND_CONCURRENCY, discard: true },
     )

@@ -95,8 +95,8 @@ export class Webhooks extends Context.Service<
     readonly catchUp: Failing<number>
     /** Claims the deliveries due at `now` for this sender. */
     readonly claimDue: (now: number) => Failing<readonly ClaimedDelivery[]>
-    /** Records an attempt: delivered, retried later, or failed for good. */
-    readonly settle: (delivery: ClaimedDelivery, outcome: AttemptOutcome, now: number) => Failing<void>
+    /** Records an attempt made at `attemptAt`: delivered, retried later, or failed for good. */
+    readonly settle: (delivery: ClaimedDelivery, outcome: AttemptOutcome, attemptAt: number) => Failing<void>
   }
 >()("lifeline/Webhooks") {}
 
@@ -313,7 +313,7 @@ export const makeLibsqlWebhooks = (client: Client): Effect.Effect<Webhooks["Serv
             }),
           )
         }),
-      settle: (delivery, outcome, now) => {
+      settle: (delivery, outcome, attemptAt) => {
         const delivered = "status" in outcome && outcome.status >= 200 && outcome.status < 300
         const retryAfter = RETRY_AFTER_MS[delivery.attempt - 1]
         const status: DeliveryStatus = delivered
@@ -328,10 +328,10 @@ export const makeLibsqlWebhooks = (client: Client): Effect.Effect<Webhooks["Serv
               "last_error = ?, delivered_at = ? WHERE delivery_id = ? AND status = 'pending'",
             args: [
               status,
-              now + (retryAfter ?? 0),
+              attemptAt + (retryAfter ?? 0),
               "status" in outcome ? outcome.status : null,
               "error" in outcome ? outcome.error : delivered ? null : `HTTP ${outcome.status}`,
-              delivered ? now : null,
+              delivered ? attemptAt : null,
               delivery.deliveryId,
             ],
           }),
