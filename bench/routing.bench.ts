@@ -28,9 +28,9 @@ import {
   type RouterState,
   type RoutingCommand,
   type RoutingEvent,
-  settle,
 } from "../packages/core/src/index"
 import { fillRep } from "../packages/core/src/routing/dispatch"
+import { settle } from "../packages/core/src/routing/state"
 
 const REPS = 10_000
 const QUEUES = 100

@@ -268,7 +268,7 @@ export const scenarioOf = (file: ScenarioFile): Result.Result<Scenario, Issue[]>
     const offersCallbacks =
       q.overflow?.settings.rules.some((r) => r.action._tag === "DirectCallback") ?? false
     if (offersCallbacks && !reps.some((r) => r.queues.includes(q.queueId)))
-      b.issue(`queues[${i}].overflow.rules`, "C9: a queue offering callbacks needs reps")
+      b.issue(`queues[${i}].overflow.rules`, "a queue offering callbacks needs reps") // C9
   }
   const simulation = b.simulation(file.simulation)
   const emergency = file.emergency === undefined ? undefined : b.emergency(file.emergency)

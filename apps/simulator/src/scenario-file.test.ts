@@ -223,7 +223,7 @@ describe("B7 scenario files: N3 a bad file is refused, naming every field, nothi
           ],
           reps: [{ id: "r1", queues: ["a"] }],
         },
-        "queues[2].overflow.rules: C9: a queue offering callbacks needs reps",
+        "queues[2].overflow.rules: a queue offering callbacks needs reps",
       ],
       [{ simulation: { hours: 5, end: "18:00" } }, "simulation.end: give hours or end, not both"],
       [{ name: " t" }, "name: must not be empty nor start or end with a space"],

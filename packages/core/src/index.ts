@@ -7,6 +7,7 @@ export * from "./emergency/operator-log"
 export * from "./engine"
 export * from "./history/index"
 export * from "./ids"
+export * from "./kernel/errors"
 export * from "./outbox/commands"
 export * from "./outbox/deliveries"
 export * from "./outbox/dispatcher"
@@ -25,14 +26,28 @@ export * from "./routing/commands"
 export * from "./routing/decide"
 export * from "./routing/errors"
 export * from "./routing/events"
-export * from "./routing/evolve"
+export { evolve } from "./routing/evolve"
 export * from "./routing/ewt"
 export * from "./routing/heap"
+export * from "./routing/module"
 export * from "./routing/presence"
 export * from "./routing/queue"
+export * from "./routing/reads"
 export * from "./routing/router"
 export * from "./routing/service"
-export * from "./routing/state"
+// Routing's records as the snapshot codec and the routing-only engine need them; the heap
+// upkeep (settle, syncRep, unsettle, applyOffer...) stays inside routing (issue 18).
+export {
+  emptyState,
+  type ItemState,
+  type ItemStatus,
+  type Membership,
+  memberOrder,
+  type OfferState,
+  type QueueState,
+  type RepState,
+  type RouterState,
+} from "./routing/state"
 export * from "./routing/timers"
 export * from "./routing/views"
 export * from "./routing/waiting-queue"

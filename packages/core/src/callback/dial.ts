@@ -2,9 +2,10 @@ import { Result } from "effect"
 import type { CallAnswered, CallEnded, CallFailed } from "../center/commands"
 import type { CenterEvent } from "../center/events"
 import { telephonyMessage } from "../center/lines"
-import type { CenterDecision, Emit } from "../center/module"
+import type { CenterAsks, CenterDecision, Emit } from "../center/module"
 import type { CenterState } from "../center/state"
-import { decide as decideRouting } from "../routing/decide"
+import { isStillSending, messageRef } from "../outbox/reads"
+import { itemOf } from "../routing/reads"
 import type { CallbackNoAnswer, RetryCallback } from "./commands"
 import type { CallbackCloseReason } from "./events"
 import { RING_TIMEOUT_MS, retryAt } from "./retry"
@@ -48,6 +49,7 @@ export const onLeg = (
   state: CenterState,
   command: typeof CallAnswered.Type | typeof CallEnded.Type | typeof CallFailed.Type,
   now: number,
+  asks: CenterAsks,
 ): CenterDecision | undefined => {
   const callbackId = state.callback.legs.get(command.callId)
   if (callbackId === undefined) return undefined
@@ -72,11 +74,11 @@ export const onLeg = (
     case "CallFailed":
       return dial === null || dial.connected
         ? none
-        : Result.succeed(failAttempt(state, record, command.reason, now, false))
+        : Result.succeed(failAttempt(state, record, command.reason, now, false, asks))
     case "CallEnded":
       return dial === null || dial.connected
         ? none
-        : Result.succeed(failAttempt(state, record, "ended before answer", now, false))
+        : Result.succeed(failAttempt(state, record, "ended before answer", now, false, asks))
   }
 }
 
@@ -85,12 +87,13 @@ export const noAnswer = (
   state: CenterState,
   command: typeof CallbackNoAnswer.Type,
   now: number,
+  asks: CenterAsks,
 ): CenterDecision => {
   const record = state.callback.callbacks.get(command.callbackId)
   const dial = record?.dial
   if (record === undefined || dial === undefined || dial === null) return none
   if (dial.callId !== command.callId || dial.connected) return none
-  return Result.succeed(failAttempt(state, record, "no answer", now, true))
+  return Result.succeed(failAttempt(state, record, "no answer", now, true, asks))
 }
 
 /** The outbox gave up on a dial (no retry left): the attempt failed. */
@@ -99,17 +102,18 @@ export const onDialNotSent = (
   event: { readonly messageId: string; readonly reason: string; readonly retryAt: number | null },
   now: number,
   emit: Emit,
+  asks: CenterAsks,
 ): void => {
   if (event.retryAt !== null) return
-  const ref = state.outbox.entries.get(event.messageId)?.ref
+  const ref = messageRef(state.outbox, event.messageId)
   const record = ref === undefined ? undefined : state.callback.callbacks.get(ref)
   const dial = record?.dial
   if (record === undefined || dial === undefined || dial === null) return
   if (dial.messageId === event.messageId && !dial.connected) {
-    for (const e of failAttempt(state, record, `dial not placed: ${event.reason}`, now, false)) emit(e)
+    for (const e of failAttempt(state, record, `dial not placed: ${event.reason}`, now, false, asks)) emit(e)
   } else if (event.messageId === connectMessageId(dial.callId) && dial.connected) {
     // The customer answered but could not be bridged to the rep: nobody must be left on the line.
-    for (const e of failAttempt(state, record, `not bridged: ${event.reason}`, now, true)) emit(e)
+    for (const e of failAttempt(state, record, `not bridged: ${event.reason}`, now, true, asks)) emit(e)
   }
 }
 
@@ -122,6 +126,7 @@ const failAttempt = (
   reason: string,
   now: number,
   hangUp: boolean,
+  asks: CenterAsks,
 ): CenterEvent[] => {
   const dial = record.dial
   if (dial === null) return []
@@ -140,8 +145,7 @@ const failAttempt = (
   ]
   if (hangUp) events.push(hangUpLeg(record, dial.callId, now))
   // A dial the outbox is still trying to place must not ring the customer later, with no rep.
-  const queued = state.outbox.entries.get(dial.messageId)
-  if (queued !== undefined && (queued.status === "pending" || queued.status === "retrying")) {
+  if (isStillSending(state.outbox, dial.messageId)) {
     events.push({
       _tag: "OutboxCancelled",
       messageId: dial.messageId,
@@ -152,9 +156,9 @@ const failAttempt = (
   const itemId = record.callbackId
   const routed =
     at !== null
-      ? decideRouting(state.routing, { _tag: "HoldItem", itemId, repId: dial.repId }, now)
-      : decideRouting(
-          state.routing,
+      ? asks.routing(state, { _tag: "HoldItem", itemId, repId: dial.repId }, now)
+      : asks.routing(
+          state,
           {
             _tag: "CloseItem",
             itemId,
@@ -180,11 +184,12 @@ export const retry = (
   state: CenterState,
   command: typeof RetryCallback.Type,
   now: number,
+  asks: CenterAsks,
 ): CenterDecision => {
   const record = state.callback.callbacks.get(command.callbackId)
-  if (record?.status !== "retry_wait" || state.routing.items.get(command.callbackId)?.status !== "held")
+  if (record?.status !== "retry_wait" || itemOf(state.routing, command.callbackId)?.status !== "held")
     return none
-  const resumed = decideRouting(state.routing, { _tag: "ResumeItem", itemId: command.callbackId }, now)
+  const resumed = asks.routing(state, { _tag: "ResumeItem", itemId: command.callbackId }, now)
   return Result.isFailure(resumed) ? none : Result.succeed(resumed.success)
 }
 

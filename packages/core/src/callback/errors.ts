@@ -1,4 +1,4 @@
-import type { AlreadyExists, InvalidField, InvalidState, UnknownEntity } from "../routing/errors"
+import type { AlreadyExists, InvalidField, InvalidState, UnknownEntity } from "../kernel/errors"
 
 /**
  * Callback commands answer with the routing errors, which name the field (N3): an unknown queue,

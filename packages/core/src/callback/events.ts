@@ -1,7 +1,5 @@
 import { Schema } from "effect"
 import { Actor } from "../audit/actor"
-import type { SameShape } from "../center/event-schemas"
-import type { DeadlineReason } from "./expiry"
 import { OverflowAction, OverflowCondition, OverflowSettings } from "./overflow"
 import { RetryPolicy } from "./retry"
 
@@ -18,6 +16,8 @@ const CallbackCloseReasonSchema = Schema.Literals([
 ])
 export type CallbackCloseReason = typeof CallbackCloseReasonSchema.Type
 const DeadlineReasonSchema = Schema.Literals(["expired", "window_ended"])
+/** Why an unserved callback closes by itself (C8): its 7 days ran out, or its window ended. */
+export type DeadlineReason = typeof DeadlineReasonSchema.Type
 
 /**
  * The callback module's events; with the routing events they rebuild its state (N1). Each is an
@@ -141,6 +141,3 @@ export const CallbackEventSchemas = {
 export type CallbackEvent = (typeof CallbackEventSchemas)[keyof typeof CallbackEventSchemas]["Type"]
 
 export const CALLBACK_EVENT_TAGS: ReadonlySet<string> = new Set(Object.keys(CallbackEventSchemas))
-
-const sameDeadlineReason: SameShape<typeof DeadlineReasonSchema.Type, DeadlineReason> = true
-void sameDeadlineReason

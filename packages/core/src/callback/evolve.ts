@@ -1,66 +1,60 @@
 import { Option, Schema } from "effect"
 import type { CenterEvent } from "../center/events"
 import type { CenterState } from "../center/state"
+import { type Handlers, handlers } from "../kernel/handlers"
+import { itemOf } from "../routing/reads"
 import type { Attributes } from "../routing/workstream"
 import { FIRST_OFFER_AFTER_MS } from "./cadence"
 import { isDialable } from "./e164"
-import type { CallbackEvent } from "./events"
+import { CALLBACK_EVENT_TAGS, type CallbackEvent } from "./events"
 import { type OverflowPolicy, OverflowSettings, overflowPolicy, recordWait } from "./overflow"
 import { type CallbackState, numberKey, type OverflowWatch, overrideKey } from "./state"
 
 /** The policy of a queue without overflow settings: nothing applies. */
 const NO_OVERFLOW: OverflowPolicy = overflowPolicy({ rules: [] })
 const decodeSettings = Schema.decodeUnknownOption(OverflowSettings)
+const CALLBACK_TAGS = [...CALLBACK_EVENT_TAGS] as CallbackEvent["_tag"][]
+
+type Evolve = Handlers<CenterEvent, [state: CenterState], void>
 
 /**
- * Apply one event to the callback state. It sees every event of the stream after the routing
- * state took it, so a routing event's item is still there (accepted, closed) or already moved.
+ * How the callback state takes the stream's events. It sees a routing event after the routing
+ * state took it, so the event's item is still there (accepted, closed) or already moved.
  */
-export const evolveCallback = (state: CenterState, event: CenterEvent): void => {
-  const cb = state.callback
-  switch (event._tag) {
-    case "QueueOverflowSet":
-      cb.queues.set(event.queueId, overflowPolicy(event.settings))
-      return
-    case "WorkstreamDefined":
-      for (const rule of event.rules) {
-        if (rule.overflowOverride === undefined) continue
-        const settings = decodeSettings(rule.overflowOverride)
-        if (Option.isSome(settings))
-          cb.overrides.set(overrideKey(event.workstreamId, rule.ruleId), overflowPolicy(settings.value))
-      }
-      return
-    case "ItemQueued": {
-      const record = cb.callbacks.get(event.itemId)
-      if (record !== undefined) record.status = "queued"
-      else watchArrival(cb, event.itemId, event.queueId, event.via, event.attributes)
-      return
+export const CALLBACK_EVOLVE: Evolve = handlers<CenterEvent, [CenterState]>()
+  .on("WorkstreamDefined", (event, { callback: cb }) => {
+    for (const rule of event.rules) {
+      if (rule.overflowOverride === undefined) continue
+      const settings = decodeSettings(rule.overflowOverride)
+      if (Option.isSome(settings))
+        cb.overrides.set(overrideKey(event.workstreamId, rule.ruleId), overflowPolicy(settings.value))
     }
-    case "ItemTransferred":
-      watchTransfer(cb, event.itemId, event.fromQueueId, event.toQueueId)
-      return
-    case "OfferAccepted":
-      recordAnsweredWait(state, event.itemId, event.at)
-      leave(cb, event.itemId, "connected")
-      return
-    case "ItemAbandoned":
-      leave(cb, event.itemId, "hung_up")
-      return
-    case "ItemClosed":
-      leave(cb, event.itemId, "closed")
-      return
-    case "ItemResumed": {
-      const record = cb.callbacks.get(event.itemId)
-      if (record !== undefined) {
-        record.status = "queued"
-        record.retryAt = null
-      }
-      return
+  })
+  .on("ItemQueued", (event, { callback: cb }) => {
+    const record = cb.callbacks.get(event.itemId)
+    if (record !== undefined) record.status = "queued"
+    else watchArrival(cb, event.itemId, event.queueId, event.via, event.attributes)
+  })
+  .on("ItemTransferred", (event, { callback: cb }) =>
+    watchTransfer(cb, event.itemId, event.fromQueueId, event.toQueueId),
+  )
+  .on("OfferAccepted", (event, state) => {
+    recordAnsweredWait(state, event.itemId, event.at)
+    leave(state.callback, event.itemId, "connected")
+  })
+  .on("ItemAbandoned", (event, { callback: cb }) => leave(cb, event.itemId, "hung_up"))
+  .on("ItemClosed", (event, { callback: cb }) => leave(cb, event.itemId, "closed"))
+  .on("ItemResumed", (event, { callback: cb }) => {
+    const record = cb.callbacks.get(event.itemId)
+    if (record !== undefined) {
+      record.status = "queued"
+      record.retryAt = null
     }
-    default:
-      evolveOwn(cb, event)
-  }
-}
+  })
+  .on(CALLBACK_TAGS, (event, { callback: cb }) => {
+    if (event._tag === "QueueOverflowSet") cb.queues.set(event.queueId, overflowPolicy(event.settings))
+    else evolveOwn(cb, event)
+  })
 
 const evolveOwn = (cb: CallbackState, event: CenterEvent): void => {
   switch (event._tag) {
@@ -176,7 +170,7 @@ const closeRecord = (cb: CallbackState, callbackId: string): void => {
 
 /** C1 average wait: an ordinary call answered after waiting since its arrival. */
 const recordAnsweredWait = (state: CenterState, itemId: string, at: number): void => {
-  const item = state.routing.items.get(itemId)
+  const item = itemOf(state.routing, itemId)
   if (item === undefined || state.callback.callbacks.has(itemId)) return
   const queueId = item.queue.config.queueId
   let history = state.callback.waits.get(queueId)

@@ -1,13 +1,12 @@
 import { Result } from "effect"
-import type { CenterDecision } from "../center/module"
+import type { CenterAsks, CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
-import { decide as decideRouting } from "../routing/decide"
+import { itemOf } from "../routing/reads"
 import type { ExpireCallback } from "./commands"
+import type { DeadlineReason } from "./events"
 
 /** C8: a callback request that is never served closes this long after it could first be served. */
 export const CALLBACK_LIFETIME_MS = 7 * 24 * 60 * 60_000
-
-export type DeadlineReason = "expired" | "window_ended"
 
 export interface Deadline {
   readonly at: number
@@ -38,10 +37,11 @@ export const expire = (
   state: CenterState,
   command: typeof ExpireCallback.Type,
   now: number,
+  asks: CenterAsks,
 ): CenterDecision => {
   const record = state.callback.callbacks.get(command.callbackId)
   if (record === undefined || now < record.deadline) return Result.succeed([])
-  const item = state.routing.items.get(record.callbackId)
+  const item = itemOf(state.routing, record.callbackId)
   if (item === undefined) {
     return Result.succeed([
       {
@@ -54,8 +54,8 @@ export const expire = (
     ])
   }
   if (item.status === "assigned") return Result.succeed([])
-  const closed = decideRouting(
-    state.routing,
+  const closed = asks.routing(
+    state,
     { _tag: "CloseItem", itemId: item.itemId, reason: record.deadlineReason },
     now,
   )

@@ -1,6 +1,9 @@
+import { Result } from "effect"
 import { describe, expect, it } from "vitest"
+import { InvalidState } from "../kernel/errors"
 import { positionView, waitingInOrder } from "../routing/views"
 import { FAREWELL_HANG_UP_AFTER_MS } from "./cadence"
+import { pressKey } from "./in-queue"
 import {
   accept,
   actions,
@@ -148,5 +151,36 @@ describe("C5, C6 preview dialing", () => {
     expect(actionsOf(h, "PlaceCall")).toEqual([])
     expect(callbackView(h.state, "c1")?.attempts).toBe(0)
     expect(actions(h, accept(h, "bob"))).toMatchObject([{ _tag: "PlaceCall", callId: "c1/dial/1" }])
+  })
+})
+
+describe("B3 joining a pending callback asks routing to close the call's item (issue 18)", () => {
+  const joining = () => {
+    const h = unstaffed()
+    h.run({ _tag: "RequestCallback", callbackId: "cb1", queueId: "q", number: CALLER } as const)
+    h.run(inbound("c1"))
+    h.advance(30_000)
+    return h
+  }
+
+  it("B3 a refusal from routing is the answer to the key press, not dropped", () => {
+    const h = joining()
+    const refusal = new InvalidState({ field: "itemId", message: "the item cannot be closed" })
+    const asked: string[] = []
+    const decided = pressKey(h.state, pressed("c1"), h.now, {
+      routing: (_state, command) => {
+        asked.push(command._tag)
+        return Result.fail(refusal)
+      },
+    })
+    expect(asked).toEqual(["CloseItem"])
+    expect(decided !== undefined && Result.isFailure(decided) ? decided.failure : decided).toBe(refusal)
+  })
+
+  it("B3 with routing's consent the call's item is closed in the same decision", () => {
+    const h = joining()
+    const events = h.run(pressed("c1"))
+    expect(events.map((e) => e._tag)).toContain("CallbackJoined")
+    expect(h.eventsOf("ItemClosed", events)).toMatchObject([{ itemId: "c1", reason: "joined" }])
   })
 })

@@ -2,9 +2,9 @@ import { Result } from "effect"
 import type { DigitCollected } from "../center/commands"
 import type { CenterEvent } from "../center/events"
 import { telephonyMessage } from "../center/lines"
-import type { CenterDecision } from "../center/module"
+import type { CenterAsks, CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
-import { decide as decideRouting } from "../routing/decide"
+import { itemOf } from "../routing/reads"
 import { CALLBACK_KEY, nextOfferAt, OFFER_KEY_TIMEOUT_MS } from "./cadence"
 import type { PlayCallbackOffer } from "./commands"
 import { deadlineOf } from "./expiry"
@@ -26,7 +26,7 @@ export const playOffer = (
   const offer = w?.offer
   if (w === undefined || offer === undefined || offer === null || w.leaving !== null || now < offer.dueAt)
     return none
-  const item = state.routing.items.get(command.itemId)
+  const item = itemOf(state.routing, command.itemId)
   if (item === undefined || item.status === "assigned" || item.status === "held") return none
   const count = offer.played + 1
   return Result.succeed([
@@ -46,20 +46,28 @@ export const playOffer = (
   ])
 }
 
-/** B3: the caller's request joins the pending callback; their call's item leaves the queue. */
+/**
+ * B3: the caller's request joins the pending callback; their call's item leaves the queue. Should
+ * routing refuse to close the item, the refusal is the answer to the key press: nothing is
+ * appended, rather than a join whose call stays queued.
+ */
 const joinPending = (
   state: CenterState,
   callbackId: string,
   callId: string,
   now: number,
+  ended: CenterEvent,
   confirm: readonly CenterEvent[],
-): CenterEvent[] => {
-  const closed = decideRouting(state.routing, { _tag: "CloseItem", itemId: callId, reason: "joined" }, now)
-  return [
+  asks: CenterAsks,
+): CenterDecision => {
+  const closed = asks.routing(state, { _tag: "CloseItem", itemId: callId, reason: "joined" }, now)
+  if (Result.isFailure(closed)) return Result.fail(closed.failure)
+  return Result.succeed([
+    ended,
     { _tag: "CallbackJoined", callbackId, requestId: callId, source: "in_queue", at: now },
     ...confirm,
-    ...(Result.isSuccess(closed) ? closed.success : []),
-  ]
+    ...closed.success,
+  ])
 }
 
 /**
@@ -72,20 +80,20 @@ export const pressKey = (
   state: CenterState,
   command: typeof DigitCollected.Type,
   now: number,
+  asks: CenterAsks,
 ): CenterDecision | undefined => {
   const cb = state.callback
   const w = cb.watched.get(command.callId)
   if (w === undefined) return cb.callbacks.has(command.callId) ? none : undefined
   if (command.digit !== CALLBACK_KEY || w.offer === null || w.offer.played === 0 || w.leaving !== null)
     return none
-  const item = state.routing.items.get(command.callId)
+  const item = itemOf(state.routing, command.callId)
   if (w.from === null || item === undefined || item.status === "assigned") return none
   const policy = w.offer.policy
   const ended: CenterEvent = { _tag: "OverflowWatchEnded", itemId: w.itemId, reason: "pressed_1", at: now }
   const confirm = farewell(w.itemId, policy.texts.confirmation, "callback-confirmation", now)
   const existing = cb.byNumber.get(numberKey(w.queueId, w.from))
-  if (existing !== undefined)
-    return Result.succeed([ended, ...joinPending(state, existing, w.itemId, now, confirm)])
+  if (existing !== undefined) return joinPending(state, existing, w.itemId, now, ended, confirm, asks)
   const deadline = deadlineOf(now, null)
   const requested: CenterEvent = {
     _tag: "CallbackRequested",

@@ -1,43 +1,52 @@
 import { Result } from "effect"
 import type { CenterCommand } from "../center/commands"
-import type { CenterEvent, CenterEventTag } from "../center/events"
-import type { CenterDecision, CenterModule, Emit } from "../center/module"
+import type { CenterError } from "../center/errors"
+import type { CenterEvent } from "../center/events"
+import type { CenterAsks, CenterDecision, CenterModule, Emit } from "../center/module"
 import type { CenterState } from "../center/state"
-import { tagsOf } from "../center/tags"
-import { AlreadyExists, InvalidState } from "../routing/errors"
+import { AlreadyExists, InvalidState } from "../kernel/errors"
+import { handlers } from "../kernel/handlers"
+import { tagsOf } from "../kernel/tags"
+import type { TimerChange } from "../ports/timer"
+import { hasItem } from "../routing/reads"
 import { CallbackCommand } from "./commands"
 import { dialOnAccept, noAnswer, onDialNotSent, onItemGone, onLeg, retry } from "./dial"
 import type { CallbackError } from "./errors"
-import { CALLBACK_EVENT_TAGS } from "./events"
-import { evolveCallback } from "./evolve"
+import { CALLBACK_EVENT_TAGS, type CallbackEvent } from "./events"
+import { CALLBACK_EVOLVE } from "./evolve"
 import { expire } from "./expiry"
 import { release } from "./farewell"
 import { playOffer, pressKey } from "./in-queue"
 import { openWindow, requestCallback } from "./schedule"
 import { overrideProblem, setQueueOverflow } from "./settings"
 import { callbackTimers } from "./timers"
-import { checkOwnWait, overflowFollowUp } from "./watch"
+import { checkOwnWait, withOverflowFollowUps } from "./watch"
 
-const decide = (state: CenterState, command: CenterCommand, now: number): CenterDecision => {
+const decide = (
+  state: CenterState,
+  command: CenterCommand,
+  now: number,
+  asks: CenterAsks,
+): CenterDecision => {
   switch (command._tag) {
     case "SetQueueOverflow":
       return setQueueOverflow(state, command, now)
     case "RequestCallback":
-      return requestCallback(state, command, now)
+      return requestCallback(state, command, now, asks)
     case "PlayCallbackOffer":
       return playOffer(state, command, now)
     case "CheckOwnWait":
-      return checkOwnWait(state, command, now)
+      return checkOwnWait(state, command, now, asks)
     case "HangUpCaller":
       return Result.succeed(release(state, command.callId, "timeout", now) ?? [])
     case "OpenCallbackWindow":
-      return openWindow(state, command, now)
+      return openWindow(state, command, now, asks)
     case "CallbackNoAnswer":
-      return noAnswer(state, command, now)
+      return noAnswer(state, command, now, asks)
     case "RetryCallback":
-      return retry(state, command, now)
+      return retry(state, command, now, asks)
     case "ExpireCallback":
-      return expire(state, command, now)
+      return expire(state, command, now, asks)
     default:
       return Result.succeed([])
   }
@@ -48,10 +57,10 @@ const decide = (state: CenterState, command: CenterCommand, now: number): Center
  * (C3, C4), the end of calls it released or is releasing, and everything about dial legs (C6).
  * A hang-up of a waiting call that did not ask for a callback is not claimed: routing abandons it.
  */
-const onProvider: NonNullable<CenterModule["onProvider"]> = (state, command, now) => {
+const onProvider: NonNullable<CenterModule["onProvider"]> = (state, command, now, asks) => {
   switch (command._tag) {
     case "DigitCollected":
-      return pressKey(state, command, now)
+      return pressKey(state, command, now, asks)
     case "PromptPlayed": {
       const released = release(state, command.callId, "prompt_played", now)
       return released === undefined ? undefined : Result.succeed(released)
@@ -60,19 +69,20 @@ const onProvider: NonNullable<CenterModule["onProvider"]> = (state, command, now
       const released = release(state, command.callId, "caller", now)
       if (released !== undefined) return Result.succeed(released)
       if (state.callback.callbacks.has(command.callId)) return Result.succeed([])
-      return onLeg(state, command, now)
+      return onLeg(state, command, now, asks)
     }
     case "CallAnswered":
     case "CallFailed":
-      return onLeg(state, command, now)
+      return onLeg(state, command, now, asks)
     default:
       return undefined
   }
 }
 
-const followUp = (state: CenterState, event: CenterEvent, now: number, emit: Emit): void => {
-  switch (event._tag) {
-    case "OfferMade":
+/** What the callback module does after events are applied: its own reactions, then the overflow's. */
+const followUp = withOverflowFollowUps(
+  handlers<CenterEvent, [CenterState, number, Emit, CenterAsks]>()
+    .on("OfferMade", (event, state, now, emit) => {
       // C5: the notification marks it as a callback.
       if (state.callback.callbacks.has(event.itemId))
         emit({
@@ -82,105 +92,49 @@ const followUp = (state: CenterState, event: CenterEvent, now: number, emit: Emi
           repId: event.repId,
           at: now,
         })
-      return
-    case "OfferAccepted":
-      dialOnAccept(state, event, now, emit)
-      overflowFollowUp(state, event, now, emit)
-      return
-    case "WorkCompleted":
-      onItemGone(state, event, now, emit)
-      return
-    case "ItemAbandoned":
-    case "ItemClosed":
-      onItemGone(state, event, now, emit)
-      overflowFollowUp(state, event, now, emit)
-      return
-    case "OutboxFailed":
-      onDialNotSent(state, event, now, emit)
-      return
-    default:
-      overflowFollowUp(state, event, now, emit)
-      return
-  }
-}
+    })
+    .on("OfferAccepted", (event, state, now, emit) => dialOnAccept(state, event, now, emit))
+    .on(["WorkCompleted", "ItemAbandoned", "ItemClosed"], (event, state, now, emit) =>
+      onItemGone(state, event, now, emit),
+    )
+    .on("OutboxFailed", (event, state, now, emit, asks) => onDialNotSent(state, event, now, emit, asks)),
+)
 
 /**
  * Ids of callbacks waiting for their window are taken; a callback's place in its queue is kept by
  * its retry policy, not moved by hand (B1); a route rule's override is checked (C2, N3).
  */
-const guard = (state: CenterState, command: CenterCommand): CallbackError | undefined => {
-  switch (command._tag) {
-    case "InboundCall":
-      return pendingId(state, command.callId, "callId")
-    case "EnqueueItem":
-    case "RouteIncoming":
-      return pendingId(state, command.itemId, "itemId")
-    case "HoldItem":
-    case "ResumeItem":
-    case "TransferItem":
-      return state.callback.callbacks.has(command.itemId)
-        ? new InvalidState({
-            field: "itemId",
-            message: "a callback keeps its place by its retry policy (B1)",
-          })
-        : undefined
-    case "DefineWorkstream":
-      return overrideProblem(state, command)
-    default:
-      return undefined
-  }
-}
+const guards = handlers<CenterCommand, [CenterState, number], CenterError | undefined>()
+  .on("InboundCall", (command, state) => pendingId(state, command.callId, "callId"))
+  .on(["EnqueueItem", "RouteIncoming"], (command, state) => pendingId(state, command.itemId, "itemId"))
+  .on(["HoldItem", "ResumeItem", "TransferItem"], (command, state) =>
+    state.callback.callbacks.has(command.itemId)
+      ? new InvalidState({
+          field: "itemId",
+          message: "a callback keeps its place by its retry policy", // B1
+        })
+      : undefined,
+  )
+  .on("DefineWorkstream", (command, state) => overrideProblem(state, command))
 
 const pendingId = (state: CenterState, id: string, field: string): CallbackError | undefined =>
-  state.callback.callbacks.has(id) && !state.routing.items.has(id)
+  state.callback.callbacks.has(id) && !hasItem(state.routing, id)
     ? new AlreadyExists({ entity: "callback", id, field })
     : undefined
+
+const CALLBACK_TAGS = [...CALLBACK_EVENT_TAGS] as CallbackEvent["_tag"][]
 
 /** Direct callback and queue overflow (C1-C9, B1-B3) as a center module. */
 export const callbackModule: CenterModule = {
   name: "callback",
   commands: tagsOf(CallbackCommand.members),
   decide,
-  evolve: evolveCallback,
+  evolve: CALLBACK_EVOLVE,
   followUp,
   onProvider,
-  guard,
-  timersOf: callbackTimers,
-  interests: {
-    evolve: new Set<CenterEventTag>([
-      "WorkstreamDefined",
-      "ItemQueued",
-      "OfferAccepted",
-      "ItemAbandoned",
-      "ItemResumed",
-      "ItemTransferred",
-      "ItemClosed",
-      ...(CALLBACK_EVENT_TAGS as ReadonlySet<CenterEventTag>),
-    ]),
-    followUp: new Set<CenterEventTag>([
-      "PresenceChanged",
-      "QueueMemberRemoved",
-      "ItemQueued",
-      "OfferMade",
-      "OfferAccepted",
-      "OfferDeclined",
-      "OfferExpired",
-      "ItemRequeued",
-      "WorkCompleted",
-      "ItemAbandoned",
-      "ItemTransferred",
-      "ItemClosed",
-      "OutboxFailed",
-    ]),
-    timers: CALLBACK_EVENT_TAGS as ReadonlySet<CenterEventTag>,
-    guard: new Set([
-      "InboundCall",
-      "EnqueueItem",
-      "RouteIncoming",
-      "HoldItem",
-      "ResumeItem",
-      "TransferItem",
-      "DefineWorkstream",
-    ]),
-  },
+  guards,
+  timers: handlers<CenterEvent, [], readonly TimerChange<CenterCommand>[]>().on(
+    CALLBACK_TAGS,
+    callbackTimers,
+  ),
 }

@@ -1,9 +1,9 @@
 import { Result } from "effect"
 import type { CenterEvent } from "../center/events"
 import { telephonyMessage } from "../center/lines"
+import type { CenterAsks } from "../center/module"
 import type { CenterState } from "../center/state"
-import { decide as decideRouting } from "../routing/decide"
-import type { ItemState } from "../routing/state"
+import { hasQueue, type ItemRead } from "../routing/reads"
 import { firstOfferAt } from "./cadence"
 import { farewell } from "./farewell"
 import type { OverflowAction, OverflowRule } from "./overflow"
@@ -23,7 +23,7 @@ export const canAct = (state: CenterState, w: OverflowWatch, action: OverflowAct
       return (
         action.queueId !== w.queueId &&
         !w.visited.includes(action.queueId) &&
-        state.routing.queues.has(action.queueId)
+        hasQueue(state.routing, action.queueId)
       )
     case "Voicemail":
     case "EndCall":
@@ -37,9 +37,10 @@ export const isTerminal = (action: OverflowAction): boolean => action._tag !== "
 export const actionEvents = (
   state: CenterState,
   w: OverflowWatch,
-  item: ItemState,
+  item: ItemRead,
   rule: OverflowRule,
   now: number,
+  asks: CenterAsks,
 ): CenterEvent[] | undefined => {
   if (!canAct(state, w, rule.action)) return undefined
   const action = rule.action
@@ -56,15 +57,15 @@ export const actionEvents = (
     case "DirectCallback":
       return [applied]
     case "TransferToQueue": {
-      const moved = decideRouting(
-        state.routing,
+      const moved = asks.routing(
+        state,
         { _tag: "TransferItem", itemId: item.itemId, queueId: action.queueId },
         now,
       )
       return Result.isFailure(moved) ? undefined : [applied, ...moved.success]
     }
     case "Voicemail": {
-      const closed = close(state, item, "voicemail", now)
+      const closed = close(state, item, "voicemail", now, asks)
       if (closed === undefined) return undefined
       const prompt = { _tag: "Play", callId: item.itemId, prompt: w.policy.texts.voicemail } as const
       return [
@@ -74,14 +75,14 @@ export const actionEvents = (
       ]
     }
     case "EndCall": {
-      const closed = close(state, item, "ended", now)
+      const closed = close(state, item, "ended", now, asks)
       if (closed === undefined) return undefined
       return [applied, ...farewell(item.itemId, w.policy.texts.endCall, "overflow-end-call", now), ...closed]
     }
   }
 }
 
-const close = (state: CenterState, item: ItemState, reason: string, now: number) => {
-  const closed = decideRouting(state.routing, { _tag: "CloseItem", itemId: item.itemId, reason }, now)
+const close = (state: CenterState, item: ItemRead, reason: string, now: number, asks: CenterAsks) => {
+  const closed = asks.routing(state, { _tag: "CloseItem", itemId: item.itemId, reason }, now)
   return Result.isFailure(closed) ? undefined : closed.success
 }

@@ -2,7 +2,7 @@ import { Result, Schema, SchemaIssue, SchemaParser } from "effect"
 import { Id } from "../ids"
 import { ewtAtPosition, staffing } from "../routing/ewt"
 import { isOpenAt } from "../routing/queue"
-import type { QueueState } from "../routing/state"
+import type { QueueRead } from "../routing/reads"
 import { DEFAULT_RETRY, RetryPolicy } from "./retry"
 import { type CallbackTexts, PromptText, textsOf } from "./texts"
 
@@ -140,7 +140,7 @@ export const averageWait = (history: WaitHistory | undefined): number | null =>
 /** Does a queue condition hold now? Own-wait conditions are per call and never hold here. */
 export const queueConditionHolds = (
   condition: OverflowCondition,
-  queue: QueueState,
+  queue: QueueRead,
   waits: WaitHistory | undefined,
   now: number,
 ): boolean => {

@@ -1,9 +1,9 @@
 import { Result } from "effect"
 import type { CenterEvent } from "../center/events"
-import type { CenterDecision } from "../center/module"
+import type { CenterAsks, CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
-import { decide as decideRouting } from "../routing/decide"
-import { AlreadyExists, InvalidField, InvalidState, UnknownEntity } from "../routing/errors"
+import { AlreadyExists, InvalidField, InvalidState, UnknownEntity } from "../kernel/errors"
+import { hasItem, queueOf } from "../routing/reads"
 import type { OpenCallbackWindow, RequestCallback } from "./commands"
 import { numberProblem } from "./e164"
 import type { CallbackError } from "./errors"
@@ -21,7 +21,12 @@ const fail = (error: CallbackError): CenterDecision => Result.fail(error)
  * same request sent again changes nothing. Without a window, or once it has opened, the callback
  * enters its queue at once; otherwise when the window opens.
  */
-export const requestCallback = (state: CenterState, command: Request, now: number): CenterDecision => {
+export const requestCallback = (
+  state: CenterState,
+  command: Request,
+  now: number,
+  asks: CenterAsks,
+): CenterDecision => {
   const problem = requestProblem(state, command, now)
   if (problem !== undefined) return problem
   const existing = state.callback.byNumber.get(numberKey(command.queueId, command.number))
@@ -37,7 +42,7 @@ export const requestCallback = (state: CenterState, command: Request, now: numbe
       },
     ])
   }
-  if (state.callback.callbacks.has(command.callbackId) || state.routing.items.has(command.callbackId))
+  if (state.callback.callbacks.has(command.callbackId) || hasItem(state.routing, command.callbackId))
     return fail(new AlreadyExists({ entity: "callback", id: command.callbackId, field: "callbackId" }))
   const window = command.window ?? null
   const deadline = deadlineOf(now, window)
@@ -61,6 +66,7 @@ export const requestCallback = (state: CenterState, command: Request, now: numbe
     state,
     { ...command, priority: command.priority ?? 0, attributes: command.attributes ?? {} },
     now,
+    asks,
   )
   return Result.isFailure(queued) ? queued : Result.succeed([requested, ...queued.success])
 }
@@ -70,12 +76,13 @@ const requestProblem = (state: CenterState, command: Request, now: number): Cent
   if (number !== undefined) return fail(new InvalidField({ field: "number", message: `number ${number}` }))
   const from = command.from === undefined ? undefined : numberProblem(command.from)
   if (from !== undefined) return fail(new InvalidField({ field: "from", message: `from ${from}` }))
-  const queue = state.routing.queues.get(command.queueId)
+  const queue = queueOf(state.routing, command.queueId)
   if (queue === undefined)
     return fail(new UnknownEntity({ entity: "queue", id: command.queueId, field: "queueId" }))
   if (queue.members.size === 0)
     return fail(
-      new InvalidState({ field: "queueId", message: "C9: the queue has no reps to make the callback" }),
+      // C9: nobody could ever make the callback.
+      new InvalidState({ field: "queueId", message: "the queue has no reps to make the callback" }),
     )
   const window = command.window
   if (window !== undefined && window.end <= window.start)
@@ -89,9 +96,10 @@ const enqueue = (
   state: CenterState,
   request: Pick<CallbackRecord, "callbackId" | "queueId" | "priority" | "attributes">,
   now: number,
+  asks: CenterAsks,
 ): CenterDecision => {
-  const queued = decideRouting(
-    state.routing,
+  const queued = asks.routing(
+    state,
     {
       _tag: "EnqueueItem",
       itemId: request.callbackId,
@@ -109,10 +117,11 @@ export const openWindow = (
   state: CenterState,
   command: typeof OpenCallbackWindow.Type,
   now: number,
+  asks: CenterAsks,
 ): CenterDecision => {
   const record = state.callback.callbacks.get(command.callbackId)
   if (record?.status !== "scheduled" || (record.window !== null && now < record.window.start))
     return Result.succeed([])
-  const queued = enqueue(state, record, now)
+  const queued = enqueue(state, record, now, asks)
   return Result.isFailure(queued) ? Result.succeed([]) : queued
 }

@@ -2,8 +2,9 @@ import { Result } from "effect"
 import { stampOf } from "../audit/actor"
 import type { CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
+import { InvalidField, InvalidState, UnknownEntity } from "../kernel/errors"
 import type { DefineWorkstream } from "../routing/commands"
-import { InvalidField, InvalidState, UnknownEntity } from "../routing/errors"
+import { hasQueue, queueOf } from "../routing/reads"
 import type { SetQueueOverflow } from "./commands"
 import { numberProblem } from "./e164"
 import type { CallbackError } from "./errors"
@@ -22,7 +23,7 @@ const settingsProblem = (
   for (const [i, rule] of settings.rules.entries()) {
     if (rule.action._tag !== "TransferToQueue") continue
     const target = `${field}rules[${i}].action.queueId`
-    if (!state.routing.queues.has(rule.action.queueId))
+    if (!hasQueue(state.routing, rule.action.queueId))
       return new UnknownEntity({ entity: "queue", id: rule.action.queueId, field: target })
     if (rule.action.queueId === ownQueueId)
       return new InvalidField({ field: target, message: "a queue cannot overflow to itself" })
@@ -39,7 +40,7 @@ export const setQueueOverflow = (
   now: number,
 ): CenterDecision => {
   const { _tag, actor, queueId, ...settings } = command
-  const queue = state.routing.queues.get(queueId)
+  const queue = queueOf(state.routing, queueId)
   if (queue === undefined)
     return Result.fail(new UnknownEntity({ entity: "queue", id: queueId, field: "queueId" }))
   const problem = settingsProblem(state, settings, queueId, "")
@@ -48,7 +49,8 @@ export const setQueueOverflow = (
     return Result.fail(
       new InvalidState({
         field: "queueId",
-        message: "C9: a queue offering callbacks needs reps; add members first",
+        // C9
+        message: "a queue offering callbacks needs reps; add members first",
       }),
     )
   }

@@ -1,5 +1,4 @@
-import type { CallbackSource } from "./events"
-import type { DeadlineReason } from "./expiry"
+import type { CallbackSource, DeadlineReason } from "./events"
 import type { OverflowPolicy, WaitHistory } from "./overflow"
 import type { RetryPolicy } from "./retry"
 
@@ -100,6 +99,3 @@ export const emptyCallbackState = (): CallbackState => ({
 
 export const overrideKey = (workstreamId: string, ruleId: string): string => `${workstreamId}\u0000${ruleId}`
 export const numberKey = (queueId: string, number: string): string => `${queueId}\u0000${number}`
-
-/** True when the routing item is a callback (C5: offered as a callback; C6: dialled on accept). */
-export const isCallbackItem = (state: CallbackState, itemId: string): boolean => state.callbacks.has(itemId)

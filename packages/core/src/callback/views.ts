@@ -1,5 +1,6 @@
 import type { CenterState } from "../center/state"
-import { positionOf } from "../routing/views"
+import { offeredItemId } from "../routing/reads"
+import { itemPosition } from "../routing/views"
 import type { CallbackSource } from "./events"
 import type { OverflowSettings } from "./overflow"
 import type { CallbackStatus } from "./state"
@@ -8,9 +9,9 @@ import type { CallbackStatus } from "./state"
 
 /** C5: what a rep is being offered: a callback to make, or an incoming call. */
 export const offerKind = (state: CenterState, offerId: string): "callback" | "call" | undefined => {
-  const offer = state.routing.offers.get(offerId)
-  if (offer === undefined) return undefined
-  return state.callback.callbacks.has(offer.item.itemId) ? "callback" : "call"
+  const itemId = offeredItemId(state.routing, offerId)
+  if (itemId === undefined) return undefined
+  return state.callback.callbacks.has(itemId) ? "callback" : "call"
 }
 
 export interface CallbackView {
@@ -35,14 +36,13 @@ export interface CallbackView {
 export const callbackView = (state: CenterState, callbackId: string): CallbackView | undefined => {
   const r = state.callback.callbacks.get(callbackId)
   if (r === undefined) return undefined
-  const item = state.routing.items.get(callbackId)
   return {
     callbackId,
     number: r.number,
     queueId: r.queueId,
     source: r.source,
     status: r.status,
-    position: item === undefined ? null : positionOf(item),
+    position: itemPosition(state.routing, callbackId),
     attempts: r.attempts,
     requestedAt: r.requestedAt,
     window: r.window,

@@ -1,8 +1,9 @@
 import { Result } from "effect"
 import type { CenterEvent } from "../center/events"
-import type { CenterDecision, Emit } from "../center/module"
+import type { CenterAsks, CenterDecision, Emit } from "../center/module"
 import type { CenterState } from "../center/state"
-import type { ItemState } from "../routing/state"
+import type { Handlers } from "../kernel/handlers"
+import { type ItemRead, itemOf, queueOf, repOf } from "../routing/reads"
 import { firstOfferAt } from "./cadence"
 import type { CheckOwnWait } from "./commands"
 import { nextOwnWaitStep, queueConditionHolds } from "./overflow"
@@ -22,16 +23,22 @@ const emitAll = (emit: Emit, events: readonly CenterEvent[]) => {
 }
 
 /** C1 on arrival: the first queue rule that holds and can act does; then the own-wait timer. */
-export const onArrival = (state: CenterState, itemId: string, now: number, emit: Emit): void => {
+export const onArrival = (
+  state: CenterState,
+  itemId: string,
+  now: number,
+  emit: Emit,
+  asks: CenterAsks,
+): void => {
   const w = state.callback.watched.get(itemId)
-  const item = state.routing.items.get(itemId)
+  const item = itemOf(state.routing, itemId)
   // Offered at once: nothing overflows; its own wait is timed if it comes back.
   if (w === undefined || w.leaving !== null || item === undefined || item.status !== "waiting") return
   const waits = state.callback.waits.get(w.queueId)
   for (const rule of w.policy.queueRules) {
     if (!canAct(state, w, rule.action) || !queueConditionHolds(rule.condition, item.queue, waits, now))
       continue
-    const events = actionEvents(state, w, item, rule, now)
+    const events = actionEvents(state, w, item, rule, now, asks)
     if (events === undefined) continue
     emitAll(emit, events)
     if (isTerminal(rule.action)) return
@@ -41,11 +48,17 @@ export const onArrival = (state: CenterState, itemId: string, now: number, emit:
 }
 
 /** A call that comes back to waiting (declined, expired, requeued) runs a check held back. */
-export const onBackToWaiting = (state: CenterState, itemId: string, now: number, emit: Emit): void => {
+export const onBackToWaiting = (
+  state: CenterState,
+  itemId: string,
+  now: number,
+  emit: Emit,
+  asks: CenterAsks,
+): void => {
   const w = state.callback.watched.get(itemId)
-  const item = state.routing.items.get(itemId)
+  const item = itemOf(state.routing, itemId)
   if (w === undefined || w.leaving !== null || item === undefined || item.status !== "waiting") return
-  if (w.ownWaitDeferred) emitAll(emit, ownWaitEvents(state, w, item, now))
+  if (w.ownWaitDeferred) emitAll(emit, ownWaitEvents(state, w, item, now, asks))
   else scheduleOwnWait(w, item, now, emit)
 }
 
@@ -53,7 +66,7 @@ export const onBackToWaiting = (state: CenterState, itemId: string, now: number,
 export const recheckQueue = (state: CenterState, queueId: string, now: number, emit: Emit): void => {
   const groups = state.callback.candidates.get(queueId)
   if (groups === undefined || groups.size === 0) return
-  const queue = state.routing.queues.get(queueId)
+  const queue = queueOf(state.routing, queueId)
   if (queue === undefined) return
   const waits = state.callback.waits.get(queueId)
   for (const [policy, group] of [...groups]) {
@@ -74,7 +87,7 @@ export const recheckQueue = (state: CenterState, queueId: string, now: number, e
 }
 
 /** Arm the own-wait timer at the next threshold of the call's settings, if it is not armed there. */
-const scheduleOwnWait = (w: OverflowWatch, item: ItemState, now: number, emit: Emit): void => {
+const scheduleOwnWait = (w: OverflowWatch, item: ItemRead, now: number, emit: Emit): void => {
   const step = nextOwnWaitStep(w.policy, w.ownWaitChecked)
   const dueAt = step === undefined ? null : item.arrivedAt + step
   if (dueAt === w.ownWaitDueAt) return
@@ -93,9 +106,10 @@ export const checkOwnWait = (
   state: CenterState,
   command: typeof CheckOwnWait.Type,
   now: number,
+  asks: CenterAsks,
 ): CenterDecision => {
   const w = state.callback.watched.get(command.itemId)
-  const item = state.routing.items.get(command.itemId)
+  const item = itemOf(state.routing, command.itemId)
   if (w === undefined || w.leaving !== null || item === undefined) return Result.succeed([])
   if (w.ownWaitDueAt === null || now < w.ownWaitDueAt) return Result.succeed([])
   if (item.status === "offered") {
@@ -110,21 +124,27 @@ export const checkOwnWait = (
     return Result.succeed([held])
   }
   if (item.status !== "waiting" && item.status !== "escalated") return Result.succeed([])
-  return Result.succeed(ownWaitEvents(state, w, item, now))
+  return Result.succeed(ownWaitEvents(state, w, item, now, asks))
 }
 
 /**
  * C1 own wait: the first own-wait rule whose threshold was crossed since the last check and that
  * can act does. The check is recorded first, with the next threshold unless the call leaves.
  */
-const ownWaitEvents = (state: CenterState, w: OverflowWatch, item: ItemState, now: number): CenterEvent[] => {
+const ownWaitEvents = (
+  state: CenterState,
+  w: OverflowWatch,
+  item: ItemRead,
+  now: number,
+  asks: CenterAsks,
+): CenterEvent[] => {
   const waited = now - item.arrivedAt
   let acted: CenterEvent[] = []
   let terminal = false
   for (const rule of w.policy.settings.rules) {
     const c = rule.condition
     if (c._tag !== "OwnWaitAbove" || c.ms <= w.ownWaitChecked || c.ms > waited) continue
-    const events = actionEvents(state, w, item, rule, now)
+    const events = actionEvents(state, w, item, rule, now, asks)
     if (events === undefined) continue
     acted = events
     terminal = isTerminal(rule.action)
@@ -145,46 +165,38 @@ export const endWatch = (state: CenterState, itemId: string, now: number, emit: 
   emit({ _tag: "OverflowWatchEnded", itemId, reason: w.leaving, at: now })
 }
 
-/** The overflow part of the callback module's follow-ups. O(1) per event but for recheckQueue. */
-export const overflowFollowUp = (state: CenterState, event: CenterEvent, now: number, emit: Emit): void => {
-  switch (event._tag) {
-    case "ItemQueued":
-      onArrival(state, event.itemId, now, emit)
+type FollowUps = Handlers<CenterEvent, [state: CenterState, now: number, emit: Emit, asks: CenterAsks], void>
+
+/** The overflow part of the callback module's follow-ups, registered after `h`'s. O(1) per event but for recheckQueue. */
+export const withOverflowFollowUps = (h: FollowUps): FollowUps =>
+  h
+    .on("ItemQueued", (event, state, now, emit, asks) => {
+      onArrival(state, event.itemId, now, emit, asks)
       recheckQueue(state, event.queueId, now, emit)
-      return
-    case "ItemTransferred":
-      onArrival(state, event.itemId, now, emit)
+    })
+    .on("ItemTransferred", (event, state, now, emit, asks) => {
+      onArrival(state, event.itemId, now, emit, asks)
       recheckQueue(state, event.toQueueId, now, emit)
-      return
-    case "OfferDeclined":
-    case "OfferExpired":
-    case "ItemRequeued":
-      onBackToWaiting(state, event.itemId, now, emit)
+    })
+    .on(["OfferDeclined", "OfferExpired", "ItemRequeued"], (event, state, now, emit, asks) => {
+      onBackToWaiting(state, event.itemId, now, emit, asks)
       recheckItemQueue(state, event.itemId, now, emit)
-      return
-    case "OfferAccepted":
+    })
+    .on("OfferAccepted", (event, state, now, emit) => {
       endWatch(state, event.itemId, now, emit)
       recheckItemQueue(state, event.itemId, now, emit)
-      return
-    case "ItemAbandoned":
-    case "ItemClosed":
-      endWatch(state, event.itemId, now, emit)
-      return
-    case "PresenceChanged": {
-      const rep = state.routing.reps.get(event.repId)
+    })
+    .on(["ItemAbandoned", "ItemClosed"], (event, state, now, emit) =>
+      endWatch(state, event.itemId, now, emit),
+    )
+    .on("PresenceChanged", (event, state, now, emit) => {
+      const rep = repOf(state.routing, event.repId)
       if (rep === undefined || state.callback.candidates.size === 0) return
       for (const m of rep.membershipList) recheckQueue(state, m.queue.config.queueId, now, emit)
-      return
-    }
-    case "QueueMemberRemoved":
-      recheckQueue(state, event.queueId, now, emit)
-      return
-    default:
-      return
-  }
-}
+    })
+    .on("QueueMemberRemoved", (event, state, now, emit) => recheckQueue(state, event.queueId, now, emit))
 
 const recheckItemQueue = (state: CenterState, itemId: string, now: number, emit: Emit): void => {
-  const item = state.routing.items.get(itemId)
+  const item = itemOf(state.routing, itemId)
   if (item !== undefined) recheckQueue(state, item.queue.config.queueId, now, emit)
 }

@@ -2,9 +2,9 @@ import { Schema } from "effect"
 import { CallbackCommand } from "../callback/commands"
 import { EmergencyCommand } from "../emergency/commands"
 import { IssuedId } from "../ids"
+import { tagsOf } from "../kernel/tags"
 import { OutboxCommand } from "../outbox/commands"
 import { RoutingCommand } from "../routing/commands"
-import { tagsOf } from "./tags"
 
 /** The provider's ids (a call, a dial leg such as `cb-7/dial/2`): it may hold `/`. */
 const Id = IssuedId

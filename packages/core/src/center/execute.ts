@@ -1,17 +1,19 @@
 import { Result } from "effect"
 import { callbackModule } from "../callback/module"
+import type { DialOutcome } from "../emergency/dial-outcome"
 import { emergencyModule } from "../emergency/module"
+import { InvalidField } from "../kernel/errors"
+import type { AnyHandler } from "../kernel/handlers"
+import { type Decision, eventsOf, isReplied } from "../kernel/module"
 import { outboxModule } from "../outbox/module"
 import type { TimerChange } from "../ports/timer"
-import { InvalidField } from "../routing/errors"
 import type { RoutingEvent } from "../routing/events"
-import { settle } from "../routing/state"
+import { askRouting, routingModule, withSettlingHeld } from "../routing/module"
 import { type CenterCommand, PROVIDER_COMMAND_TAGS, type ProviderCommand } from "./commands"
 import type { CenterError } from "./errors"
 import { CENTER_EVENT_TAGS, type CenterEvent } from "./events"
 import { decideProviderDefault, linesModule } from "./lines"
-import { type CenterDecision, type CenterModule, covers } from "./module"
-import { routingModule } from "./routing-module"
+import type { CenterAsks, CenterModule, Emit } from "./module"
 import { type CenterState, SEEN_PROVIDER_EVENTS } from "./state"
 
 /** Every module, in the order they see each event. */
@@ -31,44 +33,48 @@ for (const m of CENTER_MODULES) for (const tag of m.commands) BY_COMMAND.set(tag
 /** Every command tag the center takes. */
 export const CENTER_COMMAND_TAGS: readonly string[] = [...BY_COMMAND.keys(), ...PROVIDER_COMMAND_TAGS]
 
-const guardsOf = (tag: string | undefined): readonly CenterModule[] =>
-  CENTER_MODULES.filter((m) => m.guard !== undefined && covers(m.interests?.guard, tag))
-/** Per command tag, the modules whose guard may refuse it (module.ts `interests.guard`). */
-const GUARDS = new Map(CENTER_COMMAND_TAGS.map((tag) => [tag, guardsOf(tag)]))
-const EVERY_GUARD = guardsOf(undefined)
+type Guard = AnyHandler<CenterCommand, [CenterState, number], CenterError | undefined>
+/** Per command tag, the guards that may refuse it, in `CENTER_MODULES` order. */
+const GUARDS = new Map<string, readonly Guard[]>(
+  CENTER_COMMAND_TAGS.map((tag) => [tag, CENTER_MODULES.flatMap((m) => m.guards?.of(tag) ?? [])]),
+)
+const NO_GUARDS: readonly Guard[] = []
 
-/** Which modules act on events of one tag, in `CENTER_MODULES` order, by their declared interests. */
+/** What the center calls for events of one tag, in `CENTER_MODULES` order, from the modules' registrations. */
 interface Route {
-  readonly evolve: readonly CenterModule[]
+  readonly evolve: readonly EvolveHandler[]
   /** The router applies its own offers as it makes them: the other modules still have to see them. */
-  readonly evolveButRouting: readonly CenterModule[]
-  readonly routingFollowUp: boolean
-  readonly followUp: readonly CenterModule[]
-  readonly timers: readonly CenterModule[]
+  readonly evolveButRouting: readonly EvolveHandler[]
+  readonly routingFollowUp: readonly RoutingFollowUp[]
+  readonly followUp: readonly FollowUpHandler[]
+  readonly timers: readonly TimersHandler[]
 }
+type EvolveHandler = AnyHandler<CenterEvent, [CenterState], void>
+type RoutingFollowUp = AnyHandler<CenterEvent, [CenterState, number, RoutingEvent[]], void>
+type FollowUpHandler = AnyHandler<CenterEvent, [CenterState, number, Emit, CenterAsks], void>
+type TimersHandler = AnyHandler<CenterEvent, [], readonly TimerChange<CenterCommand>[]>
 
-const routeOf = (tag: string | undefined): Route => {
-  const acts = (kind: "evolve" | "followUp" | "timers") => (m: CenterModule) =>
-    covers(m.interests?.[kind], tag)
-  const evolve = CENTER_MODULES.filter(acts("evolve"))
-  return {
-    evolve,
-    evolveButRouting: evolve.filter((m) => m !== routingModule),
-    routingFollowUp: acts("followUp")(routingModule),
-    followUp: CENTER_MODULES.filter((m) => m.followUp !== undefined).filter(acts("followUp")),
-    timers: CENTER_MODULES.filter((m) => m.timersOf !== undefined).filter(acts("timers")),
-  }
-}
-
+const routeOf = (tag: string): Route => ({
+  evolve: CENTER_MODULES.flatMap((m) => m.evolve.of(tag)),
+  evolveButRouting: CENTER_MODULES.filter((m) => m !== routingModule).flatMap((m) => m.evolve.of(tag)),
+  routingFollowUp: routingModule.followUpApplied.of(tag),
+  followUp: CENTER_MODULES.flatMap((m) => m.followUp?.of(tag) ?? []),
+  timers: CENTER_MODULES.flatMap((m) => m.timers?.of(tag) ?? []),
+})
 const ROUTES = new Map<string, Route>(CENTER_EVENT_TAGS.map((tag) => [tag, routeOf(tag)]))
-/** A tag not in the list reaches every module. */
-const EVERY_MODULE = routeOf(undefined)
-const route = (tag: string): Route => ROUTES.get(tag) ?? EVERY_MODULE
+/** A tag no module registered: nothing acts on it. */
+const NO_ROUTE = routeOf("")
+const route = (tag: string): Route => ROUTES.get(tag) ?? NO_ROUTE
 
-const decide = (state: CenterState, command: CenterCommand, now: number): CenterDecision => {
-  const guards = GUARDS.get(command._tag) ?? EVERY_GUARD
+/** What modules may ask of each other: the same function for every command (no closure per call). */
+const ASKS: CenterAsks = { routing: askRouting }
+
+type CenterDecided = Decision<CenterEvent, CenterError>
+
+const decide = (state: CenterState, command: CenterCommand, now: number): CenterDecided => {
+  const guards = GUARDS.get(command._tag) ?? NO_GUARDS
   for (let i = 0; i < guards.length; i++) {
-    const refused = (guards[i] as CenterModule).guard?.(state, command, now)
+    const refused = (guards[i] as Guard)(command, state, now)
     if (refused !== undefined) return Result.fail(refused)
   }
   if (PROVIDER_COMMAND_TAGS.has(command._tag)) return decideProvider(state, command as ProviderCommand, now)
@@ -76,23 +82,22 @@ const decide = (state: CenterState, command: CenterCommand, now: number): Center
   if (module === undefined) {
     return Result.fail(new InvalidField({ field: "_tag", message: `unknown command '${command._tag}'` }))
   }
-  return module.decide(state, command, now)
+  return module.decide(state, command, now, ASKS)
 }
 
 /** N2: a provider event is acted on once; a repeat (same event id) changes nothing. */
-const decideProvider = (state: CenterState, command: ProviderCommand, now: number): CenterDecision => {
+const decideProvider = (state: CenterState, command: ProviderCommand, now: number): CenterDecided => {
   if (state.seenProviderEvents.has(command.eventId)) return Result.succeed([])
-  let decided: CenterDecision | undefined
+  let decided: CenterDecided | undefined
   for (const m of PROVIDER_CLAIMS) {
-    decided = m.onProvider?.(state, command, now)
+    decided = m.onProvider?.(state, command, now, ASKS)
     if (decided !== undefined) break
   }
-  decided ??= decideProviderDefault(state, command, now)
-  if (Result.isFailure(decided) || decided.success.length === 0) return decided
-  return Result.succeed([
-    { _tag: "ProviderEventHandled", eventId: command.eventId, at: now },
-    ...decided.success,
-  ])
+  decided ??= decideProviderDefault(state, command, now, ASKS)
+  if (Result.isFailure(decided)) return decided
+  const events = eventsOf(decided.success)
+  if (events.length === 0) return decided
+  return Result.succeed([{ _tag: "ProviderEventHandled", eventId: command.eventId, at: now }, ...events])
 }
 
 const evolveCenter = (state: CenterState, event: CenterEvent): void => {
@@ -108,9 +113,15 @@ const evolveCenter = (state: CenterState, event: CenterEvent): void => {
 /** Apply one event to every module's part of the state. */
 export const evolveCenterState = (state: CenterState, event: CenterEvent): void => {
   evolveCenter(state, event)
-  const modules = route(event._tag).evolve
-  for (let i = 0; i < modules.length; i++) (modules[i] as CenterModule).evolve(state, event)
+  const evolve = route(event._tag).evolve
+  for (let i = 0; i < evolve.length; i++) (evolve[i] as EvolveHandler)(event, state)
 }
+
+/**
+ * What the caller of a command is answered beyond its events: the reply of the commands that
+ * have one (the emergency dial's outcome), undefined for the others.
+ */
+export type CenterReply = DialOutcome | undefined
 
 /**
  * One command, start to finish: decide, apply, then run every module's follow-ups until none
@@ -125,36 +136,54 @@ export const executeCenter = (
 ): Result.Result<CenterEvent[], CenterError> => {
   const decided = decide(state, command, now)
   if (Result.isFailure(decided)) return Result.fail(decided.failure)
+  return Result.succeed(applyDecided(state, eventsOf(decided.success), now))
+}
+
+/** `executeCenter` with the decision's reply (undefined for a command without one) beside the events. */
+export const executeCenterReplied = (
+  state: CenterState,
+  command: CenterCommand,
+  now: number,
+): Result.Result<{ readonly events: CenterEvent[]; readonly reply: CenterReply }, CenterError> => {
+  const decided = decide(state, command, now)
+  if (Result.isFailure(decided)) return Result.fail(decided.failure)
+  const events = applyDecided(state, eventsOf(decided.success), now)
+  const reply = isReplied(decided.success) ? (decided.success.reply as CenterReply) : undefined
+  return Result.succeed({ events, reply })
+}
+
+/** Apply a decision's events and their follow-ups; every event in application order. */
+const applyDecided = (state: CenterState, decided: readonly CenterEvent[], now: number): CenterEvent[] => {
   const out: CenterEvent[] = []
-  const apply = (event: CenterEvent) => {
+  const apply: Emit = (event) => {
     evolveCenterState(state, event)
     out.push(event)
   }
+  withSettlingHeld(state, () => {
+    for (let i = 0; i < decided.length; i++) apply(decided[i] as CenterEvent)
+    followUps(state, out, now, apply)
+  })
+  return out
+}
+
+/** Every applied event's follow-ups, in order, including those of the follow-ups themselves. */
+const followUps = (state: CenterState, out: CenterEvent[], now: number, apply: Emit): void => {
   const routed: RoutingEvent[] = []
-  state.routing.deferSettle = true
-  try {
-    for (const event of decided.success) apply(event)
-    for (let i = 0; i < out.length; i++) {
-      const event = out[i] as CenterEvent
-      const { routingFollowUp, followUp } = route(event._tag)
-      if (routingFollowUp) {
-        routed.length = 0
-        routingModule.followUpApplied(state, event, now, routed)
-        for (const r of routed) {
-          evolveCenter(state, r)
-          const others = route(r._tag).evolveButRouting
-          for (let j = 0; j < others.length; j++) (others[j] as CenterModule).evolve(state, r)
-          out.push(r)
-        }
+  for (let i = 0; i < out.length; i++) {
+    const event = out[i] as CenterEvent
+    const { routingFollowUp, followUp } = route(event._tag)
+    for (let j = 0; j < routingFollowUp.length; j++) {
+      routed.length = 0
+      ;(routingFollowUp[j] as RoutingFollowUp)(event, state, now, routed)
+      for (const r of routed) {
+        evolveCenter(state, r)
+        const others = route(r._tag).evolveButRouting
+        for (let k = 0; k < others.length; k++) (others[k] as EvolveHandler)(r, state)
+        out.push(r)
       }
-      for (let j = 0; j < followUp.length; j++)
-        (followUp[j] as CenterModule).followUp?.(state, event, now, apply)
     }
-  } finally {
-    state.routing.deferSettle = false
-    settle(state.routing)
+    for (let j = 0; j < followUp.length; j++) (followUp[j] as FollowUpHandler)(event, state, now, apply, ASKS)
   }
-  return Result.succeed(out)
 }
 
 export const replayCenter = (state: CenterState, events: Iterable<CenterEvent>): CenterState => {
@@ -164,10 +193,10 @@ export const replayCenter = (state: CenterState, events: Iterable<CenterEvent>):
 
 export const centerTimers = (event: CenterEvent): readonly TimerChange<CenterCommand>[] => {
   let all: readonly TimerChange<CenterCommand>[] = NO_TIMERS
-  const modules = route(event._tag).timers
-  for (let i = 0; i < modules.length; i++) {
-    const timers = (modules[i] as CenterModule).timersOf?.(event)
-    if (timers !== undefined && timers.length > 0) all = all.length === 0 ? timers : [...all, ...timers]
+  const handlers = route(event._tag).timers
+  for (let i = 0; i < handlers.length; i++) {
+    const timers = (handlers[i] as TimersHandler)(event)
+    if (timers.length > 0) all = all.length === 0 ? timers : [...all, ...timers]
   }
   return all
 }

@@ -1,10 +1,11 @@
 import { Result } from "effect"
-import { isCallbackItem } from "../callback/state"
+import { isCallbackItem } from "../callback/reads"
+import { handlers } from "../kernel/handlers"
 import type { OutboxMessage } from "../outbox/message"
-import { decide as decideRouting } from "../routing/decide"
+import { itemOf } from "../routing/reads"
 import type { ProviderCommand } from "./commands"
 import type { CenterEvent } from "./events"
-import type { CenterDecision, CenterModule } from "./module"
+import type { CenterAsks, CenterDecision, CenterModule, Emit } from "./module"
 import type { CenterState } from "./state"
 
 /** A telephony action queued in the outbox; its id is derived so a replayed decision repeats it. */
@@ -32,13 +33,14 @@ export const decideProviderDefault = (
   state: CenterState,
   command: ProviderCommand,
   now: number,
+  asks: CenterAsks,
 ): CenterDecision => {
   switch (command._tag) {
     case "InboundCall": {
       const attributes: Record<string, string> = { to: command.to }
       if (command.from !== null) attributes.from = command.from
-      const routed = decideRouting(
-        state.routing,
+      const routed = asks.routing(
+        state,
         { _tag: "RouteIncoming", itemId: command.callId, workstreamId: command.workstreamId, attributes },
         now,
       )
@@ -53,11 +55,11 @@ export const decideProviderDefault = (
       return Result.succeed([...routed.success, answer])
     }
     case "CallEnded": {
-      const item = state.routing.items.get(command.callId)
+      const item = itemOf(state.routing, command.callId)
       if (item === undefined || (item.status !== "waiting" && item.status !== "offered"))
         return Result.succeed([])
-      const abandoned = decideRouting(state.routing, { _tag: "AbandonItem", itemId: command.callId }, now)
-      return Result.isFailure(abandoned) ? Result.succeed([]) : abandoned
+      // Waiting or ringing, the item can be abandoned; were it refused, the refusal is the answer.
+      return asks.routing(state, { _tag: "AbandonItem", itemId: command.callId }, now)
     }
     default:
       return Result.succeed([])
@@ -69,18 +71,20 @@ export const linesModule: CenterModule = {
   name: "lines",
   commands: new Set(),
   decide: () => Result.succeed([]),
-  evolve: () => {},
-  interests: { evolve: new Set(), followUp: new Set(["OfferAccepted"]) },
-  followUp: (state, event, now, emit) => {
-    if (event._tag !== "OfferAccepted" || isCallbackItem(state.callback, event.itemId)) return
-    emit(
-      telephonyMessage(
-        `call/${event.itemId}/connect/${event.offerId}`,
-        { _tag: "Connect", callId: event.itemId, repId: event.repId },
-        "connect",
-        event.itemId,
-        now,
-      ),
-    )
-  },
+  evolve: handlers<CenterEvent, [CenterState]>(),
+  followUp: handlers<CenterEvent, [CenterState, number, Emit, CenterAsks]>().on(
+    "OfferAccepted",
+    (event, state, now, emit) => {
+      if (isCallbackItem(state.callback, event.itemId)) return
+      emit(
+        telephonyMessage(
+          `call/${event.itemId}/connect/${event.offerId}`,
+          { _tag: "Connect", callId: event.itemId, repId: event.repId },
+          "connect",
+          event.itemId,
+          now,
+        ),
+      )
+    },
+  ),
 }

@@ -1,7 +1,7 @@
-import { isCallbackItem } from "../callback/state"
+import { isCallbackItem } from "../callback/reads"
 import type { DeliveryRecord } from "../outbox/deliveries"
 import type { BasePresence } from "../routing/presence"
-import type { RepState } from "../routing/state"
+import type { RepRead } from "../routing/reads"
 import type { CenterState } from "./state"
 
 /** What a rep, a supervisor or an admin sees of one rep (never emergency details: E8, N4). */
@@ -14,7 +14,7 @@ export interface RepView {
   readonly queues: readonly string[]
 }
 
-export const repView = (rep: RepState): RepView => ({
+export const repView = (rep: RepRead): RepView => ({
   repId: rep.repId,
   name: rep.name,
   presenceId: rep.presenceId,

@@ -1,47 +1,15 @@
-import type { CenterEvent } from "../center/events"
+import { handlers } from "../kernel/handlers"
 import { armTimer, disarmTimer, type TimerChange } from "../ports/timer"
 import type { EmergencyEvent } from "./events"
-import type { EmergencyState } from "./state"
+import type { CallbackPool, EmergencyState, Lease } from "./state"
 
 /** E5: a callback number routes to the rep for exactly this long from the (latest) dial. */
 export const CALLBACK_LEASE_MS = 60 * 60_000
-
-/** One number leased to one rep; a rep holds at most one lease. */
-export interface Lease {
-  readonly leaseId: string
-  readonly repId: string
-  readonly number: string
-  /** The session of the dial that leased or last renewed it. */
-  sessionId: string
-  leasedAt: number
-  expiresAt: number
-}
 
 /** E6: the lease routes a call that arrives strictly before its end (59:59.999 yes, 60:00 no). */
 export const leaseLiveAt = (lease: Lease, now: number): boolean => now < lease.expiresAt
 
 export const leaseEndFor = (dialAt: number): number => dialAt + CALLBACK_LEASE_MS
-
-/** The numbers an admin configured (E5) and where callbacks go when the rep cannot take them (B5). */
-export interface CallbackPool {
-  readonly numbers: readonly string[]
-  readonly members: ReadonlySet<string>
-  /**
-   * Presented as the callback number when every pool number is leased; calls to it go to the
-   * fallback reps. Null: the outbound profile's calling number is presented instead, and a
-   * callback reaches the ordinary line behind it.
-   */
-  readonly overflowNumber: string | null
-  /** B5: reps (a supervisor, a security desk) tried in order, online ones first. */
-  readonly fallbackRepIds: readonly string[]
-}
-
-export const emptyPool = (): CallbackPool => ({
-  numbers: [],
-  members: new Set(),
-  overflowNumber: null,
-  fallbackRepIds: [],
-})
 
 /**
  * The free number released longest ago (never used counts as longest, in pool order): a late
@@ -68,24 +36,14 @@ export const pickFreeNumber = (
 export const leaseExpiryTimerId = (leaseId: string): string => `emergency/lease-expiry/${leaseId}`
 
 /** Expiry is a durable timer (ARCHITECTURE rule 4); renewing re-arms the same timer. */
-export const leaseTimers = (event: CenterEvent): readonly TimerChange<LeaseTimerCommand>[] => {
-  switch (event._tag) {
-    case "CallbackLeased":
-    case "CallbackLeaseRenewed":
-      return [
-        armTimer(leaseExpiryTimerId(event.leaseId), event.expiresAt, {
-          _tag: "ExpireCallbackLease",
-          leaseId: event.leaseId,
-        }),
-      ]
-    case "CallbackLeaseExpired":
-      return [disarmTimer(leaseExpiryTimerId(event.leaseId))]
-    default:
-      return NO_TIMERS
-  }
-}
-
-const NO_TIMERS: readonly TimerChange<LeaseTimerCommand>[] = []
+export const LEASE_TIMERS = handlers<EmergencyEvent, [], readonly TimerChange<LeaseTimerCommand>[]>()
+  .on(["CallbackLeased", "CallbackLeaseRenewed"], (event) => [
+    armTimer(leaseExpiryTimerId(event.leaseId), event.expiresAt, {
+      _tag: "ExpireCallbackLease",
+      leaseId: event.leaseId,
+    }),
+  ])
+  .on("CallbackLeaseExpired", (event) => [disarmTimer(leaseExpiryTimerId(event.leaseId))])
 
 type LeaseTimerCommand = { readonly _tag: "ExpireCallbackLease"; readonly leaseId: string }
 

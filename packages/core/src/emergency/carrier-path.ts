@@ -1,5 +1,4 @@
-import type { RepState } from "../routing/state"
-
+import type { RepRead } from "../routing/reads"
 /**
  * E2/E3: how an emergency call leaves the platform. A rep's capacity profile is linked to an
  * outbound voice profile, whose calling number is either a platform calling-plan (direct-offer)
@@ -62,7 +61,7 @@ export const carrierPath = (
 /** The outbound voice profiles linked to a capacity profile the rep has units of (E2). */
 export const outboundProfilesOf = (
   profiles: ReadonlyMap<string, OutboundVoiceProfile>,
-  rep: RepState,
+  rep: RepRead,
 ): OutboundVoiceProfile[] => {
   const linked: OutboundVoiceProfile[] = []
   for (const profile of profiles.values()) {
@@ -83,7 +82,7 @@ export type Route =
 export const routeEmergencyCall = (
   profiles: ReadonlyMap<string, OutboundVoiceProfile>,
   config: CarrierConfig,
-  rep: RepState,
+  rep: RepRead,
   emergencyNumber: string,
 ): Route => {
   const linked = outboundProfilesOf(profiles, rep)

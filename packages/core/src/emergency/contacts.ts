@@ -1,5 +1,5 @@
 import { Result } from "effect"
-import { InvalidField } from "../routing/errors"
+import { InvalidField } from "../kernel/errors"
 
 /**
  * E9/E11: a rep's emergency contacts, entered as one line of addresses separated by semicolons.

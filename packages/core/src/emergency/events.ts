@@ -1,7 +1,7 @@
 import { Schema } from "effect"
 import { AuditStampFields, type SameShape } from "../center/event-schemas"
 import type { CarrierPath, DirectRoutingRule, OutboundVoiceProfile } from "./carrier-path"
-import { UNAVAILABLE_REASONS } from "./preconditions"
+import { UNAVAILABLE_REASONS } from "./errors"
 import type { RegionPolicy } from "./regions"
 
 /** E9: what became of the notification when the rep dialled. */

@@ -1,8 +1,7 @@
 import type { CenterEvent } from "../center/events"
-import type { Lease } from "./callback-lease"
 import type { EmergencyEventOf } from "./events"
 import { regionTable } from "./regions"
-import type { EmergencyState } from "./state"
+import type { EmergencyState, Lease } from "./state"
 
 /**
  * Apply one event to the emergency state. Events are facts already decided, so nothing here

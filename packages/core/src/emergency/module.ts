@@ -1,16 +1,22 @@
 import { Result } from "effect"
-import type { CenterEventTag } from "../center/events"
+import type { CenterCommand } from "../center/commands"
+import type { CenterError } from "../center/errors"
+import type { CenterEvent } from "../center/events"
 import type { CenterModule } from "../center/module"
-import { tagsOf } from "../center/tags"
-import { leaseTimers } from "./callback-lease"
+import type { CenterState } from "../center/state"
+import { handlers, widen } from "../kernel/handlers"
+import { tagsOf } from "../kernel/tags"
+import type { TimerChange } from "../ports/timer"
+import { LEASE_TIMERS } from "./callback-lease"
 import { EmergencyCommand } from "./commands"
-import { EMERGENCY_EVENT_TAGS } from "./events"
+import { EMERGENCY_EVENT_TAGS, type EmergencyEvent } from "./events"
 import { evolveEmergency } from "./evolve"
 import { claimPsapProviderEvent } from "./psap-callback"
 import { decideDial, decideEnd, guardPresence } from "./session"
 import { decideSettings } from "./settings"
 
 const EMERGENCY_COMMAND_TAGS = tagsOf(EmergencyCommand.members)
+const EMERGENCY_TAGS = [...EMERGENCY_EVENT_TAGS] as EmergencyEvent["_tag"][]
 
 /**
  * Emergency calls placed by reps (E1-E11, B5, B6) as a center module: the dial and its end,
@@ -38,13 +44,13 @@ export const emergencyModule: CenterModule = {
         return decideSettings(state, c, now)
     }
   },
-  evolve: (state, event) => evolveEmergency(state.emergency, event),
+  evolve: handlers<CenterEvent, [CenterState]>().on(EMERGENCY_TAGS, (event, state) =>
+    evolveEmergency(state.emergency, event),
+  ),
   onProvider: claimPsapProviderEvent,
-  guard: guardPresence,
-  timersOf: leaseTimers,
-  interests: {
-    evolve: EMERGENCY_EVENT_TAGS as ReadonlySet<CenterEventTag>,
-    timers: new Set<CenterEventTag>(["CallbackLeased", "CallbackLeaseRenewed", "CallbackLeaseExpired"]),
-    guard: new Set(["SetPresence"]),
-  },
+  guards: handlers<CenterCommand, [CenterState, number], CenterError | undefined>().on(
+    "SetPresence",
+    (command, state) => guardPresence(state, command),
+  ),
+  timers: widen<CenterEvent, readonly TimerChange<CenterCommand>[]>()(LEASE_TIMERS),
 }

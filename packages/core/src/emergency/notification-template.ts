@@ -1,5 +1,5 @@
 import { Result } from "effect"
-import { InvalidField } from "../routing/errors"
+import { InvalidField } from "../kernel/errors"
 
 /**
  * E9/E11: the editable "emergency call notification" template. Placeholders are written

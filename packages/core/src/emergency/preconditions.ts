@@ -1,21 +1,8 @@
-import type { RepState } from "../routing/state"
+import type { RepRead } from "../routing/reads"
 import { type CarrierPath, type OutboundVoiceProfile, routeEmergencyCall } from "./carrier-path"
+import type { UnavailableReason } from "./errors"
 import { isTimeZone, type NumberKind, numberKind, type RegionPolicy, regionOf } from "./regions"
 import type { EmergencyState } from "./state"
-
-/**
- * E1/E2: why an emergency call cannot be placed through Lifeline. Each one blocks the call: the
- * rep is told at once to use a local phone, and the attempt is logged for the operator. Missing
- * email set-up (a disabled mailbox, no contacts) never blocks the call; it only stops the email.
- */
-export const UNAVAILABLE_REASONS = [
-  "location_unknown",
-  "unsupported_region",
-  "not_emergency_number_in_region",
-  "no_outbound_voice_profile",
-  "no_carrier_path",
-] as const
-export type UnavailableReason = (typeof UNAVAILABLE_REASONS)[number]
 
 /** Where the rep's browser says the rep is (E2). */
 export interface DialLocation {
@@ -44,7 +31,7 @@ export type DialCheck =
  */
 export const checkDial = (
   state: EmergencyState,
-  rep: RepState,
+  rep: RepRead,
   number: string,
   location: DialLocation,
 ): DialCheck => {

@@ -4,10 +4,11 @@ import type { CenterEvent } from "../center/events"
 import { telephonyMessage } from "../center/lines"
 import type { CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
-import { type Lease, leaseLiveAt, normalizeNumber } from "./callback-lease"
+import { repOf } from "../routing/reads"
+import { leaseLiveAt, normalizeNumber } from "./callback-lease"
 import type { RedirectReason } from "./events"
 import { endSession, openSession } from "./session"
-import type { PsapCall } from "./state"
+import type { Lease, PsapCall } from "./state"
 
 /** The outbox purpose of the redirect that sends a PSAP callback to its rep. */
 export const PSAP_REDIRECT_PURPOSE = "psap-redirect"
@@ -59,7 +60,7 @@ const claimInbound = (state: CenterState, command: Inbound, now: number): Center
       at: now,
     },
   ]
-  const rep = live === undefined ? undefined : state.routing.reps.get(live.repId)
+  const rep = live === undefined ? undefined : repOf(state.routing, live.repId)
   if (rep !== undefined && rep.base !== "offline") {
     events.push(...redirect(callId, rep.repId, "rep", "lease", 1, now))
     if (!em.activeByRep.has(rep.repId))
@@ -109,7 +110,7 @@ export const nextFallback = (state: CenterState, tried: ReadonlySet<string>): st
   let signedOut: string | undefined
   for (const repId of state.emergency.pool.fallbackRepIds) {
     if (tried.has(repId)) continue
-    const rep = state.routing.reps.get(repId)
+    const rep = repOf(state.routing, repId)
     if (rep === undefined) continue
     if (rep.base !== "offline") return repId
     signedOut ??= repId

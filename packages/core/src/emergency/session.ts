@@ -4,10 +4,12 @@ import type { CenterError } from "../center/errors"
 import type { CenterEvent } from "../center/events"
 import type { CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
-import { InvalidField, InvalidState, UnknownEntity } from "../routing/errors"
-import type { RepState } from "../routing/state"
+import { InvalidField, InvalidState, UnknownEntity } from "../kernel/errors"
+import type { Replied } from "../kernel/module"
+import { hasRep, type RepRead, repOf } from "../routing/reads"
 import { type CallbackDecision, callbackOnDial } from "./callback-lease"
 import type { EmergencyCommandOf } from "./commands"
+import { type DialOutcome, refusalError } from "./dial-outcome"
 import type { EmergencyEventOf, SessionOrigin } from "./events"
 import { notificationEvents, notificationOutcome, notificationValues } from "./notification"
 import { checkDial, type DialCheck } from "./preconditions"
@@ -19,8 +21,10 @@ export const EMERGENCY_PRESENCE = "busy_dnd"
 
 const ok = (events: CenterEvent[]): CenterDecision => Result.succeed(events)
 
-const unknownRep = (repId: string): CenterDecision =>
-  Result.fail(new UnknownEntity({ entity: "rep", id: repId, field: "repId" }))
+const unknownRepError = (repId: string): UnknownEntity =>
+  new UnknownEntity({ entity: "rep", id: repId, field: "repId" })
+
+const unknownRep = (repId: string): CenterDecision => Result.fail(unknownRepError(repId))
 
 /**
  * E1: a dial string that is an emergency number in the rep's region starts the flow whatever the
@@ -31,9 +35,9 @@ export const decideDial = (
   state: CenterState,
   command: EmergencyCommandOf<"DialEmergency">,
   now: number,
-): CenterDecision => {
-  const rep = state.routing.reps.get(command.repId)
-  if (rep === undefined) return unknownRep(command.repId)
+): DialDecision => {
+  const rep = repOf(state.routing, command.repId)
+  if (rep === undefined) return Result.fail(unknownRepError(command.repId))
   const number = dialDigits(command.dialString)
   if (number === undefined || !state.emergency.regions.anyNumber.has(number)) {
     return Result.fail(
@@ -46,26 +50,32 @@ export const decideDial = (
   const check = checkDial(state.emergency, rep, number, command.location)
   if (check._tag === "Refused") {
     const { reasons, message } = check
-    const region = command.location.region
-    return ok([
-      {
-        _tag: "EmergencyDialRefused",
-        repId: rep.repId,
-        dialString: command.dialString,
-        region,
-        reasons,
-        message,
-        at: now,
-      },
-    ])
+    const refused: EmergencyEventOf<"EmergencyDialRefused"> = {
+      _tag: "EmergencyDialRefused",
+      repId: rep.repId,
+      dialString: command.dialString,
+      region: command.location.region,
+      reasons,
+      message,
+      at: now,
+    }
+    // Logged for the operator (appended), answered to the rep as the typed error.
+    return replied([refused], { _tag: "Refused", error: refusalError(refused) })
   }
-  return ok(dialEvents(state, rep, number, check, now))
+  const { events, reply } = dialEvents(state, rep, number, check, now)
+  return replied(events, reply)
 }
+
+const replied = (events: readonly CenterEvent[], reply: DialOutcome): DialDecision =>
+  Result.succeed({ events, reply })
+
+/** A dial's decision: its events, and the outcome the rep's browser is answered with. */
+export type DialDecision = Result.Result<Replied<CenterEvent, DialOutcome>, CenterError>
 
 /** E4: open a session: remember the presence, switch to DND at once. */
 export const openSession = (
   state: CenterState,
-  rep: RepState,
+  rep: RepRead,
   origin: SessionOrigin,
   now: number,
 ): CenterEvent[] => {
@@ -98,11 +108,11 @@ export const openSession = (
  */
 const dialEvents = (
   state: CenterState,
-  rep: RepState,
+  rep: RepRead,
   number: string,
   check: Extract<DialCheck, { _tag: "Allowed" }>,
   now: number,
-): CenterEvent[] => {
+): Replied<CenterEvent, DialOutcome> => {
   const em = state.emergency
   const active = em.activeByRep.get(rep.repId)
   const opened = active === undefined ? openSession(state, rep, { _tag: "Dial" }, now) : []
@@ -131,13 +141,23 @@ const dialEvents = (
   if (notification === "queued" && callback !== undefined) {
     events.push(...notify(state, rep, number, check, callback, sessionId, now))
   }
-  return events
+  const reply: DialOutcome = {
+    _tag: "Started",
+    sessionId,
+    test,
+    callingNumber: dialled.callingNumber,
+    carrierPath: dialled.carrierPath,
+    callbackNumber: dialled.callbackNumber,
+    callbackUntil: callback?.until ?? null,
+    notification,
+  }
+  return { events, reply }
 }
 
 /** E9: the emails of this dial, filled from the template with the dial's facts. */
 const notify = (
   state: CenterState,
-  rep: RepState,
+  rep: RepRead,
   number: string,
   check: Extract<DialCheck, { _tag: "Allowed" }>,
   callback: CallbackDecision,
@@ -168,7 +188,7 @@ export const endSession = (
   const events: CenterEvent[] = [
     { _tag: "EmergencyEnded", sessionId, repId, reason, restoredPresence: previousPresence, at: now },
   ]
-  const current = state.routing.reps.get(repId)?.presenceId
+  const current = repOf(state.routing, repId)?.presenceId
   if (current !== undefined && current !== previousPresence) {
     events.push({ _tag: "PresenceChanged", repId, from: current, to: previousPresence, at: now })
   }
@@ -181,7 +201,7 @@ export const decideEnd = (
   command: EmergencyCommandOf<"EndEmergency">,
   now: number,
 ): CenterDecision => {
-  if (!state.routing.reps.has(command.repId)) return unknownRep(command.repId)
+  if (!hasRep(state.routing, command.repId)) return unknownRep(command.repId)
   const session = state.emergency.activeByRep.get(command.repId)
   if (session === undefined) return ok([])
   if (command.sessionId !== undefined && command.sessionId !== session.sessionId) return ok([])

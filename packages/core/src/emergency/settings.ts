@@ -2,7 +2,9 @@ import { Result } from "effect"
 import { stampOf } from "../audit/actor"
 import type { CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
-import { InvalidField, type RoutingError, UnknownEntity } from "../routing/errors"
+import { InvalidField, UnknownEntity } from "../kernel/errors"
+import type { RoutingError } from "../routing/errors"
+import { hasRep } from "../routing/reads"
 import type { EmergencyCommandOf } from "./commands"
 import { parseContacts } from "./contacts"
 import type { EmergencyEvent } from "./events"
@@ -47,14 +49,14 @@ export const decideSettings = (state: CenterState, command: SettingsCommand, now
     case "ConfigureCallbackPool":
       return configurePool(state, command, now)
     case "SetEmergencyContacts": {
-      if (!state.routing.reps.has(command.repId))
+      if (!hasRep(state.routing, command.repId))
         return fail(new UnknownEntity({ entity: "rep", id: command.repId, field: "repId" }))
       const parsed = parseContacts(command.contacts)
       if (Result.isFailure(parsed)) return fail(parsed.failure)
       return ok({ _tag: "EmergencyContactsSet", repId: command.repId, contacts: parsed.success, ...stamp })
     }
     case "SetRepMailbox": {
-      if (!state.routing.reps.has(command.repId))
+      if (!hasRep(state.routing, command.repId))
         return fail(new UnknownEntity({ entity: "rep", id: command.repId, field: "repId" }))
       const enabled = !state.emergency.mailboxDisabled.has(command.repId)
       return enabled === command.enabled
@@ -103,7 +105,7 @@ const configurePool = (
   if (command.overflowNumber !== null && command.numbers.includes(command.overflowNumber))
     return invalid("overflowNumber", "must not be one of the pool's numbers")
   for (const [i, repId] of command.fallbackRepIds.entries()) {
-    if (!state.routing.reps.has(repId))
+    if (!hasRep(state.routing, repId))
       return fail(new UnknownEntity({ entity: "rep", id: repId, field: `fallbackRepIds[${i}]` }))
   }
   const rep = firstRepeat(command.fallbackRepIds)

@@ -1,8 +1,39 @@
-import { type CallbackPool, emptyPool, type Lease } from "./callback-lease"
 import { type CarrierConfig, emptyCarrierConfig, type OutboundVoiceProfile } from "./carrier-path"
 import type { EmergencyEventOf, SessionOrigin } from "./events"
 import { DEFAULT_TEMPLATE, type NotificationTemplate } from "./notification-template"
 import { DEFAULT_REGIONS, type RegionTable, regionTable } from "./regions"
+
+/** One number leased to one rep; a rep holds at most one lease. */
+export interface Lease {
+  readonly leaseId: string
+  readonly repId: string
+  readonly number: string
+  /** The session of the dial that leased or last renewed it. */
+  sessionId: string
+  leasedAt: number
+  expiresAt: number
+}
+
+/** The numbers an admin configured (E5) and where callbacks go when the rep cannot take them (B5). */
+export interface CallbackPool {
+  readonly numbers: readonly string[]
+  readonly members: ReadonlySet<string>
+  /**
+   * Presented as the callback number when every pool number is leased; calls to it go to the
+   * fallback reps. Null: the outbound profile's calling number is presented instead, and a
+   * callback reaches the ordinary line behind it.
+   */
+  readonly overflowNumber: string | null
+  /** B5: reps (a supervisor, a security desk) tried in order, online ones first. */
+  readonly fallbackRepIds: readonly string[]
+}
+
+export const emptyPool = (): CallbackPool => ({
+  numbers: [],
+  members: new Set(),
+  overflowNumber: null,
+  fallbackRepIds: [],
+})
 
 /** One emergency for one rep: from the dial (or a PSAP callback) to its end (E4, E10). */
 export interface Session {

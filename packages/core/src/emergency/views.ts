@@ -1,14 +1,14 @@
 import type { CenterEvent } from "../center/events"
 import type { CenterState } from "../center/state"
 import type { DeliveryRecord } from "../outbox/deliveries"
-import type { DeliveryAttempt, DeliveryStatus } from "../outbox/state"
+import type { DeliveryAttempt, DeliveryStatus } from "../outbox/message"
+import { repOf } from "../routing/reads"
 import { leaseLiveAt } from "./callback-lease"
 import { type CarrierPath, outboundProfilesOf, routeEmergencyCall } from "./carrier-path"
-import { EmergencyUnavailable } from "./errors"
-import type { EmergencyEventOf, NotificationOutcome } from "./events"
+import { type DialOutcome, refusalError } from "./dial-outcome"
+import type { UnavailableReason } from "./errors"
 import { NOTIFICATION_PURPOSE } from "./notification"
 import { PLACEHOLDERS } from "./notification-template"
-import type { UnavailableReason } from "./preconditions"
 
 /**
  * Read models (N4): emergency data is shown to no one beyond what E9 sends. The rep sees its own
@@ -16,39 +16,11 @@ import type { UnavailableReason } from "./preconditions"
  * the operator log (refused attempts, carrier decisions) without names of contacts or content.
  */
 
-export type DialOutcome =
-  | {
-      readonly _tag: "Started"
-      readonly sessionId: string
-      readonly test: boolean
-      readonly callingNumber: string
-      readonly carrierPath: CarrierPath
-      readonly callbackNumber: string | null
-      readonly callbackUntil: number | null
-      readonly notification: NotificationOutcome
-    }
-  | { readonly _tag: "Refused"; readonly error: EmergencyUnavailable }
-
-const FIELD_OF: Record<UnavailableReason, string> = {
-  location_unknown: "location",
-  unsupported_region: "location",
-  not_emergency_number_in_region: "dialString",
-  no_outbound_voice_profile: "repId",
-  no_carrier_path: "repId",
-}
-
-/** The typed error the rep is shown for a refused dial (E1: use a local phone). */
-export const refusalError = (event: EmergencyEventOf<"EmergencyDialRefused">): EmergencyUnavailable => {
-  const reason = event.reasons[0] ?? "no_carrier_path"
-  return new EmergencyUnavailable({
-    field: FIELD_OF[reason],
-    reason,
-    reasons: [...event.reasons],
-    message: event.message,
-  })
-}
-
-/** What a DialEmergency's events mean for the rep's browser: place the call, or use a local phone. */
+/**
+ * What a DialEmergency's events mean for the rep's browser, rebuilt from the events. The dial's
+ * decision answers this as its reply (executeCenterReplied); this stays for callers that hold
+ * only the events until they take the reply (issue 18).
+ */
 export const dialOutcome = (events: readonly CenterEvent[]): DialOutcome | undefined => {
   for (const e of events) {
     if (e._tag === "EmergencyDialRefused") return { _tag: "Refused", error: refusalError(e) }
@@ -131,7 +103,7 @@ export interface EmergencyReadiness {
 
 /** E2 for an admin, before any crisis: every missing precondition of one rep. */
 export const emergencyReadiness = (state: CenterState, repId: string): EmergencyReadiness | undefined => {
-  const rep = state.routing.reps.get(repId)
+  const rep = repOf(state.routing, repId)
   if (rep === undefined) return undefined
   const em = state.emergency
   let profileId: string | null = null

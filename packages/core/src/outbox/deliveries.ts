@@ -2,7 +2,7 @@ import { Context, type Effect } from "effect"
 import type { CenterEvent } from "../center/events"
 import type { StoreUnavailable } from "../ports/store"
 import { OUTBOX_EVENT_TAGS, type OutboxEvent } from "./events"
-import type { DeliveryAttempt, DeliveryStatus } from "./state"
+import type { DeliveryAttempt, DeliveryStatus } from "./message"
 
 /** What becomes of a message from one attempt to the next: the outbox's state and B6's record alike. */
 export interface DeliveryProgress {

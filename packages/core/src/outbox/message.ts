@@ -28,3 +28,13 @@ export const OUTBOX_RETRY = {
 /** Delay before attempt `attempt + 1` after `attempt` failed: 30 s, 60 s, 120 s, ... capped. */
 export const retryDelayMs = (attempt: number): number =>
   Math.min(OUTBOX_RETRY.firstDelayMs * 2 ** Math.max(0, attempt - 1), OUTBOX_RETRY.maxDelayMs)
+
+/** Where a message stands: what the deliveries read model and the outbox state both record (B6). */
+export type DeliveryStatus = "pending" | "sent" | "retrying" | "failed" | "cancelled"
+
+export interface DeliveryAttempt {
+  readonly attempt: number
+  readonly at: number
+  readonly outcome: "sent" | "failed" | "cancelled"
+  readonly reason: string | null
+}

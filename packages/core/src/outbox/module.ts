@@ -1,11 +1,13 @@
 import { Result } from "effect"
-import type { CenterEventTag } from "../center/events"
+import type { CenterCommand } from "../center/commands"
+import type { CenterEvent } from "../center/events"
 import type { CenterModule } from "../center/module"
+import type { CenterState } from "../center/state"
+import { UnknownEntity } from "../kernel/errors"
+import { handlers } from "../kernel/handlers"
 import { armTimer, disarmTimer, type TimerChange } from "../ports/timer"
-import { UnknownEntity } from "../routing/errors"
 import type { OutboxCommand } from "./commands"
 import { progressDelivery } from "./deliveries"
-import { OUTBOX_EVENT_TAGS } from "./events"
 import { OUTBOX_RETRY, retryDelayMs } from "./message"
 import type { OutboxEntry } from "./state"
 
@@ -55,63 +57,41 @@ export const outboxModule: CenterModule = {
   name: "outbox",
   commands: new Set(["RecordDelivery", "RetryDelivery"]),
   decide: (state, command, now) => decide(state.outbox.entries, command as OutboxCommand, now),
-  evolve: (state, event) => {
-    // The outbox's part is read inside the cases: any other event leaves it untouched (interests).
-    const outbox = state.outbox
-    switch (event._tag) {
-      case "OutboxQueued": {
-        const { entries, due } = outbox
-        entries.set(event.messageId, {
-          messageId: event.messageId,
-          message: event.message,
-          purpose: event.purpose,
-          ref: event.ref,
-          queuedAt: event.at,
-          status: "pending",
-          attempts: 0,
-          retryAt: null,
-          providerId: null,
-          history: [],
-        })
-        due.add(event.messageId)
-        return
-      }
-      case "OutboxSent":
-      case "OutboxFailed":
-      case "OutboxCancelled":
-      case "OutboxRetryDue": {
-        const { entries, due } = outbox
-        const entry = entries.get(event.messageId)
-        if (entry === undefined) return
-        progressDelivery(entry, event)
-        if (entry.status === "pending") due.add(event.messageId)
-        else due.delete(event.messageId)
-        // Sent or cancelled, a message needs no more decisions: the deliveries read model keeps
-        // its record (B6), the state forgets it, so the state does not grow with every email and
-        // dial (issue 22). A failure for good stays: an admin may retry it.
-        if (entry.status === "sent" || entry.status === "cancelled") entries.delete(event.messageId)
-        return
-      }
-      default:
-        return
-    }
-  },
-  timersOf: (event): readonly TimerChange<OutboxCommand>[] => {
-    if (event._tag === "OutboxFailed" && event.retryAt !== null) {
-      return [
-        armTimer(outboxRetryTimerId(event.messageId), event.retryAt, {
-          _tag: "RetryDelivery",
-          messageId: event.messageId,
-        }),
-      ]
-    }
-    // Retried, or no longer wanted: a cancelled message has left the state, so its retry must not fire.
-    if (event._tag === "OutboxRetryDue" || event._tag === "OutboxCancelled")
-      return [disarmTimer(outboxRetryTimerId(event.messageId))]
-    return []
-  },
-  interests: {
-    evolve: OUTBOX_EVENT_TAGS as ReadonlySet<CenterEventTag>,
-    timers: new Set<CenterEventTag>(["OutboxFailed", "OutboxRetryDue", "OutboxCancelled"]),
-  },
+  evolve: handlers<CenterEvent, [CenterState]>()
+    .on("OutboxQueued", (event, state) => {
+      state.outbox.entries.set(event.messageId, {
+        messageId: event.messageId,
+        message: event.message,
+        purpose: event.purpose,
+        ref: event.ref,
+        queuedAt: event.at,
+        status: "pending",
+        attempts: 0,
+        retryAt: null,
+        providerId: null,
+        history: [],
+      })
+      state.outbox.due.add(event.messageId)
+    })
+    .on(["OutboxSent", "OutboxFailed", "OutboxCancelled", "OutboxRetryDue"], (event, state) => {
+      const { entries, due } = state.outbox
+      const entry = entries.get(event.messageId)
+      if (entry === undefined) return
+      progressDelivery(entry, event)
+      if (entry.status === "pending") due.add(event.messageId)
+      else due.delete(event.messageId)
+      if (entry.status === "sent" || entry.status === "cancelled") entries.delete(event.messageId)
+    }),
+  timers: handlers<CenterEvent, [], readonly TimerChange<CenterCommand>[]>()
+    .on("OutboxFailed", (event) =>
+      event.retryAt === null
+        ? []
+        : [
+            armTimer(outboxRetryTimerId(event.messageId), event.retryAt, {
+              _tag: "RetryDelivery",
+              messageId: event.messageId,
+            }),
+          ],
+    )
+    .on(["OutboxRetryDue", "OutboxCancelled"], (event) => [disarmTimer(outboxRetryTimerId(event.messageId))]),
 }

@@ -1,13 +1,4 @@
-import type { OutboxMessage } from "./message"
-
-export type DeliveryStatus = "pending" | "sent" | "retrying" | "failed" | "cancelled"
-
-export interface DeliveryAttempt {
-  readonly attempt: number
-  readonly at: number
-  readonly outcome: "sent" | "failed" | "cancelled"
-  readonly reason: string | null
-}
+import type { DeliveryAttempt, DeliveryStatus, OutboxMessage } from "./message"
 
 /** One message not yet sent and what became of it so far (B6: failed with reason, retried). */
 export interface OutboxEntry {

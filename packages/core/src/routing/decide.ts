@@ -1,14 +1,8 @@
 import { Result } from "effect"
 import { stampOf } from "../audit/actor"
+import { AlreadyExists, InvalidField, InvalidState, NotYours, UnknownEntity } from "../kernel/errors"
 import type { RoutingCommand } from "./commands"
-import {
-  AlreadyExists,
-  InvalidField,
-  InvalidState,
-  NotYours,
-  type RoutingError,
-  UnknownEntity,
-} from "./errors"
+import type { RoutingError } from "./errors"
 import type { RoutingEvent } from "./events"
 import { closeItem, holdItem, resumeItem, transferItem } from "./item-moves"
 import { isKnownTimeZone, QUEUE_DEFAULTS } from "./queue"

@@ -1,43 +1,4 @@
-import { Schema } from "effect"
+import type { AlreadyExists, InvalidField, InvalidState, NotYours, UnknownEntity } from "../kernel/errors"
 
-/** A command names something that does not exist (404). */
-export class UnknownEntity extends Schema.TaggedError<UnknownEntity>()("UnknownEntity", {
-  entity: Schema.String,
-  id: Schema.String,
-  field: Schema.String,
-}) {
-  override get message(): string {
-    return `unknown ${this.entity} '${this.id}'`
-  }
-}
-
-/** A command would create something whose id is taken (409). */
-export class AlreadyExists extends Schema.TaggedError<AlreadyExists>()("AlreadyExists", {
-  entity: Schema.String,
-  id: Schema.String,
-  field: Schema.String,
-}) {
-  override get message(): string {
-    return `${this.entity} '${this.id}' already exists`
-  }
-}
-
-/** A field's value breaks a rule (400). */
-export class InvalidField extends Schema.TaggedError<InvalidField>()("InvalidField", {
-  field: Schema.String,
-  message: Schema.String,
-}) {}
-
-/** The command does not fit the current state, e.g. accepting an offer that expired (409). */
-export class InvalidState extends Schema.TaggedError<InvalidState>()("InvalidState", {
-  field: Schema.String,
-  message: Schema.String,
-}) {}
-
-/** N4: a rep acts only on itself (403). */
-export class NotYours extends Schema.TaggedError<NotYours>()("NotYours", {
-  field: Schema.String,
-  message: Schema.String,
-}) {}
-
+/** What routing commands answer with: the shared vocabulary, each naming the field (N3). */
 export type RoutingError = UnknownEntity | AlreadyExists | InvalidField | InvalidState | NotYours

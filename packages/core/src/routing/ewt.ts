@@ -1,5 +1,5 @@
 import { receivesNormalWork } from "./presence"
-import type { QueueState } from "./state"
+import type { QueueRead } from "./reads"
 
 /**
  * R5: estimated wait time. Documented in docs/ewt.md; in short:
@@ -20,7 +20,7 @@ export interface Staffing {
   readonly ahtFromHistory: boolean
 }
 
-export const staffing = (queue: QueueState): Staffing => {
+export const staffing = (queue: QueueRead): Staffing => {
   const { units, defaultHandleTimeMs } = queue.config
   let staffed = 0
   let free = 0

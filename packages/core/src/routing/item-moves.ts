@@ -1,6 +1,7 @@
 import { Result } from "effect"
+import { InvalidField, InvalidState, NotYours, UnknownEntity } from "../kernel/errors"
 import type { RoutingCommand } from "./commands"
-import { InvalidField, InvalidState, NotYours, type RoutingError, UnknownEntity } from "./errors"
+import type { RoutingError } from "./errors"
 import type { RoutingEvent } from "./events"
 import type { ItemState, RouterState } from "./state"
 

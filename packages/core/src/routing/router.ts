@@ -9,10 +9,27 @@ import { receivesNormalWork } from "./presence"
 import { type RouterState, settle } from "./state"
 
 /**
- * One command, start to finish: decide its events, apply them, then let the dispatcher make the
- * offers they allow. Returns every event in order (the command's, then the offers), which is
- * exactly what the store appends and what replay feeds back through `evolve`.
- * On error nothing was applied.
+ * Apply one command's events with the heaps' upkeep deferred (`RouterState.deferSettle`), then
+ * settle them, also when `run` throws: the one place the flag is flipped, for the center's loop
+ * and the router's own.
+ */
+export const withSettleDeferred = <A>(state: RouterState, run: () => A): A => {
+  state.deferSettle = true
+  try {
+    return run()
+  } finally {
+    state.deferSettle = false
+    settle(state)
+  }
+}
+
+/**
+ * The router alone, one command start to finish: decide its events, apply them, then let the
+ * dispatcher make the offers they allow. Returns every event in order (the command's, then the
+ * offers), which is exactly what the store appends and what replay feeds back through `evolve`.
+ * On error nothing was applied. Production runs the whole center (`executeCenter`, which calls
+ * the same `followUp`); this loop is the routing rules' test kit: the routing tests and benches,
+ * `RoutingLive` for the durability tests, and the simulator's `--core routing`.
  */
 export const execute = (
   state: RouterState,
@@ -22,17 +39,13 @@ export const execute = (
   const decided = decide(state, command, now)
   if (Result.isFailure(decided)) return Result.fail(decided.failure)
   const out: RoutingEvent[] = []
-  state.deferSettle = true
-  try {
+  withSettleDeferred(state, () => {
     for (const event of decided.success) {
       out.push(event)
       evolve(state, event)
     }
     for (const event of decided.success) followUp(state, event, now, out)
-  } finally {
-    state.deferSettle = false
-    settle(state)
-  }
+  })
   return Result.succeed(out)
 }
 

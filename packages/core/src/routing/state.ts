@@ -66,7 +66,7 @@ export interface Membership {
 export interface QueueState {
   readonly config: QueueConfig
   readonly members: Map<string, Membership>
-  readonly waiting: WaitingQueue
+  readonly waiting: WaitingQueue<ItemState>
   readonly offerable: IndexedHeap<Membership>
   /** Items some rep refused in the current round (see refusals.ts); few at any time. */
   readonly refused: Set<ItemState>
@@ -165,7 +165,7 @@ export const memberOrder = (config: QueueConfig): ((a: Membership, b: Membership
 export const newQueueState = (config: QueueConfig): QueueState => ({
   config,
   members: new Map(),
-  waiting: new WaitingQueue(),
+  waiting: new WaitingQueue<ItemState>(),
   offerable: new IndexedHeap(memberOrder(config)),
   refused: new Set(),
   handleTimes: [],

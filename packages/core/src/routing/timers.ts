@@ -1,3 +1,4 @@
+import { handlers } from "../kernel/handlers"
 import { armTimer, disarmTimer, type TimerChange } from "../ports/timer"
 import type { RoutingCommand } from "./commands"
 import type { RoutingEvent } from "./events"
@@ -5,23 +6,22 @@ import type { RoutingEvent } from "./events"
 /** The durable timers routing needs, derived from its events so there is one source of truth. */
 export const offerExpiryTimerId = (offerId: string): string => `routing/offer-expiry/${offerId}`
 
+/** An offer's expiry is armed when it is made and disarmed by whatever ends it first. */
+export const ROUTING_TIMERS = handlers<RoutingEvent, [], readonly TimerChange<RoutingCommand>[]>()
+  .on("OfferMade", (event) => [
+    armTimer(offerExpiryTimerId(event.offerId), event.expiresAt, {
+      _tag: "ExpireOffer",
+      offerId: event.offerId,
+    }),
+  ])
+  .on(["OfferAccepted", "OfferDeclined", "OfferExpired", "OfferWithdrawn"], (event) => [
+    disarmTimer(offerExpiryTimerId(event.offerId)),
+  ])
+
+/** The timer changes of one routing event (the router-only engine's `timersOf`). */
 export const routingTimers = (event: RoutingEvent): readonly TimerChange<RoutingCommand>[] => {
-  switch (event._tag) {
-    case "OfferMade":
-      return [
-        armTimer(offerExpiryTimerId(event.offerId), event.expiresAt, {
-          _tag: "ExpireOffer",
-          offerId: event.offerId,
-        }),
-      ]
-    case "OfferAccepted":
-    case "OfferDeclined":
-    case "OfferExpired":
-    case "OfferWithdrawn":
-      return [disarmTimer(offerExpiryTimerId(event.offerId))]
-    default:
-      return NO_TIMERS
-  }
+  const [handler] = ROUTING_TIMERS.of(event._tag)
+  return handler === undefined ? NO_TIMERS : handler(event)
 }
 
 const NO_TIMERS: readonly TimerChange<RoutingCommand>[] = []

@@ -79,3 +79,9 @@ export const waitingInOrder = (state: RouterState, queueId: string): readonly It
   if (queue === undefined) return []
   return [...queue.waiting.unordered()].sort((a, b) => (itemBefore(a, b) ? -1 : itemBefore(b, a) ? 1 : 0))
 }
+
+/** An item's 1-based place among its queue's waiting items (R3); null when it is not waiting or gone. */
+export const itemPosition = (routing: RouterState, itemId: string): number | null => {
+  const item = routing.items.get(itemId)
+  return item === undefined ? null : positionOf(item)
+}

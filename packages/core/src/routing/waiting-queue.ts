@@ -1,4 +1,14 @@
-import type { ItemState } from "./state"
+/**
+ * What the heap needs of an item: its service keys (fixed at arrival) and the flags it keeps on
+ * the item itself. The routing state's items are these; the heap needs nothing else of them.
+ */
+export interface Queued {
+  readonly keyPrimary: number
+  readonly keySecondary: number
+  readonly seq: number
+  queued: boolean
+  queuedGen: number
+}
 
 /**
  * A queue's waiting items as a binary min-heap on their service keys (aging.ts). The keys live
@@ -7,12 +17,12 @@ import type { ItemState } from "./state"
  * abandon, an escalation, an offer that skipped the head) only marks its entry stale; stale
  * entries are dropped when they reach the top, or all at once when they outnumber live ones.
  */
-export class WaitingQueue {
+export class WaitingQueue<Item extends Queued = Queued> {
   private primary = new Float64Array(64)
   private secondary = new Float64Array(64)
   private seqs = new Float64Array(64)
   private gens = new Float64Array(64)
-  private refs: ItemState[] = []
+  private refs: Item[] = []
   /** Entries, stale ones included. */
   private n = 0
   private live = 0
@@ -22,11 +32,11 @@ export class WaitingQueue {
     return this.live
   }
 
-  has(item: ItemState): boolean {
+  has(item: Item): boolean {
     return item.queued
   }
 
-  push(item: ItemState): void {
+  push(item: Item): void {
     if (item.queued) return
     item.queued = true
     item.queuedGen += 1
@@ -37,7 +47,7 @@ export class WaitingQueue {
     this.up(this.n - 1)
   }
 
-  remove(item: ItemState): void {
+  remove(item: Item): void {
     if (!item.queued) return
     item.queued = false
     item.queuedGen += 1
@@ -46,12 +56,12 @@ export class WaitingQueue {
     if (stale > 64 && stale > this.live) this.compact()
   }
 
-  peek(): ItemState | undefined {
+  peek(): Item | undefined {
     while (this.n > 0 && !this.valid(0)) this.removeTop()
     return this.n > 0 ? this.refs[0] : undefined
   }
 
-  pop(): ItemState | undefined {
+  pop(): Item | undefined {
     const top = this.peek()
     if (top !== undefined) {
       this.removeTop()
@@ -63,14 +73,14 @@ export class WaitingQueue {
   }
 
   /** The waiting items in no particular order (for views and checks, not the hot path). */
-  unordered(): ItemState[] {
-    const out: ItemState[] = []
-    for (let i = 0; i < this.n; i++) if (this.valid(i)) out.push(this.refs[i] as ItemState)
+  unordered(): Item[] {
+    const out: Item[] = []
+    for (let i = 0; i < this.n; i++) if (this.valid(i)) out.push(this.refs[i] as Item)
     return out
   }
 
   private valid(i: number): boolean {
-    const item = this.refs[i] as ItemState
+    const item = this.refs[i] as Item
     return item.queued && item.queuedGen === this.gens[i]
   }
 
@@ -82,7 +92,7 @@ export class WaitingQueue {
     return (this.seqs[i] as number) < (this.seqs[j] as number)
   }
 
-  private write(i: number, item: ItemState): void {
+  private write(i: number, item: Item): void {
     this.primary[i] = item.keyPrimary
     this.secondary[i] = item.keySecondary
     this.seqs[i] = item.seq
@@ -95,11 +105,11 @@ export class WaitingQueue {
     this.secondary[to] = this.secondary[from] as number
     this.seqs[to] = this.seqs[from] as number
     this.gens[to] = this.gens[from] as number
-    this.refs[to] = this.refs[from] as ItemState
+    this.refs[to] = this.refs[from] as Item
   }
 
   private swap(i: number, j: number): void {
-    const item = this.refs[i] as ItemState
+    const item = this.refs[i] as Item
     const g = this.gens[i] as number
     const a = this.primary[i] as number
     const b = this.secondary[i] as number

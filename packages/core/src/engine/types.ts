@@ -1,0 +1,40 @@
+import type { Effect, Result } from "effect"
+import type { StoreUnavailable } from "../ports/store"
+import type { Timer, TimerChange } from "../ports/timer"
+
+/** A pure domain as the engine runs it (ARCHITECTURE, data flow). */
+export interface Domain<S, C, E, Err> {
+  readonly stream: string
+  readonly empty: () => S
+  readonly replay: (state: S, events: readonly E[]) => S
+  /** Decide and apply: on success the state already holds the returned events. */
+  readonly execute: (state: S, command: C, now: number) => Result.Result<readonly E[], Err>
+  readonly timersOf: (event: E) => readonly TimerChange<C>[]
+}
+
+export type AppendListener<E> = (events: readonly E[], version: number) => void
+
+export interface Engine<S, C, E, Err> {
+  readonly execute: (command: C) => Effect.Effect<readonly E[], Err | StoreUnavailable>
+  /** Read the current state with the current time; the reader must not change the state. */
+  readonly read: <A>(reader: (state: S, now: number) => A) => Effect.Effect<A>
+  /** Timers armed and not yet fired or disarmed. */
+  readonly pendingTimers: Effect.Effect<readonly Timer<C>[]>
+  /**
+   * Hear the events of every command this engine stores, with the stream version after them, in
+   * append order, once they are durable (SSE, the outbox dispatcher, projections). Listeners run
+   * inside the engine's lock and must only record or fork: they must not run engine commands
+   * themselves. Returns unsubscribe. Events other nodes stored reach listeners too, when this
+   * engine catches up with them (`refresh`, or a lost race).
+   */
+  readonly subscribe: (listener: AppendListener<E>) => Effect.Effect<() => void>
+  /**
+   * Catch up with what other nodes stored since this engine's version (ARCHITECTURE, Scale):
+   * their events reach the state and the listeners, their timers are armed here too. Nothing to
+   * do with a store only this engine writes. Returns the version after.
+   */
+  readonly refresh: Effect.Effect<number, StoreUnavailable>
+}
+
+/** One command's decision: its events, or the domain's refusal. */
+export type Outcome<E, Err> = Result.Result<readonly E[], Err>
