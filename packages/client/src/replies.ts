@@ -131,6 +131,25 @@ export const Callback = withId(
   }),
 )
 
+/** Issue 20 (SPEC I2): a callback after it closed, from call history, with how it ended. */
+export const ClosedCallback = withId(
+  "ClosedCallback",
+  "I2: a callback that closed (served, expired, closed after its attempts, joined, cancelled), from call history; times in epoch ms.",
+  Schema.Struct({
+    callbackId: Str,
+    number: Schema.NullOr(Str),
+    queueId: Str,
+    status: Schema.Literal("closed"),
+    outcome: Str,
+    endReason: Schema.NullOr(Str),
+    attempts: Num,
+    requestedAt: Num,
+    answeredAt: NullableNum,
+    endedAt: NullableNum,
+    repId: Schema.NullOr(Str),
+  }),
+)
+
 export const Workstream = withId(
   "Workstream",
   "R6: a workstream and its route-to-queue rules, as defined (POST /api/workstreams).",

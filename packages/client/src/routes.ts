@@ -211,10 +211,11 @@ export const ROUTES = defineRoutes({
   callback: {
     method: "GET",
     path: "/api/callbacks/{callbackId}",
-    summary: "A pending callback: status, position, attempts, deadline (C7, C8, B1)",
+    summary:
+      "A callback: while open its status, position, attempts and deadline (C7, C8, B1); once closed how it ended (I2)",
     tag: "callbacks",
     roles: ["integrator", "admin", "supervisor"],
-    reply: R.Callback,
+    reply: Schema.Union([R.Callback, R.ClosedCallback]),
     errors: [404],
   },
   // R6: workstreams

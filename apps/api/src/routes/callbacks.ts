@@ -11,7 +11,9 @@ import {
 import { Effect, Schema, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
+import { seesQueue } from "../auth/principal"
 import type { Handle } from "../handle"
+import { readModels } from "../live/read-models"
 import { route } from "../openapi"
 import { decodeBody } from "../request-body"
 import { configCommandFromBody } from "./body"
@@ -23,6 +25,31 @@ const CallbackBody = Schema.Struct({
   ...RequestCallback.fields,
   callbackId: Schema.optionalKey(RequestCallback.fields.callbackId),
 }).mapFields(Struct.omit(["_tag"]))
+
+/**
+ * A callback after it closed, from the call history read model (caught up first, so a callback
+ * that closed a moment ago reads as closed): how it ended, its attempts and times (I2).
+ */
+const closedCallback = (callbackId: string) =>
+  Effect.gen(function* () {
+    const { history } = yield* readModels
+    yield* history.catchUp
+    const [record] = (yield* history.page({ itemId: callbackId }, 1, null)).records
+    if (record === undefined || record.kind !== "callback" || record.outcome === "waiting") return undefined
+    return {
+      callbackId,
+      number: record.from,
+      queueId: record.queueId,
+      status: "closed" as const,
+      outcome: record.outcome,
+      endReason: record.endReason,
+      attempts: record.attempts,
+      requestedAt: record.arrivedAt,
+      answeredAt: record.answeredAt,
+      endedAt: record.endedAt,
+      repId: record.repId,
+    }
+  })
 
 /** C7, B2, B3: callbacks scheduled through the API from any platform. */
 export const callbackRoutes = (handle: Handle) =>
@@ -46,13 +73,16 @@ export const callbackRoutes = (handle: Handle) =>
     .get(
       "/:callbackId",
       route("callback"),
-      handle(ROUTES.callback.roles, (c) =>
+      handle(ROUTES.callback.roles, (c, who) =>
         Effect.gen(function* () {
           const callbackId = param(c, "callbackId")
           const view = yield* readView((s) => callbackView(s, callbackId))
-          if (view === undefined)
+          if (view !== undefined) return c.json(view)
+          // I2: a closed callback is no longer in the center; call history says how it ended.
+          const closed = yield* closedCallback(callbackId)
+          if (closed === undefined || !seesQueue(who, closed.queueId))
             return yield* new UnknownEntity({ entity: "callback", id: callbackId, field: "callbackId" })
-          return c.json(view)
+          return c.json(closed)
         }),
       ),
     )

@@ -135,6 +135,30 @@ describe("issue 22: how each callback ended, over the API", () => {
     expect(await record("cb-old")).toMatchObject({ outcome: "expired", endReason: "expired" })
   })
 
+  it("I2 a closed callback still reads at /api/callbacks/{id}, with how it ended", async () => {
+    await requestCallback("cb-read")
+    const open = await ok(h.request(KEYS.integrator, "GET", "/api/callbacks/cb-read"))
+    expect(await open.json()).toMatchObject({ callbackId: "cb-read", status: "queued" })
+    await advance(CALLBACK_LIFETIME_MS)
+    const closed = await ok(h.request(KEYS.integrator, "GET", "/api/callbacks/cb-read"))
+    expect(await closed.json()).toEqual({
+      callbackId: "cb-read",
+      // History keeps the caller's number of a call that became a callback, not of one requested
+      // over the API (`from` is null there): the number is then not known after closure.
+      number: null,
+      queueId: "cbq",
+      status: "closed",
+      outcome: "expired",
+      endReason: "expired",
+      attempts: 0,
+      requestedAt: expect.any(Number),
+      answeredAt: null,
+      endedAt: expect.any(Number),
+      repId: null,
+    })
+    expect((await h.request(KEYS.integrator, "GET", "/api/callbacks/cb-never")).status).toBe(404)
+  })
+
   it("C8 completed by the rep without a connection: cancelled", async () => {
     await requestCallback("cb-cancel")
     await danAccepts("cb-cancel")

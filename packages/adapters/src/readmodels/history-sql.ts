@@ -102,6 +102,7 @@ const where = (q: HistoryQuery, after: HistoryCursor | null): { sql: string; arg
   if (q.from !== undefined) add("arrived_at >= ?", q.from)
   if (q.to !== undefined) add("arrived_at < ?", q.to)
   if (q.queueId !== undefined) add("queue_id = ?", q.queueId)
+  if (q.itemId !== undefined) add("item_id = ?", q.itemId)
   if (q.repId !== undefined) add("rep_id = ?", q.repId)
   if (q.outcome !== undefined) add("outcome = ?", q.outcome)
   if (q.queues !== undefined)

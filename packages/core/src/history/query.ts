@@ -7,6 +7,8 @@ export interface HistoryQuery {
   /** Arrived before (epoch ms). */
   readonly to?: number
   readonly queueId?: string
+  /** One record: the item's (a callback's id, for a callback). */
+  readonly itemId?: string
   readonly repId?: string
   readonly outcome?: HistoryOutcome
   /** Only records of these queues (what a supervisor sees); every queue when absent. */
@@ -33,6 +35,7 @@ export const matchesHistoryQuery = (r: HistoryRecord, q: HistoryQuery): boolean 
   (q.from === undefined || r.arrivedAt >= q.from) &&
   (q.to === undefined || r.arrivedAt < q.to) &&
   (q.queueId === undefined || r.queueId === q.queueId) &&
+  (q.itemId === undefined || r.itemId === q.itemId) &&
   (q.repId === undefined || r.repId === q.repId) &&
   (q.outcome === undefined || r.outcome === q.outcome) &&
   (q.queues === undefined || q.queues.includes(r.queueId))
