@@ -25,8 +25,11 @@ export const longestWait = (queues: Queues): number | null =>
     null,
   )
 
+/** An open callback says until when it is tried; a closed one, how it ended (I2). */
 export const callbackLine = (cb: Callback): string =>
-  `${cb.callbackId} ${cb.status} attempt ${cb.attempts} until ${new Date(cb.deadline).toISOString()}`
+  cb.status === "closed"
+    ? `${cb.callbackId} closed: ${cb.outcome} after ${cb.attempts} attempts`
+    : `${cb.callbackId} ${cb.status} attempt ${cb.attempts} until ${new Date(cb.deadline).toISOString()}`
 
 /** E1, E2: place the call, or tell the rep every reason it cannot be carried. */
 export const dialOutcome = (
