@@ -192,6 +192,34 @@ const probe = (summary: string, example: unknown, failure?: string) => ({
 })
 
 /** Routes outside /api, served before the app (probes) or without a definition (metrics, webhooks). */
+
+/** A provider's callback route (ACS): a JSON array of events, taken at most once each (N2). */
+const providerWebhook = (
+  operationId: string,
+  summary: string,
+  security: OpenAPIV3_1.SecurityRequirementObject[],
+  unauthorized: string,
+) => ({
+  post: {
+    operationId,
+    summary,
+    tags: ["webhooks"],
+    security,
+    requestBody: {
+      required: true,
+      content: {
+        "application/json": { schema: { type: "array" as const, items: { type: "object" as const } } },
+      },
+    },
+    responses: {
+      200: { description: "Taken (a repeat is harmless: N2)" },
+      400: errorResponse(400),
+      401: { ...errorResponse(401), description: unauthorized },
+      503: errorResponse(503),
+    },
+  },
+})
+
 const STATIC_PATHS = {
   "/healthz": {
     get: {
@@ -227,46 +255,18 @@ const STATIC_PATHS = {
       },
     },
   },
-  "/webhooks/acs/incoming": {
-    post: {
-      operationId: "acsIncoming",
-      summary: "Azure Event Grid: incoming calls (mounted when telephony is Azure)",
-      tags: ["webhooks"],
-      security: [{ webhookToken: [] }],
-      requestBody: {
-        required: true,
-        content: {
-          "application/json": { schema: { type: "array" as const, items: { type: "object" as const } } },
-        },
-      },
-      responses: {
-        200: { description: "Taken (a repeat is harmless: N2)" },
-        400: errorResponse(400),
-        401: { ...errorResponse(401), description: "Missing or wrong webhook token" },
-        503: errorResponse(503),
-      },
-    },
-  },
-  "/webhooks/acs/calls": {
-    post: {
-      operationId: "acsCalls",
-      summary: "Azure Call Automation: per-call callback events (mounted when telephony is Azure)",
-      tags: ["webhooks"],
-      security: [{ webhookToken: [], acsCallbackJwt: [] }, { webhookToken: [] }],
-      requestBody: {
-        required: true,
-        content: {
-          "application/json": { schema: { type: "array" as const, items: { type: "object" as const } } },
-        },
-      },
-      responses: {
-        200: { description: "Taken (a repeat is harmless: N2)" },
-        400: errorResponse(400),
-        401: { ...errorResponse(401), description: "Missing or wrong webhook token or JWT" },
-        503: errorResponse(503),
-      },
-    },
-  },
+  "/webhooks/acs/incoming": providerWebhook(
+    "acsIncoming",
+    "Azure Event Grid: incoming calls (mounted when telephony is Azure)",
+    [{ webhookToken: [] }],
+    "Missing or wrong webhook token",
+  ),
+  "/webhooks/acs/calls": providerWebhook(
+    "acsCalls",
+    "Azure Call Automation: per-call callback events (mounted when telephony is Azure)",
+    [{ webhookToken: [], acsCallbackJwt: [] }, { webhookToken: [] }],
+    "Missing or wrong webhook token or JWT",
+  ),
 }
 
 const SECURITY_SCHEMES: Record<string, OpenAPIV3_1.SecuritySchemeObject> = {

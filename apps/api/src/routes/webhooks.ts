@@ -1,6 +1,6 @@
 import { type WebhookDelivery, type WebhookEndpoint, Webhooks } from "@lifeline/adapters"
 import { ROUTES, WEBHOOK_DELIVERY_PAGE_MAX } from "@lifeline/client"
-import { Clock, InvalidField, StoreUnavailable, UnknownEntity } from "@lifeline/core"
+import { InvalidField, StoreUnavailable, UnknownEntity } from "@lifeline/core"
 import { Effect, Option, Schema } from "effect"
 import { Hono } from "hono"
 import { isLoopback } from "../auth/keys"
@@ -8,6 +8,7 @@ import type { AuthEnv } from "../auth/middleware"
 import type { Handle } from "../handle"
 import { route } from "../openapi"
 import { DECODE_OPTIONS, decodeBody } from "../request-body"
+import { readView } from "./run"
 
 /**
  * SPEC I3 (issue 20): admins register webhook endpoints, choose their event types (never an
@@ -53,10 +54,8 @@ const deliveryWire = (d: WebhookDelivery) => ({
   payload: d.payload,
 })
 
-/** The node's time: its clock port (virtual on a sandbox node, so endpoints and replays follow it). */
-const nodeNow = Effect.flatMap(Effect.serviceOption(Clock), (clock) =>
-  Option.isSome(clock) ? clock.value.now : Effect.sync(() => Date.now()),
-)
+/** The node's time (its clock port: virtual on a sandbox node), as every route reads it. */
+const nodeNow = readView((_, now) => now)
 
 /** The webhooks of this node's store; a node without a libSQL store has none. */
 const webhooks = Effect.flatMap(Effect.serviceOption(Webhooks), (found) =>

@@ -3,7 +3,7 @@ import type { Client, InStatement, Row } from "@libsql/client"
 import type { WebhookType } from "@lifeline/client"
 import type { CenterEvent, StoreUnavailable } from "@lifeline/core"
 import { Context, Effect, Layer } from "effect"
-import { makeSqlProjector, placeholders, run, type SqlProjection } from "../readmodels/projector"
+import { makeSqlProjector, placeholders, run, type SqlProjection, splitPage } from "../readmodels/projector"
 import { type LibsqlStoreOptions, openDatabase } from "../store/libsql/open"
 import { webhookPayload, webhookTypeOf } from "./types"
 
@@ -52,6 +52,8 @@ export interface WebhookDelivery {
   readonly deliveredAt: number | null
   /** The message's body, as sent. */
   readonly payload: string
+  /** The center event's version: the log's order, and its page cursor. */
+  readonly seq: number
 }
 
 /** A delivery claimed for sending, with what signing and sending it needs. */
@@ -132,6 +134,7 @@ const deliveryOf = (row: Row): WebhookDelivery => {
     lastError: row[10] === null ? null : String(row[10]),
     deliveredAt: numberOrNull(row[11]),
     payload: String(row[12]),
+    seq: Number(row[13]),
   }
 }
 
@@ -264,12 +267,8 @@ export const makeLibsqlWebhooks = (client: Client): Effect.Effect<Webhooks["Serv
             args: [endpointId, before ?? Number.MAX_SAFE_INTEGER, limit + 1],
           }),
           (result) => {
-            const deliveries = result.rows.slice(0, limit).map(deliveryOf)
-            const last = result.rows[limit - 1]
-            return {
-              deliveries,
-              next: result.rows.length > limit && last !== undefined ? Number(last[13]) : null,
-            }
+            const page = splitPage(result.rows, limit, deliveryOf, (last) => last.seq)
+            return { deliveries: page.records, next: page.next }
           },
         ),
       replay: (deliveryId, now) =>
