@@ -36,7 +36,7 @@ describe("a rep's emergency call, end to end over HTTP (E1–E10, B6, E8)", () =
     expect(mails.flatMap((m) => m.to).join(" ")).toMatch(
       /safety@example.com.*sam@example.org|sam@example.org.*safety@example.com/,
     )
-    expect(mails.every((m) => m.idempotencyKey?.startsWith("emergency/"))).toBe(true)
+    expect(mails.every((m) => m.idempotencyKey?.startsWith("emergency~"))).toBe(true)
     expect(mails[0]?.text).toContain(callbackNumber)
     // B6: the admin sees them sent.
     await eventually(async () => {

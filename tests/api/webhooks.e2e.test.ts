@@ -121,6 +121,45 @@ describe("SPEC I3 outbound webhooks", () => {
     }
   })
 
+  it("I2 I3 (issue 20): an integrator's reschedule and cancel of a callback reach an endpoint subscribed to them, naming who asked", async () => {
+    const receiver = await startReceiver(0)
+    const admin = e2e.as(KEYS.admin)
+    const integrator = e2e.as(KEYS.integrator)
+    try {
+      const endpoint = await admin.call<Registered>("POST", "/api/webhooks", {
+        url: receiver.url,
+        types: ["callback.rescheduled", "callback.cancelled"],
+      })
+      const now = Date.parse((await admin.call<{ now: string }>("GET", "/api/clock")).now)
+      await integrator.call("POST", "/api/callbacks", {
+        callbackId: "hooked",
+        number: "+15557650077",
+        queueId: "support",
+      })
+      // Already in its queue, so its new window must have started (C7).
+      const window = { start: now, end: now + 3_600_000 }
+      await integrator.call("POST", "/api/callbacks/hooked/reschedule", { window })
+      await integrator.call("POST", "/api/callbacks/hooked/cancel")
+      await eventually(() => receiver.received.length === 2, 15_000)
+      const messages = receiver.received.map((r) => verify(endpoint.secret, r))
+      const actor = { role: "integrator", name: expect.any(String) }
+      expect(messages).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            type: "callback.rescheduled",
+            data: expect.objectContaining({ callbackId: "hooked", window, deadline: window.end, actor }),
+          }),
+          expect.objectContaining({
+            type: "callback.cancelled",
+            data: expect.objectContaining({ callbackId: "hooked", actor }),
+          }),
+        ]),
+      )
+    } finally {
+      await receiver.close()
+    }
+  })
+
   it("E8: subscribed to every type, an endpoint hears nothing of an emergency call", async () => {
     const receiver = await startReceiver(0)
     const admin = e2e.as(KEYS.admin)

@@ -126,7 +126,7 @@ const missing = (events: readonly CenterEvent[], acked: Acked) => {
   const wanted: string[] = []
   for (const [sessionId, { repId, emails }] of acked.dials) {
     wanted.push(`dial ${repId} ${sessionId}`)
-    for (let n = 1; n <= emails; n++) wanted.push(`queued emergency/${sessionId}/notify/${n}`)
+    for (let n = 1; n <= emails; n++) wanted.push(`queued emergency~${sessionId}~notify~${n}`)
   }
   for (const sessionId of acked.ends) wanted.push(`end ${sessionId}`)
   for (const repId of acked.hires) wanted.push(`hire ${repId}`)

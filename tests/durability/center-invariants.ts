@@ -27,7 +27,7 @@ export const notificationsMissing = (events: readonly CenterEvent[]) => {
     if (e._tag === "EmergencyContactsSet") contacts.set(e.repId, e.contacts.length)
     if (e._tag !== "EmergencyDialled" || e.notification !== "queued") continue
     for (let n = 1; n <= (contacts.get(e.repId) ?? 0); n++) {
-      if (!queued.has(`emergency/${e.sessionId}/notify/${n}`)) lost.push(`${e.sessionId} email ${n}`)
+      if (!queued.has(`emergency~${e.sessionId}~notify~${n}`)) lost.push(`${e.sessionId} email ${n}`)
     }
   }
   return lost

@@ -69,7 +69,7 @@ describe("a node follows the shared log (ARCHITECTURE, Scale)", () => {
       expect(onB.map((e) => e._tag)).toEqual(["RepRegistered", "QueueCreated", "ItemQueued", "OfferMade"])
       expect(await b.runPromise(Effect.flatMap(Center, (c) => c.read((s) => s.routing.offers.size)))).toBe(1)
       const timers = await b.runPromise(Effect.flatMap(Center, (c) => c.pendingTimers))
-      expect(timers.map((t) => t.timerId)).toEqual(["routing/offer-expiry/i1/1"])
+      expect(timers.map((t) => t.timerId)).toEqual(["routing/offer-expiry/i1~1"])
     } finally {
       await a.dispose()
       await b.dispose()

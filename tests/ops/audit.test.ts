@@ -49,7 +49,9 @@ describe("audit trail of configuration changes (issue 9)", () => {
     const node = await start(tempDb())
     const seeded = (await audit(node.url, "?target=reps/ana/emergency-contacts")).entries
     // The demo seed set the list without a caller.
-    expect(seeded.map((e) => [e.actor, e.after])).toEqual([[null, ["safety@example.com", "sam@example.org"]]])
+    expect(seeded.map((e) => [e.actor, e.after])).toEqual([
+      [null, ["safety@example.com", "Sam Lima <sam@example.org>"]],
+    ])
     const from = Date.now()
     expect((await setContacts(node.url, "lead@example.com")).status).toBe(200)
     expect((await setContacts(node.url, "lead@example.com; night@example.org")).status).toBe(200)
@@ -61,7 +63,7 @@ describe("audit trail of configuration changes (issue 9)", () => {
         actor: ADMIN_ACTOR,
         kind: "EmergencyContactsSet",
         target: "reps/ana/emergency-contacts",
-        before: ["safety@example.com", "sam@example.org"],
+        before: ["safety@example.com", "Sam Lima <sam@example.org>"],
         after: ["lead@example.com"],
       },
       {

@@ -38,8 +38,8 @@ describe("routing engine: durable timers on the virtual clock", () => {
         const snapshot = yield* store.load<RoutingEvent, RoutingCommand>("routing")
         // Bob is offline, so nobody else can take it: Ann, the only staffed member, gets it again.
         expect(snapshot.events.slice(-2)).toMatchObject([
-          { _tag: "OfferExpired", offerId: "c1/1", at: T0 + 30_000 },
-          { _tag: "OfferMade", offerId: "c1/2", repId: "ann", expiresAt: T0 + 60_000 },
+          { _tag: "OfferExpired", offerId: "c1~1", at: T0 + 30_000 },
+          { _tag: "OfferMade", offerId: "c1~2", repId: "ann", expiresAt: T0 + 60_000 },
         ])
       }).pipe(Effect.provide(engineOn(store, T0)))
     }),
@@ -53,7 +53,7 @@ describe("routing engine: durable timers on the virtual clock", () => {
         const routing = yield* Routing
         yield* runAll([...setup, { _tag: "EnqueueItem", itemId: "c1", queueId: "q" }])
         expect((yield* store.load("routing")).timers).toHaveLength(1)
-        yield* routing.execute({ _tag: "AcceptOffer", offerId: "c1/1", repId: "ann" })
+        yield* routing.execute({ _tag: "AcceptOffer", offerId: "c1~1", repId: "ann" })
         expect((yield* store.load("routing")).timers).toHaveLength(0)
         expect(yield* clock.pending).toEqual([])
         expect(yield* routing.pendingTimers).toEqual([])
@@ -77,11 +77,11 @@ describe("routing engine: durable timers on the virtual clock", () => {
           expect(yield* clock.advanceBy(0)).toBe(1)
           const events = (yield* store.load<RoutingEvent, RoutingCommand>("routing")).events
           expect(events.slice(-2)).toMatchObject([
-            { _tag: "OfferExpired", offerId: "c1/1", at: T0 + 300_000 },
-            { _tag: "OfferMade", offerId: "c1/2", at: T0 + 300_000 },
+            { _tag: "OfferExpired", offerId: "c1~1", at: T0 + 300_000 },
+            { _tag: "OfferMade", offerId: "c1~2", at: T0 + 300_000 },
           ])
           // Fired once: only the new offer's timer is left, in the store and on the clock.
-          const pending = [{ timerId: "routing/offer-expiry/c1/2", dueAt: T0 + 330_000 }]
+          const pending = [{ timerId: "routing/offer-expiry/c1~2", dueAt: T0 + 330_000 }]
           expect(yield* clock.pending).toEqual(pending)
           expect(
             (yield* store.load("routing")).timers.map((t) => ({ timerId: t.timerId, dueAt: t.dueAt })),

@@ -3,14 +3,25 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { it } from "@effect/vitest"
 import { makeLibsqlStore } from "@lifeline/adapters"
-import { CENTER_EVENT_TAGS, CENTER_STREAM, type CenterCommand, type CenterEvent } from "@lifeline/core"
-import { Effect } from "effect"
+import {
+  CENTER_EVENT_TAGS,
+  CENTER_STREAM,
+  type CenterAsks,
+  type CenterCommand,
+  type CenterEvent,
+  eventsOf,
+  InvalidState,
+} from "@lifeline/core"
+import { Effect, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect } from "vitest"
 import { memorySink } from "../../apps/simulator/src/engine/event-log"
 import { runSimulation } from "../../apps/simulator/src/run"
 import { loadScenarioFile } from "../../apps/simulator/src/scenario-file"
 import * as callbackKit from "../../packages/core/src/callback/callback.property.test-kit"
+import { openWindow } from "../../packages/core/src/callback/schedule"
+import { CALLER, overflowCenter } from "../../packages/core/src/callback/test-kit"
+import { callsScript } from "../../packages/core/src/calls/test-kit"
 import { DEFAULT_REGIONS } from "../../packages/core/src/emergency/regions"
 import { dial, emergencyCenter, inbound, POOL } from "../../packages/core/src/emergency/test-kit"
 import * as routerKit from "../../packages/core/src/routing/router.property.test-kit"
@@ -41,6 +52,46 @@ const callbackWorlds = (): CenterEvent[] =>
     .sample(fc.tuple(callbackKit.universeArb, callbackKit.stepsArb), { numRuns: 40, seed: 22 })
     .flatMap(([universe, steps]) => callbackKit.simulate(universe, steps, () => {}).h.log)
 
+/**
+ * I2 (issue 20): an integrator moves a callback's window, then cancels it. Issue 18: routing
+ * refuses to queue a callback whose window opened (`CallbackRefused`); the guards keep every
+ * command from making routing refuse, so routing is stood in for by one that refuses, as in
+ * callback/refusals.test.ts.
+ */
+const callbackScript = (): CenterEvent[] => {
+  const HOUR = 3_600_000
+  const actor = { role: "integrator", name: "crm" } as const
+  const h = overflowCenter()
+  const later = (callbackId: string) =>
+    h.run({
+      _tag: "RequestCallback",
+      callbackId,
+      number: CALLER,
+      queueId: "q",
+      window: { start: HOUR, end: 2 * HOUR },
+    })
+  later("cb-moved")
+  h.run({
+    _tag: "RescheduleCallback",
+    callbackId: "cb-moved",
+    window: { start: 2 * HOUR, end: 3 * HOUR },
+    actor,
+  })
+  h.run({ _tag: "CancelCallback", callbackId: "cb-moved", actor })
+  later("cb-refused")
+  const refusing: CenterAsks = {
+    routing: () => Result.fail(new InvalidState({ field: "itemId", message: "refused for the test" })),
+  }
+  const refused = openWindow(
+    h.state,
+    { _tag: "OpenCallbackWindow", callbackId: "cb-refused" },
+    HOUR,
+    refusing,
+  )
+  if (Result.isFailure(refused)) throw new Error(refused.failure.message)
+  return [...h.log, ...eventsOf(refused.success)]
+}
+
 const routingWorlds = (): CenterEvent[] =>
   fc
     .sample(fc.tuple(routerKit.universeArb, routerKit.stepsArb), { numRuns: 40, seed: 22 })
@@ -56,10 +107,14 @@ const emergencyScript = (): CenterEvent[] => {
     { _tag: "SetRepCapacity", repId: "bob", capacity: { voice: 2 } },
     { _tag: "AddQueueMember", queueId: "q", repId: "desk" },
     { _tag: "RemoveQueueMember", queueId: "q", repId: "desk" },
+    // Issue 19: an admin's service-level target for the queue.
+    { _tag: "SetQueueServiceLevelTarget", queueId: "q", share: 0.9, thresholdMs: 30_000 },
     dial("ann", "911", "ZZ"),
     dial("ann"),
     dial("ann"),
     dial("bob"),
+    // W5 (issue 19): bob's call drops with no lease to wait on (the pool's one number is ann's).
+    { _tag: "EmergencyCallDropped", repId: "bob", sessionId: "emergency-2", reason: "network" },
     inbound("psap-1", POOL[0]),
     { _tag: "CallFailed", callId: "psap-1", eventId: "f1", reason: "no answer" },
     // B5: the fallback fails too, so the operator is told.
@@ -76,7 +131,14 @@ describe("issue 22 N1: stored center events round-trip through their Schemas", (
   it.live("every center event tag, appended to a libSQL file and loaded, is the event appended", () =>
     Effect.scoped(
       Effect.gen(function* () {
-        const events = [...smallCenterDay(1), ...callbackWorlds(), ...routingWorlds(), ...emergencyScript()]
+        const events = [
+          ...smallCenterDay(1),
+          ...callbackWorlds(),
+          ...callbackScript(),
+          ...routingWorlds(),
+          ...emergencyScript(),
+          ...callsScript(),
+        ]
         const seen = new Set(events.map((e) => e._tag))
         expect(CENTER_EVENT_TAGS.filter((tag) => !seen.has(tag))).toEqual([])
 

@@ -33,6 +33,18 @@ export interface StandinCall {
     readonly operationContext: string | undefined
     readonly participant: IdentifierModel
   }[]
+  /** W1: raw ids of the participants on hold and muted (CallParticipant isOnHold, isMuted). */
+  readonly held: Set<string>
+  readonly muted: Set<string>
+  /** W1: removals and transfers ACS answered 202 for; their events wait for the test. */
+  pendingRemoves: { readonly operationContext: string | undefined; readonly participant: IdentifierModel }[]
+  pendingTransfer:
+    | {
+        readonly operationContext: string | undefined
+        readonly target: IdentifierModel
+        readonly transferee: IdentifierModel | undefined
+      }
+    | undefined
 }
 
 /** An inbound call ringing on Event Grid, addressed by its incoming-call context. */
@@ -91,6 +103,10 @@ const newCall = (
     pendingPlay: undefined,
     pendingRecognize: undefined,
     pendingAdds: [],
+    held: new Set(),
+    muted: new Set(),
+    pendingRemoves: [],
+    pendingTransfer: undefined,
     ...fields,
   }
   state.calls.set(call.callConnectionId, call)
@@ -282,13 +298,84 @@ export const addParticipant = (state: AcsState, id: string, body: Body): Reply =
   }
 }
 
+/** CallParticipant, as GET participants and ParticipantsUpdated give it. */
+export const participantModels = (call: StandinCall) =>
+  call.participants.map((p) => ({
+    identifier: p,
+    isMuted: call.muted.has(p.rawId),
+    isOnHold: call.held.has(p.rawId),
+  }))
+
 export const participantsOf = (state: AcsState, id: string): Reply => {
   const call = liveCall(state, id, false)
   if (isAcsError(call)) return call
-  return {
-    status: 200,
-    body: { value: call.participants.map((p) => ({ identifier: p, isMuted: false, isOnHold: false })) },
+  return { status: 200, body: { value: participantModels(call) } }
+}
+
+/** A participant of the call named at `field`, or 400 as ACS answers for one not in it. */
+const inCall = (call: StandinCall, value: unknown, field: string): IdentifierModel | AcsError => {
+  const participant = identifierAt(value, field)
+  if (isAcsError(participant)) return participant
+  return call.participants.some((p) => p.rawId === participant.rawId)
+    ? participant
+    : bad(`${field} ${participant.rawId} is not in the call.`)
+}
+
+/** W1: `:hold` / `:unhold` (HoldRequest, UnholdRequest): 200, no body. */
+export const hold = (state: AcsState, id: string, body: Body, onHold: boolean): Reply => {
+  const call = liveCall(state, id, true)
+  if (isAcsError(call)) return call
+  const target = inCall(call, body.targetParticipant, "targetParticipant")
+  if (isAcsError(target)) return target
+  if (onHold && body.playSourceInfo !== undefined) {
+    const source = playSourceAt(body.playSourceInfo, "playSourceInfo")
+    if (isAcsError(source)) return source
   }
+  if (onHold) call.held.add(target.rawId)
+  else call.held.delete(target.rawId)
+  state.performed.push({ operation: onHold ? "Hold" : "Unhold", callConnectionId: id, body })
+  return { status: 200 }
+}
+
+/** W1: `participants:mute` (MuteParticipantsRequest): exactly one ACS user, 200 MuteParticipantsResult. */
+export const mute = (state: AcsState, id: string, body: Body): Reply => {
+  const call = liveCall(state, id, true)
+  if (isAcsError(call)) return call
+  if (!Array.isArray(body.targetParticipants) || body.targetParticipants.length !== 1)
+    return bad("targetParticipants: exactly one participant can be muted at a time.")
+  const target = inCall(call, body.targetParticipants[0], "targetParticipants[0]")
+  if (isAcsError(target)) return target
+  if (target.kind !== "communicationUser") return bad("targetParticipants: only ACS users can be muted.")
+  call.muted.add(target.rawId)
+  state.performed.push({ operation: "Mute", callConnectionId: id, body })
+  const operationContext = optionalString(body.operationContext)
+  return { status: 200, body: operationContext === undefined ? {} : { operationContext } }
+}
+
+/** W1: `participants:remove` (RemoveParticipantRequest): 202; RemoveParticipantSucceeded follows. */
+export const removeParticipant = (state: AcsState, id: string, body: Body): Reply => {
+  const call = liveCall(state, id, true)
+  if (isAcsError(call)) return call
+  const participant = inCall(call, body.participantToRemove, "participantToRemove")
+  if (isAcsError(participant)) return participant
+  const operationContext = optionalString(body.operationContext)
+  call.pendingRemoves.push({ operationContext, participant })
+  state.performed.push({ operation: "RemoveParticipant", callConnectionId: id, body })
+  return { status: 202, body: operationContext === undefined ? {} : { operationContext } }
+}
+
+/** W1: `:transferToParticipant` (TransferToParticipantRequest): 202; CallTransferAccepted follows. */
+export const transferToParticipant = (state: AcsState, id: string, body: Body): Reply => {
+  const call = liveCall(state, id, true)
+  if (isAcsError(call)) return call
+  const target = identifierAt(body.targetParticipant, "targetParticipant")
+  if (isAcsError(target)) return target
+  const transferee = body.transferee === undefined ? undefined : inCall(call, body.transferee, "transferee")
+  if (transferee !== undefined && isAcsError(transferee)) return transferee
+  const operationContext = optionalString(body.operationContext)
+  call.pendingTransfer = { operationContext, target, transferee }
+  state.performed.push({ operation: "TransferToParticipant", callConnectionId: id, body })
+  return { status: 202, body: operationContext === undefined ? {} : { operationContext } }
 }
 
 export { phoneModel }

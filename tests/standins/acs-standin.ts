@@ -125,6 +125,23 @@ export const startAcsStandin = async (options: AcsStandinOptions = {}) => {
       (id, body) => ops.addParticipant(state, id, body),
     ],
     ["GET", /^\/calling\/callConnections\/([^/:]+)\/participants$/, (id) => ops.participantsOf(state, id)],
+    ["POST", /^\/calling\/callConnections\/([^/:]+):hold$/, (id, body) => ops.hold(state, id, body, true)],
+    ["POST", /^\/calling\/callConnections\/([^/:]+):unhold$/, (id, body) => ops.hold(state, id, body, false)],
+    [
+      "POST",
+      /^\/calling\/callConnections\/([^/:]+)\/participants:mute$/,
+      (id, body) => ops.mute(state, id, body),
+    ],
+    [
+      "POST",
+      /^\/calling\/callConnections\/([^/:]+)\/participants:remove$/,
+      (id, body) => ops.removeParticipant(state, id, body),
+    ],
+    [
+      "POST",
+      /^\/calling\/callConnections\/([^/:]+):transferToParticipant$/,
+      (id, body) => ops.transferToParticipant(state, id, body),
+    ],
   ]
   const getCall = (id: string): ops.Reply => {
     const call = ops.liveCall(state, id, false)
@@ -348,6 +365,39 @@ export const startAcsStandin = async (options: AcsStandinOptions = {}) => {
         resultInformation: answered
           ? OK
           : { code: 408, subCode: 10004, message: "Participant did not answer." },
+      })
+    },
+    /** W1: ACS's ParticipantsUpdated after a hold, unhold or mute took effect. */
+    participantsUpdated: (callConnectionId: string) => {
+      const call = callOf(callConnectionId)
+      return emit(call, "ParticipantsUpdated", {
+        participants: ops.participantModels(call),
+        resultInformation: OK,
+      })
+    },
+    /** W1: the oldest removal answered 202 took effect (the rep left for a queue transfer). */
+    participantRemoved: (callConnectionId: string) => {
+      const call = callOf(callConnectionId)
+      const removal = call.pendingRemoves.shift()
+      if (removal === undefined) throw new Error("stand-in: no participant being removed")
+      call.participants = call.participants.filter((p) => p.rawId !== removal.participant.rawId)
+      return emit(call, "RemoveParticipantSucceeded", {
+        ...withContext(removal.operationContext),
+        participant: removal.participant,
+        resultInformation: OK,
+      })
+    },
+    /** W1: the transfer target accepted; ACS's leg of the call ends for Lifeline. */
+    transferAccepted: (callConnectionId: string) => {
+      const call = callOf(callConnectionId)
+      const transfer = call.pendingTransfer
+      if (transfer === undefined) throw new Error("stand-in: no transfer in progress")
+      call.pendingTransfer = undefined
+      return emit(call, "CallTransferAccepted", {
+        ...withContext(transfer.operationContext),
+        transferTarget: transfer.target,
+        ...(transfer.transferee === undefined ? {} : { transferee: transfer.transferee }),
+        resultInformation: OK,
       })
     },
     /** The customer hangs up, or the call ended after a terminate. */

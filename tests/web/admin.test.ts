@@ -20,7 +20,8 @@ describe("the admin pages in Chromium against the real API (E11, B6)", () => {
     const page = await web.open("#/admin")
     await page.getByLabel("Rep", { exact: true }).selectOption("ana")
     const line = page.getByLabel("Contacts (addresses separated by semicolons)")
-    await poll(() => line.inputValue()).toBe("safety@example.com; sam@example.org")
+    // Issue 19 (E9/E11): the seeded display name is kept as typed.
+    await poll(() => line.inputValue()).toBe("safety@example.com; Sam Lima <sam@example.org>")
 
     await line.fill("safety@example.com; sam(at)example.org; kim@example.net")
     const check = page.getByRole("list", { name: "Address check" })
@@ -34,7 +35,7 @@ describe("the admin pages in Chromium against the real API (E11, B6)", () => {
     expect(await line.getAttribute("aria-invalid")).toBe("true")
     await page.getByRole("button", { name: "Save contacts" }).click()
     await page.getByText("Fix the addresses marked invalid first; nothing was saved.").waitFor()
-    expect((await contactsOf("ana")).contacts).toEqual(["safety@example.com", "sam@example.org"])
+    expect((await contactsOf("ana")).contacts).toEqual(["safety@example.com", "Sam Lima <sam@example.org>"])
 
     await line.fill("safety@example.com; kim@example.net")
     expect(await line.getAttribute("aria-invalid")).toBe("false")

@@ -1,4 +1,5 @@
 import { serveStatic } from "@hono/node-server/serve-static"
+import type { RepCallingIdentity } from "@lifeline/adapters"
 import { Center } from "@lifeline/core"
 import { Effect } from "effect"
 import { Hono } from "hono"
@@ -28,10 +29,13 @@ import { auditRoutes } from "./routes/audit"
 import { authRoutes } from "./routes/auth"
 import { authAuditRoutes } from "./routes/auth-audit"
 import { callbackRoutes, overflowRoutes } from "./routes/callbacks"
+import { callingTokenRoutes } from "./routes/calling-token"
+import { callRoutes } from "./routes/calls"
 import { clockRoutes } from "./routes/clock"
 import { deliveryRoutes } from "./routes/deliveries"
 import { docsRoutes } from "./routes/docs"
 import { emergencyAdminRoutes, repEmergencyRoutes } from "./routes/emergency"
+import { emergencyDropRoutes } from "./routes/emergency-drop"
 import { eventRoutes } from "./routes/events"
 import { historyRoutes } from "./routes/history"
 import { itemRoutes, offerRoutes } from "./routes/items"
@@ -41,6 +45,7 @@ import { queueRoutes, workstreamRoutes } from "./routes/queues"
 import { repRoutes } from "./routes/reps"
 import { sessionRoutes } from "./routes/sessions"
 import { type SimulatedLines, simulatorRoutes } from "./routes/simulator"
+import { serviceLevelTargetRoutes, supervisorRoutes } from "./routes/supervisor"
 import { webhookRoutes } from "./routes/webhooks"
 
 export interface AppOptions {
@@ -57,6 +62,10 @@ export interface AppOptions {
   readonly webRoot?: string
   /** Azure Communication Services webhooks, mounted when telephony is Azure. */
   readonly acs?: AcsWebhookOptions
+  /** Issue 19: the reps' ACS identities and tokens, when telephony is Azure (routes/calling-token.ts). */
+  readonly calling?: RepCallingIdentity["Service"]
+  /** W1: the number outbound calls come from (ACS_CALLER_ID); absent: the demo's (routes/calls.ts). */
+  readonly callerId?: string
   /** The simulated provider of the local demo (connectSimulatedProvider), mounted when telephony is simulated. */
   readonly simulator?: SimulatedLines
   /** Prometheus metrics at `/metrics` and request timing (production; off in most tests). */
@@ -78,6 +87,7 @@ export const MAX_BODY_BYTES = 64 * 1024
 /** The HTTP surface over the core. It owns no state: everything lives behind `runtime`. */
 export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv> => {
   const handle = makeHandle(runtime)
+  const calls = callRoutes(handle, options.callerId)
   const app = new Hono<AuthEnv>()
   if (options.log !== undefined) app.use("*", ...requestLog(options.log))
   if (options.metrics !== undefined) {
@@ -131,14 +141,20 @@ export const buildApp = (runtime: ApiRuntime, options: AppOptions): Hono<AuthEnv
     .route("/api/workstreams", workstreamRoutes(handle))
     .route("/api/items", itemRoutes(handle))
     .route("/api/offers", offerRoutes(handle))
+    .route("/api/reps", calls.reps)
+    .route("/api/calls", calls.calls)
     .route("/api/deliveries", deliveryRoutes(handle))
     .route("/api/reps", repEmergencyRoutes(handle))
+    .route("/api/reps", callingTokenRoutes(handle, options.calling))
+    .route("/api/reps", emergencyDropRoutes(handle))
     .route("/api/emergency", emergencyAdminRoutes(handle))
     .route("/api/history", historyRoutes(handle, options.hub))
     .route("/api/events", eventRoutes(handle, runtime, options.hub, liveSessions))
     .route("/api/audit", auditRoutes(handle))
     .route("/api/webhooks", webhookRoutes(handle))
     .route("/api/clock", clockRoutes(handle))
+    .route("/api/supervisor", supervisorRoutes(handle, options.hub))
+    .route("/api/queues", serviceLevelTargetRoutes(handle))
   if (auth !== undefined) {
     // Unsafe requests to /auth (sign-out, the demo sign-in) pass the CSRF check with or
     // without a cookie: a forged sign-in is as unwelcome as a forged sign-out.

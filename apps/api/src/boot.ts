@@ -1,4 +1,4 @@
-import { AzureCallRegistry, SimulatedTelephony, VirtualClock } from "@lifeline/adapters"
+import { AzureCallRegistry, RepCallingIdentity, SimulatedTelephony, VirtualClock } from "@lifeline/adapters"
 import { CENTER_STREAM, Center, Store } from "@lifeline/core"
 import { Effect, Layer, ManagedRuntime, Option, Schedule } from "effect"
 import { buildApp, liveHubOf } from "./app"
@@ -120,6 +120,7 @@ export const boot = async (options: BootOptions) => {
     logEmergencyFacts(log, batch.events)
   })
   const acs = await acsOptions(runtime, options.settings, log)
+  const calling = Option.getOrUndefined(await runtime.runPromise(Effect.serviceOption(RepCallingIdentity)))
   const simulator = Option.getOrUndefined(await runtime.runPromise(Effect.serviceOption(SimulatedTelephony)))
   const { telephony } = options.settings
   const workstream =
@@ -142,6 +143,8 @@ export const boot = async (options: BootOptions) => {
     ...(options.settings.authFailures === undefined ? {} : { authFailures: options.settings.authFailures }),
     ...(options.webRoot === undefined ? {} : { webRoot: options.webRoot }),
     ...(acs === undefined ? {} : { acs }),
+    ...(calling === undefined ? {} : { calling }),
+    ...(telephony._tag === "azure" ? { callerId: telephony.config.callerId } : {}),
     ...(options.auth === undefined ? {} : { auth: options.auth }),
   })
   gate.open(app, readyChecks(runtime))

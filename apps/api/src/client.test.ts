@@ -28,7 +28,12 @@ describe("typed client over a real port", () => {
     const [offer] = await ana.offers("ana")
     expect(offer).toMatchObject({ repId: "ana", queueId: "billing", kind: "call" })
     const accepted = await ana.accept(offer?.offerId as string)
-    expect(accepted.events.map((e) => e._tag)).toContain("OfferAccepted")
+    // Issue 20: the typed reply, decoded with its schema: the offer and the work it became.
+    expect(accepted).toMatchObject({
+      answer: "accepted",
+      offer,
+      work: { itemId: offer?.itemId, kind: "call" },
+    })
     expect(await ana.offers("ana")).toEqual([])
   })
 

@@ -10,7 +10,7 @@ import {
   SimulatedTelephonyLive,
   VirtualClockLive,
 } from "@lifeline/adapters"
-import { CenterLive } from "@lifeline/core"
+import { CenterLive, Store, StoreUnavailable } from "@lifeline/core"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { buildApp, liveHubOf } from "./app"
 import { DEMO_API_KEYS, parseApiKeys } from "./auth/keys"
@@ -20,9 +20,27 @@ import { makeLogger } from "./ops/log"
 import { connectSimulatedProvider } from "./routes/simulator"
 import { T0 } from "./test-kit"
 
-const Live = CenterLive.pipe(
-  Layer.provideMerge(Layer.mergeAll(MemoryStoreLive, VirtualClockLive(T0), SimulatedTelephonyLive)),
-)
+/**
+ * The store as the contract tests see it: the in-memory store, which can be switched down to
+ * answer every write with StoreUnavailable, as a libSQL server that is unreachable would (the
+ * API's documented 503 for every route).
+ */
+const switchableStore = (down: { value: boolean }) =>
+  Layer.effect(
+    Store,
+    Effect.map(Effect.service(Store), (store) => ({
+      ...store,
+      append: <E, C>(...args: Parameters<typeof store.append<E, C>>) =>
+        down.value
+          ? Effect.fail(new StoreUnavailable({ message: "the store is down (contract test)" }))
+          : store.append<E, C>(...args),
+    })),
+  ).pipe(Layer.provide(MemoryStoreLive))
+
+const liveWith = (down: { value: boolean }) =>
+  CenterLive.pipe(
+    Layer.provideMerge(Layer.mergeAll(switchableStore(down), VirtualClockLive(T0), SimulatedTelephonyLive)),
+  )
 
 /**
  * Issue 20: the seeded demo node with every route a node can mount (people's sign-in with its
@@ -31,8 +49,11 @@ const Live = CenterLive.pipe(
  */
 export const contractApp = async () => {
   const dir = mkdtempSync(join(tmpdir(), "lifeline-contract-"))
+  const storeDown = { value: false }
   // The webhooks (SPEC I3) live in SQL only: on the same temp file as the sign-in store.
-  const runtime = ManagedRuntime.make(Layer.merge(Live, LibsqlWebhooksLive(`file:${join(dir, "auth.db")}`)))
+  const runtime = ManagedRuntime.make(
+    Layer.merge(liveWith(storeDown), LibsqlWebhooksLive(`file:${join(dir, "auth.db")}`)),
+  )
   await runtime.runPromise(seedDemo)
   const simulator = connectSimulatedProvider(runtime, await runtime.runPromise(SimulatedTelephony), {
     workstreamFor: () => "inbound-voice",
@@ -52,7 +73,11 @@ export const contractApp = async () => {
     await authRuntime.dispose()
     rmSync(dir, { recursive: true, force: true })
   }
-  return { app, runtime, dispose }
+  /** Take the store down (every write refused) or bring it back. */
+  const setStoreDown = (value: boolean) => {
+    storeDown.value = value
+  }
+  return { app, runtime, dispose, setStoreDown }
 }
 
 /** The OpenAPI document the app serves. */

@@ -42,6 +42,7 @@ const STATUS: Record<ApiError["_tag"], ContentfulStatusCode> = {
   Unauthenticated: 401,
   Forbidden: 403,
   EmergencyUnavailable: 422,
+  EmergencyNumber: 422,
 }
 
 /** `["rules", 0, "queueId"]` -> `rules[0].queueId`, the form core uses in its own errors. */

@@ -121,18 +121,21 @@ describe("N3 one id rule (issue 16): a bad id is a 400 naming the field, never a
     }
   })
 
-  it("ids Lifeline issues keep their '/': an offer such as call-3/1 is answered through its encoded path", async () => {
-    const raise = await h.request(KEYS.admin, "PUT", "/api/reps/ana/capacity", { capacity: { voice: 2 } })
-    const { events } = (await raise.json()) as { events: { _tag: string; offerId?: string }[] }
-    const offerId = events.find((e) => e._tag === "OfferMade")?.offerId
-    expect(offerId).toMatch(/^[^/]+\/\d+$/)
-    const res = await h.request(
-      KEYS.ana,
-      "POST",
-      `/api/offers/${encodeURIComponent(offerId as string)}/accept`,
-    )
+  it("issue 20: an id Lifeline issues is one path segment: an offer such as call-3~1 is answered at its path as it stands", async () => {
+    expect(
+      (await h.request(KEYS.admin, "PUT", "/api/reps/ana/capacity", { capacity: { voice: 2 } })).status,
+    ).toBe(200)
+    const listed = await h.request(KEYS.ana, "GET", "/api/reps/ana/offers")
+    const offers = (await listed.json()) as { offerId: string }[]
+    const offerId = offers[0]?.offerId
+    expect(offerId).toMatch(/^[^/]+~\d+$/)
+    const res = await h.request(KEYS.ana, "POST", `/api/offers/${offerId}/accept`)
     expect(res.status).toBe(200)
-    const accepted = (await json(res)).events as { _tag: string; offerId?: string }[]
-    expect(accepted).toContainEqual(expect.objectContaining({ _tag: "OfferAccepted", offerId }))
+    // Issue 20: answered with the offer and the work it became.
+    expect(await json(res)).toMatchObject({
+      answer: "accepted",
+      offer: { offerId },
+      work: { itemId: expect.any(String) },
+    })
   })
 })

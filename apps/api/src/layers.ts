@@ -1,8 +1,11 @@
 import {
   AzureTelephonyLive,
   CenterSnapshotsLive,
+  LibsqlServiceLevelLive,
   LibsqlStoreLive,
   RecordingMailerLive,
+  RepCallingIdentity,
+  RepCallingIdentityLive,
   ResendMailerLive,
   SimulatedTelephonyLive,
   SystemClockLive,
@@ -46,8 +49,25 @@ const snapshotLayer = (settings: ApiSettings) =>
     settings: settings.snapshots ?? { everyEvents: 0, everySeconds: 60 },
   })
 
-const telephonyLayer = (settings: ApiSettings) =>
-  settings.telephony._tag === "azure" ? AzureTelephonyLive(settings.telephony.config) : SimulatedTelephonyLive
+/**
+ * Azure telephony beside the reps' ACS identities (issue 19): calls to a rep go to the ACS user
+ * the identity adapter stored for it, and the calling-token route issues that user's tokens.
+ */
+const telephonyLayer = (settings: ApiSettings) => {
+  const { telephony } = settings
+  if (telephony._tag !== "azure") return SimulatedTelephonyLive
+  const { connectionString, allowInsecureConnection } = telephony.config
+  const identities = RepCallingIdentityLive(settings.db.url, settings.db.options, {
+    connectionString,
+    ...(allowInsecureConnection === true ? { allowInsecureConnection } : {}),
+  })
+  const azure = Layer.unwrap(
+    Effect.map(Effect.service(RepCallingIdentity), (identity) =>
+      AzureTelephonyLive({ ...telephony.config, storedRepEndpoint: identity.endpointOf }),
+    ),
+  )
+  return azure.pipe(Layer.provideMerge(identities))
+}
 
 const mailLayer = (settings: ApiSettings) =>
   settings.mail._tag === "resend" ? ResendMailerLive(settings.mail.config) : RecordingMailerLive
@@ -84,6 +104,8 @@ export const apiLayer = <C extends Clock = Clock>(
     CenterFollowerLive,
     // Every read model in SQL (history, audit, deliveries, operator log), projected on every node (issue 22).
     LibsqlReadModelProjectorsLive(settings.db.url, settings.db.options),
+    // Issue 19: the supervisor's service level as one GROUP BY over call history's table.
+    LibsqlServiceLevelLive(settings.db.url, settings.db.options),
     IdempotencyKeysLive(
       settings.db.url,
       settings.db.options,

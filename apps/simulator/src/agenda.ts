@@ -16,6 +16,14 @@ export type SimEvent =
   /** E1: some rep dials the emergency number (a Poisson process over the center). */
   | { readonly _tag: "EmergencyDial" }
   | { readonly _tag: "EmergencyEnd"; readonly repId: string }
+  /** R4: a rep who thought about an offer declines it. */
+  | { readonly _tag: "Decline"; readonly offerId: string; readonly repId: string }
+  /** E6: the rep's emergency call drops (the provider hangs up, not the rep). */
+  | { readonly _tag: "EmergencyDrop"; readonly repId: string }
+  /** E6: the PSAP's call back ends. */
+  | { readonly _tag: "PsapEnd"; readonly callId: string }
+  /** C7: someone schedules a callback through the API. */
+  | { readonly _tag: "CallbackRequest"; readonly queueId: string }
 
 /**
  * Events in time order; ties in the order they were scheduled, so runs are repeatable. A binary

@@ -4,7 +4,7 @@ import { add, addOutcome, F, FIELDS, metric, ratioOf } from "./analysis/metrics"
  * Per-interval statistics of a run, fed by the runner, read by the interval report
  * (report/interval-table.ts): per queue and interval, the sums of analysis/metrics.ts (answered,
  * abandoned, waits, each by the interval the call ARRIVED in; talk time split over the intervals
- * it spans), calls offered, callbacks asked for and served (by when they happened), and the
+ * it spans), calls offered, callbacks asked for and served, offers declined and expired (by when they happened), and the
  * number waiting as a time-weighted mean and a maximum. O(1) per call and per change of a queue's
  * waiting count; a fixed block of numbers per interval, never a list of calls.
  */
@@ -16,6 +16,8 @@ export const INTERVAL_FIELDS = [
   "callbacksRequested",
   "callbacksDone",
   "waitingAreaMs",
+  "offersDeclined",
+  "offersExpired",
 ] as const
 export type IntervalField = (typeof INTERVAL_FIELDS)[number]
 export const INTERVAL_FIELD_COUNT = INTERVAL_FIELDS.length
@@ -131,6 +133,11 @@ export class IntervalStats {
   /** A callback was served (closed as served) at `at`. */
   callbackDone(queueId: string, at: number): void {
     this.count(queueId, at, IF.callbacksDone)
+  }
+
+  /** R4: a rep declined an offer of the queue's, or let it ring until it expired, at `at`. */
+  offerRefused(queueId: string, at: number, expired: boolean): void {
+    this.count(queueId, at, expired ? IF.offersExpired : IF.offersDeclined)
   }
 
   private count(queueId: string, at: number, field: number): void {

@@ -1,6 +1,7 @@
 import { BatchSums, type ChosenBatches, chooseBatches } from "./analysis/batches"
 import { add, addOutcome, F, FIELD_COUNT, METRICS, type MetricId } from "./analysis/metrics"
 import { type Confidence, type Interval, ratioInterval } from "./analysis/statistics"
+import { type RealismTally, realismIntervals } from "./engine/realism"
 import type { IntervalStats } from "./interval-stats"
 import { IntervalSamples, type IntervalTable } from "./report/interval-table"
 import { staffedByQueue } from "./report/staffed-time"
@@ -70,6 +71,8 @@ export interface IntervalReport {
   readonly queues: readonly QueueIntervals[]
   /** With `intervalMs`: per queue and interval, across the replications (batch means: the one run). */
   readonly intervals?: IntervalTable
+  /** Issue 17 Build 7, when the scenario has it: counts per run and shares, across the replications. */
+  readonly realism?: ReturnType<typeof realismIntervals>
   readonly seconds: number
 }
 
@@ -129,6 +132,8 @@ interface Measured {
   /** When the measured arrivals ended (the stop rule's last call, or the end of the hours). */
   readonly dataEnd: number
   readonly arrivals: number
+  /** The whole run's, warm-up included (the counts are not cut by time). */
+  readonly realism: RealismTally | undefined
 }
 
 /** One run, its calls' outcomes and talks summed into batches from the end of the warm-up. */
@@ -161,7 +166,7 @@ const measuredRun = (
     },
   })
   const dataEnd = summary.arrivalsStoppedAt ?? plan.end
-  return { batches, intervals: summary.intervals, dataEnd, arrivals: summary.calls }
+  return { batches, intervals: summary.intervals, dataEnd, arrivals: summary.calls, realism: summary.realism }
 }
 
 const intervalsOf = (
@@ -227,9 +232,13 @@ export const measure = (options: MeasureOptions): IntervalReport => {
       ? undefined
       : new IntervalSamples(options.scenario, plan.start, options.intervalMs, threshold)
   const tableOf = () => (samples === undefined ? {} : { intervals: samples.table(options.confidence) })
+  const tallies: RealismTally[] = []
+  const realismOf = () =>
+    tallies.length === 0 ? {} : { realism: realismIntervals(tallies, options.confidence) }
   if (options.replications === 1) {
     const run = measuredRun(options, options.seed, warmupMs, threshold)
     if (run.intervals !== undefined) samples?.add(run.intervals)
+    if (run.realism !== undefined) tallies.push(run.realism)
     const chosen: ChosenBatches | undefined = chooseBatches(run.batches, run.dataEnd)
     if (chosen === undefined)
       throw new RangeError(
@@ -249,6 +258,7 @@ export const measure = (options: MeasureOptions): IntervalReport => {
       },
       queues: intervalsOf(options.scenario, chosen.sums, chosen.count, options.confidence),
       ...tableOf(),
+      ...realismOf(),
       seconds: (performance.now() - started) / 1000,
     }
   }
@@ -259,6 +269,7 @@ export const measure = (options: MeasureOptions): IntervalReport => {
   for (let r = 0; r < options.replications; r++) {
     const run = measuredRun(options, replicationSeed(options.seed, r), warmupMs, threshold)
     if (run.intervals !== undefined) samples?.add(run.intervals)
+    if (run.realism !== undefined) tallies.push(run.realism)
     // The whole measured window is one observation: up to the batch the arrivals stopped in (the
     // talks of the drain after it are left out, but for that batch's tail).
     const b = run.batches
@@ -275,6 +286,7 @@ export const measure = (options: MeasureOptions): IntervalReport => {
     measuredHours: measuredMs / options.replications / HOUR,
     queues: intervalsOf(options.scenario, all, options.replications, options.confidence),
     ...tableOf(),
+    ...realismOf(),
     seconds: (performance.now() - started) / 1000,
   }
 }

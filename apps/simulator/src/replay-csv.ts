@@ -87,6 +87,9 @@ const csvRecord = (get: (column: string) => string, line: number, path: string):
     attempts: number("attempts") ?? 0,
     joinedInto: optional("joinedInto"),
     transferredFrom: optional("transferredFrom"),
+    // An export without the column predates outbound calls: every record in it is inbound.
+    direction: get("direction") === "outbound" ? "outbound" : "inbound",
+    disposition: null,
   }
 }
 

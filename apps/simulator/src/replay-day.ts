@@ -31,7 +31,7 @@ export interface RecordedDay {
   readonly from: number
   /** In arrival order (ties in history's order: item id). */
   readonly calls: readonly RecordedCall[]
-  /** Records of the day that are not arrivals (C7 callbacks whose window has not opened). */
+  /** Records of the day that are not arrivals (C7 callbacks whose window has not opened, outbound calls). */
   readonly skipped: number
 }
 
@@ -62,10 +62,12 @@ const waitOf = (r: HistoryRecord, outcome: RecordedOutcome): number | null => {
 
 /**
  * One history record as an arrival; undefined for a C7 callback still scheduled (nobody called
- * in). A callback requested in the queue (C4) is kept: its caller did call in that day.
+ * in) and for a rep's outbound call. A callback requested in the queue (C4) is kept: its caller
+ * did call in that day.
  */
 export const recordedCallOf = (r: HistoryRecord): RecordedCall | undefined => {
-  if (r.outcome === "scheduled") return undefined
+  // An outbound call (a rep's dial) is no arrival either.
+  if (r.outcome === "scheduled" || r.direction === "outbound") return undefined
   const outcome = outcomeOf(r)
   return {
     arrivedAt: r.arrivedAt,

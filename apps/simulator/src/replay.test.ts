@@ -34,6 +34,8 @@ const record = (itemId: string, fields: Partial<HistoryRecord>): HistoryRecord =
   attempts: 0,
   joinedInto: null,
   transferredFrom: null,
+  direction: "inbound",
+  disposition: null,
   ...fields,
 })
 
@@ -82,6 +84,15 @@ describe("replay a real day (issue 17 Build 5, P3)", () => {
     // Censored exponential MLE: 6 min of waiting, one caller hung up.
     expect(fittedMeanPatienceMs(day.calls, "billing")).toBe(6 * MIN)
     expect(() => dayWindow("2025-02-30")).toThrow(/'2025-02-30' is not a date/)
+  })
+
+  it("P3 a rep's outbound call is no arrival of the day (issue 17)", () => {
+    const day = recordedDayOf(DAY, [
+      record("in", { handleMs: 5 * MIN }),
+      record("out", { arrivedAt: AT_9 + MIN, direction: "outbound", handleMs: 2 * MIN }),
+    ])
+    expect(day.calls.map((c) => c.arrivedAt)).toEqual([AT_9])
+    expect(day.skipped).toBe(1)
   })
 
   it("P3 the same staffing gives the same waits, call for call, and the same summary", () => {

@@ -1,4 +1,5 @@
 import type { CenterEvent } from "@lifeline/core"
+import { wholeMs } from "./distributions"
 import { centerDomain } from "./engine/domains"
 import { type Core, FastDriver } from "./engine/driver"
 import type { QueueRun } from "./engine/queue-run"
@@ -81,16 +82,13 @@ const patiences = (day: RecordedDay, mode: AnsweredPatience, random: Random): (n
 }
 
 /**
- * The simulator's run with the day's calls put in: each new item is matched to its recorded call
- * (items are queued in the order the day's arrivals are scheduled), gets that caller's patience,
- * and its talk lasts the recorded handle time. A call the day did not see served (it is now)
- * draws a handle time from those recorded in its queue.
+ * The simulator's run with the day's calls put in, through its `callTimes` hooks: each arrival
+ * is matched to its recorded call (arrivals are scheduled in the day's order), gets that caller's
+ * patience, and its talk lasts the recorded handle time. A call the day did not see served (it
+ * is now) draws a handle time from those recorded in its queue.
  */
 class ReplaySimulation extends Simulation {
   private readonly callOf = new Map<string, number>()
-  private readonly runs: ReadonlyMap<string, QueueRun>
-  /** The item whose talk starts next (set just before the simulator draws its handle time). */
-  private starting: string | undefined
   readonly outcomes: ReplayedCall[]
 
   constructor(
@@ -99,7 +97,7 @@ class ReplaySimulation extends Simulation {
     slThresholdMs: number,
     core: Core,
     private readonly day: RecordedDay,
-    private readonly patienceMs: readonly (number | undefined)[],
+    patienceMs: readonly (number | undefined)[],
   ) {
     super(scenario, SIM_DAY, seed, slThresholdMs, undefined, core, undefined)
     this.outcomes = day.calls.map(() => ({ outcome: "other", waitMs: null }))
@@ -110,18 +108,14 @@ class ReplaySimulation extends Simulation {
       if (handles === undefined) recorded.set(call.queueId, [call.handleMs])
       else handles.push(call.handleMs)
     }
-    this.runs = new Map(
-      [...this.queues].map(([queueId, run]) => [
-        queueId,
-        { ...run, handle: (random: Random) => this.handleOf(run, recorded.get(queueId) ?? [], random) },
-      ]),
-    )
-  }
-
-  override queueOf(queueId: string): QueueRun {
-    const run = this.runs.get(queueId)
-    if (run === undefined) throw new Error(`no queue ${queueId} in the scenario`)
-    return run
+    this.callTimes = {
+      patienceMs: (n, itemId) => {
+        this.callOf.set(itemId, n - 1)
+        return patienceMs[n - 1]
+      },
+      handleMs: (itemId, run, random) =>
+        wholeMs(this.handleOf(itemId, run, recorded.get(run.queue.queueId) ?? [], random)),
+    }
   }
 
   /** Events one at a time, so that each is seen before the simulator reacts to it. */
@@ -134,15 +128,8 @@ class ReplaySimulation extends Simulation {
 
   private observe(event: CenterEvent): void {
     switch (event._tag) {
-      case "ItemQueued":
-        if (!this.callOf.has(event.itemId)) this.arrived(event.itemId)
-        return
       case "OfferAccepted":
-        this.starting = event.itemId
         this.settle(event.itemId, "answered")
-        return
-      case "CallbackConnected":
-        this.starting = event.callbackId
         return
       case "ItemAbandoned":
         this.settle(event.itemId, "abandoned")
@@ -156,13 +143,6 @@ class ReplaySimulation extends Simulation {
     }
   }
 
-  private arrived(itemId: string): void {
-    const index = this.calls - 1
-    this.callOf.set(itemId, index)
-    const patience = this.patienceMs[index]
-    if (patience !== undefined) this.agenda.schedule(this.now + patience, { _tag: "PatienceEnds", itemId })
-  }
-
   /** The first end of a call's wait is its outcome (a callback's later acceptance is the rep's). */
   private settle(itemId: string, outcome: RecordedOutcome): void {
     const index = this.callOf.get(itemId)
@@ -171,9 +151,8 @@ class ReplaySimulation extends Simulation {
     this.outcomes[index] = { outcome, waitMs: this.now - arrivedAt }
   }
 
-  private handleOf(run: QueueRun, recorded: readonly number[], random: Random): number {
-    const index = this.starting === undefined ? undefined : this.callOf.get(this.starting)
-    this.starting = undefined
+  private handleOf(itemId: string, run: QueueRun, recorded: readonly number[], random: Random): number {
+    const index = this.callOf.get(itemId)
     const handleMs = index === undefined ? null : (this.day.calls[index]?.handleMs ?? null)
     if (handleMs !== null) return handleMs
     return recorded.length === 0

@@ -1,4 +1,5 @@
 import { METRICS } from "./analysis/metrics"
+import { formatRealism, REALISM_SHARES } from "./engine/realism"
 import type { IntervalReport, MetricInterval } from "./measure"
 import type { Summary } from "./run"
 
@@ -45,6 +46,7 @@ export const formatSummary = (summary: Summary): string => {
       : [
           `Emergency calls (E1, E4): ${summary.emergency.dialled} dialled by reps, ${summary.emergency.skipped} with nobody on shift to dial, ${summary.emergency.repMinutes.toFixed(1)} rep-minutes in them.`,
         ]),
+    ...formatRealism(summary.realism),
     "",
   ].join("\n")
 }
@@ -97,6 +99,30 @@ export const formatIntervalReport = (report: IntervalReport): string => {
       (q) => `${q.name}: ${q.settled} calls measured (${q.answered} answered, ${q.abandoned} abandoned)`,
     ),
     "Definitions (docs/simulator.md): settled = answered + abandoned; P(wait), SL, P(abandon) and mean wait over settled calls; ASA over answered calls; occupancy = talk time / staffed rep time.",
+    ...realismLines(report),
     "",
   ].join("\n")
+}
+
+/** Issue 17 Build 7: the reps', the PSAP's and scheduled callbacks' counts, with their intervals. */
+const realismLines = (report: IntervalReport): string[] => {
+  const realism = report.realism
+  if (realism === undefined) return []
+  const pct = Math.round(report.confidence * 100)
+  const hw = (v: MetricInterval, scale: number, unit: string) =>
+    v.halfWidth === null || Number.isNaN(v.halfWidth) ? unit : ` ± ${(v.halfWidth * scale).toFixed(2)}${unit}`
+  const figure = (v: MetricInterval, scale: number, unit: string) =>
+    v.estimate === null ? "-" : `${(v.estimate * scale).toFixed(2)}${hw(v, scale, unit)}`
+  const per =
+    report.replications > 1
+      ? `per run, mean ± ${pct}% half-width over ${report.replications} replications`
+      : "in the one run (no interval: give --replications)"
+  return [
+    `Scenario realism (issue 17 Build 7), ${per}:`,
+    ...Object.entries(realism.perRun).map(([name, v]) => `  ${name}: ${figure(v, 1, "")}`),
+    ...REALISM_SHARES.flatMap((s) => {
+      const v = realism.shares[s.id]
+      return v === undefined ? [] : [`  ${s.label}: ${figure(v, 100, "%")}`]
+    }),
+  ]
 }

@@ -4,6 +4,7 @@ import { centerDomain, routingDomain } from "./engine/domains"
 import { type Core, type CoreDriver, FastDriver } from "./engine/driver"
 import type { EventSink } from "./engine/event-log"
 import { runLockstep } from "./engine/lockstep"
+import { mergeRealism, type RealismTally } from "./engine/realism"
 import { type ArrivalBudget, type EmergencyTally, Simulation, type TalkHook } from "./engine/simulation"
 import { IntervalStats } from "./interval-stats"
 import { type Component, componentPrefix, componentSeed, partition } from "./partition"
@@ -88,6 +89,8 @@ export interface Summary {
   readonly queues: readonly QueueSummary[]
   /** E1/E4: emergency calls reps dialled; absent when the scenario has none. */
   readonly emergency?: EmergencyTally
+  /** Issue 17 Build 7: offers declined or let ring, PSAP callbacks, scheduled callbacks; absent without them. */
+  readonly realism?: RealismTally
   /** Per-interval statistics, when `intervalMs` was given. */
   readonly intervals?: IntervalStats
   /** Virtual time the run started (ms since the epoch). */
@@ -152,7 +155,10 @@ export const planRun = (options: RunOptions): RunPlan => {
 
 /** What one component's run produced: plain data (it crosses worker threads). */
 export interface ComponentResult
-  extends Pick<Summary, "calls" | "events" | "coreEvents" | "timersFired" | "queues" | "emergency"> {
+  extends Pick<
+    Summary,
+    "calls" | "events" | "coreEvents" | "timersFired" | "queues" | "emergency" | "realism"
+  > {
   readonly index: number
 }
 
@@ -222,6 +228,7 @@ const prepare = (plan: RunPlan, k: number, core: Core, hooks: Hooks): Prepared =
   schedulePresence(sim, plan.startMs, hooks.scheduleToMs ?? plan.startMs + plan.runHours * HOUR)
   for (const run of sim.queues.values()) sim.scheduleArrival(run, plan.start)
   sim.scheduleEmergency(plan.start)
+  for (const run of sim.queues.values()) sim.scheduleRequest(run, plan.start)
   return { sim, intervals }
 }
 
@@ -243,6 +250,7 @@ const resultOf = (k: number, sim: Simulation): ComponentResult => ({
   timersFired: sim.timersFired,
   queues: sim.stats.summary(),
   ...(sim.scenario.emergency === undefined ? {} : { emergency: sim.emergency }),
+  ...(sim.realism === undefined ? {} : { realism: sim.realism }),
 })
 
 const coreMaker = (core: CoreChoice, components: number): ((k: number) => Core) => {
@@ -293,6 +301,7 @@ export const mergeResults = (
   const sum = (field: "calls" | "events" | "coreEvents" | "timersFired") =>
     results.reduce((n, r) => n + r[field], 0)
   const emergency = results.find((r) => r.emergency !== undefined)?.emergency
+  const realism = mergeRealism(results.map((r) => r.realism))
   return {
     scenario: plan.scenario.name,
     seed: plan.seed,
@@ -307,6 +316,7 @@ export const mergeResults = (
       return summary
     }),
     ...(emergency === undefined ? {} : { emergency }),
+    ...(realism === undefined ? {} : { realism }),
     ...(intervals === undefined ? {} : { intervals }),
     startAt: plan.start,
   }

@@ -13,10 +13,12 @@ import type {
   Scenario,
   ScenarioBreak,
   ScenarioEmergency,
+  ScenarioOfferAnswer,
   ScenarioOverflow,
   ScenarioPresence,
   ScenarioQueue,
   ScenarioRep,
+  ScenarioScheduledCallbacks,
   ScenarioSimulation,
 } from "./scenario"
 import type { DistributionFile, QueueFile, RepFile, ScenarioFile } from "./scenario-file"
@@ -31,6 +33,8 @@ const SECOND = 1000
 const MINUTE = 60_000
 export const DEFAULT_BREAK_PRESENCE = "break"
 const DEFAULT_RING_TIME: Distribution = { _tag: "Deterministic", value: 10 * SECOND }
+const DEFAULT_THINK_TIME: Distribution = { _tag: "Deterministic", value: 3 * SECOND }
+const DEFAULT_PSAP_CALL: Distribution = { _tag: "Exponential", mean: 5 * MINUTE }
 
 /** "08:30" → 8.5 h in ms (the schema has checked the form). */
 export const clockMs = (clock: string): number => {
@@ -115,6 +119,7 @@ class Builder {
         ? undefined
         : this.profile(q.arrivals.profile, `${path}.arrivals.profile`)
     const overflow = this.overflow(q, path, queueIds)
+    const scheduledCallbacks = this.scheduledCallbacks(q, path)
     return {
       queueId: q.id,
       name: q.name ?? q.id,
@@ -125,6 +130,41 @@ class Builder {
       ...(patience === undefined ? {} : { patience, meanPatienceMs: meanOf(patience) }),
       ...(profile === undefined ? {} : { profile }),
       ...(overflow === undefined ? {} : { overflow }),
+      ...(scheduledCallbacks === undefined ? {} : { scheduledCallbacks }),
+    }
+  }
+
+  scheduledCallbacks(q: QueueFile, path: string): ScenarioScheduledCallbacks | undefined {
+    const s = q.scheduledCallbacks
+    if (s === undefined) return undefined
+    const at = `${path}.scheduledCallbacks`
+    return {
+      meanInterArrivalMs: 3_600_000 / s.callsPerHour,
+      windowStart: this.distribution(s.windowStart, `${at}.windowStart`),
+      windowLength: this.distribution(s.windowLength, `${at}.windowLength`),
+      answerProbability: s.answerProbability ?? 1,
+      ringTime:
+        s.ringTime === undefined ? DEFAULT_RING_TIME : this.distribution(s.ringTime, `${at}.ringTime`),
+    }
+  }
+
+  offers(r: RepFile, path: string): ScenarioOfferAnswer | undefined {
+    const o = r.offers
+    if (o === undefined) return undefined
+    const declineProbability = o.declineProbability ?? 0
+    const noAnswerProbability = o.noAnswerProbability ?? 0
+    if (declineProbability + noAnswerProbability > 1)
+      this.issue(
+        `${path}.offers.noAnswerProbability`,
+        "declineProbability + noAnswerProbability must be <= 1",
+      )
+    return {
+      declineProbability,
+      noAnswerProbability,
+      thinkTime:
+        o.thinkTime === undefined
+          ? DEFAULT_THINK_TIME
+          : this.distribution(o.thinkTime, `${path}.offers.thinkTime`),
     }
   }
 
@@ -176,8 +216,10 @@ class Builder {
         this.issue(`${path}.shift.end`, "a shift lasts at most 24 h")
     }
     const breaks = this.breaks(r, path, shift, presences)
+    const offers = this.offers(r, path)
     const base = {
       queues: r.queues,
+      ...(offers === undefined ? {} : { offers }),
       ...(r.capacity === undefined ? {} : { capacity: r.capacity }),
       ...(shift === undefined ? {} : { shift }),
       ...(breaks.length === 0 ? {} : { breaks }),
@@ -222,11 +264,25 @@ class Builder {
         "emergency.dialString",
         `'${dialString}' is not an emergency or test number in ${region} (E1)`,
       )
+    const psap = e.psapCallback
     return {
       callsPerDay: e.callsPerDay,
       duration: this.distribution(e.duration, "emergency.duration"),
       dialString,
       region,
+      ...(e.dropProbability === undefined ? {} : { dropProbability: e.dropProbability }),
+      ...(psap === undefined
+        ? {}
+        : {
+            psapCallback: {
+              probability: psap.probability,
+              delay: this.distribution(psap.delay, "emergency.psapCallback.delay"),
+              duration:
+                psap.duration === undefined
+                  ? DEFAULT_PSAP_CALL
+                  : this.distribution(psap.duration, "emergency.psapCallback.duration"),
+            },
+          }),
     }
   }
 }

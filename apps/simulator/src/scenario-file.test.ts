@@ -49,8 +49,36 @@ const expectedCalls = (s: Scenario): number => {
 describe("B7 scenario files: the examples", () => {
   it("every example in apps/simulator/examples decodes", () => {
     const files = readdirSync(EXAMPLES).filter((f) => f.endsWith(".json"))
-    expect(files.sort()).toEqual(["big-day.json", "erlang-c.json", "small-center.json"])
+    expect(files.sort()).toEqual([
+      "big-day.json",
+      "erlang-c.json",
+      "realistic-center.json",
+      "small-center.json",
+    ])
     for (const file of files) expect(() => example(file), file).not.toThrow()
+  })
+
+  it("realistic-center (issue 17 Build 7): reps who decline or let ring, dropped emergency calls with PSAP callbacks, scheduled callbacks", () => {
+    const s = example("realistic-center.json")
+    expect(s.reps.filter((r) => r.offers !== undefined).map((r) => r.repId)).toEqual([
+      "hesitant-1",
+      "hesitant-2",
+      "hesitant-3",
+    ])
+    expect(s.reps[3]?.offers).toEqual({
+      declineProbability: 0.15,
+      noAnswerProbability: 0.1,
+      thinkTime: { _tag: "Uniform", min: 2_000, max: 8_000 },
+    })
+    expect(s.emergency?.dropProbability).toBe(0.5)
+    expect(s.emergency?.psapCallback?.probability).toBe(0.8)
+    expect(s.queues[0]?.scheduledCallbacks).toEqual({
+      meanInterArrivalMs: 600_000,
+      windowStart: { _tag: "Uniform", min: 0, max: 7_200_000 },
+      windowLength: { _tag: "Deterministic", value: 1_800_000 },
+      answerProbability: 0.8,
+      ringTime: { _tag: "Uniform", min: 5_000, max: 20_000 },
+    })
   })
 
   it("small-center: two queues, a profile, groups with shifts and breaks, callbacks and a transfer, emergencies", () => {

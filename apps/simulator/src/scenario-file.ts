@@ -55,7 +55,8 @@ export const DistributionFile = Schema.Union([
     values: Schema.Array(positive).check(Schema.isMinLength(1, { message: "must list at least one value" })),
     weights: Schema.optional(Schema.Array(nonNegative)),
   }),
-])
+  // One definition ($defs) in the JSON Schema for the many fields that take a distribution.
+]).annotate({ identifier: "Distribution" })
 export type DistributionFile = typeof DistributionFile.Type
 
 /** A built-in profile's name, or factors over equal intervals of the day. */
@@ -79,6 +80,17 @@ const OverflowFile = Schema.Struct({
   callbackRingTime: Schema.optional(DistributionFile),
 })
 
+/** C7: callbacks scheduled through the API, `windowStart` after the request, for `windowLength`. */
+const ScheduledCallbacksFile = Schema.Struct({
+  callsPerHour: positive,
+  windowStart: DistributionFile,
+  windowLength: DistributionFile,
+  /** Default 1. */
+  answerProbability: Schema.optional(probability),
+  /** Default 10 s. */
+  ringTime: Schema.optional(DistributionFile),
+})
+
 const QueueFile = Schema.Struct({
   id: Id,
   name: Schema.optional(Label),
@@ -88,6 +100,7 @@ const QueueFile = Schema.Struct({
   /** Absent: callers wait as long as it takes. */
   patience: Schema.optional(DistributionFile),
   overflow: Schema.optional(OverflowFile),
+  scheduledCallbacks: Schema.optional(ScheduledCallbacksFile),
 })
 export type QueueFile = typeof QueueFile.Type
 
@@ -96,6 +109,13 @@ const BreakFile = Schema.Struct({
   minutes: positive,
   /** Default "break" (defined with base `away` unless `presences` says otherwise). */
   presence: Schema.optional(Id),
+})
+
+/** R4: per offer, decline (after `thinkTime`, default 3 s) or let it ring; the two add up to at most 1. */
+const OffersFile = Schema.Struct({
+  declineProbability: Schema.optional(probability),
+  noAnswerProbability: Schema.optional(probability),
+  thinkTime: Schema.optional(DistributionFile),
 })
 
 /** One rep (`id`), or a group of `count` reps named `prefix` + 1 … `prefix` + count. */
@@ -107,6 +127,7 @@ const RepFile = Schema.Struct({
   capacity: Schema.optional(count(1000)),
   shift: Schema.optional(Schema.Struct({ start: ClockTime, end: ClockTime })),
   breaks: Schema.optional(Schema.Array(BreakFile)),
+  offers: Schema.optional(OffersFile),
 })
 export type RepFile = typeof RepFile.Type
 
@@ -119,6 +140,16 @@ const EmergencyFile = Schema.Struct({
   dialString: Schema.optional(Schema.String),
   /** Default "US": the region the reps' browsers report. */
   region: Schema.optional(Schema.String),
+  /** E6: the probability a call drops before the rep ends it; default 0. */
+  dropProbability: Schema.optional(probability),
+  /** E6: after a drop, the PSAP calls back with `probability` after `delay`; its call lasts `duration` (default 5 min). */
+  psapCallback: Schema.optional(
+    Schema.Struct({
+      probability,
+      delay: DistributionFile,
+      duration: Schema.optional(DistributionFile),
+    }),
+  ),
 })
 
 const SimulationFile = Schema.Struct({

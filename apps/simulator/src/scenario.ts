@@ -25,6 +25,22 @@ export interface ScenarioQueue {
   readonly patience?: Distribution
   /** C1/C3/B1: the queue's overflow settings and how simulated callers respond to them. */
   readonly overflow?: ScenarioOverflow
+  /** C7: callbacks scheduled through the API for this queue, each with a contact window. */
+  readonly scheduledCallbacks?: ScenarioScheduledCallbacks
+}
+
+/**
+ * C7 (issue 17 Build 7): `RequestCallback` commands arriving as a Poisson process; each asks for
+ * a window opening `windowStart` after the request and lasting `windowLength`.
+ */
+export interface ScenarioScheduledCallbacks {
+  readonly meanInterArrivalMs: number
+  readonly windowStart: Distribution
+  readonly windowLength: Distribution
+  /** B1: the probability the customer answers a dial (each attempt). */
+  readonly answerProbability: number
+  /** How long the customer's phone rings before they answer a dial they answer. */
+  readonly ringTime: Distribution
 }
 
 export interface ScenarioOverflow {
@@ -55,6 +71,19 @@ export interface ScenarioRep {
   readonly shift?: { readonly startMs: number; readonly endMs: number }
   /** In clock order, inside the shift, not overlapping. */
   readonly breaks?: readonly ScenarioBreak[]
+  /** R4: how the rep answers offers; none: every offer is accepted at once. */
+  readonly offers?: ScenarioOfferAnswer
+}
+
+/**
+ * R4 (issue 17 Build 7): per offer, the rep declines with `declineProbability` (the core's
+ * `DeclineOffer` after `thinkTime`), lets it ring with `noAnswerProbability` (the core's offer
+ * expiry, 30 s, re-offers the item), else accepts at once.
+ */
+export interface ScenarioOfferAnswer {
+  readonly declineProbability: number
+  readonly noAnswerProbability: number
+  readonly thinkTime: Distribution
 }
 
 /** Custom presences the breaks use, each defined in the core with its base (R1). */
@@ -71,6 +100,19 @@ export interface ScenarioEmergency {
   /** The number the reps dial and the region their browser reports. */
   readonly dialString: string
   readonly region: string
+  /** E6/W5: the probability a call drops before the rep ends it, and when (a share of its duration, uniform). */
+  readonly dropProbability?: number
+  /** E6: after a drop, the PSAP calls back on the leased number (B5: a fallback rep after the lease). */
+  readonly psapCallback?: ScenarioPsapCallback
+}
+
+export interface ScenarioPsapCallback {
+  /** The probability the PSAP calls back after a drop. */
+  readonly probability: number
+  /** From the drop to the PSAP's call; past the lease's end (60 min, E5) it no longer reaches the rep. */
+  readonly delay: Distribution
+  /** How long the PSAP's call lasts once put through. */
+  readonly duration: Distribution
 }
 
 export interface ScenarioSimulation {

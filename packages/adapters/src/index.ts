@@ -1,6 +1,7 @@
 export * from "./auth/auth-store"
 export * from "./clock/system-clock"
 export * from "./clock/virtual-clock"
+export * from "./identity/acs-identity"
 export * from "./mailer/recording"
 export * from "./mailer/resend"
 export * from "./readmodels/history-libsql"
@@ -13,6 +14,7 @@ export {
   type SqlProjection,
 } from "./readmodels/projector"
 export * from "./readmodels/read-models"
+export * from "./readmodels/service-level"
 export * from "./store/libsql/archive"
 export * from "./store/libsql/backup"
 export * from "./store/libsql/libsql-store"

@@ -1,4 +1,4 @@
-import { BasePresence, HISTORY_OUTCOMES, OverflowSettings } from "@lifeline/core"
+import { BasePresence, Disposition, HISTORY_OUTCOMES, OverflowSettings } from "@lifeline/core"
 import { Schema } from "effect"
 
 /**
@@ -23,17 +23,6 @@ export const JsonObject = Schema.Record(Str, Schema.Json)
 const withId = <S extends Schema.Top>(id: string, description: string, schema: S): S =>
   schema.annotate({ identifier: id, description }) as S
 
-/** What a command route answers today: the events it appended (issue 20 replaces them by replies). */
-export const CommandEvents = withId(
-  "CommandEvents",
-  "The events the command appended, each named by its `_tag`; empty when it changed nothing (a repeat).",
-  Schema.Struct({
-    events: Schema.Array(
-      Schema.StructWithRest(Schema.Struct({ _tag: Str }), [Schema.Record(Str, Schema.Json)]),
-    ),
-  }),
-)
-
 export const Presence = withId(
   "Presence",
   "R1: a presence a rep can pick, mapped to its base presence.",
@@ -55,6 +44,15 @@ export const Rep = withId(
 
 const CallKind = Schema.Literals(["call", "callback"])
 
+/** Issue 19: a callback's customer number and when the customer asked; null for a call. */
+const CallbackFacts = Schema.NullOr(
+  withId(
+    "CallbackFacts",
+    "Issue 19: the customer's number and when the customer asked for the callback (the rep's own offer or work).",
+    Schema.Struct({ number: Str, requestedAt: Num }),
+  ),
+)
+
 export const Offer = withId(
   "Offer",
   "R4, C5: an offer ringing for a rep, a call or a callback.",
@@ -67,13 +65,24 @@ export const Offer = withId(
     at: Num,
     expiresAt: Num,
     attributes: Schema.Record(Str, Str),
+    callback: CallbackFacts,
   }),
 )
 
 export const Work = withId(
   "Work",
   "Work a rep accepted and has not completed.",
-  Schema.Struct({ itemId: Str, queueId: Str, kind: CallKind, acceptedAt: Num }),
+  Schema.Struct({ itemId: Str, queueId: Str, kind: CallKind, acceptedAt: Num, callback: CallbackFacts }),
+)
+
+export const OfferAnswered = withId(
+  "OfferAnswered",
+  "R4: the offer as it rang, the rep's answer, and the work it became (null when declined).",
+  Schema.Struct({
+    answer: Schema.Literals(["accepted", "declined"]),
+    offer: Offer,
+    work: Schema.NullOr(Work),
+  }),
 )
 
 export const Queue = withId(
@@ -105,6 +114,31 @@ export const Position = withId(
 )
 
 export const Overflow = Schema.NullOr(OverflowSettings)
+
+// Issue 20: what the command routes answer, each the resource or result the command changed.
+
+export const WorkCompleted = withId(
+  "WorkCompleted",
+  "R4: the work a rep completed; the item has left routing.",
+  Schema.Struct({ itemId: Str, queueId: Str, repId: Str, status: Schema.Literal("completed") }),
+)
+
+export const QueueMembers = withId(
+  "QueueMembers",
+  "R5: the reps serving a queue after a membership change.",
+  Schema.Struct({ queueId: Str, members: Strings }),
+)
+
+export const DeliveryRetried = withId(
+  "DeliveryRetried",
+  "B6: a message's delivery once its retry is asked (pending: it leaves with the next dispatch).",
+  Schema.Struct({
+    messageId: Str,
+    status: Schema.Literals(["pending", "sent", "retrying", "failed", "cancelled"]),
+    attempts: Num,
+    retryAt: NullableNum,
+  }),
+)
 
 export const CallbackRequested = withId(
   "CallbackRequested",
@@ -197,6 +231,8 @@ export const EmergencyPanel = Schema.NullOr(
       callbackNumber: NullableStr,
       callbackUntil: NullableNum,
       psapCallback: Schema.Boolean,
+      /** W5: when the rep's own call dropped; the session then waits for the PSAP's callback. */
+      droppedAt: NullableNum,
     }),
   ),
 )
@@ -221,6 +257,45 @@ export const EmergencyContacts = withId(
   "EmergencyContacts",
   "E9, E11: a rep's emergency contacts and whether its mailbox sends notifications.",
   Schema.Struct({ repId: Str, contacts: Strings, mailboxEnabled: Schema.Boolean }),
+)
+
+export const EmergencyEnded = withId(
+  "EmergencyEnded",
+  "E10: the session the end closed (null: none was up, a repeat) and the presence the rep is back in.",
+  Schema.Struct({ repId: Str, sessionId: NullableStr, presenceId: Str, base: BasePresence }),
+)
+
+export const EmergencyRegions = withId(
+  "EmergencyRegions",
+  "E1: the region table as stored: each region's emergency and test numbers, zone and locale.",
+  Schema.Struct({
+    regions: Schema.Array(
+      Schema.Struct({
+        region: Str,
+        name: Str,
+        aliases: Strings,
+        timeZone: Str,
+        locale: Str,
+        emergencyNumbers: Strings,
+        testNumbers: Strings,
+      }),
+    ),
+  }),
+)
+
+export const OutboundProfile = withId(
+  "OutboundProfile",
+  "E2: an outbound voice profile as stored: the calling number reps of its capacity profiles call from.",
+  Schema.Struct({ profileId: Str, name: Str, callingNumber: Str, capacityProfiles: Strings }),
+)
+
+export const EmergencyCarrier = withId(
+  "EmergencyCarrier",
+  "E3: the carrier settings as stored: calling-plan numbers and direct-routing rules.",
+  Schema.Struct({
+    callingPlanNumbers: Strings,
+    directRoutingRules: Schema.Array(Schema.Struct({ ruleId: Str, pattern: Str, carrier: Str })),
+  }),
 )
 
 export const EmergencySummary = withId(
@@ -305,7 +380,7 @@ export const OperatorLogEntry = withId(
 
 export const HistoryRecord = withId(
   "HistoryRecord",
-  "E8: one routed work item (never an emergency call).",
+  "E8, W1: one routed work item, or an ordinary outbound call a rep placed (never an emergency call).",
   Schema.Struct({
     itemId: Str,
     queueId: Str,
@@ -326,6 +401,10 @@ export const HistoryRecord = withId(
     attempts: Num,
     joinedInto: NullableStr,
     transferredFrom: NullableStr,
+    /** W1: routed work, or an ordinary call a rep placed (in no queue: `queueId` is empty). */
+    direction: Schema.Literals(["inbound", "outbound"]),
+    /** W1: the disposition of the rep's wrap-up; the notes are not in history. */
+    disposition: Schema.NullOr(Disposition),
   }),
 )
 

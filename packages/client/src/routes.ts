@@ -23,6 +23,10 @@ import { Schema, Struct } from "effect"
 import { AdvanceClock, ClockReading } from "./clock"
 import * as R from "./replies"
 import { defineRoutes } from "./route"
+import { CALLBACK_ROUTES } from "./routes-callbacks"
+import { CALLING_ROUTES } from "./routes-calling"
+import { CALL_ROUTES } from "./routes-calls"
+import { SUPERVISOR_ROUTES } from "./routes-supervisor"
 import * as W from "./webhooks"
 
 const Phone = Schema.String.check(
@@ -37,6 +41,10 @@ const many = <S extends Schema.Top>(schema: S) => Schema.Array(schema)
 
 /** Issue 20: every route of the REST API, once. Keys are the OpenAPI operation ids. */
 export const ROUTES = defineRoutes({
+  ...CALL_ROUTES,
+  ...CALLBACK_ROUTES,
+  ...CALLING_ROUTES,
+  ...SUPERVISOR_ROUTES,
   // R1: presences
   presences: {
     method: "GET",
@@ -53,7 +61,7 @@ export const ROUTES = defineRoutes({
     tag: "presences",
     roles: ADMIN,
     body: DefinePresence.mapFields(Struct.omit(["_tag"])),
-    reply: R.CommandEvents,
+    reply: R.Presence,
     status: 201,
     errors: [409],
   },
@@ -61,9 +69,9 @@ export const ROUTES = defineRoutes({
   reps: {
     method: "GET",
     path: "/api/reps",
-    summary: "List reps",
+    summary: "List reps (a rep: the reps who share one of its queues, for a transfer)",
     tag: "reps",
-    roles: READERS,
+    roles: [...READERS, "rep"],
     reply: many(R.Rep),
   },
   registerRep: {
@@ -73,7 +81,7 @@ export const ROUTES = defineRoutes({
     tag: "reps",
     roles: ADMIN,
     body: RegisterRep.mapFields(Struct.omit(["_tag"])),
-    reply: R.CommandEvents,
+    reply: R.Rep,
     status: 201,
     errors: [409],
   },
@@ -93,7 +101,7 @@ export const ROUTES = defineRoutes({
     tag: "reps",
     roles: ["rep", "admin"],
     body: Schema.Struct({ presenceId: Id }),
-    reply: R.CommandEvents,
+    reply: R.Rep,
     errors: [404, 409],
   },
   setCapacity: {
@@ -103,7 +111,7 @@ export const ROUTES = defineRoutes({
     tag: "reps",
     roles: ADMIN,
     body: SetRepCapacity.mapFields(Struct.omit(["_tag", "repId"])),
-    reply: R.CommandEvents,
+    reply: R.Rep,
     errors: [404, 409],
   },
   offers: {
@@ -128,9 +136,10 @@ export const ROUTES = defineRoutes({
   queues: {
     method: "GET",
     path: "/api/queues",
-    summary: "Queues with waiting, staffing and EWT (R5)",
+    summary:
+      "Queues with waiting, staffing and EWT (R5); a rep lists the queues it is a member of (issue 19)",
     tag: "queues",
-    roles: READERS,
+    roles: [...READERS, "rep"],
     reply: many(R.Queue),
   },
   createQueue: {
@@ -140,7 +149,7 @@ export const ROUTES = defineRoutes({
     tag: "queues",
     roles: ADMIN,
     body: CreateQueue.mapFields(Struct.omit(["_tag", "actor"])),
-    reply: R.CommandEvents,
+    reply: R.Queue,
     status: 201,
     errors: [409],
   },
@@ -160,7 +169,7 @@ export const ROUTES = defineRoutes({
     tag: "queues",
     roles: ADMIN,
     body: Schema.Struct({ repId: Id }),
-    reply: R.CommandEvents,
+    reply: R.QueueMembers,
     errors: [404, 409],
   },
   removeMember: {
@@ -169,7 +178,7 @@ export const ROUTES = defineRoutes({
     summary: "Remove a member rep (R3)",
     tag: "queues",
     roles: ADMIN,
-    reply: R.CommandEvents,
+    reply: R.QueueMembers,
     errors: [404, 409],
   },
   queueOverflow: {
@@ -188,7 +197,7 @@ export const ROUTES = defineRoutes({
     tag: "queues",
     roles: ADMIN,
     body: SetQueueOverflow.mapFields(Struct.omit(["_tag", "queueId", "actor"])),
-    reply: R.CommandEvents,
+    reply: R.Overflow,
     errors: [404, 409],
   },
   // C7, B3: callbacks
@@ -234,7 +243,7 @@ export const ROUTES = defineRoutes({
     tag: "workstreams",
     roles: ADMIN,
     body: DefineWorkstream.mapFields(Struct.omit(["_tag", "actor"])),
-    reply: R.CommandEvents,
+    reply: R.Workstream,
     status: 201,
     errors: [404, 409],
   },
@@ -246,7 +255,7 @@ export const ROUTES = defineRoutes({
     tag: "items",
     roles: ["integrator", "admin"],
     body: EnqueueItem.mapFields(Struct.omit(["_tag"])),
-    reply: R.CommandEvents,
+    reply: R.Position,
     status: 201,
     errors: [404, 409],
   },
@@ -257,7 +266,7 @@ export const ROUTES = defineRoutes({
     tag: "items",
     roles: ["integrator", "admin"],
     body: RouteIncoming.mapFields(Struct.omit(["_tag"])),
-    reply: R.CommandEvents,
+    reply: R.Position,
     status: 201,
     errors: [404, 409],
   },
@@ -276,7 +285,7 @@ export const ROUTES = defineRoutes({
     summary: "Return an escalated item to distribution (R4)",
     tag: "items",
     roles: ["supervisor", "admin"],
-    reply: R.CommandEvents,
+    reply: R.Position,
     errors: [404, 409],
   },
   complete: {
@@ -286,7 +295,7 @@ export const ROUTES = defineRoutes({
     tag: "items",
     roles: ["rep", "admin"],
     body: Schema.Struct({ repId: Schema.optionalKey(Id) }),
-    reply: R.CommandEvents,
+    reply: R.WorkCompleted,
     errors: [404, 409],
   },
   accept: {
@@ -295,7 +304,7 @@ export const ROUTES = defineRoutes({
     summary: "Accept an offer (R4; C6 dials a callback only now)",
     tag: "offers",
     roles: ["rep"],
-    reply: R.CommandEvents,
+    reply: R.OfferAnswered,
     errors: [404, 409],
   },
   decline: {
@@ -304,7 +313,7 @@ export const ROUTES = defineRoutes({
     summary: "Decline an offer (R4; B1: not a callback attempt)",
     tag: "offers",
     roles: ["rep"],
-    reply: R.CommandEvents,
+    reply: R.OfferAnswered,
     errors: [404, 409],
   },
   // B6: deliveries
@@ -322,7 +331,7 @@ export const ROUTES = defineRoutes({
     summary: "Try a failed notification again now (B6)",
     tag: "notifications",
     roles: ADMIN,
-    reply: R.CommandEvents,
+    reply: R.DeliveryRetried,
     errors: [404, 409],
   },
   // E1–E10: a rep's emergency
@@ -344,7 +353,7 @@ export const ROUTES = defineRoutes({
     tag: "emergency",
     roles: ["rep"],
     body: EndEmergency.mapFields(Struct.omit(["_tag", "repId"])),
-    reply: R.CommandEvents,
+    reply: R.EmergencyEnded,
     errors: [404, 409],
   },
   emergencyPanel: {
@@ -380,7 +389,7 @@ export const ROUTES = defineRoutes({
     tag: "emergency-admin",
     roles: ADMIN,
     body: SetEmergencyContacts.mapFields(Struct.omit(["_tag", "repId", "actor"])),
-    reply: R.CommandEvents,
+    reply: R.EmergencyContacts,
     errors: [404, 409],
   },
   setMailbox: {
@@ -390,7 +399,7 @@ export const ROUTES = defineRoutes({
     tag: "emergency-admin",
     roles: ADMIN,
     body: SetRepMailbox.mapFields(Struct.omit(["_tag", "repId", "actor"])),
-    reply: R.CommandEvents,
+    reply: R.EmergencyContacts,
     errors: [404, 409],
   },
   // E1–E5, E11, B6: the tenant's emergency set-up
@@ -409,7 +418,7 @@ export const ROUTES = defineRoutes({
     tag: "emergency-admin",
     roles: ADMIN,
     body: ConfigureEmergencyRegions.mapFields(Struct.omit(["_tag", "actor"])),
-    reply: R.CommandEvents,
+    reply: R.EmergencyRegions,
     errors: [409],
   },
   defineOutboundProfile: {
@@ -419,7 +428,7 @@ export const ROUTES = defineRoutes({
     tag: "emergency-admin",
     roles: ADMIN,
     body: DefineOutboundVoiceProfile.mapFields(Struct.omit(["_tag", "actor"])),
-    reply: R.CommandEvents,
+    reply: R.OutboundProfile,
     status: 201,
     errors: [409],
   },
@@ -430,7 +439,7 @@ export const ROUTES = defineRoutes({
     tag: "emergency-admin",
     roles: ADMIN,
     body: ConfigureEmergencyCarrier.mapFields(Struct.omit(["_tag", "actor"])),
-    reply: R.CommandEvents,
+    reply: R.EmergencyCarrier,
     errors: [409],
   },
   callbackPool: {
@@ -448,7 +457,7 @@ export const ROUTES = defineRoutes({
     tag: "emergency-admin",
     roles: ADMIN,
     body: ConfigureCallbackPool.mapFields(Struct.omit(["_tag", "actor"])),
-    reply: R.CommandEvents,
+    reply: R.CallbackPool,
     errors: [404, 409],
   },
   emergencyTemplate: {
@@ -466,7 +475,7 @@ export const ROUTES = defineRoutes({
     tag: "emergency-admin",
     roles: ADMIN,
     body: SetNotificationTemplate.mapFields(Struct.omit(["_tag", "actor"])),
-    reply: R.CommandEvents,
+    reply: R.Template,
     errors: [409],
   },
   previewEmergencyTemplate: {

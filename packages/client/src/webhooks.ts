@@ -26,6 +26,8 @@ export const WEBHOOK_TYPES = [
   "callback.dialed",
   "callback.connected",
   "callback.attempt_failed",
+  "callback.cancelled",
+  "callback.rescheduled",
   "callback.closed",
   "presence.changed",
   "queue.overflow_applied",

@@ -2,6 +2,7 @@ import { it } from "@effect/vitest"
 import { Deferred, Effect, Fiber, Layer, Result } from "effect"
 import { describe, expect } from "vitest"
 import { type Domain, makeEngine } from "./engine"
+import { eventsOf, Refusal } from "./kernel/module"
 import { Clock } from "./ports/clock"
 import { Store, StoreUnavailable, VersionConflict } from "./ports/store"
 import { GroupCommit, SharedStore } from "./ports/store-powers"
@@ -15,6 +16,8 @@ type Command =
 type Event =
   | { readonly _tag: "Taken"; readonly seat: string; readonly by: string; readonly until: number | null }
   | { readonly _tag: "Released"; readonly seat: string }
+  /** Recorded for a refusal that is logged (only the replying domain below writes it). */
+  | { readonly _tag: "TurnedAway"; readonly seat: string; readonly by: string }
 type State = Map<string, string>
 
 const seats: Domain<State, Command, Event, string> = {
@@ -53,7 +56,35 @@ const seats: Domain<State, Command, Event, string> = {
 
 const apply = (state: State, e: Event) => {
   if (e._tag === "Taken") state.set(e.seat, e.by)
-  else state.delete(e.seat)
+  else if (e._tag === "Released") state.delete(e.seat)
+}
+
+/** What the replying domain answers a take: the seat, and how many seats were taken after it. */
+interface SeatReply {
+  readonly seat: string
+  readonly taken: number
+}
+
+/**
+ * The seats domain with replies (issue 18, "the engine hands the reply to the driver"): a take
+ * answers the count of taken seats after it, which depends on the state it was decided on; a
+ * refused take by "audit" is a recorded refusal (kernel `Refusal`): logged, and answered as the error.
+ */
+const replyingSeats: Domain<State, Command, Event, string, SeatReply | Refusal<string>> = {
+  ...seats,
+  execute: (state, command, now) => {
+    const decided = seats.execute(state, command, now)
+    if (command._tag !== "Take") return decided
+    if (Result.isFailure(decided)) {
+      if (command.by !== "audit") return decided
+      const turnedAway: Event = { _tag: "TurnedAway", seat: command.seat, by: command.by }
+      return Result.succeed({ events: [turnedAway], reply: new Refusal(decided.failure) })
+    }
+    return Result.map(decided, (d) => ({
+      events: eventsOf(d),
+      reply: { seat: command.seat, taken: state.size },
+    }))
+  },
 }
 
 /** An in-memory store whose appends can be held at a gate and made to fail. */
@@ -153,22 +184,22 @@ const testClock = () => {
   return { port, armed, fire }
 }
 
-const engineOn = (
+const ports = (
   store: Store["Service"],
   clock: Clock["Service"],
   grouping?: GroupCommit["Service"],
   shared?: SharedStore["Service"],
 ) =>
-  makeEngine(seats).pipe(
-    Effect.provide(
-      Layer.mergeAll(
-        Layer.succeed(Store, store),
-        Layer.succeed(Clock, clock),
-        grouping === undefined ? Layer.empty : Layer.succeed(GroupCommit, grouping),
-        shared === undefined ? Layer.empty : Layer.succeed(SharedStore, shared),
-      ),
-    ),
+  Layer.mergeAll(
+    Layer.succeed(Store, store),
+    Layer.succeed(Clock, clock),
+    grouping === undefined ? Layer.empty : Layer.succeed(GroupCommit, grouping),
+    shared === undefined ? Layer.empty : Layer.succeed(SharedStore, shared),
   )
+
+const engineOn = (...on: Parameters<typeof ports>) => makeEngine(seats).pipe(Effect.provide(ports(...on)))
+const replyingEngineOn = (...on: Parameters<typeof ports>) =>
+  makeEngine(replyingSeats).pipe(Effect.provide(ports(...on)))
 
 const take = (seat: string, by: string): Command => ({ _tag: "Take", seat, by })
 
@@ -285,6 +316,19 @@ describe("engine: group commit", () => {
       expect(yield* engine.execute(take("1A", "cid"))).toHaveLength(1)
       expect(yield* engine.read((s) => [...s.keys()].sort())).toEqual(["0A", "1A"])
       expect(store.appends).toEqual([1, 1])
+    }),
+  )
+
+  it.effect("N1 a read after a failed write shows only what the store took", () =>
+    Effect.gen(function* () {
+      const store = testStore()
+      const engine = yield* engineOn(store.port, testClock().port)
+      yield* engine.execute(take("0A", "x"))
+      store.failAppend(1)
+      expect(yield* Effect.result(engine.execute(take("1A", "ann")))).toEqual(
+        Result.fail(new StoreUnavailable({ message: "disk full" })),
+      )
+      expect(yield* engine.read((s) => [...s.keys()])).toEqual(["0A"])
     }),
   )
 
@@ -409,5 +453,63 @@ describe("engine: group commit", () => {
           seats: ["x", "p0", "p1", "p2", "p3", "p4", "1A"],
         })
       }),
+  )
+})
+
+describe("engine: replies (issue 18, ARCHITECTURE rule 3)", () => {
+  it.effect("N1 each caller of a group hears its own command's reply, decided on the state before it", () =>
+    Effect.gen(function* () {
+      const store = testStore()
+      const engine = yield* replyingEngineOn(store.port, testClock().port)
+      const open = yield* store.hold
+      const first = yield* Effect.forkChild(engine.run(take("1A", "ann")))
+      yield* settle
+      const rest = yield* Effect.forkChild(
+        Effect.all([take("1B", "bob"), take("1C", "cid")].map(engine.run), { concurrency: "unbounded" }),
+      )
+      yield* settle
+      yield* open
+      expect((yield* Fiber.join(first)).reply).toEqual({ seat: "1A", taken: 1 })
+      const [b, c] = yield* Fiber.join(rest)
+      expect(b).toEqual({
+        events: [{ _tag: "Taken", seat: "1B", by: "bob", until: null }],
+        reply: { seat: "1B", taken: 2 },
+      })
+      expect(c?.reply).toEqual({ seat: "1C", taken: 3 })
+      expect(store.appends).toEqual([1, 2])
+    }),
+  )
+
+  it.effect("N2 a decision retried after a lost race replies as retried, not as first decided", () =>
+    Effect.gen(function* () {
+      const store = testStore()
+      const engine = yield* replyingEngineOn(store.port, testClock().port, undefined, store.shared)
+      // Another node takes two seats behind this engine's back: its first decision counts one.
+      yield* store.port.append("seats", 0, [{ _tag: "Taken", seat: "x", by: "peer", until: null }], [])
+      yield* store.port.append("seats", 1, [{ _tag: "Taken", seat: "y", by: "peer", until: null }], [])
+      const stored = yield* engine.run(take("1A", "ann"))
+      expect(stored.reply).toEqual({ seat: "1A", taken: 3 })
+      expect(yield* engine.read((s) => s.size)).toBe(3)
+    }),
+  )
+
+  it.effect("E1 a recorded refusal is stored and heard, and its caller is answered with the error", () =>
+    Effect.gen(function* () {
+      const store = testStore()
+      const engine = yield* replyingEngineOn(store.port, testClock().port)
+      const heard: string[] = []
+      yield* engine.subscribe((events) => {
+        for (const e of events) heard.push(e._tag)
+      })
+      yield* engine.run(take("1A", "ann"))
+      const refused = yield* Effect.result(engine.run(take("1A", "audit")))
+      expect(refused).toEqual(Result.fail("1A is taken by ann"))
+      expect(store.events.map((e) => e._tag)).toEqual(["Taken", "TurnedAway"])
+      expect(heard).toEqual(["Taken", "TurnedAway"])
+      // A plain refusal stores nothing, and a command without a reply answers undefined.
+      expect(yield* Effect.result(engine.run(take("1A", "bob")))).toEqual(Result.fail("1A is taken by ann"))
+      expect((yield* engine.run({ _tag: "Release", seat: "1A" })).reply).toBeUndefined()
+      expect(store.events).toHaveLength(3)
+    }),
   )
 })

@@ -10,7 +10,7 @@ import { Store } from "./ports/store"
 import { GroupCommit, SharedStore } from "./ports/store-powers"
 
 export * from "./engine/timer-table"
-export type { AppendListener, Domain, Engine } from "./engine/types"
+export type { Answer, AppendListener, Domain, Engine, Stored } from "./engine/types"
 
 const DEFAULT_MAX_GROUP = 256
 
@@ -33,7 +33,7 @@ const tagOf = (command: unknown): string =>
  * fast driver) and the fan-out to listeners. Timers that come due run their command through the
  * same path, so a timer is consumed exactly when its command's events are stored.
  */
-export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
+export const makeEngine = <S, C, E, Err, R = never>(domain: Domain<S, C, E, Err, R>) =>
   Effect.gen(function* () {
     const store = yield* Store
     const clock = yield* Clock
@@ -45,7 +45,7 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
     const lock = yield* Semaphore.make(1)
     const fanOut = new FanOut<E>()
     const replica = makeReplica(domain, clock, yield* makeLoader(domain), fanOut)
-    const commits = makeGroupCommit<C, E, Err>({
+    const commits = makeGroupCommit<C, E, Err, R>({
       maxGroup: grouping.maxGroup,
       gather: grouping.gather,
       lock,
@@ -69,17 +69,38 @@ export const makeEngine = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
         )
       }).pipe(Effect.catch((error) => Effect.logWarning("timer command failed", { timerId, error })))
 
+    /**
+     * A write that failed leaves its decisions in the state (the replica is stale until the next
+     * command reloads it): a read must not show them, so it reloads first. A store that cannot
+     * even be read leaves the state as it is, said in the log.
+     */
+    const dropUnstored = Effect.suspend(() =>
+      replica.stale
+        ? replica.reload.pipe(
+            Effect.catch((error) =>
+              Effect.logWarning("read with decisions the store did not take", { error }),
+            ),
+          )
+        : Effect.void,
+    )
+
     yield* replica.reload
     yield* clock.onDue(fire)
 
-    const engine: Engine<S, C, E, Err> = {
-      execute: (command) =>
-        commits.submit(command, null).pipe(
-          Effect.withSpan(`${domain.stream}.execute`, {
-            attributes: { "lifeline.command": tagOf(command) },
-          }),
-        ),
-      read: (reader) => Effect.map(clock.now, (now) => reader(replica.state, now)).pipe(lock.withPermits(1)),
+    const run: Engine<S, C, E, Err, R>["run"] = (command) =>
+      commits.submit(command, null).pipe(
+        Effect.withSpan(`${domain.stream}.execute`, {
+          attributes: { "lifeline.command": tagOf(command) },
+        }),
+      )
+    const engine: Engine<S, C, E, Err, R> = {
+      run,
+      execute: (command) => Effect.map(run(command), (stored) => stored.events),
+      read: (reader) =>
+        Effect.andThen(
+          dropUnstored,
+          Effect.map(clock.now, (now) => reader(replica.state, now)),
+        ).pipe(lock.withPermits(1)),
       pendingTimers: Effect.sync(() => replica.timers.timers()),
       refresh: Effect.suspend(() =>
         shared === undefined || replica.stale || commits.waiting > 0

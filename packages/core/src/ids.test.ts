@@ -2,7 +2,7 @@ import { Schema } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 import { emptyAuditState, evolveAudit } from "./audit/trail"
-import { ID_MAX_LENGTH, Id, ISSUED_ID_MAX_LENGTH, IssuedId } from "./ids"
+import { ID_MAX_LENGTH, Id, ISSUED_ID_MAX_LENGTH, IssuedId, issuedId } from "./ids"
 
 const takes = (schema: typeof Id) => Schema.is(schema)
 
@@ -61,6 +61,21 @@ describe("issue 16, N3: one id rule", () => {
     ])
       expect(takes(Id)(id), JSON.stringify(id)).toBe(false)
     expect(takes(Id)("x".repeat(ID_MAX_LENGTH))).toBe(true)
+  })
+
+  it("issue 20: an issued id is one URL path segment as it stands; ids issued before ('/') are still taken", () => {
+    const leg = issuedId("cb-7", "dial", 2)
+    for (const id of [
+      issuedId("call-1", 1),
+      leg,
+      issuedId("callback", leg),
+      issuedId("emergency", "e-1", "notify", 1),
+    ]) {
+      expect(id).not.toContain("/")
+      expect(encodeURIComponent(id), id).toBe(id)
+      expect(takes(IssuedId)(id), id).toBe(true)
+    }
+    expect(leg).toBe("cb-7~dial~2")
   })
 
   it("an issued id keeps its '/' (offer call-1/1, dial leg cb-7/dial/2, message callback/cb-7/dial/2)", () => {

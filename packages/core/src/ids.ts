@@ -31,12 +31,26 @@ export const Id = Schema.Trimmed.check(
 )
 
 /**
- * An id Lifeline or the voice provider issues: it may hold `/` because it is built from another
- * (offer `call-1/1`, dial leg `cb-7/dial/2`, message `callback/cb-7/dial/2`), and an item may be
- * the provider's call. A client only hands one back, percent-encoded in a path.
+ * An id Lifeline or the voice provider issues: built from another (offer `call-1~1`, dial leg
+ * `cb-7~dial~2`, message `callback~cb-7~dial~2`), or the provider's own (an item may be its call).
+ * Ids issued before issue 20 held `/` (`call-1/1`) and are still in stored events, so this keeps
+ * accepting a `/`: a client hands such an id back percent-encoded in a path (`call-1%2F1`).
  */
 export const IssuedId = Schema.Trimmed.check(
   Schema.isNonEmpty(),
   Schema.isMaxLength(ISSUED_ID_MAX_LENGTH),
   isText,
 )
+
+/**
+ * Issue 20 (Build 5): what Lifeline puts between the parts of an id it builds from others. `~` is
+ * an RFC 3986 unreserved character: `encodeURIComponent` leaves it as it is and no router or
+ * proxy treats it as a separator, so an issued id is one path segment as it stands (`/` split it
+ * into two and was answered 404 unless sent as `%2F`). `-`, `_` and `.` are just as safe but common
+ * inside the ids clients choose; `~` rarely is. The parts after the first are Lifeline's own
+ * words and counters, so an id still reads back unambiguously from its last separator.
+ */
+export const ISSUED_ID_SEPARATOR = "~"
+
+/** An id built from others: `issuedId("callback", "cb-7", "dial", 2)` is `callback~cb-7~dial~2`. */
+export const issuedId = (...parts: readonly (string | number)[]): string => parts.join(ISSUED_ID_SEPARATOR)

@@ -131,7 +131,8 @@ beforeAll(async () => {
     offerId: mine.offerId as string,
     callbackId,
     messageId: "walk-no-such-message",
-    callId: "walk-no-such-call",
+    // W1: ana's accepted item is a call she has up.
+    callId: mine.itemId as string,
     sessionId: "walk-no-such-session",
     keyId: "walk-no-such-key",
     endpointId: "walk-no-such-endpoint",

@@ -1,4 +1,4 @@
-import { Center, type CenterState, Id, IssuedId } from "@lifeline/core"
+import { Center, type CenterState, callRepsOf, Id, IssuedId } from "@lifeline/core"
 import { Effect, Schema } from "effect"
 import { DECODE_OPTIONS } from "../request-body"
 import { Forbidden, type Principal, seesQueue } from "./principal"
@@ -22,6 +22,8 @@ interface Owner {
   readonly queues: readonly string[]
   /** The rep it is for: the rep itself, the rep offered or working an item. */
   readonly rep: string | undefined
+  /** Other reps it is also for: a call's earlier reps, whose legs wait for wrap-up (W1). */
+  readonly reps?: readonly string[]
 }
 
 interface Named {
@@ -90,8 +92,18 @@ export const NAMED: Readonly<Record<string, Named>> = {
   keyId: { id: Id, refusal: { rep: "admins only", supervisor: "admins only" } },
   endpointId: { id: Id, refusal: { rep: "admins only", supervisor: "admins only" } },
   deliveryId: { id: Id, refusal: { rep: "admins only", supervisor: "admins only" } },
-  /** A call of the simulated provider (the demo): admins only. */
-  callId: { id: IssuedId, refusal: { rep: "admins only", supervisor: "admins only" } },
+  /**
+   * A call (W1): the reps who have a leg of it (the simulated provider's call routes are for
+   * admins by role).
+   */
+  callId: {
+    id: IssuedId,
+    owner: (s, callId) => {
+      const reps = callRepsOf(s.calls, callId)
+      return reps.length === 0 ? undefined : { queues: [], rep: reps[0], reps }
+    },
+    refusal: { rep: "a rep acts only on its own calls", supervisor: NOT_YOUR_QUEUE },
+  },
 }
 
 /** A parameter the table does not name: checked as a client's id, for admins and integrators only. */
@@ -119,7 +131,7 @@ const mayActOn = (who: Principal, owner: Owner): boolean => {
     case "supervisor":
       return owner.queues.some((q) => seesQueue(who, q))
     case "rep":
-      return owner.rep === who.repId
+      return owner.rep === who.repId || (owner.reps?.includes(who.repId) ?? false)
   }
 }
 

@@ -24,3 +24,7 @@ export const seesQueue = (p: Principal, queueId: string): boolean =>
   p.role === "admin" ||
   p.role === "integrator" ||
   (p.role === "supervisor" && (p.queues === "all" || p.queues.has(queueId)))
+
+/** A supervisor sees the reps of its queues (N4); everyone else who may list reps sees every rep. */
+export const seesRep = (p: Principal, queueIds: Iterable<string>): boolean =>
+  p.role !== "supervisor" || [...queueIds].some((q) => seesQueue(p, q))

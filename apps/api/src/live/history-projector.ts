@@ -6,6 +6,7 @@ import {
 } from "@lifeline/adapters"
 import {
   AuditReadModel,
+  CallbackReadModel,
   Center,
   DeliveryReadModel,
   HistoryReadModel,
@@ -36,6 +37,7 @@ export const ReadModelProjectorsLive = Layer.effectDiscard(
       ["the audit trail", (yield* AuditReadModel).catchUp],
       ["deliveries", (yield* DeliveryReadModel).catchUp],
       ["the operator log", (yield* OperatorLogReadModel).catchUp],
+      ["the callback list", (yield* CallbackReadModel).catchUp],
     ] as const
     const center = yield* Center
     const nudges = yield* Queue.dropping<void>(1)

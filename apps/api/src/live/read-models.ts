@@ -1,6 +1,7 @@
 import { makeMemoryReadModels, type ReadModels } from "@lifeline/adapters"
 import {
   AuditReadModel,
+  CallbackReadModel,
   DeliveryReadModel,
   HistoryReadModel,
   OperatorLogReadModel,
@@ -21,17 +22,20 @@ export const readModels: Effect.Effect<ReadModels> = Effect.gen(function* () {
   const audit = yield* Effect.serviceOption(AuditReadModel)
   const deliveries = yield* Effect.serviceOption(DeliveryReadModel)
   const operatorLog = yield* Effect.serviceOption(OperatorLogReadModel)
+  const callbacks = yield* Effect.serviceOption(CallbackReadModel)
   if (
     Option.isSome(history) &&
     Option.isSome(audit) &&
     Option.isSome(deliveries) &&
-    Option.isSome(operatorLog)
+    Option.isSome(operatorLog) &&
+    Option.isSome(callbacks)
   )
     return {
       history: history.value,
       audit: audit.value,
       deliveries: deliveries.value,
       operatorLog: operatorLog.value,
+      callbacks: callbacks.value,
     }
   const store = yield* Effect.serviceOption(Store)
   if (Option.isNone(store)) return yield* Effect.die(new Error("no read models and no store to project"))

@@ -1,8 +1,18 @@
 import { randomUUID } from "node:crypto"
-import { ROUTES } from "@lifeline/client"
+import { RescheduleBody, ROUTES } from "@lifeline/client"
 import {
+  CALLBACK_LIST_STATUSES,
+  CALLBACK_PAGE_DEFAULT,
+  CALLBACK_PAGE_MAX,
+  type CallbackListCursor,
+  type CallbackListQuery,
+  type CallbackRequestReply,
   Center,
+  type CenterCommand,
   callbackView,
+  InvalidField,
+  InvalidState,
+  numberProblem,
   queueOverflow,
   RequestCallback,
   SetQueueOverflow,
@@ -11,13 +21,15 @@ import {
 import { Effect, Schema, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
-import { seesQueue } from "../auth/principal"
-import type { Handle } from "../handle"
+import { type Principal, seesQueue } from "../auth/principal"
+import type { ApiContext, Handle } from "../handle"
 import { readModels } from "../live/read-models"
 import { route } from "../openapi"
-import { decodeBody } from "../request-body"
-import { configCommandFromBody } from "./body"
-import { param, readView } from "./run"
+import { DECODE_OPTIONS, decodeBody } from "../request-body"
+import { Count, IsoTime } from "./audit"
+import { actorOf, configCommandFromBody } from "./body"
+import { Cursor, decodeKeyset, encodeKeyset, pageResponse } from "./history"
+import { param, readView, runCommand } from "./run"
 
 const OverflowBody = SetQueueOverflow.mapFields(Struct.omit(["_tag", "queueId", "actor"]))
 /** C7: the request; `callbackId` is optional: give one to make a retried request idempotent. */
@@ -51,6 +63,79 @@ const closedCallback = (callbackId: string) =>
     }
   })
 
+/** I2: GET /api/callbacks's query (N3: a bad or unknown parameter is a 400 naming it). */
+const ListQuery = Schema.Struct({
+  queueId: Schema.optionalKey(RequestCallback.fields.queueId),
+  status: Schema.optionalKey(Schema.Literals(["open", ...CALLBACK_LIST_STATUSES])),
+  number: Schema.optionalKey(Schema.String),
+  from: Schema.optionalKey(IsoTime),
+  to: Schema.optionalKey(IsoTime),
+  cursor: Schema.optionalKey(Cursor),
+  limit: Schema.optionalKey(Count(1, CALLBACK_PAGE_MAX)),
+})
+const decodeListQuery = Schema.decodeUnknownEffect(ListQuery, DECODE_OPTIONS)
+
+/** The read-model query of the decoded parameters, narrowed to the queues the caller sees. */
+const listQueryOf = (q: typeof ListQuery.Type, who: Principal) =>
+  Effect.gen(function* () {
+    const number = q.number === undefined ? undefined : numberProblem(q.number)
+    if (number !== undefined) return yield* new InvalidField({ field: "number", message: `number ${number}` })
+    if (q.from !== undefined && q.to !== undefined && q.to.getTime() <= q.from.getTime())
+      return yield* new InvalidField({ field: "to", message: "to must be later than from" })
+    const query: CallbackListQuery = {
+      ...(q.queueId === undefined ? {} : { queueId: q.queueId }),
+      ...(q.status === undefined ? {} : { status: q.status }),
+      ...(q.number === undefined ? {} : { number: q.number }),
+      ...(q.from === undefined ? {} : { from: q.from.getTime() }),
+      ...(q.to === undefined ? {} : { to: q.to.getTime() }),
+      // A supervisor sees their queues' callbacks only (N4).
+      ...(who.role === "supervisor" && who.queues !== "all" ? { queues: [...who.queues] } : {}),
+    }
+    return query
+  })
+
+const cursorOf = (s: string | undefined): CallbackListCursor | null => {
+  const keyset = s === undefined ? undefined : decodeKeyset(s)
+  return keyset === undefined ? null : { requestedAt: keyset[0], callbackId: keyset[1] }
+}
+
+/** The callback as GET /api/callbacks/{callbackId} answers it: open from the center, else closed from history. */
+const callbackReply = (c: ApiContext, callbackId: string, who: Principal) =>
+  Effect.gen(function* () {
+    const view = yield* readView((s) => callbackView(s, callbackId))
+    if (view !== undefined) return c.json(view)
+    // I2: a closed callback is no longer in the center; call history says how it ended.
+    const closed = yield* closedCallback(callbackId)
+    if (closed === undefined || !seesQueue(who, closed.queueId)) return yield* unknownCallback(callbackId)
+    return c.json(closed)
+  })
+
+const unknownCallback = (callbackId: string) =>
+  new UnknownEntity({ entity: "callback", id: callbackId, field: "callbackId" })
+
+/**
+ * I2: cancel. A repeat, once the callback closed as cancelled, answers the same closed callback;
+ * one that ended otherwise (served, expired…) is a 409 naming how it ended.
+ */
+const cancel = (c: ApiContext, who: Principal) =>
+  Effect.gen(function* () {
+    const callbackId = param(c, "callbackId")
+    const command: CenterCommand = { _tag: "CancelCallback", callbackId, actor: actorOf(who) }
+    const center = yield* Center
+    const done = yield* center.execute(command).pipe(
+      Effect.as(true),
+      Effect.catchTag("UnknownEntity", () => Effect.succeed(false)),
+    )
+    const closed = yield* closedCallback(callbackId)
+    if (closed === undefined) return yield* unknownCallback(callbackId)
+    if (!done && closed.outcome !== "cancelled")
+      return yield* new InvalidState({
+        field: "callbackId",
+        message: `the callback already ended: ${closed.outcome}`,
+      })
+    return c.json(closed)
+  })
+
 /** C7, B2, B3: callbacks scheduled through the API from any platform. */
 export const callbackRoutes = (handle: Handle) =>
   new Hono<AuthEnv>()
@@ -62,29 +147,50 @@ export const callbackRoutes = (handle: Handle) =>
           const body = yield* decodeBody(c, CallbackBody)
           const callbackId = body.callbackId ?? `cb-${randomUUID()}`
           const center = yield* Center
-          const events = yield* center.execute({ ...body, _tag: "RequestCallback", callbackId })
-          const joined = events.find((e) => e._tag === "CallbackJoined")
-          if (joined !== undefined) return c.json({ callbackId: joined.callbackId, joined: true }, 200)
-          // A repeat of the same request id changes nothing and names the same callback.
-          return c.json({ callbackId, joined: false }, events.length === 0 ? 200 : 201)
+          const { reply } = yield* center.run({ ...body, _tag: "RequestCallback", callbackId })
+          const { created, ...requested } = reply as CallbackRequestReply
+          // A join (B3) or a repeat of the same request id scheduled nothing: 200, not 201.
+          return c.json(requested, created ? 201 : 200)
         }),
+      ),
+    )
+    .get(
+      "/",
+      route("callbacks"),
+      handle(ROUTES.callbacks.roles, (c, who) =>
+        Effect.gen(function* () {
+          const q = yield* decodeListQuery(c.req.query())
+          const query = yield* listQueryOf(q, who)
+          const { callbacks } = yield* readModels
+          yield* callbacks.catchUp
+          const page = yield* callbacks.page(query, q.limit ?? CALLBACK_PAGE_DEFAULT, cursorOf(q.cursor))
+          return pageResponse(
+            c,
+            page.records,
+            page.next === null ? null : encodeKeyset([page.next.requestedAt, page.next.callbackId]),
+          )
+        }),
+      ),
+    )
+    .post("/:callbackId/cancel", route("cancelCallback"), handle(ROUTES.cancelCallback.roles, cancel))
+    .post(
+      "/:callbackId/reschedule",
+      route("rescheduleCallback"),
+      handle(ROUTES.rescheduleCallback.roles, (c, who) =>
+        Effect.flatMap(decodeBody(c, RescheduleBody), ({ window }) =>
+          runCommand(c, {
+            _tag: "RescheduleCallback",
+            callbackId: param(c, "callbackId"),
+            window,
+            actor: actorOf(who),
+          }),
+        ),
       ),
     )
     .get(
       "/:callbackId",
       route("callback"),
-      handle(ROUTES.callback.roles, (c, who) =>
-        Effect.gen(function* () {
-          const callbackId = param(c, "callbackId")
-          const view = yield* readView((s) => callbackView(s, callbackId))
-          if (view !== undefined) return c.json(view)
-          // I2: a closed callback is no longer in the center; call history says how it ended.
-          const closed = yield* closedCallback(callbackId)
-          if (closed === undefined || !seesQueue(who, closed.queueId))
-            return yield* new UnknownEntity({ entity: "callback", id: callbackId, field: "callbackId" })
-          return c.json(closed)
-        }),
-      ),
+      handle(ROUTES.callback.roles, (c, who) => callbackReply(c, param(c, "callbackId"), who)),
     )
 
 /** C1–C4, B1: a queue's overflow rules and callback texts. */

@@ -1,13 +1,11 @@
 import { ROUTES } from "@lifeline/client"
 import {
-  Center,
   ConfigureCallbackPool,
   ConfigureEmergencyCarrier,
   ConfigureEmergencyRegions,
   callbackPoolView,
   DefineOutboundVoiceProfile,
   DialEmergency,
-  dialOutcome,
   EndEmergency,
   emergencyContactsView,
   emergencyReadiness,
@@ -62,16 +60,9 @@ export const repEmergencyRoutes = (handle: Handle) =>
     .post(
       "/:repId/emergency",
       route("dialEmergency"),
+      // A refused dial fails with its typed error (422), its refusal logged for the operator.
       handle(ROUTES.dialEmergency.roles, (c) =>
-        Effect.gen(function* () {
-          const repId = param(c, "repId")
-          const body = yield* decodeBody(c, DialBody)
-          const center = yield* Center
-          const events = yield* center.execute({ _tag: "DialEmergency", repId, ...body })
-          const outcome = dialOutcome(events)
-          if (outcome?._tag === "Refused") return yield* outcome.error
-          return c.json(outcome ?? null, 201)
-        }),
+        commandFromBody(c, DialBody, (b) => ({ _tag: "DialEmergency", repId: param(c, "repId"), ...b }), 201),
       ),
     )
     .post(

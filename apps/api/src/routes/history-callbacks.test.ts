@@ -1,5 +1,13 @@
 import { VirtualClock } from "@lifeline/adapters"
-import { CALLBACK_LIFETIME_MS, Center, type CenterCommand, type HistoryRecord } from "@lifeline/core"
+import {
+  CALLBACK_LIFETIME_MS,
+  CENTER_STREAM,
+  Center,
+  type CenterCommand,
+  type CenterEvent,
+  type HistoryRecord,
+  Store,
+} from "@lifeline/core"
 import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { type ApiHarness, apiHarness, KEYS, T0 } from "../test-kit"
@@ -86,7 +94,7 @@ describe("issue 22: how each callback ended, over the API", () => {
   it("C6 served: dialled, answered, completed by dan", async () => {
     await requestCallback("cb-served")
     await danAccepts("cb-served")
-    await provider({ _tag: "CallAnswered", callId: "cb-served/dial/1" })
+    await provider({ _tag: "CallAnswered", callId: "cb-served~dial~1" })
     await advance(120_000)
     await ok(h.request(KEYS.dan, "POST", "/api/items/cb-served/complete"))
     expect(await record("cb-served")).toMatchObject({
@@ -108,7 +116,7 @@ describe("issue 22: how each callback ended, over the API", () => {
     )
     await requestCallback("cb-gone")
     await danAccepts("cb-gone")
-    await provider({ _tag: "CallFailed", callId: "cb-gone/dial/1", reason: "busy" })
+    await provider({ _tag: "CallFailed", callId: "cb-gone~dial~1", reason: "busy" })
     expect(await record("cb-gone")).toMatchObject({ outcome: "held", attempts: 1, repId: null })
     await advance(60_000)
     const offers = (await (await ok(h.request(KEYS.dan, "GET", "/api/reps/dan/offers"))).json()) as {
@@ -117,7 +125,7 @@ describe("issue 22: how each callback ended, over the API", () => {
     await ok(
       h.request(KEYS.dan, "POST", `/api/offers/${encodeURIComponent(offers[0]?.offerId ?? "")}/accept`),
     )
-    await provider({ _tag: "CallFailed", callId: "cb-gone/dial/2", reason: "no answer" })
+    await provider({ _tag: "CallFailed", callId: "cb-gone~dial~2", reason: "no answer" })
     expect(await record("cb-gone")).toMatchObject({
       kind: "callback",
       outcome: "unreachable",
@@ -252,7 +260,7 @@ describe("issue 22: how each callback ended, over the API", () => {
       }),
     )
     await danAccepts("cb-late")
-    await provider({ _tag: "CallFailed", callId: "cb-late/dial/1", reason: "busy" })
+    await provider({ _tag: "CallFailed", callId: "cb-late~dial~1", reason: "busy" })
     expect(await record("cb-late")).toMatchObject({
       kind: "callback",
       outcome: "expired",
@@ -273,14 +281,14 @@ describe("issue 22: how each callback ended, over the API", () => {
     )
     await requestCallback("cb-second")
     await danAccepts("cb-second")
-    await provider({ _tag: "CallFailed", callId: "cb-second/dial/1", reason: "no answer" })
+    await provider({ _tag: "CallFailed", callId: "cb-second~dial~1", reason: "no answer" })
     expect(await record("cb-second")).toMatchObject({ outcome: "held", attempts: 1, repId: null })
     await advance(60_000)
     // Back in its queue and offered to dan again; accepted, it is answered by him until a dial fails.
     expect(await record("cb-second")).toMatchObject({ outcome: "ringing", repId: null, attempts: 1 })
     await danTakesOffer("cb-second")
     expect(await record("cb-second")).toMatchObject({ outcome: "answered", repId: "dan", attempts: 1 })
-    await provider({ _tag: "CallAnswered", callId: "cb-second/dial/2" })
+    await provider({ _tag: "CallAnswered", callId: "cb-second~dial~2" })
     await advance(30_000)
     await ok(h.request(KEYS.dan, "POST", "/api/items/cb-second/complete"))
     expect(await record("cb-second")).toMatchObject({
@@ -328,9 +336,13 @@ describe("issue 22: how each callback ended, over the API", () => {
   it("C8 completed by an admin for dan before the customer answered: cancelled, the dial hung up", async () => {
     await requestCallback("cb-admin")
     await danAccepts("cb-admin")
-    const done = await ok(h.request(KEYS.admin, "POST", "/api/items/cb-admin/complete", { repId: "dan" }))
-    // The customer's phone, still ringing, is hung up (the only dial was attempt 1).
-    expect(await done.text()).toMatch(/"_tag":"HangUp","callId":"cb-admin\/dial\/1"/)
+    await ok(h.request(KEYS.admin, "POST", "/api/items/cb-admin/complete", { repId: "dan" }))
+    // The customer's phone, still ringing, is hung up (the only dial was attempt 1): in the log,
+    // since the command answers with the item now (issue 20), not its events.
+    const log = await h.runtime.runPromise(
+      Effect.flatMap(Store, (s) => s.load<CenterEvent, unknown>(CENTER_STREAM)),
+    )
+    expect(JSON.stringify(log.events)).toMatch(/"_tag":"HangUp","callId":"cb-admin~dial~1"/)
     expect(await record("cb-admin")).toMatchObject({
       kind: "callback",
       outcome: "cancelled",

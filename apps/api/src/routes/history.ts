@@ -13,30 +13,49 @@ import { Effect, Schema, Stream } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
 import type { Principal } from "../auth/principal"
-import type { Handle } from "../handle"
+import type { ApiContext, Handle } from "../handle"
 import type { LiveHub } from "../live/hub"
 import { route } from "../openapi"
 import { DECODE_OPTIONS } from "../request-body"
 import { Count, IsoTime } from "./audit"
 
 /** A page's cursor as the API hands it out: opaque to callers (base64url of where it ended). */
-export const encodeCursor = (c: HistoryCursor): string =>
-  Buffer.from(JSON.stringify([c.arrivedAt, c.itemId])).toString("base64url")
+export const encodeCursor = (c: HistoryCursor): string => encodeKeyset([c.arrivedAt, c.itemId])
 
 const decodeCursor = (s: string): HistoryCursor | undefined => {
+  const keyset = decodeKeyset(s)
+  return keyset === undefined ? undefined : { arrivedAt: keyset[0], itemId: keyset[1] }
+}
+
+/** A keyset cursor (a time, then an id), as every cursor-paged list of the API hands it out. */
+export const encodeKeyset = (keyset: readonly [number, string]): string =>
+  Buffer.from(JSON.stringify(keyset)).toString("base64url")
+
+export const decodeKeyset = (s: string): [number, string] | undefined => {
   try {
     const v: unknown = JSON.parse(Buffer.from(s, "base64url").toString("utf8"))
     if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === "string")
-      return { arrivedAt: v[0], itemId: v[1] }
+      return [v[0], v[1]]
   } catch {
     // not JSON: not a cursor of ours
   }
   return undefined
 }
 
-const Cursor = Schema.String.check(
-  Schema.makeFilter((s) => decodeCursor(s) !== undefined || "must be a cursor a previous page gave"),
+export const Cursor = Schema.String.check(
+  Schema.makeFilter((s) => decodeKeyset(s) !== undefined || "must be a cursor a previous page gave"),
 )
+
+/** A page: its records as the body, the next page's cursor in `X-Next-Cursor` and `Link: rel=next`. */
+export const pageResponse = (c: ApiContext, records: readonly unknown[], cursor: string | null) => {
+  if (cursor === null) return c.json([...records])
+  const next = new URL(c.req.url)
+  next.searchParams.set("cursor", cursor)
+  return c.json([...records], 200, {
+    "x-next-cursor": cursor,
+    link: `<${next.pathname}${next.search}>; rel="next"`,
+  })
+}
 
 const Id = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(256))
 
@@ -107,14 +126,7 @@ export const historyRoutes = (handle: Handle, hub: LiveHub) =>
           const query = yield* queryOf(q, who)
           const after = q.cursor === undefined ? null : (decodeCursor(q.cursor) ?? null)
           const page = yield* hub.history.page(query, q.limit ?? HISTORY_PAGE_DEFAULT, after)
-          if (page.next === null) return c.json([...page.records])
-          const cursor = encodeCursor(page.next)
-          const next = new URL(c.req.url)
-          next.searchParams.set("cursor", cursor)
-          return c.json([...page.records], 200, {
-            "x-next-cursor": cursor,
-            link: `<${next.pathname}${next.search}>; rel="next"`,
-          })
+          return pageResponse(c, page.records, page.next === null ? null : encodeCursor(page.next))
         }),
       ),
     )

@@ -15,7 +15,8 @@ const DefineWorkstreamBody = DefineWorkstream.mapFields(Struct.omit(["_tag", "ac
 
 /**
  * R3, R5: queues with their live view (waiting, staffing, EWT); admins configure them. A
- * supervisor names only its queues (auth/authorize.ts) and lists only them.
+ * supervisor names only its queues (auth/authorize.ts) and lists only them; a rep lists the
+ * queues it is a member of.
  */
 export const queueRoutes = (handle: Handle) =>
   new Hono<AuthEnv>()
@@ -23,11 +24,13 @@ export const queueRoutes = (handle: Handle) =>
       "/",
       route("queues"),
       handle(ROUTES.queues.roles, (c, who) =>
-        readView((s) =>
-          [...s.routing.queues.keys()]
-            .filter((q) => seesQueue(who, q))
-            .flatMap((q) => queueView(s.routing, q) ?? []),
-        ).pipe(Effect.map((views) => c.json(views))),
+        readView((s) => {
+          // Issue 19: a rep reads its own queues (their names on its page), no others.
+          const memberOf = who.role === "rep" ? s.routing.reps.get(who.repId)?.memberships : undefined
+          return [...s.routing.queues.keys()]
+            .filter((q) => (who.role === "rep" ? memberOf?.has(q) === true : seesQueue(who, q)))
+            .flatMap((q) => queueView(s.routing, q) ?? [])
+        }).pipe(Effect.map((views) => c.json(views))),
       ),
     )
     .post(

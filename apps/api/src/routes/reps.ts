@@ -11,7 +11,7 @@ import {
 import { Effect, Schema, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"
-import { seesQueue } from "../auth/principal"
+import { seesRep } from "../auth/principal"
 import type { Handle } from "../handle"
 import { route } from "../openapi"
 import { decodeBody } from "../request-body"
@@ -44,14 +44,13 @@ export const repRoutes = (handle: Handle) =>
       "/",
       route("reps"),
       handle(ROUTES.reps.roles, (c, who) =>
-        readView((s) =>
-          [...s.routing.reps.values()]
-            .filter(
-              (rep) =>
-                who.role !== "supervisor" || [...rep.memberships.keys()].some((q) => seesQueue(who, q)),
-            )
-            .map(repView),
-        ).pipe(Effect.map((views) => c.json(views))),
+        readView((s) => {
+          // W1: a rep reads the colleagues it can transfer a call to, the reps of its own queues.
+          const own = who.role === "rep" ? [...(s.routing.reps.get(who.repId)?.memberships.keys() ?? [])] : []
+          const sees = (queueIds: Iterable<string>) =>
+            who.role === "rep" ? [...queueIds].some((q) => own.includes(q)) : seesRep(who, queueIds)
+          return [...s.routing.reps.values()].filter((rep) => sees(rep.memberships.keys())).map(repView)
+        }).pipe(Effect.map((views) => c.json(views))),
       ),
     )
     .post(

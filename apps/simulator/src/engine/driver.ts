@@ -3,6 +3,7 @@ import {
   type CenterEvent,
   type Domain,
   decisionTimers,
+  eventsOf,
   type RouterState,
   type Timer,
   TimerTable,
@@ -60,7 +61,7 @@ export class FastDriver<S, C, E, Err> implements CoreDriver<C, E> {
     const decided = this.domain.execute(this.state, command, now)
     if (Result.isFailure(decided)) throw new RefusedCommand(command, decided.failure)
     decisionTimers(this.domain.timersOf, null, decided, this.timers.apply)
-    return decided.success
+    return eventsOf(decided.success)
   }
 
   readonly nextTimerAt = (): number | undefined => this.timers.next()?.dueAt
@@ -70,7 +71,7 @@ export class FastDriver<S, C, E, Err> implements CoreDriver<C, E> {
     if (next === undefined) return []
     const decided = this.domain.execute(this.state, next.command, next.dueAt)
     decisionTimers(this.domain.timersOf, next.timerId, decided, this.timers.apply)
-    return Result.isFailure(decided) ? [] : decided.success
+    return Result.isFailure(decided) ? [] : eventsOf(decided.success)
   }
 
   /** Timers armed and not yet fired or disarmed (for checks). */

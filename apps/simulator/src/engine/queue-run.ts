@@ -1,7 +1,13 @@
 import type { Distribution, Sampler } from "../distributions"
 import { samplerOf } from "../distributions"
 import { mulberry32, type Random } from "../random"
-import type { ScenarioOverflow, ScenarioQueue } from "../scenario"
+import type { ScenarioOverflow, ScenarioQueue, ScenarioScheduledCallbacks } from "../scenario"
+
+/** How a customer called back answers the dial: with this probability, after a ring of `ring`. */
+export interface CallbackAnswer {
+  readonly probability: number
+  readonly ring: Sampler
+}
 
 /** A queue with its samplers worked out once. */
 export interface QueueRun {
@@ -12,7 +18,26 @@ export interface QueueRun {
   readonly handle: Sampler
   readonly patience: Sampler | undefined
   readonly overflow: (ScenarioOverflow & { readonly ring: Sampler }) | undefined
+  /** C7: the queue's scheduled callbacks, when it has them. */
+  readonly scheduled:
+    | {
+        readonly ratePerMs: number
+        readonly windowStart: Sampler
+        readonly windowLength: Sampler
+        readonly answer: CallbackAnswer
+      }
+    | undefined
 }
+
+const scheduledRun = (s: ScenarioScheduledCallbacks | undefined): QueueRun["scheduled"] =>
+  s === undefined
+    ? undefined
+    : {
+        ratePerMs: 1 / s.meanInterArrivalMs,
+        windowStart: samplerOf(s.windowStart),
+        windowLength: samplerOf(s.windowLength),
+        answer: { probability: s.answerProbability, ring: samplerOf(s.ringTime) },
+      }
 
 const exponential = (mean: number): Distribution => ({ _tag: "Exponential", mean })
 
@@ -29,6 +54,7 @@ export const queueRun = (queue: ScenarioQueue, arrivals: Random): QueueRun => {
       queue.overflow === undefined
         ? undefined
         : { ...queue.overflow, ring: samplerOf(queue.overflow.callbackRingTime) },
+    scheduled: scheduledRun(queue.scheduledCallbacks),
   }
 }
 
@@ -43,11 +69,20 @@ export interface Streams {
   readonly patience: Random
   readonly caller: Random
   readonly emergency: Random
+  /** Issue 17 Build 7, seeded after all the others so a scenario without it draws as before: */
+  /** the reps' answers to offers (decline, let ring, think time), */
+  readonly offers: Random
+  /** emergency calls dropping and the PSAP calling back, */
+  readonly psap: Random
+  /** scheduled callbacks (C7): their arrivals and windows. */
+  readonly scheduled: Random
 }
 
 export const streamsOf = (seed: number, queues: number): { streams: Streams; arrivals: Random[] } => {
   const root = mulberry32(seed)
   const next = () => mulberry32(Math.floor(root() * 4_294_967_296))
-  const streams = { handle: next(), patience: next(), caller: next(), emergency: next() }
-  return { streams, arrivals: Array.from({ length: queues }, next) }
+  const [handle, patience, caller, emergency] = [next(), next(), next(), next()]
+  const arrivals = Array.from({ length: queues }, next)
+  const streams = { handle, patience, caller, emergency, offers: next(), psap: next(), scheduled: next() }
+  return { streams, arrivals }
 }

@@ -97,7 +97,7 @@ export const INTERVAL_COLUMNS: readonly IntervalColumn[] = [
     "callbacks_requested",
     "callbacks asked",
     IF.callbacksRequested,
-    "callbacks callers asked for in the interval (C3, C4)",
+    "callbacks asked for in the interval: by callers in the queue (C3, C4) and scheduled through the API (C7)",
   ),
   count(
     "callbacksDone",
@@ -105,6 +105,20 @@ export const INTERVAL_COLUMNS: readonly IntervalColumn[] = [
     "callbacks done",
     IF.callbacksDone,
     "callbacks closed as served in the interval",
+  ),
+  count(
+    "offersDeclined",
+    "offers_declined",
+    "offers declined",
+    IF.offersDeclined,
+    "offers reps declined in the interval (R4: the item is offered again)",
+  ),
+  count(
+    "offersExpired",
+    "offers_expired",
+    "offers expired",
+    IF.offersExpired,
+    "offers reps let ring until they expired (30 s) in the interval (R4: the item is offered again)",
   ),
 ]
 

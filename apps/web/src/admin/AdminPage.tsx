@@ -6,6 +6,7 @@ import { Deliveries } from "./Deliveries"
 import { OperatorLog } from "./OperatorLog"
 import { OverflowEditor } from "./OverflowEditor"
 import { QueueMembers } from "./QueueMembers"
+import { ServiceLevelTargetEditor } from "./ServiceLevelTargetEditor"
 import { TemplateEditor } from "./TemplateEditor"
 
 /** R3, E11, C1–C4, B5, B6: the admin's pages on one screen. */
@@ -31,6 +32,7 @@ export function AdminPage() {
             <ContactsEditor api={api} reps={s().reps} />
             <TemplateEditor api={api} />
             <OverflowEditor api={api} queues={s().queues} />
+            <ServiceLevelTargetEditor api={api} queues={s().queues} />
             <OperatorLog api={api} />
             <Deliveries api={api} reps={s().reps} />
           </>

@@ -1,6 +1,6 @@
 import type { LifelineClient } from "@lifeline/client"
 import type { RepView } from "@lifeline/core"
-import { isEmailAddress } from "@lifeline/core"
+import { contactAddress, isEmailAddress } from "@lifeline/core"
 import { createResource, createSignal, For, Show } from "solid-js"
 import { reasonOf } from "../app/session"
 
@@ -10,16 +10,16 @@ interface ContactsView {
   readonly mailboxEnabled: boolean
 }
 
-/** Each entry of the semicolon list with whether it is an address (as the API will judge it). */
+/**
+ * Each entry of the semicolon list with whether it is an address (as the API will judge it, by
+ * the core's own rule). "Name <address>" is kept as typed (issue 19): the name shows here again.
+ */
 export const checkContacts = (line: string) =>
   line
     .split(/[;\u037E]/)
     .map((raw) => raw.trim())
     .filter((entry) => entry !== "")
-    .map((entry) => {
-      const address = (/^[^<>]*<([^<>]+)>$/.exec(entry)?.[1] ?? entry).trim()
-      return { entry, valid: isEmailAddress(address) }
-    })
+    .map((entry) => ({ entry, valid: isEmailAddress(contactAddress(entry)) }))
 
 /** E9/E11: a rep's emergency contacts, one line of addresses separated by semicolons. */
 export function ContactsEditor(props: { readonly api: LifelineClient; readonly reps: readonly RepView[] }) {

@@ -5,9 +5,22 @@ import { type AudioDevice, type CallingClient, regionOf } from "./port"
 export interface AcsCallingOptions {
   readonly api: LifelineClient
   readonly repId: string
-  /** A Communication Services user access token for this rep (issued by the deployment). */
-  readonly token: () => Promise<string>
   readonly displayName: string
+}
+
+/**
+ * Issue 19: the rep's ACS user token comes from its own node (`POST
+ * /api/reps/{repId}/calling-token`, the rep's stored ACS user, VoIP scope). The credential asks
+ * again before the token expires (`refreshProactively`), so a rep's call agent outlives any
+ * one token; a node without ACS settings answers 409 CallingNotConfigured (the demo keeps the
+ * simulated client).
+ */
+export const nodeTokenCredential = async (api: LifelineClient, repId: string) => {
+  const { AzureCommunicationTokenCredential } = await import("@azure/communication-common")
+  return new AzureCommunicationTokenCredential({
+    tokenRefresher: async () => (await api.request("callingToken", { params: { repId } })).token,
+    refreshProactively: true,
+  })
 }
 
 const device = (d: { readonly id: string; readonly name: string }): AudioDevice => ({
@@ -27,6 +40,27 @@ export const acsCalling = (options: AcsCallingOptions): CallingClient => {
   /** E6: the PSAP's callback, redirected by the API to this rep's endpoint, ringing here. */
   let incoming: IncomingCall | undefined
   let devicesPromise: Promise<DeviceManager> | undefined
+  /** The session the API opened at the dial, and whether the rep is the one hanging up. */
+  let session: string | undefined
+  let hangingUp = false
+  /**
+   * W5: the provider ending the call (not the rep's End call) is told to the API, which tells
+   * the rep and keeps the session open for the PSAP's callback while the lease is live. For the
+   * PSAP's redirected call only this endpoint hears the end, so it reports that too.
+   */
+  const reportDrop = (watched: Call, sessionId: string | undefined, psapCallId?: string) =>
+    watched.on("stateChanged", () => {
+      if (watched.state !== "Disconnected" || hangingUp) return
+      const code = watched.callEndReason?.code
+      void options.api.request("emergencyCallDropped", {
+        params: { repId: options.repId },
+        body: {
+          ...(sessionId === undefined ? {} : { sessionId }),
+          ...(code === undefined ? {} : { reason: String(code) }),
+          ...(psapCallId === undefined ? {} : { psapCallId }),
+        },
+      })
+    })
   const sdk = () => import("@azure/communication-calling")
   const devices = () => {
     devicesPromise ??= sdk().then(async ({ CallClient }) => {
@@ -42,11 +76,10 @@ export const acsCalling = (options: AcsCallingOptions): CallingClient => {
         dialString,
         location: { region: regionOf(emergencyCountryCode) },
       })
-      const [{ CallClient }, { AzureCommunicationTokenCredential }] = await Promise.all([
+      const [{ CallClient }, credential] = await Promise.all([
         sdk(),
-        import("@azure/communication-common"),
+        nodeTokenCredential(options.api, options.repId),
       ])
-      const credential = new AzureCommunicationTokenCredential(await options.token())
       agent = await new CallClient().createCallAgent(credential, {
         displayName: options.displayName,
         emergencyCallOptions: { countryCode: emergencyCountryCode },
@@ -55,19 +88,24 @@ export const acsCalling = (options: AcsCallingOptions): CallingClient => {
         incoming = e.incomingCall
       })
       call = agent.startCall([{ phoneNumber: dialString }])
+      reportDrop(call, started.sessionId)
+      session = started.sessionId
       return { sessionId: started.sessionId }
     },
     hangUp: async (sessionId) => {
+      hangingUp = true
       await call?.hangUp()
       await agent?.dispose()
       call = undefined
       agent = undefined
+      hangingUp = false
       await options.api.endEmergency(options.repId, sessionId)
     },
-    answerPsapCallback: async () => {
+    answerPsapCallback: async (callId) => {
       if (incoming === undefined) throw new Error("The PSAP's call is not ringing here (any more).")
       call = await incoming.accept()
       incoming = undefined
+      reportDrop(call, session, callId)
     },
     deviceSettings: async () => {
       const manager = await devices()

@@ -1,3 +1,4 @@
+import type { LifelineClient } from "@lifeline/client"
 import { Show } from "solid-js"
 import { createProblem } from "../app/connection"
 import { Icon } from "../app/icons"
@@ -12,7 +13,11 @@ import type { Desk } from "./desk"
  * settings and End call; otherwise the dialer. End call stays usable offline: hanging up the
  * media is the calling client's, and the rep must always be able to.
  */
-export function CommPanel(props: { readonly calling: CallingClient; readonly desk: Desk }) {
+export function CommPanel(props: {
+  readonly api: LifelineClient
+  readonly calling: CallingClient
+  readonly desk: Desk
+}) {
   const [problem, setProblem] = createProblem()
   const emergency = () => props.desk.view()?.emergency ?? null
   const end = async () => {
@@ -33,7 +38,10 @@ export function CommPanel(props: { readonly calling: CallingClient; readonly des
       data-testid="comm-panel"
     >
       <h2 id="panel-heading">Communication panel</h2>
-      <Show when={emergency()} fallback={<Dialer calling={props.calling} desk={props.desk} />}>
+      <Show
+        when={emergency()}
+        fallback={<Dialer api={props.api} calling={props.calling} desk={props.desk} />}
+      >
         <DeviceSettings calling={props.calling} />
         <button type="button" id="end-call" class="end-call" onClick={() => void end()}>
           <Icon name="phoneOff" />

@@ -1,8 +1,11 @@
-import type { LifelineClient } from "@lifeline/client"
-import { createSignal, For, Show } from "solid-js"
+import type { CallView, LifelineClient } from "@lifeline/client"
+import { createMemo, createSignal, For, Show } from "solid-js"
 import { offline } from "../app/connection"
 import { reasonOf } from "../app/session"
 import { formatDuration, useNow } from "../app/time"
+import { CallBody } from "./call-panel"
+import { createTargets, type TransferTargets } from "./call-transfer"
+import { callTitle } from "./call-words"
 import type { CallbackProgress, Desk, Work } from "./desk"
 import { queueName } from "./words"
 
@@ -19,14 +22,33 @@ const endedWords = (p: CallbackProgress): string =>
     ? `Ended after ${formatDuration(p.at - p.dialledAt)} of ringing: the customer was not reached.`
     : `Ended: connected for ${formatDuration(p.at - p.connectedAt)}, answered after ${formatDuration(p.connectedAt - p.dialledAt)}.`
 
+/** A conversation's key: its work item, or the call id of an outbound call (which has no item). */
+const keyOfCall = (call: CallView): string =>
+  call.itemId === null ? `call:${call.callId}` : `item:${call.itemId}`
+const keyOfWork = (item: Work): string => `item:${item.itemId}`
+/** The heading Accept (IncomingWork) and the dialer move focus to: the work's, or the outbound call's. */
+const headingOf = (call: CallView): string =>
+  call.itemId === null ? `call-${call.callId}` : `work-${call.itemId}`
+
 /**
- * The active conversation form: notes for each piece of accepted work (kept in this browser),
- * Complete to finish it. E7: during an emergency call it shows no Save and no Refresh. Issue 19:
- * a callback shows Dialling -> Connected -> Ended from the rep's stream, with the time it took.
+ * The active conversation: each piece of accepted work and each call of the rep, once. W1: a
+ * routed or outbound call shows its call panel (state, timer, controls, then the wrap-up stored
+ * by the API); work with no call behind it (a callback, the demo's seeded items) keeps the notes
+ * form (notes in this browser) and Complete. E7: during an emergency call the form shows no Save
+ * and no Refresh. Issue 19: a callback shows Dialling -> Connected -> Ended from the rep's stream.
  */
 export function ConversationForm(props: { readonly api: LifelineClient; readonly desk: Desk }) {
   const emergency = () => props.desk.view()?.emergency != null
   const work = () => props.desk.view()?.work ?? []
+  const calls = () => props.desk.view()?.calls ?? []
+  const targets = createTargets(props.api, () => props.desk.view()?.rep.repId)
+  /**
+   * Conversation keys in order (work first, then calls without work): strings, so a row and its
+   * focus and typed wrap-up survive every reload, and an item keeps its row when its call shows.
+   */
+  const keys = createMemo(() => [...new Set([...work().map(keyOfWork), ...calls().map(keyOfCall)])], [], {
+    equals: (a, b) => a.length === b.length && a.every((k, i) => k === b[i]),
+  })
   /** Callbacks that ended and left the rep's work (not answered, or closed): shown until dismissed. */
   const endedElsewhere = () =>
     [...props.desk.callbacks()].filter(
@@ -35,8 +57,19 @@ export function ConversationForm(props: { readonly api: LifelineClient; readonly
   return (
     <section aria-labelledby="conversation-heading" class="card conversation">
       <h2 id="conversation-heading">Active conversation</h2>
-      <For each={work()} fallback={<p class="muted">No conversation in progress.</p>}>
-        {(item) => <WorkForm api={props.api} desk={props.desk} item={item} emergency={emergency()} />}
+      <Show when={props.desk.view()?.calls === null}>
+        <p class="problem">Your calls could not be read just now; they show again with the next update.</p>
+      </Show>
+      <For each={keys()} fallback={<p class="muted">No conversation in progress.</p>}>
+        {(key) => (
+          <Conversation
+            api={props.api}
+            desk={props.desk}
+            targets={targets}
+            conversationKey={key}
+            emergency={emergency()}
+          />
+        )}
       </For>
       <For each={endedElsewhere()}>
         {([itemId, p]) => (
@@ -52,6 +85,44 @@ export function ConversationForm(props: { readonly api: LifelineClient; readonly
         )}
       </For>
     </section>
+  )
+}
+
+/** One conversation: its call panel when the API handles a call for it, else the work form. */
+function Conversation(props: {
+  readonly api: LifelineClient
+  readonly desk: Desk
+  readonly targets: TransferTargets
+  readonly conversationKey: string
+  readonly emergency: boolean
+}) {
+  const item = () => (props.desk.view()?.work ?? []).find((w) => keyOfWork(w) === props.conversationKey)
+  const call = () => (props.desk.view()?.calls ?? []).find((c) => keyOfCall(c) === props.conversationKey)
+  return (
+    <Show
+      when={call()}
+      fallback={
+        <Show when={item()}>
+          {(w) => <WorkForm api={props.api} desk={props.desk} item={w()} emergency={props.emergency} />}
+        </Show>
+      }
+    >
+      {(c) => (
+        <article class="work call-work" aria-labelledby={headingOf(c())}>
+          <h3 id={headingOf(c())} tabIndex={-1}>
+            {callTitle(c())}
+          </h3>
+          <CallBody
+            api={props.api}
+            desk={props.desk}
+            panelId={headingOf(c())}
+            call={c()}
+            targets={props.targets}
+            emergency={props.emergency}
+          />
+        </article>
+      )}
+    </Show>
   )
 }
 

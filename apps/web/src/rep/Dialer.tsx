@@ -1,8 +1,10 @@
+import { LifelineApiError, type LifelineClient } from "@lifeline/client"
 import { createSignal, For, Show } from "solid-js"
 import { createProblem, offline } from "../app/connection"
 import { Icon } from "../app/icons"
 import { reasonOf } from "../app/session"
 import type { CallingClient } from "../calling/port"
+import { checkDial } from "./call-words"
 import type { Desk } from "./desk"
 
 const KEYS = ["1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#"] as const
@@ -25,12 +27,23 @@ const regionNames = (() => {
 /** "United States" for US; the code itself where the browser has no name for it. */
 const regionName = (code: string): string => regionNames?.of(code) ?? code
 
+/** The API refused an ordinary call because the number is an emergency number: it has its own dial. */
+const isEmergencyNumber = (error: unknown): boolean =>
+  error instanceof LifelineApiError && error.code === "EmergencyNumber"
+
 /**
  * The dialer of the communication panel: a number, a keypad, where the rep is, and Call.
  * Issue 19: the locations are the regions the API can carry emergency calls from (one list,
- * the core's, from the rep's readiness), plus "Somewhere else".
+ * the core's, from the rep's readiness), plus "Somewhere else". W1: an E.164 number (checked as
+ * the rep types) is an ordinary outbound call from the configured caller id, shown in the
+ * conversation; a short number (911, 112, 933…), or one the API says is an emergency number,
+ * takes the emergency path (E1–E7).
  */
-export function Dialer(props: { readonly calling: CallingClient; readonly desk: Desk }) {
+export function Dialer(props: {
+  readonly api: LifelineClient
+  readonly calling: CallingClient
+  readonly desk: Desk
+}) {
   const [number, setNumber] = createSignal("")
   const regions = () => [...new Set((props.desk.view()?.readiness?.carrierPaths ?? []).map((p) => p.region))]
   const [picked, setPicked] = createSignal<string>()
@@ -38,12 +51,42 @@ export function Dialer(props: { readonly calling: CallingClient; readonly desk: 
   const [problem, setProblem] = createProblem()
   const [busy, setBusy] = createSignal(false)
   const blocking = () => props.desk.view()?.readiness?.blocking ?? []
+  const check = () => checkDial(number())
+  /** What the rep sees under the number as they type: a hint, or what is wrong. */
+  const hint = () => {
+    const c = check()
+    return c.kind === "partial" || c.kind === "invalid" ? c.message : undefined
+  }
+  const emergencyCall = async (dialString: string) => {
+    await props.calling.startEmergencyCall({ dialString, emergencyCountryCode: region() })
+    // E7: the panel now holds End call; focus goes there (never to <body>).
+    return "end-call"
+  }
+  /** W1: an ordinary call to a customer; the API sends an emergency number back to its own dial. */
+  const customerCall = async (to: string) => {
+    const repId = props.desk.view()?.rep.repId
+    if (repId === undefined) throw new Error("Your workspace is still loading; try again in a moment.")
+    try {
+      const call = await props.api.request("placeCall", { params: { repId }, body: { to } })
+      return `call-${call.callId}`
+    } catch (error) {
+      if (isEmergencyNumber(error)) return emergencyCall(to)
+      throw error
+    }
+  }
   const dial = async (e: SubmitEvent) => {
     e.preventDefault()
-    if (number().trim() === "") return setProblem("Enter a number to dial.")
+    const c = check()
+    if (c.kind === "empty") return setProblem("Number to dial: enter a number.")
+    if (c.kind === "partial" || c.kind === "invalid") {
+      // The hint under the field says what is wrong; the status says that nothing happened.
+      setProblem("Nothing was dialled: check the number to dial.")
+      return document.getElementById("dial-number")?.focus()
+    }
     setBusy(true)
+    let focus = "dial-number"
     try {
-      await props.calling.startEmergencyCall({ dialString: number().trim(), emergencyCountryCode: region() })
+      focus = await (c.kind === "customer" ? customerCall(c.to) : emergencyCall(c.dialString))
       setProblem(undefined)
       setNumber("")
     } catch (error) {
@@ -52,8 +95,7 @@ export function Dialer(props: { readonly calling: CallingClient; readonly desk: 
       setBusy(false)
     }
     await props.desk.reload()
-    // E7: the panel now holds End call; focus goes there (never to <body>).
-    ;(document.getElementById("end-call") ?? document.getElementById("dial-number"))?.focus()
+    ;(document.getElementById(focus) ?? document.getElementById("dial-number"))?.focus()
   }
   return (
     <form class="dialer" aria-label="Dialer" onSubmit={(e) => void dial(e)}>
@@ -62,9 +104,17 @@ export function Dialer(props: { readonly calling: CallingClient; readonly desk: 
         id="dial-number"
         inputMode="tel"
         autocomplete="off"
+        aria-invalid={check().kind === "invalid"}
+        aria-describedby="dial-hint"
         value={number()}
-        onInput={(e) => setNumber(e.currentTarget.value)}
+        onInput={(e) => {
+          setNumber(e.currentTarget.value)
+          setProblem(undefined)
+        }}
       />
+      <p id="dial-hint" class="hint" classList={{ invalid: check().kind === "invalid" }}>
+        {hint() ?? "A customer's number (+14155550123), or an emergency number."}
+      </p>
       <fieldset class="keypad">
         <legend>Keypad</legend>
         <For each={KEYS}>

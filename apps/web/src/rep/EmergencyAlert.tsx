@@ -12,7 +12,9 @@ import type { Desk } from "./desk"
  * screen readers announce the alert the moment it appears (assertive: it interrupts). Issue 19:
  * each session starts clean: a test call says only that; a callback number is the one given to
  * this PSAP (or, on a test call, a lease still live from an earlier call, said as such); "calling
- * you back now" only while the stream has said a PSAP rings this rep, with Answer (E6).
+ * you back now" only while the stream has said a PSAP rings this rep, with Answer (E6). W5: a
+ * dropped call says so and how long the session waits for the PSAP; the session's end by the
+ * lease is the desk's notice.
  */
 export function EmergencyAlert(props: { readonly desk: Desk; readonly calling: CallingClient }) {
   const emergency = () => props.desk.view()?.emergency ?? null
@@ -62,6 +64,9 @@ function SessionAlert(props: { readonly em: RepEmergencyView; readonly ringing: 
       <Show when={props.em.test}>
         <p>Test call: no PSAP answers it and no callback number is given.</p>
       </Show>
+      <Show when={props.em.droppedAt !== null}>
+        <p class="dropped">{droppedLine(props.em)}</p>
+      </Show>
       <Show when={callbackLine()}>{(line) => <p>{line()}</p>}</Show>
       <Show when={props.ringing}>
         <p>The PSAP is calling you back now: it rings through whatever your presence.</p>
@@ -69,6 +74,15 @@ function SessionAlert(props: { readonly em: RepEmergencyView; readonly ringing: 
     </div>
   )
 }
+
+/**
+ * W5: the call dropped and the session waits for the PSAP's callback: the rep stays in Do not
+ * disturb until the callback number's lease ends, then its presence returns on its own.
+ */
+const droppedLine = (em: RepEmergencyView): string =>
+  em.callbackUntil === null
+    ? "Your emergency call dropped. If you still need help, call again or use a local phone."
+    : `Your emergency call dropped. Stay at this screen: the PSAP may call you back. You stay in Do not disturb until ${timeOfDay(em.callbackUntil)}, then your presence returns on its own.`
 
 /** E6: the PSAP's call rings through whatever the presence; Answer picks it up. */
 function PsapRinging(props: { readonly callId: string; readonly calling: CallingClient }) {

@@ -1,10 +1,10 @@
 import type { LifelineClient } from "@lifeline/client"
 import type { OfferView } from "@lifeline/core"
-import { createEffect, createSignal, For, on, onCleanup, Show } from "solid-js"
+import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from "solid-js"
 import { createProblem, offline } from "../app/connection"
 import { Icon } from "../app/icons"
 import { reasonOf } from "../app/session"
-import { formatDuration, useNow } from "../app/time"
+import { formatDuration, timeOfDay, useNow } from "../app/time"
 import {
   armOnFirstGesture,
   notifyIfHidden,
@@ -31,6 +31,11 @@ const kindWords = (offer: OfferView) => (offer.kind === "callback" ? "Callback" 
  */
 export function IncomingWork(props: { readonly api: LifelineClient; readonly desk: Desk }) {
   const [problem, setProblem] = createProblem()
+  // Issue 19: the rep lists its own queues, so offers carry their configured names; until they
+  // load (or if they cannot), the id is shown as words.
+  const [queues] = createResource(() => props.api.queues().catch(() => []))
+  const nameOf = (queueId: string) =>
+    queues.latest?.find((q) => q.queueId === queueId)?.name ?? queueName(queueId)
   const offers = () => props.desk.view()?.offers ?? []
   const act = async (offer: OfferView, action: "accept" | "decline") => {
     try {
@@ -52,11 +57,7 @@ export function IncomingWork(props: { readonly api: LifelineClient; readonly des
       for (const offer of list) {
         if (seen.has(offer.offerId)) continue
         seen.add(offer.offerId)
-        notifyIfHidden(
-          kindWords(offer),
-          `Queue ${queueName(offer.queueId)}: answer in Lifeline`,
-          offer.offerId,
-        )
+        notifyIfHidden(kindWords(offer), `Queue ${nameOf(offer.queueId)}: answer in Lifeline`, offer.offerId)
       }
     }),
   )
@@ -76,7 +77,7 @@ export function IncomingWork(props: { readonly api: LifelineClient; readonly des
           fallback={<p class="muted">Offline: incoming work cannot be shown until the server is back.</p>}
         >
           <For each={offers()} fallback={<p class="muted">Nothing is ringing for you.</p>}>
-            {(offer) => <Offer offer={offer} desk={props.desk} act={act} />}
+            {(offer) => <Offer offer={offer} desk={props.desk} act={act} queueName={nameOf} />}
           </For>
         </Show>
       </div>
@@ -100,6 +101,7 @@ function Offer(props: {
   readonly offer: OfferView
   readonly desk: Desk
   readonly act: (offer: OfferView, action: "accept" | "decline") => Promise<void>
+  readonly queueName: (queueId: string) => string
 }) {
   const now = useNow()
   // The API's clock may not be this browser's: count from when the page first saw the offer,
@@ -111,6 +113,11 @@ function Offer(props: {
     return serverNow === undefined
       ? props.offer.expiresAt - props.offer.at - (Date.now() - seenAt)
       : props.offer.expiresAt - serverNow
+  }
+  /** How long the customer has waited for the callback, by the server's clock when known. */
+  const waited = (requestedAt: number) => {
+    void now()
+    return Math.max(0, (props.desk.serverNow() ?? Date.now()) - requestedAt)
   }
   const [busy, setBusy] = createSignal(false)
   const run = (action: "accept" | "decline") => async () => {
@@ -133,14 +140,20 @@ function Offer(props: {
         </p>
       </div>
       <p>
-        Queue {queueName(props.offer.queueId)}
+        Queue {props.queueName(props.offer.queueId)}
         <Show when={Object.keys(props.offer.attributes).length > 0}>
           {" "}
           · {describe(props.offer.attributes)}
         </Show>
       </p>
-      <Show when={callback}>
-        <p>The customer asked to be called back. Accept to dial them and be connected.</p>
+      <Show when={props.offer.callback}>
+        {(asked) => (
+          <p>
+            <strong>{asked().number}</strong> asked to be called back at {timeOfDay(asked().requestedAt)} (
+            <span data-testid="waited">{formatDuration(waited(asked().requestedAt))}</span> ago). Accept to
+            dial them and be connected.
+          </p>
+        )}
       </Show>
       <div class="actions">
         <button type="button" class="primary" disabled={busy() || offline()} onClick={run("accept")}>

@@ -1,4 +1,4 @@
-import type { LifelineClient } from "@lifeline/client"
+import type { CallView, LifelineClient } from "@lifeline/client"
 import type { CenterEvent, EmergencyReadiness, OfferView, RepEmergencyView, RepView } from "@lifeline/core"
 import { createSignal } from "solid-js"
 import { Unreachable } from "../app/connection"
@@ -27,6 +27,8 @@ export interface DeskView {
   /** E7: non-null while the rep's emergency call is up. */
   readonly emergency: RepEmergencyView | null
   readonly readiness: EmergencyReadiness | null
+  /** W1: the rep's calls that are up or waiting for wrap-up (routed and outbound); null: unreadable. */
+  readonly calls: readonly CallView[] | null
 }
 
 /** C6: where an accepted callback is, from the events of the rep's stream. */
@@ -52,7 +54,7 @@ export interface Notice {
 
 const loadDesk = async (api: LifelineClient, repId: string): Promise<DeskView> => {
   const r = encodeURIComponent(repId)
-  const [rep, presences, offers, work, emergency, readiness] = await Promise.all([
+  const [rep, presences, offers, work, emergency, readiness, calls] = await Promise.all([
     api.rep(repId),
     api.call<Presence[]>("GET", "/api/presences"),
     api.offers(repId),
@@ -62,8 +64,16 @@ const loadDesk = async (api: LifelineClient, repId: string): Promise<DeskView> =
       if (e instanceof Unreachable) throw e
       return null
     }),
+    api
+      .request("repCalls", { params: { repId } })
+      .then((r) => r.calls)
+      .catch((e: unknown) => {
+        // The rest of the desk still shows; the conversation says the calls could not be read.
+        if (e instanceof Unreachable) throw e
+        return null
+      }),
   ])
-  return { rep, presences, offers, work, emergency, readiness }
+  return { rep, presences, offers, work, emergency, readiness, calls }
 }
 
 /** The same object as before when nothing in it changed, so lists keep their rows (and focus). */
@@ -79,6 +89,9 @@ const DROPPED: Readonly<Record<string, string>> = {
   call_ended: "Your emergency call has ended: the line was closed by the other side or the network.",
   call_failed:
     "Your emergency call could not be connected or was cut off. Use a local phone if you still need help.",
+  // W5: the session waited for the PSAP's callback until the callback number's lease ended.
+  lease_ended:
+    "Your emergency session has ended: the PSAP's callback window is over and your presence is back to what it was.",
 }
 
 /**
@@ -120,6 +133,7 @@ export const createDesk = (api: LifelineClient, repId: string) => {
           ...v,
           offers: keepSame(before?.offers, v.offers, (o) => o.offerId),
           work: keepSame(before?.work, v.work, (w) => w.itemId),
+          calls: v.calls === null ? null : keepSame(before?.calls ?? [], v.calls, (c) => c.callId),
         })
         // The views end a ringing PSAP call the stream cannot (its end carries no rep id).
         if (startedAt > psapSaidAt && (v.emergency === null || !v.emergency.psapCallback)) setPsap(undefined)
@@ -186,6 +200,10 @@ export const createDesk = (api: LifelineClient, repId: string) => {
         break
       case "PsapCallbackRedirected":
         if (e.role === "rep") setPsap({ callId: e.callId, at: e.at })
+        break
+      // Issue 19: the PSAP's call end names the rep it was put through to.
+      case "PsapCallbackEnded":
+        setPsap(undefined)
         break
       case "EmergencyEnded":
         setPsap(undefined)

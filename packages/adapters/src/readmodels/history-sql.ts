@@ -1,5 +1,12 @@
 import type { InArgs, InStatement, Row } from "@libsql/client"
-import type { HistoryCursor, HistoryGroup, HistoryOutcome, HistoryQuery, HistoryRecord } from "@lifeline/core"
+import type {
+  Disposition,
+  HistoryCursor,
+  HistoryGroup,
+  HistoryOutcome,
+  HistoryQuery,
+  HistoryRecord,
+} from "@lifeline/core"
 import { upsertRows } from "./projector"
 
 /**
@@ -31,6 +38,8 @@ const COLUMNS = [
   "attempts",
   "joined_into",
   "transferred_from",
+  "direction",
+  "disposition",
 ] as const
 
 const SELECT_RECORDS = `SELECT ${COLUMNS.join(", ")} FROM call_history`
@@ -55,6 +64,8 @@ const values = (r: HistoryRecord): unknown[] => [
   r.attempts,
   r.joinedInto,
   r.transferredFrom,
+  r.direction,
+  r.disposition,
 ]
 
 const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v))
@@ -80,6 +91,8 @@ export const recordOfRow = (row: Row): HistoryRecord => ({
   attempts: Number(row[16]),
   joinedInto: text(row[17]),
   transferredFrom: text(row[18]),
+  direction: String(row[19]) === "outbound" ? "outbound" : "inbound",
+  disposition: text(row[20]) as Disposition | null,
 })
 
 export const readRecords = (itemIds: readonly string[]): InStatement => ({
@@ -120,13 +133,17 @@ export const readPage = (q: HistoryQuery, limit: number, after: HistoryCursor | 
   }
 }
 
+/** Queue analytics are of routed work: an outbound call (W1) is in no queue. */
+const ROUTED = "direction = 'inbound'"
+
 export const readGroups = (q: HistoryQuery): InStatement => {
   const w = where(q, null)
+  const routed = w.sql === "" ? ` WHERE ${ROUTED}` : `${w.sql} AND ${ROUTED}`
   return {
     sql:
       "SELECT queue_id, outcome, count(*), sum(kind = 'callback'), count(answered_at), " +
       "coalesce(sum(answered_at - arrived_at), 0), count(handle_ms), coalesce(sum(handle_ms), 0) " +
-      `FROM call_history${w.sql} GROUP BY queue_id, outcome`,
+      `FROM call_history${routed} GROUP BY queue_id, outcome`,
     args: w.args as InArgs,
   }
 }

@@ -2,6 +2,9 @@ import type { Client } from "@libsql/client"
 import {
   AuditReadModel,
   auditTrail,
+  type CallbackListRecord,
+  CallbackReadModel,
+  callbackListPageOf,
   compareDeliveries,
   DeliveryReadModel,
   type DeliveryRecord,
@@ -11,6 +14,7 @@ import {
   type OperatorLogEntry,
   OperatorLogReadModel,
   projectAudit,
+  projectCallbackList,
   projectDeliveries,
   projectOperatorLog,
   Store,
@@ -18,6 +22,7 @@ import {
 import { Context, Effect, Layer } from "effect"
 import { type LibsqlStoreOptions, openDatabase } from "../store/libsql/open"
 import { auditProjection, libsqlAuditPage } from "./audit-libsql"
+import { makeLibsqlCallbacks } from "./callbacks-libsql"
 import { deliveriesProjection, libsqlDeliveryPage } from "./deliveries-libsql"
 import { makeLibsqlHistory } from "./history-libsql"
 import { makeMemoryHistory } from "./history-memory"
@@ -35,6 +40,8 @@ export interface ReadModels {
   readonly audit: AuditReadModel["Service"]
   readonly deliveries: DeliveryReadModel["Service"]
   readonly operatorLog: OperatorLogReadModel["Service"]
+  /** I2: every callback, open or closed (issue 20). */
+  readonly callbacks: CallbackReadModel["Service"]
 }
 
 /** The read models as services, for a layer. */
@@ -43,6 +50,7 @@ export const readModelsContext = (models: ReadModels) =>
     Context.add(AuditReadModel, models.audit),
     Context.add(DeliveryReadModel, models.deliveries),
     Context.add(OperatorLogReadModel, models.operatorLog),
+    Context.add(CallbackReadModel, models.callbacks),
   )
 
 /** Every read model on one libSQL connection, each with its own projector and checkpoint. */
@@ -65,6 +73,7 @@ export const makeLibsqlReadModels = (
         catchUp: yield* makeSqlProjector(client, operatorLogProjection, options),
         latest: libsqlOperatorLogLatest(client),
       },
+      callbacks: yield* makeLibsqlCallbacks(client, options),
     }
   })
 
@@ -84,6 +93,13 @@ export const makeMemoryReadModels = (store: Store["Service"]): Effect.Effect<Rea
     const operatorLog = yield* makeMemoryProjector(store, [] as OperatorLogEntry[], (log, events, first) => {
       log.push(...projectOperatorLog(events, first))
     })
+    const callbacks = yield* makeMemoryProjector(
+      store,
+      new Map<string, CallbackListRecord>(),
+      (records, events) => {
+        projectCallbackList(records, events)
+      },
+    )
     return {
       history: yield* makeMemoryHistory(store),
       audit: { catchUp: audit.catchUp, page: (q) => audit.read((trail) => auditTrail(trail, q)) },
@@ -97,6 +113,11 @@ export const makeMemoryReadModels = (store: Store["Service"]): Effect.Effect<Rea
       operatorLog: {
         catchUp: operatorLog.catchUp,
         latest: (limit) => operatorLog.read((log) => log.slice(-limit).map((e) => e.record)),
+      },
+      callbacks: {
+        catchUp: callbacks.catchUp,
+        page: (query, limit, after) =>
+          callbacks.read((records) => callbackListPageOf(records.values(), query, limit, after)),
       },
     }
   })

@@ -36,6 +36,9 @@ export interface SimulatedCall {
   playing: string | undefined
   collecting: string | undefined
   readonly inviting: { readonly key: string; readonly repId: string }[]
+  /** W1: the caller is on hold (hearing music); the reps muted by the provider. */
+  held: boolean
+  readonly muted: Set<string>
 }
 
 export interface InjectedFailure {
@@ -135,6 +138,8 @@ export const makeSimulatedTelephony = (options: SimulatedTelephonyOptions = {}) 
           playing: undefined,
           collecting: undefined,
           inviting: [],
+          held: false,
+          muted: new Set(),
         })
         return Effect.void
       case "Connect":
@@ -142,6 +147,24 @@ export const makeSimulatedTelephony = (options: SimulatedTelephonyOptions = {}) 
           inState(action, ["connected"]),
           (call) => void call.inviting.push({ key, repId: action.repId }),
         )
+      case "Hold":
+      case "Unhold":
+        return Effect.map(inState(action, ["connected"]), (call) => {
+          call.held = action._tag === "Hold"
+        })
+      case "Mute":
+        return Effect.map(inState(action, ["connected"]), (call) => void call.muted.add(action.repId))
+      case "Unmute":
+        return Effect.map(inState(action, ["connected"]), (call) => void call.muted.delete(action.repId))
+      case "Transfer":
+        // The rep leaves; to a queue the caller stays with Lifeline (on hold until a rep connects),
+        // to a rep that rep is invited as Connect does.
+        return Effect.map(inState(action, ["connected"]), (call) => {
+          call.reps.splice(0, call.reps.length, ...call.reps.filter((r) => r !== action.repId))
+          call.muted.delete(action.repId)
+          call.held = false
+          if ("repId" in action.to) call.inviting.push({ key, repId: action.to.repId })
+        })
       case "HangUp":
         return Effect.sync(() => {
           const call = calls.get(action.callId)
@@ -227,6 +250,8 @@ export const makeSimulatedTelephony = (options: SimulatedTelephonyOptions = {}) 
           playing: undefined,
           collecting: undefined,
           inviting: [],
+          held: false,
+          muted: new Set(),
         }
         calls.set(call.callId, ringing)
         const event: IncomingCall = {

@@ -27,6 +27,11 @@ export const WEBHOOK_TYPE_OF = {
   CallbackDialed: "callback.dialed",
   CallbackConnected: "callback.connected",
   CallbackAttemptFailed: "callback.attempt_failed",
+  // I2: an integrator's cancel (CallbackClosed follows) and a moved window with its new deadline.
+  // CallbackRefused has no type: it records an internal refusal, the callback stays as it was and
+  // its end (callback.closed) says how it went.
+  CallbackCancelled: "callback.cancelled",
+  CallbackRescheduled: "callback.rescheduled",
   CallbackClosed: "callback.closed",
   PresenceChanged: "presence.changed",
   OverflowApplied: "queue.overflow_applied",

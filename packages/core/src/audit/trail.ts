@@ -17,6 +17,7 @@ export type AuditedEvent = Extract<
       | "QueueCreated"
       | "QueueMemberAdded"
       | "QueueMemberRemoved"
+      | "QueueServiceLevelTargetSet"
       | "WorkstreamDefined"
   }
 >
@@ -106,6 +107,10 @@ const changeOf = (current: ReadonlyMap<string, unknown>, event: CenterEvent): Ch
       const after =
         event._tag === "QueueMemberAdded" ? [...before, event.repId] : before.filter((r) => r !== event.repId)
       return { target, after }
+    }
+    case "QueueServiceLevelTargetSet": {
+      const { share, thresholdMs } = event
+      return { target: `queues/${id(event.queueId)}/service-level-target`, after: { share, thresholdMs } }
     }
     case "WorkstreamDefined": {
       const { _tag, at, actor, ...workstream } = event

@@ -6,6 +6,9 @@ import { OverflowSettings } from "./overflow"
 const Priority = Schema.Int.check(Schema.isBetween({ minimum: -1000, maximum: 1000 }))
 const EpochMs = Schema.Int.check(Schema.isBetween({ minimum: 0, maximum: 8_640_000_000_000_000 }))
 
+/** The contact window (UTC epoch milliseconds) of a C7 request or a reschedule. */
+export const CallbackWindow = Schema.Struct({ start: EpochMs, end: EpochMs })
+
 /** C1, C3, C4, B1: a queue's overflow rules, its editable texts, caller id and retry policy. */
 export const SetQueueOverflow = Schema.TaggedStruct("SetQueueOverflow", {
   ...Audited,
@@ -25,9 +28,27 @@ export const RequestCallback = Schema.TaggedStruct("RequestCallback", {
   queueId: Id,
   /** The number to call from; by default the queue's caller id, else the provider's default. */
   from: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(32))),
-  window: Schema.optionalKey(Schema.Struct({ start: EpochMs, end: EpochMs })),
+  window: Schema.optionalKey(CallbackWindow),
   priority: Schema.optionalKey(Priority),
   attributes: Schema.optionalKey(Schema.Record(Schema.String, Schema.String)),
+})
+
+/**
+ * I2, issue 20: withdraw a callback not yet being dialled (scheduled, queued, waiting for a
+ * retry). It closes as "cancelled"; cancelling one already cancelled changes nothing (the API
+ * answers from call history).
+ */
+export const CancelCallback = Schema.TaggedStruct("CancelCallback", { ...Audited, callbackId: Id })
+
+/**
+ * I2, C7, issue 20: move a pending callback's contact window (checked as a request's is). One
+ * waiting for its window waits for the new one; one already in its queue keeps its place, so its
+ * new window must be open now.
+ */
+export const RescheduleCallback = Schema.TaggedStruct("RescheduleCallback", {
+  ...Audited,
+  callbackId: Id,
+  window: CallbackWindow,
 })
 
 /** Durable timers' commands; a late, early or repeated one changes nothing. */
@@ -42,6 +63,8 @@ export const ExpireCallback = Schema.TaggedStruct("ExpireCallback", { callbackId
 export const CallbackCommand = Schema.Union([
   SetQueueOverflow,
   RequestCallback,
+  CancelCallback,
+  RescheduleCallback,
   PlayCallbackOffer,
   CheckOwnWait,
   HangUpCaller,

@@ -28,17 +28,17 @@ const callbackOfferedToAnn = (maxAttempts = 2) => {
 const placed = (h: ReturnType<typeof callbackOfferedToAnn>, n: number) =>
   h.run({
     _tag: "RecordDelivery",
-    messageId: `callback/cb/dial/${n}`,
+    messageId: `callback~cb~dial~${n}`,
     outcome: { _tag: "Sent", providerId: null },
   })
 
 describe("B1 callback retries", () => {
   it("B1 an unanswered dial is hung up, the rep freed, and retried after the delay up to the maximum", () => {
     const h = callbackOfferedToAnn(2)
-    expect(actions(h, accept(h, "ann"))).toMatchObject([{ _tag: "PlaceCall", callId: "cb/dial/1" }])
+    expect(actions(h, accept(h, "ann"))).toMatchObject([{ _tag: "PlaceCall", callId: "cb~dial~1" }])
     placed(h, 1)
     const rang = h.advance(RING_TIMEOUT_MS)
-    expect(actions(h, rang)).toEqual([{ _tag: "HangUp", callId: "cb/dial/1" }])
+    expect(actions(h, rang)).toEqual([{ _tag: "HangUp", callId: "cb~dial~1" }])
     expect(h.eventsOf("CallbackAttemptFailed", rang)).toMatchObject([
       { attempt: 1, reason: "no answer", retryAt: RING_TIMEOUT_MS + 60_000 },
     ])
@@ -51,9 +51,9 @@ describe("B1 callback retries", () => {
       { _tag: "OfferMade", repId: "ann" },
       { _tag: "CallbackOffered" },
     ])
-    expect(actions(h, accept(h, "ann"))).toMatchObject([{ _tag: "PlaceCall", callId: "cb/dial/2" }])
+    expect(actions(h, accept(h, "ann"))).toMatchObject([{ _tag: "PlaceCall", callId: "cb~dial~2" }])
     placed(h, 2)
-    const last = h.run(failed("cb/dial/2", "busy"))
+    const last = h.run(failed("cb~dial~2", "busy"))
     expect(last.map((e) => e._tag)).toEqual([
       "ProviderEventHandled",
       "CallbackAttemptFailed",
@@ -71,7 +71,7 @@ describe("B1 callback retries", () => {
     placed(h, 1)
     h.advance(10_000)
     h.run(inbound("c1"))
-    const failure = h.run(failed("cb/dial/1"))
+    const failure = h.run(failed("cb~dial~1"))
     expect(failure).toMatchObject([
       { _tag: "ProviderEventHandled" },
       { _tag: "CallbackAttemptFailed", attempt: 1 },
@@ -88,7 +88,7 @@ describe("B1 callback retries", () => {
   it("B1 a call that ends before it is answered is a failed attempt", () => {
     const h = callbackOfferedToAnn()
     accept(h, "ann")
-    expect(h.eventsOf("CallbackAttemptFailed", h.run(hungUp("cb/dial/1")))).toMatchObject([
+    expect(h.eventsOf("CallbackAttemptFailed", h.run(hungUp("cb~dial~1")))).toMatchObject([
       { reason: "ended before answer" },
     ])
   })
@@ -98,14 +98,14 @@ describe("B1 callback retries", () => {
     accept(h, "ann")
     const retrying = h.run({
       _tag: "RecordDelivery",
-      messageId: "callback/cb/dial/1",
+      messageId: "callback~cb~dial~1",
       outcome: { _tag: "Failed", reason: "timeout", retryable: true },
     })
     expect(h.eventsOf("CallbackAttemptFailed", retrying)).toEqual([])
     h.advance(30_000) // the outbox tries again
     const given = h.run({
       _tag: "RecordDelivery",
-      messageId: "callback/cb/dial/1",
+      messageId: "callback~cb~dial~1",
       outcome: { _tag: "Failed", reason: "invalid number", retryable: false },
     })
     expect(h.eventsOf("CallbackAttemptFailed", given)).toMatchObject([
@@ -117,7 +117,7 @@ describe("B1 callback retries", () => {
   it("B1 a dial the outbox is still retrying when the attempt is given up is cancelled: no ring without a rep", () => {
     const h = callbackOfferedToAnn()
     accept(h, "ann")
-    const messageId = "callback/cb/dial/1"
+    const messageId = "callback~cb~dial~1"
     h.run({
       _tag: "RecordDelivery",
       messageId,
@@ -140,16 +140,16 @@ describe("B1 callback retries", () => {
     const h = callbackOfferedToAnn()
     accept(h, "ann")
     placed(h, 1)
-    h.run(answered("cb/dial/1"))
+    h.run(answered("cb~dial~1"))
     const failed = h.run({
       _tag: "RecordDelivery",
-      messageId: "callback/cb/dial/1/connect",
+      messageId: "callback~cb~dial~1~connect",
       outcome: { _tag: "Failed", reason: "rep endpoint unknown", retryable: false },
     })
     expect(h.eventsOf("CallbackAttemptFailed", failed)).toMatchObject([
       { attempt: 1, reason: "not bridged: rep endpoint unknown" },
     ])
-    expect(actions(h, failed)).toEqual([{ _tag: "HangUp", callId: "cb/dial/1" }])
+    expect(actions(h, failed)).toEqual([{ _tag: "HangUp", callId: "cb~dial~1" }])
     expect(h.state.routing.items.get("cb")?.status).toBe("held")
     expect(h.state.routing.reps.get("ann")?.capacity.get("voice")?.used).toBe(0)
   })
@@ -158,20 +158,20 @@ describe("B1 callback retries", () => {
     const h = callbackOfferedToAnn()
     accept(h, "ann")
     h.advance(RING_TIMEOUT_MS)
-    const late = h.run(answered("cb/dial/1"))
-    expect(actions(h, late)).toEqual([{ _tag: "HangUp", callId: "cb/dial/1" }])
+    const late = h.run(answered("cb~dial~1"))
+    expect(actions(h, late)).toEqual([{ _tag: "HangUp", callId: "cb~dial~1" }])
     expect(actionsOf(h, "Connect")).toEqual([])
   })
 
   it("N2 repeated and out-of-order provider events about a leg change nothing", () => {
     const h = callbackOfferedToAnn()
     accept(h, "ann")
-    const answer = answered("cb/dial/1")
+    const answer = answered("cb~dial~1")
     h.run(answer)
     expect(h.run(answer)).toEqual([])
-    expect(h.run(failed("cb/dial/1"))).toEqual([])
-    expect(h.run(hungUp("cb/dial/1"))).toEqual([])
-    expect(h.run(failed("cb/dial/9"))).toEqual([])
+    expect(h.run(failed("cb~dial~1"))).toEqual([])
+    expect(h.run(hungUp("cb~dial~1"))).toEqual([])
+    expect(h.run(failed("cb~dial~9"))).toEqual([])
     expect(actionsOf(h, "Connect")).toHaveLength(1)
     expect(callbackView(h.state, "cb")).toMatchObject({ status: "connected", attempts: 0 })
   })
@@ -190,7 +190,7 @@ describe("B1 callback retries", () => {
     })
     accept(h, "ann")
     h.advance(50_000) // retry would be at 130 s
-    const failure = h.run(failed("cb/dial/1"))
+    const failure = h.run(failed("cb~dial~1"))
     expect(h.eventsOf("CallbackAttemptFailed", failure)).toMatchObject([{ attempt: 1, retryAt: null }])
     expect(h.eventsOf("CallbackClosed", failure)).toMatchObject([{ reason: "window_ended", attempts: 1 }])
   })
@@ -208,7 +208,7 @@ describe("B1 callback retries", () => {
       window: { start: 0, end: 100_000 },
     })
     accept(h, "ann")
-    h.run(failed("cb/dial/1")) // retry at 60 s
+    h.run(failed("cb~dial~1")) // retry at 60 s
     h.run({ _tag: "SetPresence", repId: "ann", presenceId: "away" })
     h.advance(100_000)
     expect(h.eventsOf("CallbackClosed")).toMatchObject([{ reason: "window_ended", attempts: 1 }])
@@ -230,7 +230,7 @@ describe("B1 callback retries", () => {
     h.run(pressed("c1"))
     h.run({ _tag: "SetPresence", repId: "ann", presenceId: "available" })
     accept(h, "ann")
-    const last = h.run(failed("c1/dial/1"))
+    const last = h.run(failed("c1~dial~1"))
     expect(h.eventsOf("CallbackClosed", last)).toMatchObject([{ reason: "unreachable", attempts: 1 }])
   })
 })

@@ -4,10 +4,13 @@ import type { CenterEvent } from "../center/events"
 import { telephonyMessage } from "../center/lines"
 import type { CenterAsks, CenterDecision, Emit } from "../center/module"
 import type { CenterState } from "../center/state"
+import { issuedId } from "../ids"
 import { isStillSending, messageRef } from "../outbox/reads"
+import type { RoutingCommand } from "../routing/commands"
 import { itemOf } from "../routing/reads"
 import type { CallbackNoAnswer, RetryCallback } from "./commands"
 import type { CallbackCloseReason } from "./events"
+import { orRefused } from "./refusals"
 import { RING_TIMEOUT_MS, retryAt } from "./retry"
 import type { CallbackRecord } from "./state"
 
@@ -27,8 +30,8 @@ export const dialOnAccept = (
 ): void => {
   const record = state.callback.callbacks.get(event.itemId)
   if (record === undefined || record.dial !== null) return
-  const callId = `${record.callbackId}/dial/${record.dials + 1}`
-  const messageId = `callback/${callId}`
+  const callId = issuedId(record.callbackId, "dial", record.dials + 1)
+  const messageId = issuedId("callback", callId)
   emit({
     _tag: "CallbackDialed",
     callbackId: record.callbackId,
@@ -111,13 +114,17 @@ export const onDialNotSent = (
   if (record === undefined || dial === undefined || dial === null) return
   if (dial.messageId === event.messageId && !dial.connected) {
     for (const e of failAttempt(state, record, `dial not placed: ${event.reason}`, now, false, asks)) emit(e)
-  } else if (event.messageId === connectMessageId(dial.callId) && dial.connected) {
+  } else if (isConnectMessage(event.messageId, dial.callId) && dial.connected) {
     // The customer answered but could not be bridged to the rep: nobody must be left on the line.
     for (const e of failAttempt(state, record, `not bridged: ${event.reason}`, now, true, asks)) emit(e)
   }
 }
 
-const connectMessageId = (callId: string): string => `callback/${callId}/connect`
+const connectMessageId = (callId: string): string => issuedId("callback", callId, "connect")
+
+/** The bridge of this leg, by its id now or as issued before issue 20 (`callback/<leg>/connect`). */
+const isConnectMessage = (messageId: string, callId: string): boolean =>
+  messageId === connectMessageId(callId) || messageId === `callback/${callId}/connect`
 
 /** B1: a failed attempt frees the rep; the item is held for the retry, or closed. */
 const failAttempt = (
@@ -154,25 +161,23 @@ const failAttempt = (
     })
   }
   const itemId = record.callbackId
-  const routed =
+  const routing: RoutingCommand =
     at !== null
-      ? asks.routing(state, { _tag: "HoldItem", itemId, repId: dial.repId }, now)
-      : asks.routing(
-          state,
-          {
-            _tag: "CloseItem",
-            itemId,
-            reason: attempt >= record.retry.maxAttempts ? "unreachable" : record.deadlineReason,
-          },
-          now,
-        )
-  if (Result.isSuccess(routed)) events.push(...routed.success)
+      ? { _tag: "HoldItem", itemId, repId: dial.repId }
+      : {
+          _tag: "CloseItem",
+          itemId,
+          reason: attempt >= record.retry.maxAttempts ? "unreachable" : record.deadlineReason,
+        }
+  events.push(...orRefused(itemId, routing, asks.routing(state, routing, now), now))
   return events
 }
 
 const hangUpLeg = (record: CallbackRecord, callId: string, now: number, eventId?: string): CenterEvent =>
   telephonyMessage(
-    eventId === undefined ? `callback/${callId}/hangup` : `callback/${callId}/hangup/${eventId}`,
+    eventId === undefined
+      ? issuedId("callback", callId, "hangup")
+      : issuedId("callback", callId, "hangup", eventId),
     { _tag: "HangUp", callId },
     "callback-hangup",
     record.callbackId,
@@ -189,8 +194,8 @@ export const retry = (
   const record = state.callback.callbacks.get(command.callbackId)
   if (record?.status !== "retry_wait" || itemOf(state.routing, command.callbackId)?.status !== "held")
     return none
-  const resumed = asks.routing(state, { _tag: "ResumeItem", itemId: command.callbackId }, now)
-  return Result.isFailure(resumed) ? none : Result.succeed(resumed.success)
+  const resume: RoutingCommand = { _tag: "ResumeItem", itemId: command.callbackId }
+  return Result.succeed(orRefused(command.callbackId, resume, asks.routing(state, resume, now), now))
 }
 
 const CLOSE_REASONS: ReadonlySet<string> = new Set<CallbackCloseReason>([

@@ -7,7 +7,8 @@ const CallbackSourceSchema = Schema.Literals(["in_queue", "scheduled"])
 export type CallbackSource = typeof CallbackSourceSchema.Type
 const WatchEndReasonSchema = Schema.Literals(["pressed_1", "hung_up", "connected", "closed"])
 export type WatchEndReason = typeof WatchEndReasonSchema.Type
-const CallbackCloseReasonSchema = Schema.Literals([
+/** How a callback ended (C8, B1, I2). */
+export const CallbackCloseReasonSchema = Schema.Literals([
   "served",
   "expired",
   "window_ended",
@@ -127,6 +128,36 @@ export const CallbackEventSchemas = {
     callId: Schema.String,
     reason: Schema.String,
     retryAt: Schema.NullOr(Schema.Number),
+    at: Schema.Number,
+  }),
+  /** I2, issue 20: someone withdrew the callback; `CallbackClosed` ("cancelled") follows. */
+  CallbackCancelled: Schema.TaggedStruct("CallbackCancelled", {
+    callbackId: Schema.String,
+    at: Schema.Number,
+    actor: Schema.optionalKey(Actor),
+  }),
+  /** I2, C7, issue 20: the callback's contact window moved, and with it its C8 deadline. */
+  CallbackRescheduled: Schema.TaggedStruct("CallbackRescheduled", {
+    callbackId: Schema.String,
+    window: Schema.Struct({ start: Schema.Number, end: Schema.Number }),
+    deadline: Schema.Number,
+    deadlineReason: DeadlineReasonSchema,
+    at: Schema.Number,
+    actor: Schema.optionalKey(Actor),
+  }),
+  /**
+   * Issue 18: routing refused what the callback module asked of it in a timer or a follow-up
+   * (queue it when its window opened, hold it for a retry, resume it, close it): the refusal is
+   * recorded, never dropped. The callback stays as it was; its deadline still closes it (C8).
+   */
+  CallbackRefused: Schema.TaggedStruct("CallbackRefused", {
+    callbackId: Schema.String,
+    /** The routing command that was refused, e.g. "EnqueueItem". */
+    asked: Schema.String,
+    /** The refusal: its tag, the field it names and its message. */
+    error: Schema.String,
+    field: Schema.String,
+    message: Schema.String,
     at: Schema.Number,
   }),
   /** C8, B1: the callback is over, with why; the report operators read. */

@@ -135,6 +135,14 @@ const evolveRecord = (cb: CallbackState, event: CenterEvent): void => {
       if (event.retryAt !== null) record.status = "retry_wait"
       return
     }
+    case "CallbackRescheduled": {
+      const record = cb.callbacks.get(event.callbackId)
+      if (record === undefined) return
+      record.window = event.window
+      record.deadline = event.deadline
+      record.deadlineReason = event.deadlineReason
+      return
+    }
     case "CallbackClosed":
       closeRecord(cb, event.callbackId)
       return

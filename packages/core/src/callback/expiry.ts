@@ -1,9 +1,11 @@
 import { Result } from "effect"
 import type { CenterAsks, CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
+import type { RoutingCommand } from "../routing/commands"
 import { itemOf } from "../routing/reads"
 import type { ExpireCallback } from "./commands"
 import type { DeadlineReason } from "./events"
+import { orRefused } from "./refusals"
 
 /** C8: a callback request that is never served closes this long after it could first be served. */
 export const CALLBACK_LIFETIME_MS = 7 * 24 * 60 * 60_000
@@ -54,10 +56,6 @@ export const expire = (
     ])
   }
   if (item.status === "assigned") return Result.succeed([])
-  const closed = asks.routing(
-    state,
-    { _tag: "CloseItem", itemId: item.itemId, reason: record.deadlineReason },
-    now,
-  )
-  return Result.isFailure(closed) ? Result.succeed([]) : Result.succeed(closed.success)
+  const close: RoutingCommand = { _tag: "CloseItem", itemId: item.itemId, reason: record.deadlineReason }
+  return Result.succeed(orRefused(record.callbackId, close, asks.routing(state, close, now), now))
 }

@@ -1,6 +1,7 @@
 import type { CenterEvent } from "../center/events"
 import { telephonyMessage } from "../center/lines"
 import type { CenterState } from "../center/state"
+import { issuedId } from "../ids"
 import { FAREWELL_HANG_UP_AFTER_MS } from "./cadence"
 
 /**
@@ -10,7 +11,13 @@ import { FAREWELL_HANG_UP_AFTER_MS } from "./cadence"
  */
 export const farewell = (callId: string, prompt: string, purpose: string, now: number): CenterEvent[] => [
   { _tag: "CallerFarewell", callId, hangUpBy: now + FAREWELL_HANG_UP_AFTER_MS, at: now },
-  telephonyMessage(`callback/${callId}/farewell`, { _tag: "Play", callId, prompt }, purpose, callId, now),
+  telephonyMessage(
+    issuedId("callback", callId, "farewell"),
+    { _tag: "Play", callId, prompt },
+    purpose,
+    callId,
+    now,
+  ),
 ]
 
 /** The release of a caller hearing a farewell, or undefined when the call is not. */
@@ -26,6 +33,12 @@ export const release = (
   if (by === "caller") return [released]
   return [
     released,
-    telephonyMessage(`callback/${callId}/hangup`, { _tag: "HangUp", callId }, "callback-hangup", callId, now),
+    telephonyMessage(
+      issuedId("callback", callId, "hangup"),
+      { _tag: "HangUp", callId },
+      "callback-hangup",
+      callId,
+      now,
+    ),
   ]
 }

@@ -4,6 +4,7 @@ import type { CenterEvent } from "../center/events"
 import { telephonyMessage } from "../center/lines"
 import type { CenterAsks, CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
+import { issuedId } from "../ids"
 import { itemOf } from "../routing/reads"
 import { CALLBACK_KEY, nextOfferAt, OFFER_KEY_TIMEOUT_MS } from "./cadence"
 import type { PlayCallbackOffer } from "./commands"
@@ -32,7 +33,7 @@ export const playOffer = (
   return Result.succeed([
     { _tag: "CallbackOfferPlayed", itemId: w.itemId, count, nextAt: nextOfferAt(offer.dueAt, now), at: now },
     telephonyMessage(
-      `callback/${w.itemId}/offer/${count}`,
+      issuedId("callback", w.itemId, "offer", count),
       {
         _tag: "CollectDigit",
         callId: w.itemId,

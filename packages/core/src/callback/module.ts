@@ -5,7 +5,8 @@ import type { CenterEvent } from "../center/events"
 import type { CenterAsks, CenterDecision, CenterModule, Emit } from "../center/module"
 import type { CenterState } from "../center/state"
 import { AlreadyExists, InvalidState } from "../kernel/errors"
-import { handlers } from "../kernel/handlers"
+import { handlers, widen } from "../kernel/handlers"
+import type { ReadReply } from "../kernel/module"
 import { tagsOf } from "../kernel/tags"
 import type { TimerChange } from "../ports/timer"
 import { hasItem } from "../routing/reads"
@@ -17,7 +18,8 @@ import { CALLBACK_EVOLVE } from "./evolve"
 import { expire } from "./expiry"
 import { release } from "./farewell"
 import { playOffer, pressKey } from "./in-queue"
-import { openWindow, requestCallback } from "./schedule"
+import { CALLBACK_REPLIES } from "./replies"
+import { cancelCallback, openWindow, requestCallback, rescheduleCallback } from "./schedule"
 import { overrideProblem, setQueueOverflow } from "./settings"
 import { callbackTimers } from "./timers"
 import { checkOwnWait, withOverflowFollowUps } from "./watch"
@@ -33,6 +35,10 @@ const decide = (
       return setQueueOverflow(state, command, now)
     case "RequestCallback":
       return requestCallback(state, command, now, asks)
+    case "CancelCallback":
+      return cancelCallback(state, command, now, asks)
+    case "RescheduleCallback":
+      return rescheduleCallback(state, command, now, asks)
     case "PlayCallbackOffer":
       return playOffer(state, command, now)
     case "CheckOwnWait":
@@ -133,6 +139,7 @@ export const callbackModule: CenterModule = {
   followUp,
   onProvider,
   guards,
+  replies: widen<CenterCommand, ReadReply<CenterState, unknown> | undefined>()(CALLBACK_REPLIES),
   timers: handlers<CenterEvent, [], readonly TimerChange<CenterCommand>[]>().on(
     CALLBACK_TAGS,
     callbackTimers,

@@ -3,6 +3,7 @@ import type { CenterEvent } from "../center/events"
 import { telephonyMessage } from "../center/lines"
 import type { CenterAsks } from "../center/module"
 import type { CenterState } from "../center/state"
+import { issuedId } from "../ids"
 import { hasQueue, type ItemRead } from "../routing/reads"
 import { firstOfferAt } from "./cadence"
 import { farewell } from "./farewell"
@@ -70,7 +71,13 @@ export const actionEvents = (
       const prompt = { _tag: "Play", callId: item.itemId, prompt: w.policy.texts.voicemail } as const
       return [
         applied,
-        telephonyMessage(`callback/${item.itemId}/voicemail`, prompt, "overflow-voicemail", item.itemId, now),
+        telephonyMessage(
+          issuedId("callback", item.itemId, "voicemail"),
+          prompt,
+          "overflow-voicemail",
+          item.itemId,
+          now,
+        ),
         ...closed,
       ]
     }

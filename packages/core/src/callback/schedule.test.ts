@@ -187,7 +187,7 @@ describe("C8 expiry", () => {
     h.run(request("cb1"))
     accept(h, "ann")
     h.advance(1_000)
-    h.run({ _tag: "CallAnswered", callId: "cb1/dial/1", eventId: "a1" })
+    h.run({ _tag: "CallAnswered", callId: "cb1~dial~1", eventId: "a1" })
     h.advance(CALLBACK_LIFETIME_MS)
     expect(h.eventsOf("CallbackClosed")).toEqual([])
     h.run({ _tag: "CompleteWork", itemId: "cb1", repId: "ann" })

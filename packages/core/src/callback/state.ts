@@ -39,12 +39,13 @@ export interface CallbackRecord {
   readonly queueId: string
   readonly source: CallbackSource
   readonly requestedAt: number
-  readonly window: { readonly start: number; readonly end: number } | null
+  /** Moved by a reschedule (I2), with the deadline. */
+  window: { readonly start: number; readonly end: number } | null
   readonly priority: number
   readonly attributes: Readonly<Record<string, string>>
   readonly retry: RetryPolicy
-  readonly deadline: number
-  readonly deadlineReason: DeadlineReason
+  deadline: number
+  deadlineReason: DeadlineReason
   status: CallbackStatus
   /** Failed attempts so far (B1). */
   attempts: number

@@ -66,6 +66,15 @@ const recordTimers = (event: CenterEvent): readonly Change[] => {
           ]
         : [deadline]
     }
+    case "CallbackRescheduled": {
+      const { callbackId } = event
+      return [
+        arm(ids.deadline(callbackId), event.deadline, { _tag: "ExpireCallback", callbackId }),
+        event.window.start > event.at
+          ? arm(ids.window(callbackId), event.window.start, { _tag: "OpenCallbackWindow", callbackId })
+          : disarm(ids.window(callbackId)),
+      ]
+    }
     case "CallbackDialed":
       return [
         arm(ids.noAnswer(event.callbackId), event.noAnswerAt, {

@@ -34,7 +34,7 @@ describe("center: ordinary lines", () => {
       "OutboxQueued",
       "OfferMade",
     ])
-    expect(h.state.outbox.due.has("call/c1/answer")).toBe(true)
+    expect(h.state.outbox.due.has("call~c1~answer")).toBe(true)
   })
 
   it("N2 a repeated provider event changes nothing", () => {

@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { CallbackCommand } from "../callback/commands"
+import { CallCommand } from "../calls/commands"
 import { EmergencyCommand } from "../emergency/commands"
 import { IssuedId } from "../ids"
 import { tagsOf } from "../kernel/tags"
@@ -66,5 +67,6 @@ export const CenterCommand = Schema.Union([
   ProviderCommand,
   EmergencyCommand,
   CallbackCommand,
+  CallCommand,
 ])
 export type CenterCommand = typeof CenterCommand.Type

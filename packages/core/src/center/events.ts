@@ -1,5 +1,6 @@
 import { Schema } from "effect"
 import { CallbackEventSchemas } from "../callback/events"
+import { CallEventSchemas } from "../calls/events"
 import { EmergencyEventSchemas } from "../emergency/events"
 import { OutboxEventSchemas } from "../outbox/events"
 import { RoutingEventSchemas } from "../routing/events"
@@ -16,6 +17,7 @@ const ALL_SCHEMAS = {
   ...OutboxEventSchemas,
   ...EmergencyEventSchemas,
   ...CallbackEventSchemas,
+  ...CallEventSchemas,
   ProviderEventHandled: ProviderEventHandledSchema,
 } as const
 

@@ -1,14 +1,19 @@
 import { Result } from "effect"
 import { callbackModule } from "../callback/module"
+import type { CallbackReply } from "../callback/replies"
+import { callsModule } from "../calls/module"
+import type { CallView } from "../calls/views"
 import type { DialOutcome } from "../emergency/dial-outcome"
 import { emergencyModule } from "../emergency/module"
+import type { EmergencyReply } from "../emergency/replies"
 import { InvalidField } from "../kernel/errors"
 import type { AnyHandler } from "../kernel/handlers"
-import { type Decision, eventsOf, isReplied } from "../kernel/module"
-import { outboxModule } from "../outbox/module"
+import { type Decision, eventsOf, isReplied, type ReadReply, type Replied } from "../kernel/module"
+import { type DeliveryRetried, outboxModule } from "../outbox/module"
 import type { TimerChange } from "../ports/timer"
 import type { RoutingEvent } from "../routing/events"
 import { askRouting, routingModule, withSettlingHeld } from "../routing/module"
+import type { RoutingReply } from "../routing/replies"
 import { type CenterCommand, PROVIDER_COMMAND_TAGS, type ProviderCommand } from "./commands"
 import type { CenterError } from "./errors"
 import { CENTER_EVENT_TAGS, type CenterEvent } from "./events"
@@ -22,6 +27,7 @@ export const CENTER_MODULES: readonly CenterModule[] = [
   outboxModule,
   emergencyModule,
   callbackModule,
+  callsModule,
   linesModule,
 ]
 /** The modules that may claim a provider event before plain routing does (E6 before C3). */
@@ -68,6 +74,15 @@ const route = (tag: string): Route => ROUTES.get(tag) ?? NO_ROUTE
 
 /** What modules may ask of each other: the same function for every command (no closure per call). */
 const ASKS: CenterAsks = { routing: askRouting }
+
+type Replier = AnyHandler<CenterCommand, [CenterState], ReadReply<CenterState, unknown> | undefined>
+/** Per command tag, what it answers its caller (the module owning the tag registers it). */
+const REPLIERS = new Map<string, Replier>(
+  CENTER_COMMAND_TAGS.flatMap((tag) => {
+    const [replier] = CENTER_MODULES.flatMap((m) => m.replies?.of(tag) ?? [])
+    return replier === undefined ? [] : [[tag, replier] as const]
+  }),
+)
 
 type CenterDecided = Decision<CenterEvent, CenterError>
 
@@ -118,16 +133,44 @@ export const evolveCenterState = (state: CenterState, event: CenterEvent): void 
 }
 
 /**
- * What the caller of a command is answered beyond its events: the reply of the commands that
- * have one (the emergency dial's outcome), undefined for the others.
+ * What the caller of a command is answered instead of its events (issue 20): the reply each
+ * module's decision gives (routing's views, the emergency dial's outcome and session, the
+ * settings as stored); undefined for the commands nobody answers (timers, provider events).
  */
-export type CenterReply = DialOutcome | undefined
+export type CenterReply =
+  | RoutingReply
+  | EmergencyReply
+  | DialOutcome
+  | DeliveryRetried
+  | CallbackReply
+  | CallView
+  | null
+  | undefined
 
 /**
  * One command, start to finish: decide, apply, then run every module's follow-ups until none
  * emits more (offers the router makes, emails an emergency queues, a dial after a callback is
- * accepted). Returns every event in application order, which is what the store appends and
- * replay applies. On error nothing was applied.
+ * accepted), then read the reply. Returns every event in application order, which is what the
+ * store appends and replay applies, with the decision's reply. On error nothing was applied.
+ */
+export const executeCenterReplied = (
+  state: CenterState,
+  command: CenterCommand,
+  now: number,
+): Result.Result<Replied<CenterEvent, CenterReply>, CenterError> => {
+  const decided = decide(state, command, now)
+  if (Result.isFailure(decided)) return Result.fail(decided.failure)
+  const given = decided.success
+  // Asked on the state the command was decided on (an accepted offer is gone after), read after.
+  const read = isReplied(given) ? undefined : REPLIERS.get(command._tag)?.(command, state)
+  const events = applyDecided(state, eventsOf(given), now)
+  const reply = isReplied(given) ? given.reply : read?.(state, now)
+  return Result.succeed({ events, reply: reply as CenterReply })
+}
+
+/**
+ * `executeCenterReplied` for drivers that answer nobody (the simulator, test kits): the events
+ * only, and no reply is asked for.
  */
 export const executeCenter = (
   state: CenterState,
@@ -137,19 +180,6 @@ export const executeCenter = (
   const decided = decide(state, command, now)
   if (Result.isFailure(decided)) return Result.fail(decided.failure)
   return Result.succeed(applyDecided(state, eventsOf(decided.success), now))
-}
-
-/** `executeCenter` with the decision's reply (undefined for a command without one) beside the events. */
-export const executeCenterReplied = (
-  state: CenterState,
-  command: CenterCommand,
-  now: number,
-): Result.Result<{ readonly events: CenterEvent[]; readonly reply: CenterReply }, CenterError> => {
-  const decided = decide(state, command, now)
-  if (Result.isFailure(decided)) return Result.fail(decided.failure)
-  const events = applyDecided(state, eventsOf(decided.success), now)
-  const reply = isReplied(decided.success) ? (decided.success.reply as CenterReply) : undefined
-  return Result.succeed({ events, reply })
 }
 
 /** Apply a decision's events and their follow-ups; every event in application order. */

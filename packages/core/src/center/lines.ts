@@ -1,33 +1,22 @@
 import { Result } from "effect"
 import { isCallbackItem } from "../callback/reads"
+import { decideCallProvider } from "../calls/module"
+import { telephonyMessage } from "../calls/telephony-message"
+import { issuedId } from "../ids"
 import { handlers } from "../kernel/handlers"
-import type { OutboxMessage } from "../outbox/message"
 import { itemOf } from "../routing/reads"
 import type { ProviderCommand } from "./commands"
 import type { CenterEvent } from "./events"
 import type { CenterAsks, CenterDecision, CenterModule, Emit } from "./module"
 import type { CenterState } from "./state"
 
-/** A telephony action queued in the outbox; its id is derived so a replayed decision repeats it. */
-export const telephonyMessage = (
-  messageId: string,
-  action: Extract<OutboxMessage, { _tag: "Telephony" }>["action"],
-  purpose: string,
-  ref: string,
-  at: number,
-): CenterEvent => ({
-  _tag: "OutboxQueued",
-  messageId,
-  message: { _tag: "Telephony", action },
-  purpose,
-  ref,
-  at,
-})
+export { telephonyMessage } from "../calls/telephony-message"
 
 /**
  * Ordinary inbound lines, when no module claimed the provider event: an inbound call is routed
  * by its workstream (R6) and answered; a caller who hangs up while waiting or ringing abandons
- * the item; anything else about an unknown or finished call changes nothing.
+ * the item; a call a rep has up hears the other side answer or go (W1, the calls module);
+ * anything else about an unknown or finished call changes nothing.
  */
 export const decideProviderDefault = (
   state: CenterState,
@@ -35,6 +24,10 @@ export const decideProviderDefault = (
   now: number,
   asks: CenterAsks,
 ): CenterDecision => {
+  if (command._tag === "CallAnswered" || command._tag === "CallEnded" || command._tag === "CallFailed") {
+    const decided = decideCallProvider(state, command, now)
+    if (decided !== undefined) return decided
+  }
   switch (command._tag) {
     case "InboundCall": {
       const attributes: Record<string, string> = { to: command.to }
@@ -46,7 +39,7 @@ export const decideProviderDefault = (
       )
       if (Result.isFailure(routed)) return Result.fail(routed.failure)
       const answer = telephonyMessage(
-        `call/${command.callId}/answer`,
+        issuedId("call", command.callId, "answer"),
         { _tag: "Answer", callId: command.callId },
         "answer",
         command.callId,
@@ -78,7 +71,7 @@ export const linesModule: CenterModule = {
       if (isCallbackItem(state.callback, event.itemId)) return
       emit(
         telephonyMessage(
-          `call/${event.itemId}/connect/${event.offerId}`,
+          issuedId("call", event.itemId, "connect", event.offerId),
           { _tag: "Connect", callId: event.itemId, repId: event.repId },
           "connect",
           event.itemId,

@@ -1,4 +1,5 @@
 import { type CallbackState, emptyCallbackState } from "../callback/state"
+import { type CallsState, emptyCallsState } from "../calls/state"
 import { type EmergencyState, emptyEmergencyState } from "../emergency/state"
 import { emptyOutboxState, type OutboxState } from "../outbox/state"
 import { emptyState as emptyRouterState, type RouterState } from "../routing/state"
@@ -16,6 +17,7 @@ export interface CenterState {
   readonly outbox: OutboxState
   readonly emergency: EmergencyState
   readonly callback: CallbackState
+  readonly calls: CallsState
   /** Recently handled provider event ids, oldest first (insertion order). */
   readonly seenProviderEvents: Set<string>
 }
@@ -25,5 +27,6 @@ export const emptyCenterState = (): CenterState => ({
   outbox: emptyOutboxState(),
   emergency: emptyEmergencyState(),
   callback: emptyCallbackState(),
+  calls: emptyCallsState(),
   seenProviderEvents: new Set(),
 })

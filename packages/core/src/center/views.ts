@@ -1,7 +1,7 @@
-import { isCallbackItem } from "../callback/reads"
+import { type CallbackFacts, callbackFacts, isCallbackItem } from "../callback/reads"
 import type { DeliveryRecord } from "../outbox/deliveries"
 import type { BasePresence } from "../routing/presence"
-import type { RepRead } from "../routing/reads"
+import type { ItemRead, OfferRead, RepRead } from "../routing/reads"
 import type { CenterState } from "./state"
 
 /** What a rep, a supervisor or an admin sees of one rep (never emergency details: E8, N4). */
@@ -35,36 +35,53 @@ export interface OfferView {
   readonly at: number
   readonly expiresAt: number
   readonly attributes: Readonly<Record<string, string>>
+  /** Issue 19: a callback's customer number and when it was asked for (the rep's own only); null for a call. */
+  readonly callback: CallbackFacts | null
 }
+
+export const offerView = (state: CenterState, offer: OfferRead): OfferView => ({
+  offerId: offer.offerId,
+  itemId: offer.item.itemId,
+  queueId: offer.item.queue.config.queueId,
+  repId: offer.rep.repId,
+  kind: isCallbackItem(state.callback, offer.item.itemId) ? "callback" : "call",
+  at: offer.at,
+  expiresAt: offer.expiresAt,
+  attributes: offer.item.attributes,
+  callback: callbackFacts(state.callback, offer.item.itemId),
+})
 
 export const offersForRep = (state: CenterState, repId: string): OfferView[] => {
   const out: OfferView[] = []
   for (const offer of state.routing.offers.values()) {
-    if (offer.rep.repId !== repId) continue
-    out.push({
-      offerId: offer.offerId,
-      itemId: offer.item.itemId,
-      queueId: offer.item.queue.config.queueId,
-      repId,
-      kind: isCallbackItem(state.callback, offer.item.itemId) ? "callback" : "call",
-      at: offer.at,
-      expiresAt: offer.expiresAt,
-      attributes: offer.item.attributes,
-    })
+    if (offer.rep.repId === repId) out.push(offerView(state, offer))
   }
   return out
 }
 
+/** Work a rep accepted and has not completed. */
+export interface WorkView {
+  readonly itemId: string
+  readonly queueId: string
+  readonly kind: "call" | "callback"
+  readonly acceptedAt: number
+  /** Issue 19: as on the offer. */
+  readonly callback: CallbackFacts | null
+}
+
+export const workView = (state: CenterState, item: ItemRead): WorkView => ({
+  itemId: item.itemId,
+  queueId: item.queue.config.queueId,
+  kind: isCallbackItem(state.callback, item.itemId) ? "callback" : "call",
+  acceptedAt: item.acceptedAt,
+  callback: callbackFacts(state.callback, item.itemId),
+})
+
 /** Work a rep has accepted and not completed. */
-export const assignedToRep = (state: CenterState, repId: string) =>
+export const assignedToRep = (state: CenterState, repId: string): WorkView[] =>
   [...state.routing.items.values()]
     .filter((item) => item.assignedTo?.repId === repId)
-    .map((item) => ({
-      itemId: item.itemId,
-      queueId: item.queue.config.queueId,
-      kind: isCallbackItem(state.callback, item.itemId) ? ("callback" as const) : ("call" as const),
-      acceptedAt: item.acceptedAt,
-    }))
+    .map((item) => workView(state, item))
 
 /** B6: one email as an admin sees it (a record of the deliveries read model). */
 export interface DeliveryView {

@@ -1,5 +1,6 @@
 import { handlers } from "../kernel/handlers"
 import { armTimer, disarmTimer, type TimerChange } from "../ports/timer"
+import type { EmergencyCommandOf } from "./commands"
 import type { EmergencyEvent } from "./events"
 import type { CallbackPool, EmergencyState, Lease } from "./state"
 
@@ -36,7 +37,7 @@ export const pickFreeNumber = (
 export const leaseExpiryTimerId = (leaseId: string): string => `emergency/lease-expiry/${leaseId}`
 
 /** Expiry is a durable timer (ARCHITECTURE rule 4); renewing re-arms the same timer. */
-export const LEASE_TIMERS = handlers<EmergencyEvent, [], readonly TimerChange<LeaseTimerCommand>[]>()
+export const LEASE_TIMERS = handlers<EmergencyEvent, [], readonly TimerChange<EmergencyTimerCommand>[]>()
   .on(["CallbackLeased", "CallbackLeaseRenewed"], (event) => [
     armTimer(leaseExpiryTimerId(event.leaseId), event.expiresAt, {
       _tag: "ExpireCallbackLease",
@@ -45,7 +46,10 @@ export const LEASE_TIMERS = handlers<EmergencyEvent, [], readonly TimerChange<Le
   ])
   .on("CallbackLeaseExpired", (event) => [disarmTimer(leaseExpiryTimerId(event.leaseId))])
 
-type LeaseTimerCommand = { readonly _tag: "ExpireCallbackLease"; readonly leaseId: string }
+/** What the module's durable timers send (E5's lease expiry, W5's session bound in drop.ts). */
+export type EmergencyTimerCommand = EmergencyCommandOf<
+  "ExpireCallbackLease" | "CloseEmergencyWindow" | "EndSilentEmergency"
+>
 
 /** A phone number as the provider may write it, reduced to `+` and digits for comparison. */
 export const normalizeNumber = (raw: string): string => {

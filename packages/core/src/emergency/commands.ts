@@ -6,7 +6,8 @@ import { Id, IssuedId } from "../ids"
  * Emergency commands. Their schemas are the validation every driver applies at its edge (N3);
  * rules that need the state (unknown reps, template placeholders, addresses) are checked by
  * `decide`. Roles (N4): the rep dials and ends for itself; admins configure; the
- * `ExpireCallbackLease` command is sent by the lease's durable timer only.
+ * `ExpireCallbackLease`, `CloseEmergencyWindow` and `EndSilentEmergency` commands are sent by
+ * durable timers only.
  */
 const Label = Schema.Trimmed.check(Schema.isNonEmpty(), Schema.isMaxLength(200))
 
@@ -40,8 +41,32 @@ export const EndEmergency = Schema.TaggedStruct("EndEmergency", {
   sessionId: Schema.optionalKey(IssuedId),
 })
 
+/**
+ * W5: the rep's emergency call dropped: the provider ended it (the rep's calling client hears the
+ * provider's call-ended event). The session then waits for the PSAP's callback while the lease is
+ * live. A repeat, or one for an older session, is a no-op.
+ */
+export const EmergencyCallDropped = Schema.TaggedStruct("EmergencyCallDropped", {
+  repId: Id,
+  /** The session of the call that dropped; absent: the rep's current one. */
+  sessionId: Schema.optionalKey(IssuedId),
+  /** The provider's reason (e.g. ACS's callEndReason code), for the rep and the operator. */
+  reason: Schema.optionalKey(Schema.String.check(Schema.isMaxLength(200))),
+  /**
+   * The call that ended is the PSAP's callback the rep answered, not its own dial: a redirected
+   * call is the rep's endpoint's, and the provider tells only that endpoint that it ended.
+   */
+  psapCallId: Schema.optionalKey(IssuedId),
+})
+
 /** E5: sent by the lease's durable timer at the dial + 60 minutes. */
 export const ExpireCallbackLease = Schema.TaggedStruct("ExpireCallbackLease", { leaseId: IssuedId })
+
+/** W5: sent by the session's window timer, 60 minutes after a dial that leased no number. */
+export const CloseEmergencyWindow = Schema.TaggedStruct("CloseEmergencyWindow", { sessionId: IssuedId })
+
+/** W5: sent by the session's grace timer at `EmergencySessionClosing.closesAt`. */
+export const EndSilentEmergency = Schema.TaggedStruct("EndSilentEmergency", { sessionId: IssuedId })
 
 /** E1: replace the region/number table (it ships with the SPEC's defaults). */
 export const ConfigureEmergencyRegions = Schema.TaggedStruct("ConfigureEmergencyRegions", {
@@ -91,6 +116,11 @@ export const ConfigureCallbackPool = Schema.TaggedStruct("ConfigureCallbackPool"
   numbers: Schema.Array(E164).check(Schema.isMaxLength(1_000)),
   overflowNumber: Schema.NullOr(E164),
   fallbackRepIds: Schema.Array(Id).check(Schema.isMinLength(1), Schema.isMaxLength(5)),
+  /**
+   * W5: minutes a session is kept after its callback window while a call is believed up with no
+   * word of it. Absent: the one in force stays (15 minutes until an admin sets another).
+   */
+  graceMinutes: Schema.optionalKey(Schema.Int.check(Schema.isBetween({ minimum: 1, maximum: 120 }))),
 })
 
 /** E9/E11: "a@x.com; b@y.org" — every address is validated; empty clears the list. */
@@ -117,7 +147,10 @@ export const SetNotificationTemplate = Schema.TaggedStruct("SetNotificationTempl
 export const EmergencyCommand = Schema.Union([
   DialEmergency,
   EndEmergency,
+  EmergencyCallDropped,
   ExpireCallbackLease,
+  CloseEmergencyWindow,
+  EndSilentEmergency,
   ConfigureEmergencyRegions,
   DefineOutboundVoiceProfile,
   ConfigureEmergencyCarrier,

@@ -4,12 +4,13 @@ import { InvalidField } from "../kernel/errors"
 /**
  * E9/E11: a rep's emergency contacts, entered as one line of addresses separated by semicolons.
  * The Greek question mark (U+037E), which is the semicolon of Greek keyboards, separates too.
- * "Name <address>" as mail programs copy it is accepted; the address is kept.
+ * "Name <address>" as mail programs copy it is accepted and kept as typed (issue 19: the admin
+ * sees the name again); the email goes to the address alone (`contactAddress`).
  */
 export const MAX_CONTACTS = 20
 
 const SEPARATOR = /[;\u037E]/
-const NAMED = /^[^<>]*<([^<>]+)>$/
+const NAMED = /^([^<>]*)<([^<>]+)>$/
 const LOCAL = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/
 const LABEL = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/
 
@@ -23,6 +24,15 @@ export const isEmailAddress = (address: string): boolean => {
   if (!LOCAL.test(local) || labels.length < 2) return false
   const tld = labels[labels.length - 1] ?? ""
   return labels.every((l) => LABEL.test(l)) && /^[A-Za-z]{2,}$|^xn--/.test(tld)
+}
+
+/** The address of a contact as stored ("Sam Lima <sam@example.org>" or a bare address). */
+export const contactAddress = (contact: string): string => (NAMED.exec(contact)?.[2] ?? contact).trim()
+
+/** An entry as stored: "Name <address>" with the spaces tidied, or the bare address. */
+const stored = (entry: string, address: string): string => {
+  const name = (NAMED.exec(entry)?.[1] ?? "").trim().replace(/\s+/g, " ")
+  return name === "" ? address : `${name} <${address}>`
 }
 
 const bad = (entry: string, position: number): InvalidField => {
@@ -46,12 +56,12 @@ export const parseContacts = (input: string): Result.Result<readonly string[], I
     const entry = raw.trim()
     if (entry === "") continue
     position += 1
-    const address = (NAMED.exec(entry)?.[1] ?? entry).trim()
+    const address = contactAddress(entry)
     if (!isEmailAddress(address)) return Result.fail(bad(entry, position))
     const key = address.toLowerCase()
     if (seen.has(key)) continue
     seen.add(key)
-    out.push(address)
+    out.push(stored(entry, address))
   }
   if (out.length > MAX_CONTACTS) {
     return Result.fail(

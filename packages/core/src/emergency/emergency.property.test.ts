@@ -6,6 +6,7 @@ import type { CenterEvent } from "../center/events"
 import { replayCenter } from "../center/execute"
 import { emptyCenterState } from "../center/state"
 import { CALLBACK_LEASE_MS } from "./callback-lease"
+import { DEFAULT_GRACE_MINUTES } from "./state"
 import { dial, emergencyCenter, end, inbound, OVERFLOW_NUMBER, POOL, redirects } from "./test-kit"
 
 /**
@@ -138,7 +139,7 @@ const run = (steps: readonly Step[], poolSize: number) => {
         fail(`${repId} is in ${presence(repId)} during an emergency`)
     }
   }
-  return h
+  return Object.assign(h, { before })
 }
 
 describe("E4/E5/E6/E10 properties", () => {
@@ -161,6 +162,30 @@ describe("E4/E5/E6/E10 properties", () => {
           }
           const leases = (s: typeof h.state) => JSON.stringify([...s.emergency.leases.values()])
           if (leases(h.state) !== leases(rebuilt)) fail("replay: leases differ")
+        },
+      ),
+      { numRuns: 300 },
+    )
+  })
+})
+
+describe("W5 property (issue 19): no session outlives its callback window and grace in silence", () => {
+  it("W5 whatever happened, with no word for 60 minutes + the grace every session is over and E10 holds", () => {
+    fc.assert(
+      fc.property(
+        fc.array(stepArb, { minLength: 1, maxLength: 60, size: "max" }),
+        fc.integer({ min: 0, max: 2 }),
+        (steps, poolSize) => {
+          const h = run(steps, poolSize)
+          const open = REPS.filter((repId) => h.state.emergency.activeByRep.has(repId))
+          // Nobody reports anything (the browsers are gone): only the durable timers act.
+          h.advance(CALLBACK_LEASE_MS + DEFAULT_GRACE_MINUTES * 60_000)
+          for (const repId of REPS) {
+            if (h.state.emergency.activeByRep.has(repId)) fail(`${repId}'s session is still open`)
+            const presence = h.state.routing.reps.get(repId)?.presenceId
+            if (open.includes(repId) && presence !== h.before.get(repId))
+              fail(`${repId} ended in ${presence}, was ${h.before.get(repId)} before`)
+          }
         },
       ),
       { numRuns: 300 },

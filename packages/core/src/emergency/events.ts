@@ -101,6 +101,8 @@ export const EmergencyEventSchemas = {
     numbers: Strings,
     overflowNumber: Schema.NullOr(Schema.String),
     fallbackRepIds: Strings,
+    /** W5: the grace after the callback window (absent before issue 19: 15 minutes). */
+    graceMinutes: Schema.optionalKey(Schema.Number),
     ...AuditStampFields,
   }),
   EmergencyContactsSet: Schema.TaggedStruct("EmergencyContactsSet", {
@@ -192,12 +194,47 @@ export const EmergencyEventSchemas = {
     callId: Schema.String,
     at: Schema.Number,
   }),
-  PsapCallbackEnded: Schema.TaggedStruct("PsapCallbackEnded", { callId: Schema.String, at: Schema.Number }),
-  /** E10: the session is over; the remembered presence is restored by a PresenceChanged. */
+  PsapCallbackEnded: Schema.TaggedStruct("PsapCallbackEnded", {
+    callId: Schema.String,
+    /** The rep the call was last put through to, so its stream hears the end (absent before issue 19, or never put through). */
+    repId: Schema.optionalKey(Schema.String),
+    at: Schema.Number,
+  }),
+  /**
+   * W5: the rep's own emergency call dropped (the provider's end of the call, as the rep's
+   * calling client hears it). `waitingUntil`: the session stays open for the PSAP's callback
+   * until then (the lease's end); null when there is nothing to wait for and the session ends.
+   */
+  EmergencyCallDropped: Schema.TaggedStruct("EmergencyCallDropped", {
+    sessionId: Schema.String,
+    repId: Schema.String,
+    /** The provider's reason, as given (e.g. a network drop); empty when none was given. */
+    reason: Schema.String,
+    callbackNumber: Schema.NullOr(Schema.String),
+    waitingUntil: Schema.NullOr(Schema.Number),
+    at: Schema.Number,
+  }),
+  /**
+   * W5: the session's callback window (the lease's 60 minutes from the latest dial) is over, yet
+   * a call is still believed up and nobody has said a word of it (the rep's browser may be gone):
+   * the session closes at `closesAt` (the window's end + the pool's grace) unless word of the
+   * call comes first (its end, End call, a redial).
+   */
+  EmergencySessionClosing: Schema.TaggedStruct("EmergencySessionClosing", {
+    sessionId: Schema.String,
+    repId: Schema.String,
+    closesAt: Schema.Number,
+    at: Schema.Number,
+  }),
+  /**
+   * E10/W5: the session is over; the remembered presence is restored by a PresenceChanged.
+   * `lease_ended`: the call had dropped and the callback window ended with no call up.
+   * `no_word`: the grace after the callback window ran out with no word of a call believed up.
+   */
   EmergencyEnded: Schema.TaggedStruct("EmergencyEnded", {
     sessionId: Schema.String,
     repId: Schema.String,
-    reason: Schema.Literals(["rep_ended", "call_ended", "call_failed"]),
+    reason: Schema.Literals(["rep_ended", "call_ended", "call_failed", "lease_ended", "no_word"]),
     restoredPresence: Schema.String,
     at: Schema.Number,
   }),

@@ -33,6 +33,16 @@ export const evolveEmergency = (em: EmergencyState, event: CenterEvent): void =>
     case "PsapCallbackEnded":
       psapCall(em, event)
       return
+    case "EmergencyCallDropped": {
+      const session = em.sessions.get(event.sessionId)
+      if (session !== undefined) session.droppedAt = event.at
+      return
+    }
+    case "EmergencySessionClosing": {
+      const session = em.sessions.get(event.sessionId)
+      if (session !== undefined) session.closesAt = event.closesAt
+      return
+    }
     case "EmergencyEnded": {
       const session = em.sessions.get(event.sessionId)
       if (session !== undefined) session.endedAt = event.at
@@ -67,6 +77,8 @@ const settings = (em: EmergencyState, event: CenterEvent): void => {
         members: new Set(event.numbers),
         overflowNumber: event.overflowNumber,
         fallbackRepIds: event.fallbackRepIds,
+        // Stored before W5's grace existed: the one in force stays.
+        graceMinutes: event.graceMinutes ?? em.pool.graceMinutes,
       }
       return
     case "EmergencyContactsSet":
@@ -95,13 +107,18 @@ const openSession = (em: EmergencyState, event: EmergencyEventOf<"EmergencySessi
     openedAt: event.at,
     dial: null,
     notified: false,
+    droppedAt: null,
+    closesAt: null,
     endedAt: null,
   }
   em.sessions.set(session.sessionId, session)
   em.activeByRep.set(session.repId, session)
   if (event.origin._tag === "PsapCallback") {
     const call = em.psapCalls.get(event.origin.callId)
-    if (call !== undefined) call.sessionId = event.sessionId
+    if (call !== undefined) {
+      call.sessionId = event.sessionId
+      call.intoSession = event.sessionId
+    }
   }
 }
 
@@ -109,6 +126,9 @@ const dialled = (em: EmergencyState, event: EmergencyEventOf<"EmergencyDialled">
   const session = em.sessions.get(event.sessionId)
   if (session !== undefined) {
     session.dial = event
+    // W5: a dial again after a drop puts the rep's own call up again, and is word of it.
+    session.droppedAt = null
+    session.closesAt = null
     if (event.notification === "queued") session.notified = true
     // A session a PSAP callback opened is the rep's own once the rep dials in it: it no longer
     // ends with that call, only when the rep ends it.
@@ -167,6 +187,7 @@ const psapCall = (em: EmergencyState, event: PsapEvent): void => {
         attempt: 0,
         tried: new Set(event.repId === null ? [] : [event.repId]),
         sessionId: null,
+        intoSession: null,
       })
       return
     case "PsapCallbackRedirected": {
@@ -176,6 +197,7 @@ const psapCall = (em: EmergencyState, event: PsapEvent): void => {
       call.role = event.role
       call.attempt = event.attempt
       call.tried.add(event.repId)
+      call.intoSession = em.activeByRep.get(event.repId)?.sessionId ?? null
       return
     }
     case "PsapCallbackUnanswered":

@@ -5,13 +5,15 @@ import type { CenterEvent } from "../center/events"
 import type { CenterModule } from "../center/module"
 import type { CenterState } from "../center/state"
 import { handlers, widen } from "../kernel/handlers"
+import type { ReadReply } from "../kernel/module"
 import { tagsOf } from "../kernel/tags"
 import type { TimerChange } from "../ports/timer"
-import { LEASE_TIMERS } from "./callback-lease"
 import { EmergencyCommand } from "./commands"
+import { decideCallDropped, decideLeaseExpiry, decideSilentEnd, decideWindowClose, EMERGENCY_TIMERS } from "./drop"
 import { EMERGENCY_EVENT_TAGS, type EmergencyEvent } from "./events"
 import { evolveEmergency } from "./evolve"
-import { claimPsapProviderEvent } from "./psap-callback"
+import { claimPsapProviderEvent, decidePsapCallDropped } from "./psap-callback"
+import { EMERGENCY_REPLIES } from "./replies"
 import { decideDial, decideEnd, guardPresence } from "./session"
 import { decideSettings } from "./settings"
 
@@ -33,13 +35,16 @@ export const emergencyModule: CenterModule = {
         return decideDial(state, c, now)
       case "EndEmergency":
         return decideEnd(state, c, now)
-      case "ExpireCallbackLease": {
-        const lease = state.emergency.leases.get(c.leaseId)
-        // A timer that fires late, twice, or before a renewal's new end changes nothing.
-        if (lease === undefined || now < lease.expiresAt) return Result.succeed([])
-        const { leaseId, repId, number } = lease
-        return Result.succeed([{ _tag: "CallbackLeaseExpired", leaseId, repId, number, at: now }])
-      }
+      case "EmergencyCallDropped":
+        return c.psapCallId === undefined
+          ? decideCallDropped(state, c, now)
+          : decidePsapCallDropped(state, c, now)
+      case "ExpireCallbackLease":
+        return decideLeaseExpiry(state, c, now)
+      case "CloseEmergencyWindow":
+        return decideWindowClose(state, c, now)
+      case "EndSilentEmergency":
+        return decideSilentEnd(state, c, now)
       default:
         return decideSettings(state, c, now)
     }
@@ -52,5 +57,6 @@ export const emergencyModule: CenterModule = {
     "SetPresence",
     (command, state) => guardPresence(state, command),
   ),
-  timers: widen<CenterEvent, readonly TimerChange<CenterCommand>[]>()(LEASE_TIMERS),
+  timers: widen<CenterEvent, readonly TimerChange<CenterCommand>[]>()(EMERGENCY_TIMERS),
+  replies: widen<CenterCommand, ReadReply<CenterState, unknown> | undefined>()(EMERGENCY_REPLIES),
 }

@@ -12,15 +12,33 @@ const emails = (h: ReturnType<typeof emergencyCenter>) =>
   h.eventsOf("OutboxQueued").filter((e) => e.message._tag === "Email")
 
 describe("E11 emergency contacts, entered separated by semicolons", () => {
-  it("E11 each address is validated and kept; empty entries and repeats are dropped; 'Name <address>' keeps the address", () => {
-    expect(parseContacts("a@example.com; b.c@example.org;; A@EXAMPLE.com ;Desk <desk@example.net>;")).toEqual(
-      Result.succeed(["a@example.com", "b.c@example.org", "desk@example.net"]),
+  it("E11 each address is validated and kept; empty entries and repeats are dropped; 'Name <address>' is kept as typed (issue 19)", () => {
+    expect(
+      parseContacts(
+        "a@example.com; b.c@example.org;; A@EXAMPLE.com ;Desk  Team <desk@example.net>; <x@example.com>",
+      ),
+    ).toEqual(
+      Result.succeed(["a@example.com", "b.c@example.org", "Desk Team <desk@example.net>", "x@example.com"]),
+    )
+    // A repeat is the same address, whatever name it comes with.
+    expect(parseContacts("Sam <sam@example.org>; SAM@example.org")).toEqual(
+      Result.succeed(["Sam <sam@example.org>"]),
     )
     // The Greek semicolon (U+037E) separates too.
     expect(parseContacts("a@example.com\u037Eb@example.org")).toEqual(
       Result.succeed(["a@example.com", "b@example.org"]),
     )
     expect(parseContacts("  ")).toEqual(Result.succeed([]))
+  })
+
+  it("E9/E11 issue 19: a contact's display name is kept for the editor; the email goes to the address alone", () => {
+    const h = emergencyCenter({ contacts: "Sam Lima <sam@example.org>; lead@example.com" })
+    expect(h.state.emergency.contacts.get("ann")).toEqual(["Sam Lima <sam@example.org>", "lead@example.com"])
+    h.run(dial())
+    expect(emails(h).map((e) => (e.message._tag === "Email" ? e.message.mail.to : []))).toEqual([
+      ["sam@example.org"],
+      ["lead@example.com"],
+    ])
   })
 
   it("E11 a bad address is refused naming the field and the address, and nothing changes", () => {
@@ -104,8 +122,8 @@ describe("E9 the notification at the dial, through the outbox", () => {
     const events = h.run(dial("ann", "911", "US", "America/Chicago"))
     const queued = h.eventsOf("OutboxQueued", events)
     expect(queued.map((e) => [e.messageId, e.purpose, e.ref])).toEqual([
-      ["emergency/emergency-1/notify/1", "emergency-notification", "emergency-1"],
-      ["emergency/emergency-1/notify/2", "emergency-notification", "emergency-1"],
+      ["emergency~emergency-1~notify~1", "emergency-notification", "emergency-1"],
+      ["emergency~emergency-1~notify~2", "emergency-notification", "emergency-1"],
     ])
     const [first, second] = queued.map((e) => (e.message._tag === "Email" ? e.message.mail : undefined))
     expect(first?.to).toEqual(["lead@example.com"])
@@ -147,8 +165,8 @@ describe("E9 the notification at the dial, through the outbox", () => {
     h.run(dial())
     const restarted = replayCenter(emptyCenterState(), h.log)
     expect([...restarted.outbox.due]).toEqual([
-      "emergency/emergency-1/notify/1",
-      "emergency/emergency-1/notify/2",
+      "emergency~emergency-1~notify~1",
+      "emergency~emergency-1~notify~2",
     ])
   })
 })
@@ -158,7 +176,7 @@ describe("B6 delivery status, visible to an admin", () => {
     const h = emergencyCenter()
     h.run(dial())
     h.run(end())
-    const [one, two] = ["emergency/emergency-1/notify/1", "emergency/emergency-1/notify/2"]
+    const [one, two] = ["emergency~emergency-1~notify~1", "emergency~emergency-1~notify~2"]
     h.run({ _tag: "RecordDelivery", messageId: one, outcome: { _tag: "Sent", providerId: "re_1" } })
     h.run({
       _tag: "RecordDelivery",

@@ -1,4 +1,6 @@
 import type { CenterEvent } from "../center/events"
+import { issuedId } from "../ids"
+import { contactAddress } from "./contacts"
 import type { NotificationOutcome } from "./events"
 import { type PlaceholderValues, renderTemplate } from "./notification-template"
 import type { RegionPolicy } from "./regions"
@@ -10,7 +12,7 @@ export const NOTIFICATION_PURPOSE = "emergency-notification"
 /** One email per contact: each has its own delivery status and retries (B6), and no contact sees
  * the others' addresses. The id is the provider's idempotency key. */
 export const notificationMessageId = (sessionId: string, index: number): string =>
-  `emergency/${sessionId}/notify/${index}`
+  issuedId("emergency", sessionId, "notify", index)
 
 /** A time as people in that zone read it, with the zone named: "Jan 5, 2026, 9:00:00 AM EST". */
 export const formatTime = (at: number, timeZone: string, locale: string): string =>
@@ -39,10 +41,14 @@ export const notificationEvents = (
   at: number,
 ): CenterEvent[] => {
   const mail = renderTemplate(state.template, values)
-  return (state.contacts.get(repId) ?? []).map((address, i) => ({
+  // E9: the email goes to the address; a display name the admin typed is for the editor (issue 19).
+  return (state.contacts.get(repId) ?? []).map((contact, i) => ({
     _tag: "OutboxQueued",
     messageId: notificationMessageId(sessionId, i + 1),
-    message: { _tag: "Email", mail: { to: [address], subject: mail.subject, text: mail.text } },
+    message: {
+      _tag: "Email",
+      mail: { to: [contactAddress(contact)], subject: mail.subject, text: mail.text },
+    },
     purpose: NOTIFICATION_PURPOSE,
     ref: sessionId,
     at,

@@ -168,7 +168,7 @@ describe("B5 PSAP callbacks that cannot reach the rep go to the fallback", () =>
       { role: "fallback", reason: "rep_unreachable", attempt: 2 },
     ])
     expect(h.state.routing.reps.get("ann")?.presenceId).toBe("available")
-    expect(h.state.outbox.due.has("psap/psap-1/redirect/2")).toBe(true)
+    expect(h.state.outbox.due.has("psap~psap-1~redirect~2")).toBe(true)
   })
 
   it("B5 fallbacks are tried in order, signed-in ones first; when all fail the operator is told", () => {

@@ -4,8 +4,12 @@ import type { CenterEvent } from "../center/events"
 import { telephonyMessage } from "../center/lines"
 import type { CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
-import { repOf } from "../routing/reads"
+import { issuedId } from "../ids"
+import { UnknownEntity } from "../kernel/errors"
+import { hasRep, repOf } from "../routing/reads"
 import { leaseLiveAt, normalizeNumber } from "./callback-lease"
+import type { EmergencyCommandOf } from "./commands"
+import { sessionUp, settleWaitingSession } from "./drop"
 import type { RedirectReason } from "./events"
 import { endSession, openSession } from "./session"
 import type { Lease, PsapCall } from "./state"
@@ -14,7 +18,7 @@ import type { Lease, PsapCall } from "./state"
 export const PSAP_REDIRECT_PURPOSE = "psap-redirect"
 
 export const redirectMessageId = (callId: string, attempt: number): string =>
-  `psap/${callId}/redirect/${attempt}`
+  issuedId("psap", callId, "redirect", attempt)
 
 type Inbound = Extract<ProviderCommand, { _tag: "InboundCall" }>
 
@@ -119,11 +123,8 @@ export const nextFallback = (state: CenterState, tried: ReadonlySet<string>): st
 }
 
 /** The session this call opened, if it is still up. */
-const openedSession = (state: CenterState, call: PsapCall) => {
-  if (call.sessionId === null) return undefined
-  const session = state.emergency.sessions.get(call.sessionId)
-  return session === undefined || session.endedAt !== null ? undefined : session
-}
+const openedSession = (state: CenterState, call: PsapCall) =>
+  call.sessionId === null ? undefined : sessionUp(state, call.sessionId)
 
 /** B5: the redirect failed (the rep or fallback is unreachable): try the next fallback. */
 const afterFailure = (state: CenterState, call: PsapCall, now: number): CenterEvent[] => {
@@ -139,8 +140,36 @@ const afterFailure = (state: CenterState, call: PsapCall, now: number): CenterEv
   return events
 }
 
+/**
+ * W5: the PSAP's callback the rep answered ended, as the rep's calling client heard it (the
+ * provider says nothing more to Lifeline about a call it redirected). Only the rep the call was
+ * put through to can say so; an unknown or already ended call changes nothing.
+ */
+export const decidePsapCallDropped = (
+  state: CenterState,
+  command: EmergencyCommandOf<"EmergencyCallDropped">,
+  now: number,
+): CenterDecision => {
+  const { repId, psapCallId } = command
+  if (!hasRep(state.routing, repId))
+    return Result.fail(new UnknownEntity({ entity: "rep", id: repId, field: "repId" }))
+  const call = psapCallId === undefined ? undefined : state.emergency.psapCalls.get(psapCallId)
+  return Result.succeed(call?.target === repId ? afterEnd(state, call, now) : [])
+}
+
+/**
+ * The PSAP's call ended: the rep it was put through to hears it; the session it opened ends with
+ * it, and a session left waiting for it after a drop ends when the lease is over too (W5).
+ */
 const afterEnd = (state: CenterState, call: PsapCall, now: number): CenterEvent[] => {
   const session = openedSession(state, call)
-  const ended: CenterEvent = { _tag: "PsapCallbackEnded", callId: call.callId, at: now }
-  return session === undefined ? [ended] : [ended, ...endSession(state, session, "call_ended", now)]
+  const { callId, target } = call
+  const ended: CenterEvent = {
+    _tag: "PsapCallbackEnded",
+    callId,
+    ...(target === "" ? {} : { repId: target }),
+    at: now,
+  }
+  if (session !== undefined) return [ended, ...endSession(state, session, "call_ended", now)]
+  return target === "" ? [ended] : [ended, ...settleWaitingSession(state, target, now, callId)]
 }

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest"
 import { executeCenter, replayCenter } from "../center/execute"
 import { emptyCenterState } from "../center/state"
 import { operatorEmergencyLog } from "./operator-log"
+import { windowTimerId } from "./drop"
 import { busyWithCall, dial, emergencyCenter, end, inbound, ORDINARY_LINE } from "./test-kit"
 import { dialOutcome } from "./views"
 
@@ -97,9 +98,11 @@ describe("E1 who may dial, and from where", () => {
     expect(presenceOf(h)).toBe("busy_dnd")
     expect(h.state.emergency.leases.size).toBe(0)
     expect(h.state.outbox.entries.size).toBe(0)
-    expect(h.timers.size).toBe(0)
+    // W5: no lease bounds the session, so its own window timer does; the end disarms it.
+    expect([...h.timers.keys()]).toEqual([windowTimerId("emergency-1")])
     h.run(end())
     expect(presenceOf(h)).toBe("available")
+    expect(h.timers.size).toBe(0)
   })
 })
 

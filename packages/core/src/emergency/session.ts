@@ -5,7 +5,7 @@ import type { CenterEvent } from "../center/events"
 import type { CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
 import { InvalidField, InvalidState, UnknownEntity } from "../kernel/errors"
-import type { Replied } from "../kernel/module"
+import { Refusal, type Replied } from "../kernel/module"
 import { hasRep, type RepRead, repOf } from "../routing/reads"
 import { type CallbackDecision, callbackOnDial } from "./callback-lease"
 import type { EmergencyCommandOf } from "./commands"
@@ -60,7 +60,7 @@ export const decideDial = (
       at: now,
     }
     // Logged for the operator (appended), answered to the rep as the typed error.
-    return replied([refused], { _tag: "Refused", error: refusalError(refused) })
+    return replied([refused], new Refusal(refusalError(refused)))
   }
   const { events, reply } = dialEvents(state, rep, number, check, now)
   return replied(events, reply)

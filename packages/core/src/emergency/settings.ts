@@ -116,6 +116,8 @@ const configurePool = (
     numbers,
     overflowNumber,
     fallbackRepIds,
+    // A form that does not show the grace (W5) keeps the one in force.
+    graceMinutes: command.graceMinutes ?? state.emergency.pool.graceMinutes,
     ...stampOf(command, now),
   })
 }

@@ -26,13 +26,22 @@ export interface CallbackPool {
   readonly overflowNumber: string | null
   /** B5: reps (a supervisor, a security desk) tried in order, online ones first. */
   readonly fallbackRepIds: readonly string[]
+  /**
+   * W5: how long a session is kept after its callback window (the lease's 60 minutes) while a
+   * call is still believed up but nobody has said a word of it (the rep's browser gone).
+   */
+  readonly graceMinutes: number
 }
+
+/** W5: the grace a contact centre gets unless its admin sets another (1-120 minutes). */
+export const DEFAULT_GRACE_MINUTES = 15
 
 export const emptyPool = (): CallbackPool => ({
   numbers: [],
   members: new Set(),
   overflowNumber: null,
   fallbackRepIds: [],
+  graceMinutes: DEFAULT_GRACE_MINUTES,
 })
 
 /** One emergency for one rep: from the dial (or a PSAP callback) to its end (E4, E10). */
@@ -47,6 +56,10 @@ export interface Session {
   dial: EmergencyEventOf<"EmergencyDialled"> | null
   /** E9: the contacts were sent the notification in this session. */
   notified: boolean
+  /** W5: when the rep's own call dropped; null while it is up (or none was dialled). */
+  droppedAt: number | null
+  /** W5: the callback window is over with a call believed up and no word: the session closes then. */
+  closesAt: number | null
   endedAt: number | null
 }
 
@@ -63,6 +76,8 @@ export interface PsapCall {
   readonly tried: Set<string>
   /** The session this call opened (the rep had none up), ended with the call. */
   sessionId: string | null
+  /** The rep's session the call was put through into (the rep's view shows only that session's). */
+  intoSession: string | null
 }
 
 /**

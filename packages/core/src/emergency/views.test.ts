@@ -25,6 +25,7 @@ describe("N4 emergency data is visible to no one beyond what E9 sends", () => {
       callbackNumber: POOL[0],
       callbackUntil: h.now + CALLBACK_LEASE_MS,
       psapCallback: false,
+      droppedAt: null,
     })
     expect(repEmergencyView(h.state, "bob", h.now)).toBeNull()
     h.run(inbound("psap-1", leasedNumber(h)))

@@ -1,5 +1,6 @@
 import type { CenterEvent } from "../center/events"
 import type { CenterState } from "../center/state"
+import { Refusal } from "../kernel/module"
 import type { DeliveryRecord } from "../outbox/deliveries"
 import type { DeliveryAttempt, DeliveryStatus } from "../outbox/message"
 import { repOf } from "../routing/reads"
@@ -17,13 +18,13 @@ import { PLACEHOLDERS } from "./notification-template"
  */
 
 /**
- * What a DialEmergency's events mean for the rep's browser, rebuilt from the events. The dial's
- * decision answers this as its reply (executeCenterReplied); this stays for callers that hold
- * only the events until they take the reply (issue 18).
+ * What a DialEmergency's events mean for the rep's browser, rebuilt from the events: the rules'
+ * tests read a dial's outcome from the events they drive. Callers are answered the decision's
+ * own reply (issue 20); `dial-outcome.test.ts` checks the two agree.
  */
 export const dialOutcome = (events: readonly CenterEvent[]): DialOutcome | undefined => {
   for (const e of events) {
-    if (e._tag === "EmergencyDialRefused") return { _tag: "Refused", error: refusalError(e) }
+    if (e._tag === "EmergencyDialRefused") return new Refusal(refusalError(e))
     if (e._tag !== "EmergencyDialled") continue
     const lease = events.find((l) => l._tag === "CallbackLeased" || l._tag === "CallbackLeaseRenewed")
     return {
@@ -51,8 +52,10 @@ export interface RepEmergencyView {
   readonly dialledNumber: string | null
   readonly callbackNumber: string | null
   readonly callbackUntil: number | null
-  /** A PSAP callback is being put through to the rep. */
+  /** A PSAP callback is being put through to the rep in this session. */
   readonly psapCallback: boolean
+  /** W5: when the rep's own call dropped (the session waits for the PSAP's callback); null while up. */
+  readonly droppedAt: number | null
 }
 
 export const repEmergencyView = (state: CenterState, repId: string, now: number): RepEmergencyView | null => {
@@ -61,9 +64,11 @@ export const repEmergencyView = (state: CenterState, repId: string, now: number)
   if (session === undefined) return null
   const lease = em.leaseByRep.get(repId)
   const live = lease !== undefined && leaseLiveAt(lease, now) ? lease : undefined
+  // Only a PSAP call put through into this session: one left from an earlier session is not it.
   let psapCallback = false
   for (const call of em.psapCalls.values())
-    if (call.target === repId && call.role === "rep") psapCallback = true
+    if (call.target === repId && call.role === "rep" && call.intoSession === session.sessionId)
+      psapCallback = true
   return {
     sessionId: session.sessionId,
     since: session.openedAt,
@@ -74,6 +79,7 @@ export const repEmergencyView = (state: CenterState, repId: string, now: number)
     callbackNumber: live?.number ?? null,
     callbackUntil: live?.expiresAt ?? null,
     psapCallback,
+    droppedAt: session.droppedAt,
   }
 }
 

@@ -11,14 +11,15 @@ export interface Decidable<C> {
   readonly timerId: string | null
 }
 
-export interface DecidedGroup<C, E, Err> {
-  readonly outcomes: readonly Outcome<E, Err>[]
+export interface DecidedGroup<C, E, Err, R> {
+  readonly outcomes: readonly Outcome<E, Err, R>[]
   readonly events: readonly E[]
   readonly changes: readonly TimerChange<C>[]
   readonly refused: boolean
 }
 
-const NOTHING_TO_DO = Result.succeed([])
+/** A timer's command that no longer runs: nothing stored, nothing to reply. */
+const NOTHING_TO_DO = Result.succeed({ events: [], reply: undefined })
 
 /**
  * Decide every command of the group in order, each on the state the one before it left (the
@@ -26,14 +27,14 @@ const NOTHING_TO_DO = Result.succeed([])
  * armed after the commands before it: fired already, or disarmed since it came due, it does
  * nothing.
  */
-export const decideGroup = <S, C, E, Err>(
-  domain: Domain<S, C, E, Err>,
-  replica: Replica<S, C, E, Err>,
+export const decideGroup = <S, C, E, Err, R>(
+  domain: Domain<S, C, E, Err, R>,
+  replica: Replica<S, C, E, Err, R>,
   clock: Clock["Service"],
   group: readonly Decidable<C>[],
 ) =>
   Effect.gen(function* () {
-    const outcomes: Outcome<E, Err>[] = []
+    const outcomes: Outcome<E, Err, R>[] = []
     const events: E[] = []
     const changes: TimerChange<C>[] = []
     /** Timers armed (or disarmed: null) by earlier commands of this group. */
@@ -59,9 +60,9 @@ export const decideGroup = <S, C, E, Err>(
       const decided = replica.decide(toRun, yield* clock.now)
       decisionTimers(domain.timersOf, timerId, decided, record)
       if (Result.isFailure(decided)) refused = true
-      else events.push(...decided.success)
+      else events.push(...decided.success.events)
       outcomes.push(decided)
     }
-    const decidedGroup: DecidedGroup<C, E, Err> = { outcomes, events, changes, refused }
+    const decidedGroup: DecidedGroup<C, E, Err, R> = { outcomes, events, changes, refused }
     return decidedGroup
   })

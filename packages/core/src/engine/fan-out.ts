@@ -24,12 +24,14 @@ export class FanOut<E> {
   }
 
   /** A group's outcomes appended after `before`: one call per command that stored events. */
-  publish(outcomes: readonly Outcome<E, unknown>[], before: number): void {
+  publish(outcomes: readonly Outcome<E, unknown, unknown>[], before: number): void {
     let at = before
     for (const outcome of outcomes) {
-      if (Result.isFailure(outcome) || outcome.success.length === 0) continue
-      at += outcome.success.length
-      this.tell(outcome.success, at)
+      if (Result.isFailure(outcome)) continue
+      const { events } = outcome.success
+      if (events.length === 0) continue
+      at += events.length
+      this.tell(events, at)
     }
   }
 }

@@ -30,7 +30,7 @@ export interface Loaded<S, C, E> {
  * `archived`: only a snapshot at or after it can be completed from the store, and without one
  * the start fails with what to do, rather than build a state from a log with a hole.
  */
-export const makeLoader = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
+export const makeLoader = <S, C, E, Err, R>(domain: Domain<S, C, E, Err, R>) =>
   Effect.gen(function* () {
     const store = yield* Store
     const snapshots = Option.getOrUndefined(yield* Effect.serviceOption(Snapshots))
@@ -114,4 +114,4 @@ export const makeLoader = <S, C, E, Err>(domain: Domain<S, C, E, Err>) =>
     return { latest, storedSince }
   })
 
-export type Loader<S, C, E> = Effect.Success<ReturnType<typeof makeLoader<S, C, E, unknown>>>
+export type Loader<S, C, E> = Effect.Success<ReturnType<typeof makeLoader<S, C, E, unknown, unknown>>>

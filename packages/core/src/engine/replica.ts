@@ -1,19 +1,20 @@
 import { Effect, Result } from "effect"
+import { isReplied, type Replied } from "../kernel/module"
 import type { Clock } from "../ports/clock"
 import type { StoreWriter } from "../ports/store-powers"
 import type { TimerChange } from "../ports/timer"
 import type { FanOut } from "./fan-out"
 import type { Loader } from "./load"
 import { TimerTable } from "./timer-table"
-import type { Domain, Outcome } from "./types"
+import type { Domain, Outcome, Stored } from "./types"
 
 /**
  * This engine's copy of the stream: the state, the version it holds, and the timers it armed on
  * the clock. It follows the store by a reload (a start, or after a lost race on a store only
  * this engine writes) or by catching up with what other nodes stored (a shared store).
  */
-export const makeReplica = <S, C, E, Err>(
-  domain: Domain<S, C, E, Err>,
+export const makeReplica = <S, C, E, Err, R>(
+  domain: Domain<S, C, E, Err, R>,
   clock: Clock["Service"],
   loader: Loader<S, C, E>,
   fanOut: FanOut<E>,
@@ -66,11 +67,11 @@ export const makeReplica = <S, C, E, Err>(
     reload,
     catchUp,
     /** The state takes the events as they are decided: until they are stored it is ahead. */
-    decide: (command: C, now: number): Outcome<E, Err> => {
+    decide: (command: C, now: number): Outcome<E, Err, R> => {
       const wasStale = stale
       stale = true
-      const decided = domain.execute(state, command, now)
-      if (Result.isFailure(decided) || decided.success.length === 0) stale = wasStale
+      const decided = Result.map(domain.execute(state, command, now), withReply)
+      if (Result.isFailure(decided) || decided.success.events.length === 0) stale = wasStale
       return decided
     },
     /** Lost a race: what the state holds beyond the store must go before the next decision. */
@@ -96,4 +97,8 @@ export const makeReplica = <S, C, E, Err>(
   }
 }
 
-export type Replica<S, C, E, Err> = ReturnType<typeof makeReplica<S, C, E, Err>>
+export type Replica<S, C, E, Err, R> = ReturnType<typeof makeReplica<S, C, E, Err, R>>
+
+/** A decision given as its events alone replies nothing. */
+const withReply = <E, R>(decided: readonly E[] | Replied<E, R>): Stored<E, R> =>
+  isReplied(decided) ? decided : { events: decided, reply: undefined }

@@ -1,4 +1,5 @@
 import { Result } from "effect"
+import { eventsOf, type Replied } from "../kernel/module"
 import { disarmTimer, type Timer, type TimerChange } from "../ports/timer"
 import { IndexedHeap, NOT_IN_HEAP } from "../routing/heap"
 
@@ -14,12 +15,12 @@ import { IndexedHeap, NOT_IN_HEAP } from "../routing/heap"
 export const decisionTimers = <C, E, Err>(
   timersOf: (event: E) => readonly TimerChange<C>[],
   firedBy: string | null,
-  decided: Result.Result<readonly E[], Err>,
+  decided: Result.Result<readonly E[] | Replied<E, unknown>, Err>,
   visit: (change: TimerChange<C>) => void,
 ): void => {
   if (firedBy !== null) visit(disarmTimer(firedBy))
   if (Result.isFailure(decided)) return
-  const events = decided.success
+  const events = eventsOf(decided.success)
   for (let i = 0; i < events.length; i++) {
     const changes = timersOf(events[i] as E)
     for (let j = 0; j < changes.length; j++) visit(changes[j] as TimerChange<C>)

@@ -31,9 +31,9 @@ const attemptNumber = Effect.gen(function* () {
  * this engine writes), and from the fourth try on it does so holding the store's write lock.
  * Once stored, the replica takes the group's timers and the listeners hear its events.
  */
-export const makeGroupWriter = <S, C, E, Err>(
-  domain: Domain<S, C, E, Err>,
-  replica: Replica<S, C, E, Err>,
+export const makeGroupWriter = <S, C, E, Err, R>(
+  domain: Domain<S, C, E, Err, R>,
+  replica: Replica<S, C, E, Err, R>,
   fanOut: FanOut<E>,
   clock: Clock["Service"],
   store: Store["Service"],

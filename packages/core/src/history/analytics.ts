@@ -43,6 +43,8 @@ type MutableGroup = { -readonly [K in keyof HistoryGroup]: HistoryGroup[K] }
 export const historyGroups = (records: Iterable<HistoryRecord>): HistoryGroup[] => {
   const groups = new Map<string, MutableGroup>()
   for (const r of records) {
+    // Queue analytics are of routed work: an outbound call (W1) is in no queue.
+    if (r.direction === "outbound") continue
     const key = JSON.stringify([r.queueId, r.outcome])
     let g = groups.get(key)
     if (g === undefined) {

@@ -38,7 +38,7 @@ const offeredToAnn = (maxAttempts = 2) => {
 const placed = (h: CenterHarness, n: number) =>
   h.run({
     _tag: "RecordDelivery",
-    messageId: `callback/cb/dial/${n}`,
+    messageId: `callback~cb~dial~${n}`,
     outcome: { _tag: "Sent", providerId: null },
   })
 
@@ -47,7 +47,7 @@ describe("issue 22: how a callback ended, in history", () => {
     const h = offeredToAnn()
     accept(h, "ann")
     placed(h, 1)
-    h.run(answered("cb/dial/1"))
+    h.run(answered("cb~dial~1"))
     h.advance(90_000)
     h.run({ _tag: "CompleteWork", itemId: "cb", repId: "ann" })
     expect(recordOf(h, "cb")).toMatchObject({
@@ -70,7 +70,7 @@ describe("issue 22: how a callback ended, in history", () => {
     h.advance(60_000)
     accept(h, "ann")
     placed(h, 2)
-    h.run(failed("cb/dial/2", "busy"))
+    h.run(failed("cb~dial~2", "busy"))
     expect(recordOf(h, "cb")).toMatchObject({
       kind: "callback",
       outcome: "unreachable",
@@ -168,7 +168,7 @@ describe("issue 22: a projector's batches give the history one pass gives", () =
     h.advance(RING_TIMEOUT_MS + 60_000)
     accept(h, "ann")
     placed(h, 2)
-    h.run(answered("cb/dial/2"))
+    h.run(answered("cb~dial~2"))
     h.run(inbound("c1"))
     h.run(inbound("c2"))
     h.run({ _tag: "CallEnded", callId: "c2", eventId: "e-c2" })

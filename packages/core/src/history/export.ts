@@ -20,6 +20,8 @@ const COLUMNS = [
   "attempts",
   "joinedInto",
   "transferredFrom",
+  "direction",
+  "disposition",
 ] as const satisfies readonly (keyof HistoryRecord)[]
 
 const TIME_COLUMNS: ReadonlySet<string> = new Set(["arrivedAt", "answeredAt", "endedAt"])

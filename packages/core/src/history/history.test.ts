@@ -143,14 +143,16 @@ describe("E8 call history of ordinary calls", () => {
       attempts: 0,
       joinedInto: null,
       transferredFrom: null,
+      direction: "inbound",
+      disposition: null,
     }
     const [header, row] = historyCsv([record]).split("\r\n")
     expect(header).toBe(
       "itemId,queueId,workstreamId,priority,from,to,arrivedAt,outcome,repId,offers,refusals,answeredAt,endedAt,handleMs," +
-        "kind,endReason,attempts,joinedInto,transferredFrom",
+        "kind,endReason,attempts,joinedInto,transferredFrom,direction,disposition",
     )
     expect(row).toBe(
-      `"x,""y""",'=cmd(),,0,+15551230000,'@sum,2026-01-05T14:00:00.000Z,waiting,,0,0,,,,call,'-1+2,0,,`,
+      `"x,""y""",'=cmd(),,0,+15551230000,'@sum,2026-01-05T14:00:00.000Z,waiting,,0,0,,,,call,'-1+2,0,,,inbound,`,
     )
   })
 })

@@ -1,4 +1,5 @@
 import type { CallbackEvent } from "../callback/events"
+import type { CallEvent } from "../calls/events"
 import type { CenterEvent } from "../center/events"
 import type { RoutingEvent } from "../routing/events"
 import type { HistoryOutcome, HistoryRecord, MutableHistoryRecord } from "./record"
@@ -35,6 +36,12 @@ export type HistorySource =
         readonly _tag: "CallbackRequested" | "CallbackJoined" | "CallbackAttemptFailed" | "CallbackClosed"
       }
     >
+  | Extract<
+      CallEvent,
+      {
+        readonly _tag: "OutboundCallPlaced" | "OutboundCallConnected" | "CallEnded" | "WrapUpRecorded"
+      }
+    >
 
 const SOURCE_TAGS: ReadonlySet<string> = new Set<HistorySource["_tag"]>([
   "ItemQueued",
@@ -55,6 +62,10 @@ const SOURCE_TAGS: ReadonlySet<string> = new Set<HistorySource["_tag"]>([
   "CallbackJoined",
   "CallbackAttemptFailed",
   "CallbackClosed",
+  "OutboundCallPlaced",
+  "OutboundCallConnected",
+  "CallEnded",
+  "WrapUpRecorded",
 ])
 
 export const historySourceOf = (event: CenterEvent): HistorySource | undefined =>
@@ -69,6 +80,12 @@ const keysOf = (source: HistorySource): readonly string[] => {
       return [source.callbackId]
     case "CallbackJoined":
       return [source.requestId]
+    case "OutboundCallPlaced":
+    case "OutboundCallConnected":
+    case "CallEnded":
+    case "WrapUpRecorded":
+      // W1: a routed call's id is its item's; an outbound call's record has the call's id.
+      return [source.callId]
     default:
       return [source.itemId]
   }
@@ -92,6 +109,10 @@ export const applyToHistory = (history: CallHistory, event: CenterEvent): void =
   }
   if (source._tag === "CallbackRequested") {
     requested(history, source)
+    return
+  }
+  if (source._tag === "OutboundCallPlaced") {
+    history.records.set(source.callId, outboundRecord(source))
     return
   }
   const record = history.records.get(keysOf(source)[0] ?? "")
@@ -118,7 +139,34 @@ const blank = {
   attempts: 0,
   joinedInto: null,
   transferredFrom: null,
+  direction: "inbound",
+  disposition: null,
 } as const satisfies Partial<MutableHistoryRecord>
+
+/** W1: an ordinary outbound call, ringing from when it was placed; it is in no queue. */
+const outboundRecord = (
+  event: Extract<HistorySource, { _tag: "OutboundCallPlaced" }>,
+): MutableHistoryRecord => ({
+  ...blank,
+  itemId: event.callId,
+  queueId: "",
+  workstreamId: null,
+  priority: 0,
+  from: event.from,
+  to: event.to,
+  arrivedAt: event.at,
+  outcome: "ringing",
+  repId: event.repId,
+  direction: "outbound",
+})
+
+/** W1: how an outbound call ended: failed to connect, or hung up before or after an answer. */
+const outboundEnd = (record: MutableHistoryRecord, event: Extract<HistorySource, { _tag: "CallEnded" }>) => {
+  if (event.endedBy === "failed") return end(record, "unreachable", "failed", event.at)
+  if (record.answeredAt === null) return end(record, "cancelled", event.endedBy, event.at)
+  end(record, "completed", event.endedBy, event.at)
+  record.handleMs = event.at - record.answeredAt
+}
 
 const recordOf = (event: Extract<HistorySource, { _tag: "ItemQueued" }>): MutableHistoryRecord => ({
   ...blank,
@@ -185,7 +233,7 @@ const end = (record: MutableHistoryRecord, outcome: HistoryOutcome, reason: stri
 
 const update = (
   record: MutableHistoryRecord,
-  event: Exclude<HistorySource, { _tag: "ItemQueued" | "CallbackRequested" }>,
+  event: Exclude<HistorySource, { _tag: "ItemQueued" | "CallbackRequested" | "OutboundCallPlaced" }>,
 ): void => {
   switch (event._tag) {
     case "OfferMade":
@@ -242,6 +290,17 @@ const update = (
       record.kind = "callback"
       record.attempts = event.attempts
       end(record, CALLBACK_OUTCOMES[event.reason] ?? "cancelled", event.reason, event.at)
+      return
+    case "OutboundCallConnected":
+      record.outcome = "answered"
+      record.answeredAt = event.at
+      return
+    case "CallEnded":
+      // A routed call's record ends with its work item (WorkCompleted), not with a rep's leg.
+      if (record.direction === "outbound") outboundEnd(record, event)
+      return
+    case "WrapUpRecorded":
+      record.disposition = event.disposition
       return
   }
 }

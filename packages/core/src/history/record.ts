@@ -1,9 +1,12 @@
+import type { Disposition } from "../calls/commands"
+
 /**
  * E8: one entry of call history. It describes a routed work item (an ordinary inbound call, a
- * callback) and nothing else: it is built only from routing item events and the customer
- * callback module's events about those items, and emergency calls are never routing items (the
- * rep's browser places them; PSAP callbacks are redirected before routing sees them). There is
- * no emergency variant, no dialled number and no session to put one in.
+ * callback) or an ordinary outbound call a rep placed (W1), and nothing else: it is built only
+ * from routing item events, the customer callback module's events about those items and the
+ * calls module's events, and emergency calls are none of them (the rep's browser places them
+ * through the emergency dial, which the calls module refuses to dial; PSAP callbacks are
+ * redirected before routing sees them). There is no emergency variant and no session to put one in.
  */
 export interface HistoryRecord {
   readonly itemId: string
@@ -34,7 +37,16 @@ export interface HistoryRecord {
   readonly joinedInto: string | null
   /** C1: the queue the item was first transferred out of. */
   readonly transferredFrom: string | null
+  /**
+   * W1: a routed item (inbound), or an ordinary call a rep placed (outbound: its `itemId` is the
+   * call's id, its `queueId` empty, never an emergency number: E8).
+   */
+  readonly direction: HistoryDirection
+  /** W1: the disposition of the rep's wrap-up (the last one, after a transfer); notes stay in the event log. */
+  readonly disposition: Disposition | null
 }
+
+export type HistoryDirection = "inbound" | "outbound"
 
 export type HistoryKind = "call" | "callback"
 

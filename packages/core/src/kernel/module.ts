@@ -14,8 +14,25 @@ export interface Replied<E, A> {
   readonly reply: A
 }
 
+/**
+ * A refusal that is still recorded (E1, E3, B5: a refused emergency dial is logged for the
+ * operator): the decision's events are stored, and the caller is answered with the typed error,
+ * never with a success. Given as a decision's reply; the engine turns it into the failure.
+ */
+export class Refusal<Err> {
+  readonly _tag = "Refused"
+  constructor(readonly error: Err) {}
+}
+
 /** A module's decision: the events to append (with a reply, for commands that have one), or a typed error. */
 export type Decision<E, Err, A = unknown> = Result.Result<readonly E[] | Replied<E, A>, Err>
+
+/**
+ * How a command's answer is read (issue 20): from the state once the decision's events and every
+ * follow-up they set off are applied, so it is what the caller would read right after (an
+ * enqueued item's position, which depends on whether the router offered it at once).
+ */
+export type ReadReply<S, A> = (after: S, now: number) => A
 
 /** The events of a decision, whether or not it carries a reply. */
 export const eventsOf = <E, A>(decided: readonly E[] | Replied<E, A>): readonly E[] =>
@@ -44,6 +61,11 @@ export type Emit<E> = (event: E) => void
  * - `onProvider` may claim a provider event; undefined means "not mine".
  * - `guards` may refuse a command before it is decided (e.g. no presence change by hand while
  *   an emergency call is up); undefined lets it through.
+ * - `replies` says what a command answers its caller (issue 20), from the state it is decided
+ *   on (an offer, gone once accepted), as a `ReadReply` the center reads after the follow-ups.
+ *   A decision may instead carry its reply itself (`Replied`, e.g. the emergency dial's
+ *   outcome). Only a driver that answers a caller asks for replies (the API, `Engine.run`), so
+ *   one that answers nobody (the simulator) pays nothing for them.
  *
  * `K` is what the center lets modules ask of each other (see `Ask`).
  */
@@ -55,6 +77,7 @@ export interface Module<S, C extends Tagged, E extends Tagged, Err, P, K> {
   readonly followUp?: Handlers<E, [state: S, now: number, emit: Emit<E>, asks: K], void>
   readonly timers?: Handlers<E, [], readonly TimerChange<C>[]>
   readonly guards?: Handlers<C, [state: S, now: number], Err | undefined>
+  readonly replies?: Handlers<C, [state: S], ReadReply<S, unknown> | undefined>
   readonly onProvider?: (state: S, command: P, now: number, asks: K) => Decision<E, Err> | undefined
 }
 

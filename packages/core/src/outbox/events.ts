@@ -1,7 +1,7 @@
 import { Schema } from "effect"
 import type { SameShape } from "../center/event-schemas"
 import type { Mail } from "../ports/mailer"
-import type { TelephonyAction } from "../ports/telephony"
+import { type TelephonyAction, TelephonyActionSchema } from "../ports/telephony"
 import type { OutboxMessage } from "./message"
 
 /** The stored shape of a side effect (OutboxMessage; the check below keeps them equal). */
@@ -10,16 +10,6 @@ const MailSchema = Schema.Struct({
   subject: Schema.String,
   text: Schema.String,
 })
-const CallId = { callId: Schema.String }
-const TelephonyActionSchema = Schema.Union([
-  Schema.TaggedStruct("Answer", CallId),
-  Schema.TaggedStruct("Redirect", { ...CallId, repId: Schema.String }),
-  Schema.TaggedStruct("Play", { ...CallId, prompt: Schema.String }),
-  Schema.TaggedStruct("CollectDigit", { ...CallId, prompt: Schema.String, timeoutMs: Schema.Number }),
-  Schema.TaggedStruct("PlaceCall", { ...CallId, to: Schema.String, from: Schema.String }),
-  Schema.TaggedStruct("Connect", { ...CallId, repId: Schema.String }),
-  Schema.TaggedStruct("HangUp", CallId),
-])
 const OutboxMessageSchema = Schema.Union([
   Schema.TaggedStruct("Email", { mail: MailSchema }),
   Schema.TaggedStruct("Telephony", { action: TelephonyActionSchema }),

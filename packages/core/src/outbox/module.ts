@@ -1,15 +1,37 @@
 import { Result } from "effect"
 import type { CenterCommand } from "../center/commands"
 import type { CenterEvent } from "../center/events"
-import type { CenterModule } from "../center/module"
+import type { CenterDecision, CenterModule } from "../center/module"
 import type { CenterState } from "../center/state"
 import { UnknownEntity } from "../kernel/errors"
 import { handlers } from "../kernel/handlers"
+import type { ReadReply } from "../kernel/module"
 import { armTimer, disarmTimer, type TimerChange } from "../ports/timer"
 import type { OutboxCommand } from "./commands"
 import { progressDelivery } from "./deliveries"
 import { OUTBOX_RETRY, retryDelayMs } from "./message"
 import type { OutboxEntry } from "./state"
+
+/** B6: what a retry answers: the message's delivery status and attempts once the retry is asked. */
+export interface DeliveryRetried {
+  readonly messageId: string
+  readonly status: OutboxEntry["status"]
+  readonly attempts: number
+  readonly retryAt: number | null
+}
+
+const retriedAfter =
+  (messageId: string): ReadReply<CenterState, DeliveryRetried> =>
+  (after) => {
+    const entry = after.outbox.entries.get(messageId)
+    // A retry is refused unless the message is still kept, and a retry never sends it at once.
+    return {
+      messageId,
+      status: entry?.status ?? "pending",
+      attempts: entry?.attempts ?? 0,
+      retryAt: entry?.retryAt ?? null,
+    }
+  }
 
 export const outboxRetryTimerId = (messageId: string): string => `outbox/retry/${messageId}`
 
@@ -17,7 +39,7 @@ const decide = (
   entries: ReadonlyMap<string, OutboxEntry>,
   command: OutboxCommand,
   now: number,
-): ReturnType<CenterModule["decide"]> => {
+): CenterDecision => {
   const entry = entries.get(command.messageId)
   if (entry === undefined) {
     // A repeat about a message already sent (or cancelled) and forgotten is harmless.
@@ -57,6 +79,10 @@ export const outboxModule: CenterModule = {
   name: "outbox",
   commands: new Set(["RecordDelivery", "RetryDelivery"]),
   decide: (state, command, now) => decide(state.outbox.entries, command as OutboxCommand, now),
+  replies: handlers<CenterCommand, [CenterState], ReadReply<CenterState, unknown> | undefined>().on(
+    "RetryDelivery",
+    (command) => retriedAfter(command.messageId),
+  ),
   evolve: handlers<CenterEvent, [CenterState]>()
     .on("OutboxQueued", (event, state) => {
       state.outbox.entries.set(event.messageId, {

@@ -16,30 +16,49 @@ export class TelephonyFailed extends Schema.TaggedError<TelephonyFailed>()("Tele
  * Outcomes that take time (a call answered, digits pressed, a call that fails) come back as
  * provider events through the driver's webhook, not as return values.
  */
-export type TelephonyAction =
+const CallId = { callId: Schema.String }
+
+/** W1: where a call is transferred: a queue (Lifeline routes it again) or a rep. */
+const TransferTo = Schema.Union([
+  Schema.Struct({ queueId: Schema.String }),
+  Schema.Struct({ repId: Schema.String }),
+])
+
+/**
+ * The actions, as the outbox stores them. Outcomes that take time (a call answered, digits
+ * pressed, a call that fails) come back as provider events through the driver's webhook.
+ */
+export const TelephonyActionSchema = Schema.Union([
   /** Answer an inbound call so it can hear prompts while it waits (C3). */
-  | { readonly _tag: "Answer"; readonly callId: string }
+  Schema.TaggedStruct("Answer", CallId),
   /** E6: send an inbound call (a PSAP callback) straight to a rep's endpoint, unanswered. */
-  | { readonly _tag: "Redirect"; readonly callId: string; readonly repId: string }
+  Schema.TaggedStruct("Redirect", { ...CallId, repId: Schema.String }),
   /** Play a text prompt to the caller (C3 offer, C4 confirmation). */
-  | { readonly _tag: "Play"; readonly callId: string; readonly prompt: string }
+  Schema.TaggedStruct("Play", { ...CallId, prompt: Schema.String }),
   /** Play a prompt and collect one DTMF key (C3: the caller may press 1). */
-  | {
-      readonly _tag: "CollectDigit"
-      readonly callId: string
-      readonly prompt: string
-      readonly timeoutMs: number
-    }
-  /** Place an outbound call to a customer (C6) or an emergency number (E3). */
-  | {
-      readonly _tag: "PlaceCall"
-      readonly callId: string
-      readonly to: string
-      readonly from: string
-    }
+  Schema.TaggedStruct("CollectDigit", { ...CallId, prompt: Schema.String, timeoutMs: Schema.Number }),
+  /** Place an outbound call to a customer (C6, W1) or an emergency number (E3). */
+  Schema.TaggedStruct("PlaceCall", { ...CallId, to: Schema.String, from: Schema.String }),
   /** Bridge a call to the rep who took it. */
-  | { readonly _tag: "Connect"; readonly callId: string; readonly repId: string }
-  | { readonly _tag: "HangUp"; readonly callId: string }
+  Schema.TaggedStruct("Connect", { ...CallId, repId: Schema.String }),
+  Schema.TaggedStruct("HangUp", CallId),
+  /** W1: put the caller on hold (music), and take them off it. */
+  Schema.TaggedStruct("Hold", CallId),
+  Schema.TaggedStruct("Unhold", CallId),
+  /** W1: mute the rep's participant; unmuting is the rep's calling client's (ACS has no server unmute). */
+  Schema.TaggedStruct("Mute", { ...CallId, repId: Schema.String }),
+  Schema.TaggedStruct("Unmute", { ...CallId, repId: Schema.String }),
+  /** W1: the rep leaves the call: to a queue (the caller stays with Lifeline) or to another rep. */
+  Schema.TaggedStruct("Transfer", { ...CallId, repId: Schema.String, to: TransferTo }),
+])
+
+/**
+ * What Lifeline asks of the voice provider. Every action is named by the domain and carries the
+ * ids the domain chose; the adapter maps them to the provider's own (call connection ids,
+ * incoming-call contexts) and sends `idempotencyKey` as the provider's repeatability id, so an
+ * action repeated after a crash is done once.
+ */
+export type TelephonyAction = typeof TelephonyActionSchema.Type
 
 export class Telephony extends Context.Service<
   Telephony,

@@ -45,7 +45,7 @@ describe("R2 capacity", () => {
     h.run({ _tag: "CreateQueue", queueId: "q", name: "Q", members: ["ann"] })
     h.run({ _tag: "EnqueueItem", itemId: "c1", queueId: "q" })
     h.run({ _tag: "EnqueueItem", itemId: "c2", queueId: "q" })
-    h.run({ _tag: "AcceptOffer", offerId: "c1/1", repId: "ann" })
+    h.run({ _tag: "AcceptOffer", offerId: "c1~1", repId: "ann" })
     h.now = 60_000
     const events = h.run({ _tag: "CompleteWork", itemId: "c1", repId: "ann" })
     expect(events).toMatchObject([

@@ -63,6 +63,14 @@ export const RemoveQueueMember = Schema.TaggedStruct("RemoveQueueMember", {
   repId: Id,
 })
 
+/** Issue 19: a queue's service-level goal: this share of calls answered within this time. */
+export const SetQueueServiceLevelTarget = Schema.TaggedStruct("SetQueueServiceLevelTarget", {
+  ...Audited,
+  queueId: Id,
+  share: Schema.Finite.check(Schema.isBetween({ minimum: 0, maximum: 1 })),
+  thresholdMs: Millis(1_000, 3_600_000),
+})
+
 export const DefineWorkstream = Schema.TaggedStruct("DefineWorkstream", {
   ...Audited,
   workstreamId: Id,
@@ -106,6 +114,13 @@ export const ResumeItem = Schema.TaggedStruct("ResumeItem", { itemId: IssuedId }
 /** A waiting or escalated item moves to another queue, keeping its age (C1 overflow transfer). */
 export const TransferItem = Schema.TaggedStruct("TransferItem", { itemId: IssuedId, queueId: Id })
 /**
+ * W1 (issue 19): offer a waiting or held item to one named rep (a call transferred to a
+ * colleague), who must be in a queue and able to take it now (presence that takes work, capacity
+ * free: reads.ts `whyRepCannotTake`). The offer expires like any (R4); declined or expired, the
+ * item waits in its queue again with its age and priority, as after any refusal.
+ */
+export const OfferItemTo = Schema.TaggedStruct("OfferItemTo", { itemId: IssuedId, repId: Id })
+/**
  * The item leaves for a reason other than a caller's hang-up or a rep's completion (C1
  * voicemail or end call, C8 expiry, B1 unreachable); a pending offer is withdrawn first.
  */
@@ -122,6 +137,7 @@ export const RoutingCommand = Schema.Union([
   CreateQueue,
   AddQueueMember,
   RemoveQueueMember,
+  SetQueueServiceLevelTarget,
   DefineWorkstream,
   EnqueueItem,
   RouteIncoming,
@@ -134,6 +150,7 @@ export const RoutingCommand = Schema.Union([
   HoldItem,
   ResumeItem,
   TransferItem,
+  OfferItemTo,
   CloseItem,
 ])
 export type RoutingCommand = typeof RoutingCommand.Type

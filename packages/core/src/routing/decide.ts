@@ -4,8 +4,10 @@ import { AlreadyExists, InvalidField, InvalidState, NotYours, UnknownEntity } fr
 import type { RoutingCommand } from "./commands"
 import type { RoutingError } from "./errors"
 import type { RoutingEvent } from "./events"
+import { offerMade } from "./dispatch"
 import { closeItem, holdItem, resumeItem, transferItem } from "./item-moves"
 import { isKnownTimeZone, QUEUE_DEFAULTS } from "./queue"
+import { whyRepCannotTake } from "./reads"
 import type { OfferState, RouterState } from "./state"
 import { routeToQueue } from "./workstream"
 
@@ -74,6 +76,11 @@ export const decide = (state: RouterState, command: RoutingCommand, now: number)
         ? ok({ _tag: "QueueMemberRemoved", queueId: command.queueId, repId: command.repId, ...stamp })
         : ok()
     }
+    case "SetQueueServiceLevelTarget": {
+      const { _tag, actor, queueId, ...target } = command
+      if (!state.queues.has(queueId)) return unknown("queue", queueId, "queueId")
+      return ok({ _tag: "QueueServiceLevelTargetSet", queueId, ...target, ...stampOf(command, now) })
+    }
     case "DefineWorkstream":
       return defineWorkstream(state, command, now)
     case "EnqueueItem":
@@ -117,6 +124,8 @@ export const decide = (state: RouterState, command: RoutingCommand, now: number)
       return resumeItem(state, command, now)
     case "TransferItem":
       return transferItem(state, command, now)
+    case "OfferItemTo":
+      return offerItemTo(state, command, now)
     case "CloseItem":
       return closeItem(state, command, now)
   }
@@ -276,4 +285,22 @@ const abandonItem = (state: RouterState, command: Cmd<"AbandonItem">, now: numbe
   if (item.offer === null) return ok(abandoned)
   const { offerId, rep } = item.offer
   return ok({ _tag: "OfferWithdrawn", offerId, itemId: item.itemId, repId: rep.repId, at: now }, abandoned)
+}
+
+/**
+ * W1: a waiting or held item offered to the rep named, when that rep can take it now; else a
+ * refusal naming `repId` with the reason. The offer is marked `directed` (R3's order is not why).
+ */
+const offerItemTo = (state: RouterState, command: Cmd<"OfferItemTo">, now: number): Decision => {
+  const item = state.items.get(command.itemId)
+  if (item === undefined) return unknown("work item", command.itemId, "itemId")
+  if (item.status !== "waiting" && item.status !== "held") {
+    return fail(
+      new InvalidState({ field: "itemId", message: `work item is ${item.status}, not waiting or held` }),
+    )
+  }
+  if (!state.reps.has(command.repId)) return unknown("rep", command.repId, "repId")
+  const why = whyRepCannotTake(state, item, command.repId)
+  if (why !== undefined) return fail(new InvalidState({ field: "repId", message: why }))
+  return ok({ ...offerMade(item, command.repId, now), directed: true })
 }

@@ -1,3 +1,4 @@
+import { issuedId } from "../ids"
 import type { EventOf, RoutingEvent } from "./events"
 import { applyOffer } from "./evolve"
 import { passesOver } from "./refusals"
@@ -113,6 +114,16 @@ const compareEffective = (
   return exact > 0n ? 1 : exact < 0n ? -1 : 0
 }
 
+/** R4: the item's next offer to `repId`, numbered by its offers so far, ringing for its queue's timeout. */
+export const offerMade = (item: ItemState, repId: string, now: number): EventOf<"OfferMade"> => ({
+  _tag: "OfferMade",
+  offerId: issuedId(item.itemId, item.offers + 1),
+  itemId: item.itemId,
+  repId,
+  at: now,
+  expiresAt: now + item.queue.config.offerTimeoutMs,
+})
+
 const offer = (
   state: RouterState,
   item: ItemState,
@@ -121,14 +132,7 @@ const offer = (
   out: RoutingEvent[],
   membership?: Membership,
 ): void => {
-  const event: EventOf<"OfferMade"> = {
-    _tag: "OfferMade",
-    offerId: `${item.itemId}/${item.offers + 1}`,
-    itemId: item.itemId,
-    repId: rep.repId,
-    at: now,
-    expiresAt: now + item.queue.config.offerTimeoutMs,
-  }
+  const event = offerMade(item, rep.repId, now)
   out.push(event)
   applyOffer(state, event, item, rep, membership)
 }

@@ -1,4 +1,5 @@
 import { Schema } from "effect"
+import { Audited } from "../audit/actor"
 import { AuditStampFields, type SameShape } from "../center/event-schemas"
 import { BasePresence, type PresenceDefinition } from "./presence"
 import { AssignmentMethod, OperatingHours, type QueueConfig } from "./queue"
@@ -77,6 +78,14 @@ export const RoutingEventSchemas = {
     repId: Schema.String,
     ...AuditStampFields,
   }),
+  /** Issue 19: the queue's service-level goal is now this (stamped: a new event always is). */
+  QueueServiceLevelTargetSet: Schema.TaggedStruct("QueueServiceLevelTargetSet", {
+    queueId: Schema.String,
+    share: Schema.Number,
+    thresholdMs: Schema.Number,
+    at: Schema.Number,
+    ...Audited,
+  }),
   WorkstreamDefined: Schema.TaggedStruct("WorkstreamDefined", { ...WorkstreamFields, ...AuditStampFields }),
   ItemQueued: Schema.TaggedStruct("ItemQueued", {
     itemId: Schema.String,
@@ -87,7 +96,15 @@ export const RoutingEventSchemas = {
     /** R6: set when a workstream rule placed the item. */
     via: Schema.NullOr(Schema.Struct({ workstreamId: Schema.String, ruleId: Schema.NullOr(Schema.String) })),
   }),
-  OfferMade: Schema.TaggedStruct("OfferMade", { ...OfferFields, expiresAt: Schema.Number }),
+  OfferMade: Schema.TaggedStruct("OfferMade", {
+    ...OfferFields,
+    expiresAt: Schema.Number,
+    /**
+     * W1: the rep was named (`OfferItemTo`, a transfer to a colleague), not picked by the
+     * dispatcher, so R3's service order does not apply to this offer. Absent on the dispatcher's.
+     */
+    directed: Schema.optionalKey(Schema.Literal(true)),
+  }),
   OfferAccepted: Schema.TaggedStruct("OfferAccepted", OfferFields),
   OfferDeclined: Schema.TaggedStruct("OfferDeclined", OfferFields),
   OfferExpired: Schema.TaggedStruct("OfferExpired", OfferFields),

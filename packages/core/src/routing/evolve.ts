@@ -38,6 +38,7 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
         name: event.name,
         presenceId: event.presenceId,
         base: basePresence(state, event.presenceId),
+        presenceSince: event.at,
         capacity,
         memberships: new Map(),
         membershipList: [],
@@ -51,6 +52,7 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
       const before = receivesNormalWork(rep.base)
       rep.presenceId = event.to
       rep.base = basePresence(state, event.to)
+      rep.presenceSince = event.at
       if (!before && receivesNormalWork(rep.base)) rep.idleSince = event.at
       unsettle(state, rep)
       return
@@ -78,6 +80,12 @@ export const evolve = (state: RouterState, event: RoutingEvent): void => {
       m.rep.membershipList.splice(m.rep.membershipList.indexOf(m), 1)
       return
     }
+    case "QueueServiceLevelTargetSet":
+      queueOf(state, event.queueId).serviceLevelTarget = {
+        share: event.share,
+        thresholdMs: event.thresholdMs,
+      }
+      return
     case "WorkstreamDefined": {
       const { _tag, at, actor, ...workstream } = event
       state.workstreams.set(workstream.workstreamId, workstream)

@@ -5,8 +5,8 @@ import { positionView, queueView } from "./views"
 const busyQueue = () => {
   const h = queueOfReps(["ann", "bob"], { defaultHandleTimeMs: 180_000 })
   for (const id of ["a", "b", "w1", "w2", "w3"]) h.run({ _tag: "EnqueueItem", itemId: id, queueId: "q" })
-  h.run({ _tag: "AcceptOffer", offerId: "a/1", repId: "ann" })
-  h.run({ _tag: "AcceptOffer", offerId: "b/1", repId: "bob" })
+  h.run({ _tag: "AcceptOffer", offerId: "a~1", repId: "ann" })
+  h.run({ _tag: "AcceptOffer", offerId: "b~1", repId: "bob" })
   return h
 }
 
@@ -30,8 +30,8 @@ describe("R5 estimated wait time", () => {
     h.run({ _tag: "CompleteWork", itemId: "a", repId: "ann" }) // ann takes w1
     h.now = 120_000
     h.run({ _tag: "CompleteWork", itemId: "b", repId: "bob" }) // bob takes w2
-    h.run({ _tag: "AcceptOffer", offerId: "w1/1", repId: "ann" })
-    h.run({ _tag: "AcceptOffer", offerId: "w2/1", repId: "bob" })
+    h.run({ _tag: "AcceptOffer", offerId: "w1~1", repId: "ann" })
+    h.run({ _tag: "AcceptOffer", offerId: "w2~1", repId: "bob" })
     expect(queueView(h.state, "q")).toMatchObject({ waiting: 1, ahtMs: 90_000, ewtMs: 90_000 })
     expect(positionView(h.state, "w3", h.now)).toMatchObject({ position: 1, ewtMs: 45_000 })
   })
@@ -53,7 +53,7 @@ describe("R5 estimated wait time", () => {
     h.run({ _tag: "CreateQueue", queueId: "q", name: "Q", members: ["ann"] })
     const handle = (i: number, ms: number) => {
       h.run({ _tag: "EnqueueItem", itemId: `c${i}`, queueId: "q" })
-      h.run({ _tag: "AcceptOffer", offerId: `c${i}/1`, repId: "ann" })
+      h.run({ _tag: "AcceptOffer", offerId: `c${i}~1`, repId: "ann" })
       h.now += ms
       h.run({ _tag: "CompleteWork", itemId: `c${i}`, repId: "ann" })
     }

@@ -5,7 +5,7 @@ import { positionView, waitingInOrder } from "./views"
 const busyQueue = () => {
   const h = queueOfReps(["ann"], { agingStepMs: null })
   h.run({ _tag: "EnqueueItem", itemId: "a", queueId: "q" }) // to ann
-  h.run({ _tag: "AcceptOffer", offerId: "a/1", repId: "ann" })
+  h.run({ _tag: "AcceptOffer", offerId: "a~1", repId: "ann" })
   return h
 }
 
@@ -33,7 +33,7 @@ describe("hold and resume (B1)", () => {
     expect(waitingInOrder(h.state, "q").map((i) => i.itemId)).toEqual(["a", "b"])
     expect(positionView(h.state, "a", h.now)).toMatchObject({ position: 1, status: "waiting" })
     const events = h.run({ _tag: "SetPresence", repId: "ann", presenceId: "available" })
-    expect(events).toMatchObject([{ _tag: "PresenceChanged" }, { _tag: "OfferMade", offerId: "a/2" }])
+    expect(events).toMatchObject([{ _tag: "PresenceChanged" }, { _tag: "OfferMade", offerId: "a~2" }])
   })
 
   it("N3/N4 only the assigned rep holds assigned work; only held work resumes", () => {
@@ -69,13 +69,13 @@ describe("transfer (C1)", () => {
     const h = queueOfReps(["ann"])
     h.run({ _tag: "EnqueueItem", itemId: "x", queueId: "q" })
     h.run({ _tag: "SetPresence", repId: "ann", presenceId: "away" })
-    h.run({ _tag: "DeclineOffer", offerId: "x/1", repId: "ann" })
+    h.run({ _tag: "DeclineOffer", offerId: "x~1", repId: "ann" })
     h.run(voiceRep("bob"))
     h.run({ _tag: "CreateQueue", queueId: "q2", name: "Q2", members: ["bob"] })
     const events = h.run({ _tag: "TransferItem", itemId: "x", queueId: "q2" })
     expect(events).toMatchObject([
       { _tag: "ItemTransferred" },
-      { _tag: "OfferMade", offerId: "x/2", repId: "bob" },
+      { _tag: "OfferMade", offerId: "x~2", repId: "bob" },
     ])
   })
 
@@ -96,7 +96,7 @@ describe("close (C1, C8)", () => {
     h.run({ _tag: "EnqueueItem", itemId: "x", queueId: "q" })
     const events = h.run({ _tag: "CloseItem", itemId: "x", reason: "expired" })
     expect(events).toMatchObject([
-      { _tag: "OfferWithdrawn", offerId: "x/1" },
+      { _tag: "OfferWithdrawn", offerId: "x~1" },
       { _tag: "ItemClosed", itemId: "x", reason: "expired", repId: null },
     ])
     expect(h.state.items.has("x")).toBe(false)

@@ -1,7 +1,9 @@
+import type { CenterCommand } from "../center/commands"
 import type { CenterEvent } from "../center/events"
 import type { CenterAsks, CenterModule } from "../center/module"
 import type { CenterState } from "../center/state"
-import { type Handlers, handlers } from "../kernel/handlers"
+import { type Handlers, handlers, widen } from "../kernel/handlers"
+import type { ReadReply } from "../kernel/module"
 import { tagsOf } from "../kernel/tags"
 import type { RoutingCommand } from "./commands"
 import { RoutingCommand as RoutingCommandSchema } from "./commands"
@@ -9,6 +11,7 @@ import { decide } from "./decide"
 import type { RoutingEvent } from "./events"
 import { ROUTING_EVENT_TAGS } from "./events"
 import { evolve } from "./evolve"
+import { ROUTING_REPLIES } from "./replies"
 import { followUp, withSettleDeferred } from "./router"
 import { ROUTING_TIMERS } from "./timers"
 
@@ -38,6 +41,7 @@ export const routingModule: CenterModule & {
   name: "routing",
   commands: ROUTING_COMMAND_TAGS,
   decide: (state, command, now) => decide(state.routing, command as RoutingCommand, now),
+  replies: widen<CenterCommand, ReadReply<CenterState, unknown> | undefined>()(ROUTING_REPLIES),
   evolve: handlers<CenterEvent, [CenterState]>().on(ROUTING_TAGS, (event, state) =>
     evolve(state.routing, event),
   ),

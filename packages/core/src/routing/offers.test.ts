@@ -10,13 +10,13 @@ describe("R4 offers", () => {
     const h = twoReps()
     h.run({ _tag: "EnqueueItem", itemId: "c1", queueId: "q" }) // to ann
     h.run({ _tag: "EnqueueItem", itemId: "c2", queueId: "q" }) // to bob
-    h.run({ _tag: "AcceptOffer", offerId: "c2/1", repId: "bob" })
+    h.run({ _tag: "AcceptOffer", offerId: "c2~1", repId: "bob" })
     expect(h.advance(19_999)).toEqual([])
     h.run({ _tag: "CompleteWork", itemId: "c2", repId: "bob" })
     const events = h.advance(1)
     expect(events).toMatchObject([
-      { _tag: "OfferExpired", offerId: "c1/1", repId: "ann", at: 20_000 },
-      { _tag: "OfferMade", offerId: "c1/2", repId: "bob" },
+      { _tag: "OfferExpired", offerId: "c1~1", repId: "ann", at: 20_000 },
+      { _tag: "OfferMade", offerId: "c1~2", repId: "bob" },
     ])
   })
 
@@ -28,11 +28,11 @@ describe("R4 offers", () => {
     h.run({ _tag: "EnqueueItem", itemId: "c2", queueId: "q" }) // bob
     h.run({ _tag: "EnqueueItem", itemId: "c3", queueId: "q" }) // waits
     h.run({ _tag: "SetPresence", repId: "cy", presenceId: "available" }) // c3 to cy
-    const events = h.run({ _tag: "DeclineOffer", offerId: "c1/1", repId: "ann" })
+    const events = h.run({ _tag: "DeclineOffer", offerId: "c1~1", repId: "ann" })
     expect(events.map((e) => e._tag)).toEqual(["OfferDeclined"])
     // Nobody else is free: c1 waits rather than going straight back to ann.
     expect(h.offersTo("ann")).toEqual([])
-    const next = h.run({ _tag: "DeclineOffer", offerId: "c2/1", repId: "bob" })
+    const next = h.run({ _tag: "DeclineOffer", offerId: "c2~1", repId: "bob" })
     expect(next).toMatchObject([
       { _tag: "OfferDeclined", itemId: "c2" },
       { _tag: "OfferMade", itemId: "c2", repId: "ann" },
@@ -45,18 +45,18 @@ describe("R4 offers", () => {
     h.run(voiceRep("ann"))
     h.run({ _tag: "CreateQueue", queueId: "solo", name: "Solo", members: ["ann"] })
     h.run({ _tag: "EnqueueItem", itemId: "c1", queueId: "solo" })
-    const events = h.run({ _tag: "DeclineOffer", offerId: "c1/1", repId: "ann" })
+    const events = h.run({ _tag: "DeclineOffer", offerId: "c1~1", repId: "ann" })
     expect(events).toMatchObject([
       { _tag: "OfferDeclined" },
-      { _tag: "OfferMade", offerId: "c1/2", repId: "ann" },
+      { _tag: "OfferMade", offerId: "c1~2", repId: "ann" },
     ])
   })
 
   it("R4 at the decline limit the item is escalated, stops ringing, and a supervisor can requeue it", () => {
     const h = twoReps(2)
     h.run({ _tag: "EnqueueItem", itemId: "c1", queueId: "q" })
-    h.run({ _tag: "DeclineOffer", offerId: "c1/1", repId: "ann" })
-    const events = h.run({ _tag: "DeclineOffer", offerId: "c1/2", repId: "bob" })
+    h.run({ _tag: "DeclineOffer", offerId: "c1~1", repId: "ann" })
+    const events = h.run({ _tag: "DeclineOffer", offerId: "c1~2", repId: "bob" })
     expect(events.map((e) => e._tag)).toEqual(["OfferDeclined", "ItemEscalated"])
     expect(h.state.items.get("c1")?.status).toBe("escalated")
     expect(h.state.offers.size).toBe(0)
@@ -67,7 +67,7 @@ describe("R4 offers", () => {
   it("R4 N4 a rep cannot answer another rep's offer", () => {
     const h = twoReps()
     h.run({ _tag: "EnqueueItem", itemId: "c1", queueId: "q" })
-    expect(h.reject({ _tag: "AcceptOffer", offerId: "c1/1", repId: "bob" })).toMatchObject({
+    expect(h.reject({ _tag: "AcceptOffer", offerId: "c1~1", repId: "bob" })).toMatchObject({
       _tag: "NotYours",
       field: "repId",
     })
@@ -78,13 +78,13 @@ describe("R4 offers", () => {
     const h = twoReps()
     h.run({ _tag: "EnqueueItem", itemId: "c1", queueId: "q" })
     h.advance(20_000)
-    expect(h.reject({ _tag: "AcceptOffer", offerId: "c1/1", repId: "ann" })).toMatchObject({
+    expect(h.reject({ _tag: "AcceptOffer", offerId: "c1~1", repId: "ann" })).toMatchObject({
       _tag: "UnknownEntity",
       field: "offerId",
     })
-    expect(h.run({ _tag: "ExpireOffer", offerId: "c1/1" })).toEqual([])
-    h.run({ _tag: "AcceptOffer", offerId: "c1/2", repId: "bob" })
-    expect(h.run({ _tag: "ExpireOffer", offerId: "c1/2" })).toEqual([])
+    expect(h.run({ _tag: "ExpireOffer", offerId: "c1~1" })).toEqual([])
+    h.run({ _tag: "AcceptOffer", offerId: "c1~2", repId: "bob" })
+    expect(h.run({ _tag: "ExpireOffer", offerId: "c1~2" })).toEqual([])
     expect(h.state.items.get("c1")?.status).toBe("assigned")
   })
 
@@ -103,7 +103,7 @@ describe("R4 offers", () => {
     expect(h.reject({ _tag: "CompleteWork", itemId: "c1", repId: "ann" })).toMatchObject({
       _tag: "InvalidState",
     })
-    h.run({ _tag: "AcceptOffer", offerId: "c1/1", repId: "ann" })
+    h.run({ _tag: "AcceptOffer", offerId: "c1~1", repId: "ann" })
     expect(h.reject({ _tag: "CompleteWork", itemId: "c1", repId: "bob" })).toMatchObject({ _tag: "NotYours" })
     expect(h.reject({ _tag: "AbandonItem", itemId: "c1" })).toMatchObject({ _tag: "InvalidState" })
   })

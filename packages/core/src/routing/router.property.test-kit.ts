@@ -6,6 +6,7 @@ import { evolve } from "./evolve"
 import { NOT_IN_HEAP } from "./heap"
 import { BASE_PRESENCES, type BasePresence } from "./presence"
 import type { AssignmentMethod } from "./queue"
+import { whyRepCannotTake } from "./reads"
 import { emptyState, type ItemState, type RouterState } from "./state"
 import { type RoutingHarness, routingHarness } from "./test-kit"
 
@@ -49,6 +50,8 @@ export type Step =
       readonly pick: number
     }
   | { readonly kind: "transfer"; readonly pick: number; readonly queue: number }
+  /** W1: a waiting or held item offered to a named rep (`OfferItemTo`). */
+  | { readonly kind: "offerTo"; readonly pick: number; readonly rep: number }
   | { readonly kind: "advance"; readonly ms: number }
   | { readonly kind: "join" | "leave"; readonly queue: number; readonly rep: number }
   | { readonly kind: "invalid"; readonly variant: number; readonly pick: number }
@@ -81,7 +84,7 @@ export const uniformAgingUniverseArb: fc.Arbitrary<Universe> = fc
   .map(([u, agingStepMs]) => ({ ...u, queues: u.queues.map((q) => ({ ...q, agingStepMs })) }))
 
 const n = fc.nat({ max: 999 })
-const picked = (kind: Exclude<Picked, "invalid" | "transfer">) =>
+const picked = (kind: Exclude<Picked, "invalid" | "transfer" | "offerTo">) =>
   fc.record({ kind: fc.constant(kind), pick: n })
 
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
@@ -103,6 +106,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: picked("resume") },
   { weight: 1, arbitrary: picked("close") },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("transfer" as const), pick: n, queue: n }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("offerTo" as const), pick: n, rep: n }) },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant("advance" as const), ms: fc.nat({ max: 60_000 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("join" as const), queue: n, rep: n }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("leave" as const), queue: n, rep: n }) },
@@ -268,7 +272,7 @@ type Picked = Extract<Step, { pick: number }>["kind"]
 
 /** The valid command a picking step stands for in the live state, if there is one to pick. */
 const picks: Record<
-  Exclude<Picked, "invalid" | "transfer">,
+  Exclude<Picked, "invalid" | "transfer" | "offerTo">,
   (h: RoutingHarness, pick: number) => RoutingCommand | undefined
 > = {
   accept: (h, pick) => {
@@ -379,6 +383,23 @@ const interpret = (world: World, u: Universe, step: Step, watch: Watch, it: { ne
     }
     case "transfer":
       return run(transfer(h, u, step.pick, step.queue))
+    case "offerTo": {
+      // W1: taken when the rep can take the item now (R1, R2); else refused, changing nothing.
+      const item = at(
+        itemsOf(h, (x) => x.status === "waiting" || x.status === "held"),
+        step.pick,
+      )
+      if (item === undefined) return
+      const command: RoutingCommand = {
+        _tag: "OfferItemTo",
+        itemId: item.itemId,
+        repId: repId(step.rep % u.reps.length),
+      }
+      if (whyRepCannotTake(h.state, item, command.repId) === undefined) return run(command)
+      world.trace.push(`reject ${JSON.stringify(command)}`)
+      h.reject(command)
+      return
+    }
     default:
       return run(picks[step.kind](h, step.pick))
   }

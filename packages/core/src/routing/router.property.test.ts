@@ -148,7 +148,8 @@ const serviceOrder = (): Watch => {
   return {
     beforeEvent(s, e) {
       if (e._tag === "ItemQueued") order.set(e.itemId, order.size)
-      if (e._tag !== "OfferMade") return
+      // W1: an offer to a named rep (`OfferItemTo`) is the caller's choice, not R3's.
+      if (e._tag !== "OfferMade" || e.directed) return
       const offered = s.items.get(e.itemId)
       const rep = s.reps.get(e.repId)
       if (offered === undefined || rep === undefined) return fail("R4 offer names an unknown item or rep", e)
@@ -305,7 +306,7 @@ const someoneElseFirst = (): Watch => {
     beforeEvent(s, e) {
       if (e._tag === "OfferDeclined" || e._tag === "OfferExpired") {
         refusals.push({ itemId: e.itemId, repId: e.repId, avoid: model.round(e.itemId).add(e.repId) })
-      } else if (e._tag === "OfferMade") {
+      } else if (e._tag === "OfferMade" && !e.directed) {
         const rule = mustAvoid.get(e.itemId)
         if (rule?.avoid.has(e.repId)) {
           const refused = [...rule.avoid]

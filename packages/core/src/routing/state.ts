@@ -39,6 +39,12 @@ export interface RepState {
   readonly name: string
   presenceId: string
   base: BasePresence
+  /**
+   * Issue 19: when the rep entered its current presence (the supervisor's time in state). Null
+   * only for a rep restored from a snapshot taken before this was kept (schema version 3): such
+   * a snapshot does not know it, and it is known again from the rep's next presence change.
+   */
+  presenceSince: number | null
   /** R2: total and used units per capacity profile. */
   readonly capacity: Map<string, { total: number; used: number }>
   readonly memberships: Map<string, Membership>
@@ -75,6 +81,14 @@ export interface QueueState {
   handleTimesNext: number
   /** The sum of `handleTimes`, kept as they change, so EWT needs no pass over the ring. */
   handleTimesSum: number
+  /** Issue 19: the service-level goal an admin set; null keeps the default (reads.ts). */
+  serviceLevelTarget: ServiceLevelTarget | null
+}
+
+/** Issue 19: a queue's service-level goal: this share (0 to 1) of calls answered within this time. */
+export interface ServiceLevelTarget {
+  readonly share: number
+  readonly thresholdMs: number
 }
 
 /** `held`: out of distribution until resumed, keeping its age (B1 callback retry). */
@@ -171,6 +185,7 @@ export const newQueueState = (config: QueueConfig): QueueState => ({
   handleTimes: [],
   handleTimesNext: 0,
   handleTimesSum: 0,
+  serviceLevelTarget: null,
 })
 
 /** Put a membership where it belongs in its queue's offerable heap after the rep changed. */

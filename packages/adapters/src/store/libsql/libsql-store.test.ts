@@ -138,9 +138,9 @@ describe("libSQL store", () => {
         T0 + 300_000,
         Effect.gen(function* () {
           const clock = yield* VirtualClock
-          expect(yield* clock.pending).toEqual([{ timerId: offerTimer("c1/1"), dueAt: T0 + 30_000 }])
+          expect(yield* clock.pending).toEqual([{ timerId: offerTimer("c1~1"), dueAt: T0 + 30_000 }])
           expect(yield* clock.advanceBy(0)).toBe(1)
-          expect(yield* clock.pending).toEqual([{ timerId: offerTimer("c1/2"), dueAt: T0 + 330_000 }])
+          expect(yield* clock.pending).toEqual([{ timerId: offerTimer("c1~2"), dueAt: T0 + 330_000 }])
         }),
       )
       // Up again before the new offer is due: the fired timer is gone, the new one waits.
@@ -151,12 +151,12 @@ describe("libSQL store", () => {
           const clock = yield* VirtualClock
           const store = yield* Store
           expect(yield* clock.advanceBy(0)).toBe(0)
-          expect(yield* clock.pending).toEqual([{ timerId: offerTimer("c1/2"), dueAt: T0 + 330_000 }])
+          expect(yield* clock.pending).toEqual([{ timerId: offerTimer("c1~2"), dueAt: T0 + 330_000 }])
           const { events, timers } = yield* store.load<RoutingEvent, RoutingCommand>("routing")
           expect(events.filter((e) => e._tag === "OfferExpired")).toMatchObject([
-            { offerId: "c1/1", at: T0 + 300_000 },
+            { offerId: "c1~1", at: T0 + 300_000 },
           ])
-          expect(timers.map((t) => t.timerId)).toEqual([offerTimer("c1/2")])
+          expect(timers.map((t) => t.timerId)).toEqual([offerTimer("c1~2")])
         }),
       )
     }),

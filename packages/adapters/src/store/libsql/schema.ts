@@ -131,6 +131,10 @@ export const callHistory = sqliteTable(
     attempts: integer("attempts").notNull(),
     joinedInto: text("joined_into"),
     transferredFrom: text("transferred_from"),
+    /** W1: "inbound" (routed work) or "outbound" (a call a rep placed, in no queue). */
+    direction: text("direction").notNull().default("inbound"),
+    /** W1: the rep's wrap-up disposition. */
+    disposition: text("disposition"),
   },
   // History's order is (arrived_at, item_id); each filter has an index that ends in it.
   (t) => [
@@ -354,5 +358,47 @@ export const webhookDeliveries = sqliteTable(
   (t) => [
     index("webhook_deliveries_due").on(t.status, t.nextAttemptAt),
     index("webhook_deliveries_by_endpoint").on(t.endpointId, t.seq),
+  ],
+)
+
+/**
+ * Issue 19: each rep's Azure Communication Services user, created once through the identity
+ * service and kept here, so every node issues the rep's calling tokens for the same identity
+ * and redirects its calls to it (identity/acs-identity.ts).
+ */
+export const repAcsIdentities = sqliteTable("rep_acs_identities", {
+  repId: text("rep_id").primaryKey(),
+  /** The ACS user's raw id, `8:acs:<resource>_<guid>`. */
+  acsUserId: text("acs_user_id").notNull(),
+  createdAt: integer("created_at").notNull(),
+})
+
+/**
+ * I2, issue 20: every callback, open or closed, for the callback list (newest first, filtered
+ * by queue, status, number and time); kept by its projector (readmodels/callbacks-libsql.ts).
+ */
+export const callbacks = sqliteTable(
+  "callbacks",
+  {
+    callbackId: text("callback_id").primaryKey(),
+    number: text("number").notNull(),
+    queueId: text("queue_id").notNull(),
+    source: text("source").notNull(),
+    status: text("status").notNull(),
+    outcome: text("outcome"),
+    attempts: integer("attempts").notNull(),
+    joined: integer("joined").notNull(),
+    requestedAt: integer("requested_at").notNull(),
+    windowStart: integer("window_start"),
+    windowEnd: integer("window_end"),
+    deadline: integer("deadline").notNull(),
+    endedAt: integer("ended_at"),
+  },
+  // The list's order is (requested_at, callback_id) descending; a filter narrows it first.
+  (t) => [
+    index("callbacks_by_requested").on(t.requestedAt, t.callbackId),
+    index("callbacks_by_queue").on(t.queueId, t.requestedAt, t.callbackId),
+    index("callbacks_by_number").on(t.number, t.requestedAt, t.callbackId),
+    index("callbacks_by_status").on(t.status, t.requestedAt, t.callbackId),
   ],
 )

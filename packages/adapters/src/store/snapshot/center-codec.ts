@@ -1,6 +1,8 @@
 import {
+  type CallsState,
   CENTER_STREAM,
   type CenterState,
+  emptyCallsState,
   IndexedHeap,
   type Membership,
   memberOrder,
@@ -32,7 +34,7 @@ export const CENTER_SNAPSHOT_FORMAT = "lifeline.center-state.devalue"
  * the new shape's fingerprint below: a snapshot of another version is then skipped (or upcast,
  * when an upcast from it is registered in `UPCASTS`) instead of decoding into a wrong state.
  */
-export const CENTER_SNAPSHOT_SCHEMA_VERSION = 2
+export const CENTER_SNAPSHOT_SCHEMA_VERSION = 4
 
 /**
  * The fingerprint of the state's shape at each schema version (tests/snapshots: the keys and
@@ -44,6 +46,8 @@ export const CENTER_SNAPSHOT_SCHEMA_VERSION = 2
 export const CENTER_STATE_SHAPES: Readonly<Record<number, string>> = {
   1: "01378b09b2b56618",
   2: "c1738276cb72c9b4",
+  3: "eea50e565456e4a5",
+  4: "05998b7b4de29ab6",
 }
 
 /** The parts of a version-1 state that version 2 no longer has (issue 22: read models in SQL). */
@@ -66,11 +70,59 @@ const upcastFrom1 = (older: unknown): unknown => {
   return state
 }
 
+/** The parts of a version-2 state that version 3 adds to (issue 19). */
+interface StateV2 {
+  readonly emergency: {
+    readonly sessions: Map<string, { droppedAt?: number | null }>
+    readonly psapCalls: Map<string, { intoSession?: string | null }>
+  }
+  calls?: CallsState
+}
+
+/**
+ * Version 2 to 3 (issue 19, W5): an emergency session records when the rep's own call dropped
+ * (none had, as far as a version-2 build knew), and a PSAP call the session it was put through
+ * into (unknown for a call already in progress: the rep's view then does not count it). W1: the
+ * calls module's slice begins empty (a call accepted before it has no leg to act on).
+ */
+const upcastFrom2 = (older: unknown): unknown => {
+  const state = older as StateV2
+  state.calls ??= emptyCallsState()
+  for (const session of state.emergency.sessions.values()) session.droppedAt = null
+  for (const call of state.emergency.psapCalls.values()) call.intoSession = null
+  return state
+}
+
+/** The parts of a version-3 state that version 4 adds to (issue 19: the supervisor's reads). */
+interface StateV3 {
+  readonly routing: {
+    readonly reps: Map<string, { presenceSince?: number | null }>
+    readonly queues: Map<string, { serviceLevelTarget?: unknown }>
+  }
+}
+
+/**
+ * Version 3 to 4 (issue 19): a rep records since when it is in its presence, which a version-3
+ * state did not keep: unknown (null) until the rep's next presence change; a queue's own
+ * service-level target, which none had (null: the default applies). A value already there is
+ * kept, so the upcast is harmless on a state that has them.
+ */
+const upcastFrom3 = (older: unknown): unknown => {
+  const state = older as StateV3
+  for (const rep of state.routing.reps.values()) rep.presenceSince ??= null
+  for (const queue of state.routing.queues.values()) queue.serviceLevelTarget ??= null
+  return state
+}
+
 /**
  * Older encodings this build can still read: from a schema version to a function that turns the
  * decoded value of that version into the next version's.
  */
-export const UPCASTS: Readonly<Record<number, (older: unknown) => unknown>> = { 1: upcastFrom1 }
+export const UPCASTS: Readonly<Record<number, (older: unknown) => unknown>> = {
+  1: upcastFrom1,
+  2: upcastFrom2,
+  3: upcastFrom3,
+}
 
 export const SnapshotEnvelope = Schema.Struct({
   format: Schema.Literal(CENTER_SNAPSHOT_FORMAT),

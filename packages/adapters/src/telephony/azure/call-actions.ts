@@ -73,15 +73,30 @@ const lookups = ({ directory, config }: ActionContext) => {
           ? Effect.fail(unknownCall(operation, callId, "caller identity"))
           : Effect.succeed(participant)
       }),
-    rep: (operation: string, repId: string) => {
-      const raw = config.repEndpoint(repId)
-      const participant = raw === undefined ? undefined : participantOf(raw)
-      return participant === undefined
-        ? Effect.fail(failed(operation, `rep ${repId} has no ACS endpoint`, false))
-        : Effect.succeed(participant)
-    },
+    rep: (operation: string, repId: string) =>
+      storedEndpoint(config, operation, repId).pipe(
+        Effect.flatMap((stored) => {
+          const raw = stored ?? config.repEndpoint(repId)
+          const participant = raw === undefined ? undefined : participantOf(raw)
+          return participant === undefined
+            ? Effect.fail(failed(operation, `rep ${repId} has no ACS endpoint`, false))
+            : Effect.succeed(participant)
+        }),
+      ),
   }
 }
+
+/** Issue 19: the rep's stored ACS user; a store that cannot answer now is retried by the outbox. */
+const storedEndpoint = (config: AzureTelephonyConfig, operation: string, repId: string) =>
+  config.storedRepEndpoint === undefined
+    ? Effect.succeed(undefined)
+    : config
+        .storedRepEndpoint(repId)
+        .pipe(
+          Effect.mapError((e) =>
+            failed(operation, `cannot read rep ${repId}'s ACS identity: ${e.message}`, true),
+          ),
+        )
 
 const speechOf =
   (config: AzureTelephonyConfig) =>
@@ -184,6 +199,57 @@ export const actionHandlers = (ctx: ActionContext): ActionHandlers => {
             { targetParticipant },
             { operationContext: key, ...repeatable(key, signal) },
           ),
+        )
+      }),
+    // W1: the caller on hold hears music; hold and unhold take no repeatability id (2025-06-15),
+    // and holding a held caller again does no harm.
+    Hold: ({ callId }, key) =>
+      Effect.gen(function* () {
+        const media = client.getCallConnection(yield* find.connection("Hold", callId)).getCallMedia()
+        const customer = yield* find.customer("Hold", callId)
+        yield* sdk("Hold", (signal) => media.hold(customer, { operationContext: key, abortSignal: signal }))
+      }),
+    Unhold: ({ callId }, key) =>
+      Effect.gen(function* () {
+        const media = client.getCallConnection(yield* find.connection("Unhold", callId)).getCallMedia()
+        const customer = yield* find.customer("Unhold", callId)
+        yield* sdk("Unhold", (signal) =>
+          media.unhold(customer, { operationContext: key, abortSignal: signal }),
+        )
+      }),
+    Mute: ({ callId, repId }, key) =>
+      Effect.gen(function* () {
+        const connection = client.getCallConnection(yield* find.connection("Mute", callId))
+        const rep = yield* find.rep("Mute", repId)
+        yield* sdk("Mute", (signal) =>
+          connection.muteParticipant(rep, { operationContext: key, ...repeatable(key, signal) }),
+        )
+      }),
+    // ACS mutes a participant from the server but has no unmute: the rep's calling client
+    // unmutes its own microphone, so there is nothing to ask the provider.
+    Unmute: () => Effect.void,
+    // W1: to a queue the rep's participant leaves and the caller stays on Lifeline's connection
+    // (routed again); to a rep the caller is transferred to that rep's endpoint.
+    Transfer: ({ callId, repId, to }, key) =>
+      Effect.gen(function* () {
+        const connection = client.getCallConnection(yield* find.connection("Transfer", callId))
+        const rep = yield* find.rep("Transfer", repId)
+        if ("queueId" in to) {
+          yield* sdk("Transfer", (signal) =>
+            connection
+              .removeParticipant(rep, { operationContext: key, ...repeatable(key, signal) })
+              .catch(ignoreStatus(404)),
+          )
+          return
+        }
+        const target = yield* find.rep("Transfer", to.repId)
+        const transferee = yield* find.customer("Transfer", callId)
+        yield* sdk("Transfer", (signal) =>
+          connection.transferCallToParticipant(target, {
+            transferee,
+            operationContext: key,
+            ...repeatable(key, signal),
+          }),
         )
       }),
     HangUp: ({ callId }, key) =>

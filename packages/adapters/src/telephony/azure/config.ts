@@ -1,3 +1,5 @@
+import type { StoreUnavailable } from "@lifeline/core"
+import type { Effect } from "effect"
 import type { CallDirectory } from "./call-directory"
 import type { CallbackJwtConfig } from "./callback-jwt"
 
@@ -20,6 +22,11 @@ export interface AzureTelephonyConfig {
   readonly callbackJwt?: CallbackJwtConfig
   /** A rep's ACS endpoint as a raw id (`8:acs:...`); undefined when the rep has none. */
   readonly repEndpoint: (repId: string) => string | undefined
+  /**
+   * Issue 19: the rep's ACS user stored by the identity adapter (identity/acs-identity.ts); when
+   * it names one, calls go there, else to `repEndpoint` (deployments that provision their own users).
+   */
+  readonly storedRepEndpoint?: (repId: string) => Effect.Effect<string | undefined, StoreUnavailable>
   /** Caller id (E.164) for outbound calls whose action names none. */
   readonly callerId: string
   readonly sourceDisplayName?: string
