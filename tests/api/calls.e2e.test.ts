@@ -172,7 +172,9 @@ describe("W1 a rep handles a routed call over HTTP (issue 19)", () => {
     await admin.call("DELETE", "/api/queues/support/members/ben")
     for (const demo of await callsOf(KEYS.ben, "ben")) {
       expect((await act(KEYS.ben, demo.callId, "end")).status).toBe(200)
-      expect((await act(KEYS.ben, demo.callId, "wrap-up", { disposition: "other", notes: "" })).status).toBe(200)
+      expect((await act(KEYS.ben, demo.callId, "wrap-up", { disposition: "other", notes: "" })).status).toBe(
+        200,
+      )
     }
     await admin.createQueue({ queueId: "w1-side", name: "Side desk", members: ["ben"] })
     const { cc, callId } = await routedToAna()

@@ -100,13 +100,15 @@ describe("W5 a silent emergency session ends after the bounded time (issue 19, s
       },
     )
     const url = READY.exec(await child.waitFor((l) => READY.test(l), 20_000))?.[1] ?? ""
-    const api = (key: string, method: string, path: string, body?: unknown) => call(url, key, method, path, body)
+    const api = (key: string, method: string, path: string, body?: unknown) =>
+      call(url, key, method, path, body)
     const ok = async (key: string, method: string, path: string, body?: unknown) => {
       const res = await api(key, method, path, body)
       if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`)
       return res.body
     }
-    const advanceTo = (at: number) => ok(KEYS.admin, "POST", "/api/clock/advance", { to: new Date(at).toISOString() })
+    const advanceTo = (at: number) =>
+      ok(KEYS.admin, "POST", "/api/clock/advance", { to: new Date(at).toISOString() })
     const presence = async () => (await ok(KEYS.ana, "GET", "/api/reps/ana")).presenceId
 
     // The admin sets the grace on the callback pool; one out of range is refused, naming the field.

@@ -156,6 +156,36 @@ describe("issue 19 W1: the rep's calls in Chromium against the real API", () => 
       .as(KEYS.admin)
       .call<{ itemId: string; disposition?: string }[]>("GET", "/api/history")
     expect(history.find((r) => r.itemId === itemId)?.disposition).toBe("resolved")
+
+    // W1 R4: transfer to a colleague, picked by name. ben (support, away while the call routes
+    // to ana; out of billing, whose waiting calls would take his unit) is offered it by name.
+    const admin = web.api.as(KEYS.admin)
+    const ben = web.api.as(KEYS.ben)
+    await admin.call("DELETE", "/api/queues/billing/members/ben")
+    await ben.call("PUT", "/api/reps/ben/presence", { presenceId: "away" })
+    await admin.call("PUT", "/api/reps/ben/capacity", { capacity: { voice: 3 } })
+    const third = answeredLegs().length
+    await web.api.ring(CALLER, LINE)
+    web.api.acs.callConnected(await eventually(() => answeredLegs()[third]))
+    await page
+      .getByRole("article", { name: "Incoming call" })
+      .getByRole("button", { name: "Accept call" })
+      .click()
+    await poll(() => activeId(page)).toMatch(/^work-/)
+    const thirdId = (await activeId(page)).slice("work-".length)
+    const toBen = page.getByRole("article", { name: "Call · Technical support" })
+    await poll(() => toBen.getByTestId("call-state").textContent()).toBe("Connected")
+    await ben.call("PUT", "/api/reps/ben/presence", { presenceId: "available" })
+    await toBen.getByLabel("Transfer to").selectOption({ label: "Ben Okafor" })
+    await toBen.getByRole("button", { name: "Transfer" }).click()
+    await poll(() => toBen.getByTestId("call-ended").textContent()).toBe("Transferred to Ben Okafor.")
+    const benOffer = await eventually(async () => (await ben.offers("ben")).find((o) => o.itemId === thirdId))
+    await ben.call("POST", `/api/offers/${encodeURIComponent(benOffer.offerId)}/accept`)
+    const benCalls = (await ben.request("repCalls", { params: { repId: "ben" } })).calls
+    expect(benCalls.find((c) => c.callId === thirdId)).toMatchObject({ state: "connected" })
+    await toBen.getByLabel("Escalated").check()
+    await toBen.getByRole("button", { name: "Save wrap-up" }).click()
+    await toBen.waitFor({ state: "detached" })
   })
 
   it("W1 the dialer checks E.164 as the rep types and places an ordinary outbound call, shown in the conversation", async () => {

@@ -175,7 +175,9 @@ describe("issue 17 Build 7: scenario realism", () => {
       const ended = events.find((e) => e._tag === "EmergencyEnded" && e.repId === r.repId && e.at > r.at)
       expect(ended?.reason).toBe("lease_ended")
       expect(ended?.at).toBe((dial?.at as number) + 60 * MINUTE)
-      const restored = events.find((e) => e._tag === "PresenceChanged" && e.repId === r.repId && e.at === ended?.at)
+      const restored = events.find(
+        (e) => e._tag === "PresenceChanged" && e.repId === r.repId && e.at === ended?.at,
+      )
       expect(restored?.from).toBe("busy_dnd")
     }
   })

@@ -45,7 +45,8 @@ describe("test clock on a sandbox node (issue 20, I5)", () => {
     expect(await json(await advance({ by: 1 }))).toEqual({
       clock: "virtual",
       now: iso(leaseEnd),
-      nextTimerAt: null,
+      // W5: the call is still believed up, so the session's bounded close (15 min grace) is next.
+      nextTimerAt: iso(leaseEnd + 15 * 60_000),
       fired: 1,
     })
     expect(await panel()).not.toEqual(before)

@@ -92,7 +92,14 @@ const DROPPED: Readonly<Record<string, string>> = {
   // W5: the session waited for the PSAP's callback until the callback number's lease ended.
   lease_ended:
     "Your emergency session has ended: the PSAP's callback window is over and your presence is back to what it was.",
+  // W5: nothing was heard of a call believed up by the bounded close.
+  no_word:
+    "Your emergency session has closed: nothing was heard of the call after the PSAP's callback window, and your presence is back to what it was.",
 }
+
+/** W5: the time a silent session closes, in the rep's own clock's words. */
+const closingText = (closesAt: number): string =>
+  `No word of your emergency call: the session closes at ${new Date(closesAt).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })} unless it ends first.`
 
 /**
  * The rep's desk: one signal with the latest view, reloaded whenever the live stream says
@@ -204,6 +211,9 @@ export const createDesk = (api: LifelineClient, repId: string) => {
       // Issue 19: the PSAP's call end names the rep it was put through to.
       case "PsapCallbackEnded":
         setPsap(undefined)
+        break
+      case "EmergencySessionClosing":
+        setNotice({ text: closingText(e.closesAt) })
         break
       case "EmergencyEnded":
         setPsap(undefined)

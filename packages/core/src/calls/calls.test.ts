@@ -5,9 +5,9 @@ import { executeCenterReplied, replayCenter } from "../center/execute"
 import { emptyCenterState } from "../center/state"
 import { historyAnalytics } from "../history/analytics"
 import { historyRecords, projectHistory } from "../history/projection"
+import { voiceRep } from "../routing/test-kit"
 import { CallEventSchemas } from "./events"
 import { legOf } from "./reads"
-import { voiceRep } from "../routing/test-kit"
 import { callsCenter, callsScript, connectedCall } from "./test-kit"
 import { type CallView, repCallsView } from "./views"
 
@@ -175,7 +175,9 @@ describe("W1 routed calls (issue 19)", () => {
     expect(offer).toMatchObject({ itemId: "c1", repId: "ben", directed: true, expiresAt: h.now + 30_000 })
     // ben serves billing only: the named rep need not be a member of the call's queue.
     h.run({ _tag: "AcceptOffer", offerId: offer?.offerId ?? "", repId: "ben" })
-    expect(repCallsView(h.state, "ben")).toMatchObject([{ callId: "c1", state: "connected", queueId: "support" }])
+    expect(repCallsView(h.state, "ben")).toMatchObject([
+      { callId: "c1", state: "connected", queueId: "support" },
+    ])
     expect(h.state.routing.items.get("c1")).toMatchObject({ status: "assigned", arrivedAt: arrived })
     expect(repCallsView(h.state, "ana")).toMatchObject([{ callId: "c1", state: "ended" }])
   })

@@ -196,7 +196,12 @@ const queueRefusal = (state: CallsCenter, queueId: string): CallError | undefine
     : new UnknownEntity({ entity: "queue", id: queueId, field: "queueId" })
 
 /** W1, R1, R2: a rep other than the one transferring, who can be offered the call now. */
-const repRefusal = (state: CallsCenter, leg: CallLeg, item: ItemRead, repId: string): CallError | undefined => {
+const repRefusal = (
+  state: CallsCenter,
+  leg: CallLeg,
+  item: ItemRead,
+  repId: string,
+): CallError | undefined => {
   if (!hasRep(state.routing, repId)) return new UnknownEntity({ entity: "rep", id: repId, field: "repId" })
   if (repId === leg.repId)
     return new InvalidField({ field: "repId", message: "the call is already yours: name another rep" })

@@ -70,7 +70,10 @@ const requeue = (
   const itemId = event.callId
   // `transfer` checked that the rep holds the item and that the rep named can take it.
   if (!askAndEmit(state, { _tag: "HoldItem", itemId, repId: event.repId }, now, emit, asks)) return
-  if ("repId" in event.to && askAndEmit(state, { _tag: "OfferItemTo", itemId, repId: event.to.repId }, now, emit, asks))
+  if (
+    "repId" in event.to &&
+    askAndEmit(state, { _tag: "OfferItemTo", itemId, repId: event.to.repId }, now, emit, asks)
+  )
     return
   if (!askAndEmit(state, { _tag: "ResumeItem", itemId }, now, emit, asks)) return
   const item = itemOf(state.routing, itemId)

@@ -48,5 +48,7 @@ export const callView = (state: Pick<CallsCenter, "routing">, leg: CallLeg): Cal
 })
 
 /** W1: `GET /api/reps/{repId}/calls`: the rep's calls that are up or wait for wrap-up. */
-export const repCallsView = (state: Pick<CallsCenter, "calls" | "routing">, repId: string): readonly CallView[] =>
-  legsOfRep(state.calls, repId).map((leg) => callView(state, leg))
+export const repCallsView = (
+  state: Pick<CallsCenter, "calls" | "routing">,
+  repId: string,
+): readonly CallView[] => legsOfRep(state.calls, repId).map((leg) => callView(state, leg))

@@ -1,4 +1,3 @@
-import { Result } from "effect"
 import type { CenterCommand } from "../center/commands"
 import type { CenterError } from "../center/errors"
 import type { CenterEvent } from "../center/events"
@@ -9,7 +8,13 @@ import type { ReadReply } from "../kernel/module"
 import { tagsOf } from "../kernel/tags"
 import type { TimerChange } from "../ports/timer"
 import { EmergencyCommand } from "./commands"
-import { decideCallDropped, decideLeaseExpiry, decideSilentEnd, decideWindowClose, EMERGENCY_TIMERS } from "./drop"
+import {
+  decideCallDropped,
+  decideLeaseExpiry,
+  decideSilentEnd,
+  decideWindowClose,
+  EMERGENCY_TIMERS,
+} from "./drop"
 import { EMERGENCY_EVENT_TAGS, type EmergencyEvent } from "./events"
 import { evolveEmergency } from "./evolve"
 import { claimPsapProviderEvent, decidePsapCallDropped } from "./psap-callback"

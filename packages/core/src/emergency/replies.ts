@@ -6,7 +6,7 @@ import { repOf } from "../routing/reads"
 import type { OutboundVoiceProfile } from "./carrier-path"
 import type { EmergencyCommand, EmergencyCommandOf } from "./commands"
 import type { RegionPolicy } from "./regions"
-import { callbackPoolView, emergencyContactsView, notificationTemplateView } from "./views"
+import { callbackPoolView, emergencyContactsView, notificationTemplateView, repEmergencyView } from "./views"
 
 /** The center's state as a module's decision sees it: this module reads its own slice and others' read interfaces. */
 type CenterState = Parameters<CenterModule["decide"]>[0]
@@ -20,6 +20,7 @@ export type EmergencyReply =
   | ReturnType<typeof callbackPoolView>
   | ReturnType<typeof emergencyContactsView>
   | ReturnType<typeof notificationTemplateView>
+  | EmergencyDropReported
 
 /** E10: the session the end closed (null: none was up, a repeat) and the presence the rep is in after. */
 export interface EmergencyEnded {
@@ -27,6 +28,46 @@ export interface EmergencyEnded {
   readonly sessionId: string | null
   readonly presenceId: string
   readonly base: BasePresence
+}
+
+/** W5: what became of the rep's session when its calling client reported a call's end. */
+export interface EmergencyDropReported {
+  readonly repId: string
+  /** The session reported on; null: none up. */
+  readonly sessionId: string | null
+  /** False: a repeat, or a report of a session or PSAP call that is over or not the rep's. */
+  readonly dropped: boolean
+  /** The session waits for the PSAP's callback until then; null: it does not wait. */
+  readonly waitingUntil: number | null
+  /** The session ended with the report (nothing to wait for) and the presence was restored (E10). */
+  readonly sessionEnded: boolean
+}
+
+/**
+ * W5: what the report changed, from the session and PSAP call it found (held as plain values:
+ * the state is changed in place) and the rep's session after.
+ */
+const dropReportedOf = (state: CenterState, command: EmergencyCommandOf<"EmergencyCallDropped">): Read => {
+  const before = state.emergency.activeByRep.get(command.repId)
+  const sessionBefore = before?.sessionId ?? null
+  const droppedBefore = before?.droppedAt ?? null
+  const psapCallId = command.psapCallId
+  const psapBefore = psapCallId !== undefined && state.emergency.psapCalls.has(psapCallId)
+  return (after, now) => {
+    const session = after.emergency.activeByRep.get(command.repId)
+    const sessionEnded = sessionBefore !== null && session?.sessionId !== sessionBefore
+    const psapEnded = psapBefore && !after.emergency.psapCalls.has(psapCallId as string)
+    const dropped =
+      sessionEnded || psapEnded || (session !== undefined && session.droppedAt !== droppedBefore)
+    const view = repEmergencyView(after, command.repId, now)
+    return {
+      repId: command.repId,
+      sessionId: dropped ? sessionBefore : (command.sessionId ?? session?.sessionId ?? null),
+      dropped,
+      waitingUntil: view?.droppedAt == null ? null : view.callbackUntil,
+      sessionEnded,
+    }
+  }
 }
 
 /** E3: the carrier settings as stored. */
@@ -59,6 +100,7 @@ const endedOf = (state: CenterState, command: EmergencyCommandOf<"EndEmergency">
  */
 export const EMERGENCY_REPLIES = handlers<EmergencyCommand, [CenterState], Read>()
   .on("EndEmergency", (command, state) => endedOf(state, command))
+  .on("EmergencyCallDropped", (command, state) => dropReportedOf(state, command))
   .on("ConfigureEmergencyRegions", () => (after) => ({ regions: after.emergency.regions.list }))
   .on(
     "DefineOutboundVoiceProfile",

@@ -119,36 +119,38 @@ describe("N1 an emergency survives a restart of the engine", () => {
     }),
   )
 
-  it.effect("W5 a restart during the grace re-arms its timer from the store; with no word it ends and restores presence (E10)", () =>
-    Effect.gen(function* () {
-      const d = disk()
-      const now = { at: MONDAY_9AM_NEW_YORK }
-      const windowEnd = MONDAY_9AM_NEW_YORK + CALLBACK_LEASE_MS
-      const closesAt = windowEnd + DEFAULT_GRACE_MINUTES * 60_000
-      const first = stillClock(now)
-      yield* Effect.gen(function* () {
-        const engine = yield* center
-        yield* setUp(engine)
-        yield* engine.execute(dial())
-        // Nobody reports the call: the lease's end finds it believed up, the session is closing.
-        now.at = windowEnd
-        yield* first.due(leaseExpiryTimerId("lease-1"))
-        expect(first.armed.get(graceTimerId("emergency-1"))).toBe(closesAt)
-      }).pipe(Effect.provide(Layer.merge(storeOn(d), first.layer)))
+  it.effect(
+    "W5 a restart during the grace re-arms its timer from the store; with no word it ends and restores presence (E10)",
+    () =>
+      Effect.gen(function* () {
+        const d = disk()
+        const now = { at: MONDAY_9AM_NEW_YORK }
+        const windowEnd = MONDAY_9AM_NEW_YORK + CALLBACK_LEASE_MS
+        const closesAt = windowEnd + DEFAULT_GRACE_MINUTES * 60_000
+        const first = stillClock(now)
+        yield* Effect.gen(function* () {
+          const engine = yield* center
+          yield* setUp(engine)
+          yield* engine.execute(dial())
+          // Nobody reports the call: the lease's end finds it believed up, the session is closing.
+          now.at = windowEnd
+          yield* first.due(leaseExpiryTimerId("lease-1"))
+          expect(first.armed.get(graceTimerId("emergency-1"))).toBe(closesAt)
+        }).pipe(Effect.provide(Layer.merge(storeOn(d), first.layer)))
 
-      // The process dies in the grace; a new one starts on the same store.
-      now.at = windowEnd + 5 * 60_000
-      const second = stillClock(now)
-      yield* Effect.gen(function* () {
-        const engine = yield* center
-        expect(second.armed.get(graceTimerId("emergency-1"))).toBe(closesAt)
-        expect(yield* engine.read((s) => s.routing.reps.get("ann")?.presenceId)).toBe("busy_dnd")
-        now.at = closesAt
-        yield* second.due(graceTimerId("emergency-1"))
-        expect(yield* engine.read((s) => s.routing.reps.get("ann")?.presenceId)).toBe("away")
-        expect(yield* engine.read((s) => s.emergency.activeByRep.size)).toBe(0)
-        expect(d.timers.size).toBe(0)
-      }).pipe(Effect.provide(Layer.merge(storeOn(d), second.layer)))
-    }),
+        // The process dies in the grace; a new one starts on the same store.
+        now.at = windowEnd + 5 * 60_000
+        const second = stillClock(now)
+        yield* Effect.gen(function* () {
+          const engine = yield* center
+          expect(second.armed.get(graceTimerId("emergency-1"))).toBe(closesAt)
+          expect(yield* engine.read((s) => s.routing.reps.get("ann")?.presenceId)).toBe("busy_dnd")
+          now.at = closesAt
+          yield* second.due(graceTimerId("emergency-1"))
+          expect(yield* engine.read((s) => s.routing.reps.get("ann")?.presenceId)).toBe("away")
+          expect(yield* engine.read((s) => s.emergency.activeByRep.size)).toBe(0)
+          expect(d.timers.size).toBe(0)
+        }).pipe(Effect.provide(Layer.merge(storeOn(d), second.layer)))
+      }),
   )
 })

@@ -32,7 +32,11 @@ const droppedOwn = (repId = "ann", sessionId = "emergency-1"): CenterCommand => 
   sessionId,
 })
 
-const psapEnded = (callId = "psap-1"): CenterCommand => ({ _tag: "CallEnded", eventId: `end-${callId}`, callId })
+const psapEnded = (callId = "psap-1"): CenterCommand => ({
+  _tag: "CallEnded",
+  eventId: `end-${callId}`,
+  callId,
+})
 
 /** The domain's events (without the N2 bookkeeping of a provider event's id). */
 const domain = (events: readonly CenterEvent[]) => events.filter((e) => e._tag !== "ProviderEventHandled")

@@ -101,8 +101,9 @@ const completedOf = (state: CenterState, command: Cmd<"CompleteWork">): Read | u
 
 /** What each routing command answers its caller (kernel `Module.replies`), given the state it is decided on. */
 export const ROUTING_REPLIES = handlers<RoutingCommand, [CenterState], Read | undefined>()
-  .on(["EnqueueItem", "RouteIncoming", "RequeueItem", "HoldItem", "ResumeItem", "TransferItem", "OfferItemTo"], (command) =>
-    positionAfter(command.itemId),
+  .on(
+    ["EnqueueItem", "RouteIncoming", "RequeueItem", "HoldItem", "ResumeItem", "TransferItem", "OfferItemTo"],
+    (command) => positionAfter(command.itemId),
   )
   .on("CompleteWork", (command, state) => completedOf(state, command))
   .on(["AcceptOffer", "DeclineOffer"], (command, state) => answerOf(state, command))

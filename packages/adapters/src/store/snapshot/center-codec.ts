@@ -34,7 +34,7 @@ export const CENTER_SNAPSHOT_FORMAT = "lifeline.center-state.devalue"
  * the new shape's fingerprint below: a snapshot of another version is then skipped (or upcast,
  * when an upcast from it is registered in `UPCASTS`) instead of decoding into a wrong state.
  */
-export const CENTER_SNAPSHOT_SCHEMA_VERSION = 4
+export const CENTER_SNAPSHOT_SCHEMA_VERSION = 5
 
 /**
  * The fingerprint of the state's shape at each schema version (tests/snapshots: the keys and
@@ -48,6 +48,7 @@ export const CENTER_STATE_SHAPES: Readonly<Record<number, string>> = {
   2: "c1738276cb72c9b4",
   3: "eea50e565456e4a5",
   4: "05998b7b4de29ab6",
+  5: "014bdcad593c04ae",
 }
 
 /** The parts of a version-1 state that version 2 no longer has (issue 22: read models in SQL). */
@@ -114,6 +115,26 @@ const upcastFrom3 = (older: unknown): unknown => {
   return state
 }
 
+/** The parts of a version-4 state that version 5 adds (W5: a silent session's bounded close). */
+interface StateV4 {
+  readonly emergency: {
+    readonly pool: { graceMinutes?: number }
+    readonly sessions: Map<string, { closesAt?: number | null }>
+  }
+}
+
+/**
+ * Version 4 to 5 (issue 19, W5): the callback pool's grace after the window (the default, 15
+ * minutes, as a replay of the older events gives) and, per session, when a silent one closes
+ * (null: no close is pending).
+ */
+const upcastFrom4 = (older: unknown): unknown => {
+  const state = older as StateV4
+  state.emergency.pool.graceMinutes ??= 15
+  for (const session of state.emergency.sessions.values()) session.closesAt ??= null
+  return state
+}
+
 /**
  * Older encodings this build can still read: from a schema version to a function that turns the
  * decoded value of that version into the next version's.
@@ -122,6 +143,7 @@ export const UPCASTS: Readonly<Record<number, (older: unknown) => unknown>> = {
   1: upcastFrom1,
   2: upcastFrom2,
   3: upcastFrom3,
+  4: upcastFrom4,
 }
 
 export const SnapshotEnvelope = Schema.Struct({
