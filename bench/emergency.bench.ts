@@ -14,13 +14,10 @@
  * Target (issue 3): p99 <= 1 ms.
  */
 import { Result } from "effect"
-import {
-  type CenterCommand,
-  type CenterEvent,
-  type CenterState,
-  emptyCenterState,
-  executeCenter,
-} from "../packages/core/src/index"
+import type { CenterCommand } from "../packages/core/src/center/commands"
+import type { CenterEvent } from "../packages/core/src/center/events"
+import { executeCenter } from "../packages/core/src/center/execute"
+import { type CenterState, emptyCenterState } from "../packages/core/src/center/state"
 
 const WAITING = 100_000
 const REPS = 200

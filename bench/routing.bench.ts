@@ -19,18 +19,18 @@
  * A decision is one OfferMade event produced by the router.
  */
 import { Result } from "effect"
+import type { RoutingCommand } from "../packages/core/src/routing/commands"
+import { fillRep } from "../packages/core/src/routing/dispatch"
+import type { RoutingEvent } from "../packages/core/src/routing/events"
+import { evolve } from "../packages/core/src/routing/evolve"
+import { execute } from "../packages/core/src/routing/router"
 import {
   emptyState,
-  evolve,
-  execute,
   type ItemState,
   type RepState,
   type RouterState,
-  type RoutingCommand,
-  type RoutingEvent,
-} from "../packages/core/src/index"
-import { fillRep } from "../packages/core/src/routing/dispatch"
-import { settle } from "../packages/core/src/routing/state"
+  settle,
+} from "../packages/core/src/routing/state"
 
 const REPS = 10_000
 const QUEUES = 100

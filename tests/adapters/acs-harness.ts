@@ -7,7 +7,7 @@ import {
   parseCallbackPost,
   parseEventGridPost,
 } from "@lifeline/adapters"
-import type { TelephonyAction } from "@lifeline/core"
+import type { TelephonyAction } from "@lifeline/core/ports"
 import { Effect, Result } from "effect"
 import { type AcsStandin, type AcsStandinOptions, startAcsStandin } from "../standins/acs-standin"
 import { startWebhookReceiver } from "../standins/webhook-receiver"

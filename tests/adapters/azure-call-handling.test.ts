@@ -1,4 +1,4 @@
-import type { TelephonyAction } from "@lifeline/core"
+import type { TelephonyAction } from "@lifeline/core/ports"
 import { Result } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type AcsHarness, CUSTOMER, startAcsHarness } from "./acs-harness"

@@ -1,5 +1,5 @@
 import { makeResendMailer } from "@lifeline/adapters"
-import type { Mail } from "@lifeline/core"
+import type { Mail } from "@lifeline/core/ports"
 import { Effect, Result } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type ResendStandin, startResendStandin } from "../standins/resend-standin"

@@ -16,9 +16,9 @@ import {
   type CenterCommand,
   type CenterEngine,
   type CenterEvent,
-  Clock,
   type InboundCall,
-} from "@lifeline/core"
+} from "@lifeline/core/center"
+import { Clock } from "@lifeline/core/ports"
 import { Effect, Layer, Queue } from "effect"
 import { seedDemo } from "../../apps/api/src/demo"
 import { apiLayer } from "../../apps/api/src/layers"

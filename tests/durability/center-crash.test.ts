@@ -1,14 +1,9 @@
 import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import {
-  type CenterEvent,
-  type InboundCall,
-  isRoutingEvent,
-  OUTBOX_CONCURRENCY,
-  OUTBOX_RETRY,
-  type OutboxMessage,
-} from "@lifeline/core"
+import type { CenterEvent, InboundCall } from "@lifeline/core/center"
+import { OUTBOX_CONCURRENCY, OUTBOX_RETRY, type OutboxMessage } from "@lifeline/core/outbox"
+import { isRoutingEvent } from "@lifeline/core/routing"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { type ResendStandin, startResendStandin } from "../standins/resend-standin"
 import type { CenterCrashChildConfig } from "./center-crash-child"

@@ -1,5 +1,5 @@
 import { makeLibsqlStore } from "@lifeline/adapters"
-import { CENTER_STREAM, type CenterCommand, type CenterEvent } from "@lifeline/core"
+import { CENTER_STREAM, type CenterCommand, type CenterEvent } from "@lifeline/core/center"
 import { Effect } from "effect"
 import { migrationsFolder } from "./processes"
 

@@ -7,7 +7,9 @@
  * the work left behind and exits.
  */
 import { appendFileSync } from "node:fs"
-import { Clock, type Engine, makeEngine, Routing, type RoutingCommand, RoutingLive } from "@lifeline/core"
+import { type Engine, makeEngine } from "@lifeline/core/engine"
+import { Clock } from "@lifeline/core/ports"
+import { Routing, type RoutingCommand, RoutingLive } from "@lifeline/core/routing"
 import { Effect, Layer, Queue } from "effect"
 // The adapters' own modules, not their index: the child's bundle stays small and starts fast.
 import { SystemClockLive } from "../../packages/adapters/src/clock/system-clock"

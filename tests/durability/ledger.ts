@@ -1,4 +1,5 @@
-import type { Domain, TimerChange } from "@lifeline/core"
+import type { Domain } from "@lifeline/core/engine"
+import type { TimerChange } from "@lifeline/core/ports"
 import { Result } from "effect"
 
 /**

@@ -6,7 +6,8 @@
  * durable, and ends with `stats {...}`.
  */
 import { createInterface } from "node:readline"
-import { Routing, type RoutingCommand, RoutingLive, SharedStore, Store } from "@lifeline/core"
+import { SharedStore, Store } from "@lifeline/core/ports"
+import { Routing, type RoutingCommand, RoutingLive } from "@lifeline/core/routing"
 import { Context, Deferred, Effect, Layer } from "effect"
 // The adapters' own modules, not their index: the child's bundle stays small and starts fast.
 import { SystemClockLive } from "../../packages/adapters/src/clock/system-clock"

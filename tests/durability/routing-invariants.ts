@@ -1,4 +1,4 @@
-import type { RoutingEvent } from "@lifeline/core"
+import type { RoutingEvent } from "@lifeline/core/routing"
 
 /**
  * R2 and R4 recomputed from a stored routing log alone, independently of the router: no rep is

@@ -11,7 +11,8 @@
  * an EnqueueItem is durable, until it is killed.
  */
 import { SystemClockLive } from "@lifeline/adapters"
-import { CENTER_STREAM, Center, type CenterCommand, type CenterEvent, Clock, Store } from "@lifeline/core"
+import { CENTER_STREAM, Center, type CenterCommand, type CenterEvent } from "@lifeline/core/center"
+import { Clock, Store } from "@lifeline/core/ports"
 import { Effect, Layer } from "effect"
 import { apiLayer } from "../../apps/api/src/layers"
 import { stateDigest } from "../snapshots/state-digest"

@@ -8,10 +8,10 @@ import {
   type CenterCommand,
   type CenterEvent,
   emptyCenterState,
-  isRoutingEvent,
   replayCenter,
-  type SnapshotInfo,
-} from "@lifeline/core"
+} from "@lifeline/core/center"
+import type { SnapshotInfo } from "@lifeline/core/ports"
+import { isRoutingEvent } from "@lifeline/core/routing"
 import { Effect, Result } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { stateDigest } from "../snapshots/state-digest"

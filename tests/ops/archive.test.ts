@@ -14,7 +14,7 @@ import {
 } from "@lifeline/adapters"
 import { lifelineClient } from "@lifeline/api/client"
 import { type ApiSettings, apiLayer } from "@lifeline/api/testing"
-import { Center, CenterLive } from "@lifeline/core"
+import { Center, CenterLive } from "@lifeline/core/center"
 import { Effect, Exit, Layer } from "effect"
 import { describe, expect, it } from "vitest"
 import { repoRoot } from "../durability/processes"

@@ -1,5 +1,5 @@
 import { createClient } from "@libsql/client"
-import { CENTER_STREAM } from "@lifeline/core"
+import { CENTER_STREAM } from "@lifeline/core/center"
 import { describe, expect, it } from "vitest"
 import { startSqld } from "../durability/sqld"
 import { apiCall, openEvents, opsKit, type SseMessage } from "./kit"

@@ -1,6 +1,7 @@
 import { it } from "@effect/vitest"
 import { makeMemoryStore, VirtualClock, VirtualClockLive } from "@lifeline/adapters"
-import { Routing, type RoutingCommand, type RoutingEvent, RoutingLive, Store } from "@lifeline/core"
+import { Store } from "@lifeline/core/ports"
+import { Routing, type RoutingCommand, type RoutingEvent, RoutingLive } from "@lifeline/core/routing"
 import { Effect, Layer } from "effect"
 import { describe, expect } from "vitest"
 

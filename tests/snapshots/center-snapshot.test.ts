@@ -5,16 +5,15 @@ import {
   decodeCenterState,
   encodeCenterState,
 } from "@lifeline/adapters"
+import { projectAudit } from "@lifeline/core/audit"
 import {
   type CenterEvent,
   type CenterState,
   emptyCenterState,
-  projectAudit,
-  queueView,
   replayCenter,
   repView,
-  waitingInOrder,
-} from "@lifeline/core"
+} from "@lifeline/core/center"
+import { queueView, waitingInOrder } from "@lifeline/core/routing"
 import { Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"

@@ -26,11 +26,8 @@ import {
   centerTimers,
   emptyCenterState,
   replayCenter,
-  SnapshotDecoder,
-  Snapshots,
-  Store,
-  type Timer,
-} from "@lifeline/core"
+} from "@lifeline/core/center"
+import { SnapshotDecoder, Snapshots, Store, type Timer } from "@lifeline/core/ports"
 import { Effect, Layer, Result } from "effect"
 import { afterAll, describe, expect } from "vitest"
 import { repoRoot } from "../durability/processes"

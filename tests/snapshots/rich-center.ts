@@ -7,8 +7,8 @@ import {
   emptyCenterState,
   executeCenter,
   replayCenter,
-  type Timer,
-} from "@lifeline/core"
+} from "@lifeline/core/center"
+import type { Timer } from "@lifeline/core/ports"
 import { Result } from "effect"
 import { memorySink } from "../../apps/simulator/src/engine/event-log"
 import { runSimulation } from "../../apps/simulator/src/run"

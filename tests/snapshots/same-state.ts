@@ -1,4 +1,4 @@
-import { IndexedHeap } from "@lifeline/core"
+import { IndexedHeap } from "@lifeline/core/routing"
 
 /**
  * Two center states compared as values (issue 22): the path of the first difference, or

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto"
-import { type CenterState, queueView, repView, waitingInOrder } from "@lifeline/core"
+import { type CenterState, repView } from "@lifeline/core/center"
+import { queueView, waitingInOrder } from "@lifeline/core/routing"
 
 /**
  * What a node shows and decides from, as a digest (for states in other processes): every rep and

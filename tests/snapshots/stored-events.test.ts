@@ -3,15 +3,16 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { it } from "@effect/vitest"
 import { makeLibsqlStore } from "@lifeline/adapters"
+import { openWindow } from "@lifeline/core/callback"
 import {
   CENTER_EVENT_TAGS,
   CENTER_STREAM,
   type CenterAsks,
   type CenterCommand,
   type CenterEvent,
-  eventsOf,
-  InvalidState,
-} from "@lifeline/core"
+} from "@lifeline/core/center"
+import { DEFAULT_REGIONS } from "@lifeline/core/emergency"
+import { eventsOf, InvalidState } from "@lifeline/core/kernel"
 import { Effect, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect } from "vitest"
@@ -19,10 +20,8 @@ import { memorySink } from "../../apps/simulator/src/engine/event-log"
 import { runSimulation } from "../../apps/simulator/src/run"
 import { loadScenarioFile } from "../../apps/simulator/src/scenario-file"
 import * as callbackKit from "../../packages/core/src/callback/callback.property.test-kit"
-import { openWindow } from "../../packages/core/src/callback/schedule"
 import { CALLER, overflowCenter } from "../../packages/core/src/callback/test-kit"
 import { callsScript } from "../../packages/core/src/calls/test-kit"
-import { DEFAULT_REGIONS } from "../../packages/core/src/emergency/regions"
 import { dial, emergencyCenter, inbound, POOL } from "../../packages/core/src/emergency/test-kit"
 import * as routerKit from "../../packages/core/src/routing/router.property.test-kit"
 import { repoRoot } from "../durability/processes"

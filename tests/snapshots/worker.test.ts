@@ -17,8 +17,8 @@ import {
   CenterLive,
   emptyCenterState,
   replayCenter,
-  Snapshots,
-} from "@lifeline/core"
+} from "@lifeline/core/center"
+import { Snapshots } from "@lifeline/core/ports"
 import { Effect, Layer, Result } from "effect"
 import { afterAll, describe, expect } from "vitest"
 import { apiLayer } from "../../apps/api/src/layers"

@@ -1,6 +1,6 @@
 import { serveStatic } from "@hono/node-server/serve-static"
 import type { RepCallingIdentity } from "@lifeline/adapters"
-import { Center } from "@lifeline/core"
+import { Center } from "@lifeline/core/center"
 import { Effect } from "effect"
 import { Hono } from "hono"
 import { bodyLimit } from "hono/body-limit"

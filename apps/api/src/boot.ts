@@ -1,5 +1,6 @@
 import { AzureCallRegistry, RepCallingIdentity, SimulatedTelephony, VirtualClock } from "@lifeline/adapters"
-import { CENTER_STREAM, Center, Store } from "@lifeline/core"
+import { CENTER_STREAM, Center } from "@lifeline/core/center"
+import { Store } from "@lifeline/core/ports"
 import { Effect, Layer, ManagedRuntime, Option, Schedule } from "effect"
 import { buildApp, liveHubOf } from "./app"
 import type { Principal } from "./auth/principal"

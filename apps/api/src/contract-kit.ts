@@ -10,7 +10,8 @@ import {
   SimulatedTelephonyLive,
   VirtualClockLive,
 } from "@lifeline/adapters"
-import { CenterLive, Store, StoreUnavailable } from "@lifeline/core"
+import { CenterLive } from "@lifeline/core/center"
+import { Store, StoreUnavailable } from "@lifeline/core/ports"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { buildApp, liveHubOf } from "./app"
 import { DEMO_API_KEYS, parseApiKeys } from "./auth/keys"

@@ -1,4 +1,5 @@
-import { Center, type CenterCommand, type CenterEvent, type RoutingCommand } from "@lifeline/core"
+import { Center, type CenterCommand, type CenterEvent } from "@lifeline/core/center"
+import type { RoutingCommand } from "@lifeline/core/routing"
 import { Effect } from "effect"
 
 const rep = (repId: string, name: string, presenceId: string, voice: number): RoutingCommand => ({

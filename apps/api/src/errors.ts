@@ -1,4 +1,6 @@
-import type { CenterError, EmergencyUnavailable, StoreUnavailable } from "@lifeline/core"
+import type { CenterError } from "@lifeline/core/center"
+import type { EmergencyUnavailable } from "@lifeline/core/emergency"
+import type { StoreUnavailable } from "@lifeline/core/ports"
 import { Schema, SchemaAST, SchemaIssue } from "effect"
 import type { Context } from "hono"
 import type { ContentfulStatusCode } from "hono/utils/http-status"

@@ -1,4 +1,5 @@
-import type { Center, Store } from "@lifeline/core"
+import type { Center } from "@lifeline/core/center"
+import type { Store } from "@lifeline/core/ports"
 import { Effect, type ManagedRuntime } from "effect"
 import type { Context } from "hono"
 import { authorize } from "./auth/authorize"

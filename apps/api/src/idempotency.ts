@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto"
 import { type LibsqlStoreOptions, openDatabase } from "@lifeline/adapters"
-import { StoreUnavailable } from "@lifeline/core"
+import { StoreUnavailable } from "@lifeline/core/ports"
 import { Context, Effect, Layer, Option, Result, Schedule } from "effect"
 import type { Context as HonoContext, MiddlewareHandler } from "hono"
 import type { ContentfulStatusCode } from "hono/utils/http-status"

@@ -11,7 +11,9 @@ import {
   SystemClockLive,
   VirtualClockLive,
 } from "@lifeline/adapters"
-import { Center, CenterLive, type Clock, runOutboxDispatcher } from "@lifeline/core"
+import { Center, CenterLive } from "@lifeline/core/center"
+import { runOutboxDispatcher } from "@lifeline/core/outbox"
+import type { Clock } from "@lifeline/core/ports"
 import { Duration, Effect, Layer, Schedule } from "effect"
 import { DEFAULT_IDEMPOTENCY_KEEP_MS, IdempotencyKeysLive } from "./idempotency"
 import { LibsqlReadModelProjectorsLive } from "./live/history-projector"

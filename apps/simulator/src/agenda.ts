@@ -1,4 +1,4 @@
-import type { CenterCommand } from "@lifeline/core"
+import type { CenterCommand } from "@lifeline/core/center"
 
 /**
  * What the simulator itself has to make happen (the core's own timers live in the core driver):

@@ -1,4 +1,4 @@
-import { decodeOverflowSettings, type OverflowCondition, type OverflowRule } from "@lifeline/core"
+import { decodeOverflowSettings, type OverflowCondition, type OverflowRule } from "@lifeline/core/callback"
 import { Result } from "effect"
 import type { Scenario, ScenarioQueue } from "./scenario"
 

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from "node:fs"
-import { type HistoryRecord, isHistoryOutcome } from "@lifeline/core"
+import { type HistoryRecord, isHistoryOutcome } from "@lifeline/core/history"
 import { UsageError } from "./cli-options"
 import { type RecordedDay, recordedDayOf } from "./replay-day"
 

@@ -1,4 +1,4 @@
-import type { HistoryRecord } from "@lifeline/core"
+import type { HistoryRecord } from "@lifeline/core/history"
 
 /**
  * A real day's calls as the replay needs them (issue 17 Build 5, SPEC P3), taken from call

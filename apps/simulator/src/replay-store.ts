@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs"
 import { isEmbedded, LibsqlHistoryLive } from "@lifeline/adapters"
-import { HistoryReadModel } from "@lifeline/core"
+import { HistoryReadModel } from "@lifeline/core/history"
 import { Effect, Stream } from "effect"
 import { UsageError } from "./cli-options"
 import { dayWindow, type RecordedDay, recordedDayOf } from "./replay-day"

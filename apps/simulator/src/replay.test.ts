@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { type HistoryRecord, historyCsv } from "@lifeline/core"
+import { type HistoryRecord, historyCsv } from "@lifeline/core/history"
 import { describe, expect, it } from "vitest"
 import { replayDay } from "./replay"
 import { readDayFromCsv } from "./replay-csv"

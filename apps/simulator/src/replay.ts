@@ -1,4 +1,4 @@
-import type { CenterEvent } from "@lifeline/core"
+import type { CenterEvent } from "@lifeline/core/center"
 import { wholeMs } from "./distributions"
 import { centerDomain } from "./engine/domains"
 import { type Core, FastDriver } from "./engine/driver"

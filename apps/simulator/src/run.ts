@@ -1,4 +1,4 @@
-import type { CenterCommand, CenterEvent } from "@lifeline/core"
+import type { CenterCommand, CenterEvent } from "@lifeline/core/center"
 import type { SimEvent } from "./agenda"
 import { centerDomain, routingDomain } from "./engine/domains"
 import { type Core, type CoreDriver, FastDriver } from "./engine/driver"

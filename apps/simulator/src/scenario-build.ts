@@ -1,11 +1,5 @@
-import {
-  BASE_PRESENCES,
-  DEFAULT_REGIONS,
-  dialDigits,
-  numberKind,
-  regionOf,
-  regionTable,
-} from "@lifeline/core"
+import { DEFAULT_REGIONS, dialDigits, numberKind, regionOf, regionTable } from "@lifeline/core/emergency"
+import { BASE_PRESENCES } from "@lifeline/core/routing"
 import { Result } from "effect"
 import { type Distribution, distributionMean as meanOf } from "./distributions"
 import { type ArrivalProfile, BUILT_IN_PROFILES, DAY_MS } from "./profile"

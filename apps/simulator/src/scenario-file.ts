@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs"
-import { AssignmentMethod, BasePresence, OverflowRule, RetryPolicy } from "@lifeline/core"
+import { OverflowRule, RetryPolicy } from "@lifeline/core/callback"
+import { AssignmentMethod, BasePresence } from "@lifeline/core/routing"
 import { Result, Schema, SchemaAST, SchemaIssue, SchemaParser } from "effect"
 import type { Scenario } from "./scenario"
 import { type Issue, scenarioOf } from "./scenario-build"

@@ -1,5 +1,5 @@
 import { join } from "node:path"
-import { numberProblem } from "@lifeline/core"
+import { numberProblem } from "@lifeline/core/callback"
 import { describe, expect, it } from "vitest"
 import { centerDomain } from "./engine/domains"
 import { FastDriver } from "./engine/driver"

@@ -1,4 +1,4 @@
-import type { CenterCommand } from "@lifeline/core"
+import type { CenterCommand } from "@lifeline/core/center"
 import { DAY_MS } from "./profile"
 import type { Scenario, ScenarioRep } from "./scenario"
 

@@ -1,4 +1,5 @@
-import type { AssignmentMethod, BasePresence, OverflowSettings } from "@lifeline/core"
+import type { OverflowSettings } from "@lifeline/core/callback"
+import type { AssignmentMethod, BasePresence } from "@lifeline/core/routing"
 import type { Distribution } from "./distributions"
 import type { ArrivalProfile } from "./profile"
 

@@ -1,4 +1,7 @@
-import { BasePresence, Disposition, HISTORY_OUTCOMES, OverflowSettings } from "@lifeline/core"
+import { OverflowSettings } from "@lifeline/core/callback"
+import { Disposition } from "@lifeline/core/calls"
+import { HISTORY_OUTCOMES } from "@lifeline/core/history"
+import { BasePresence } from "@lifeline/core/routing"
 import { Schema } from "effect"
 
 /**

@@ -4,7 +4,7 @@ import {
   CALLBACK_PAGE_MAX,
   CallbackCloseReasonSchema,
   CallbackWindow,
-} from "@lifeline/core"
+} from "@lifeline/core/callback"
 import { Schema } from "effect"
 import { Callback, ClosedCallback } from "./replies"
 import { defineRoutes } from "./route"

@@ -1,4 +1,4 @@
-import { EmergencyCallDropped } from "@lifeline/core"
+import { EmergencyCallDropped } from "@lifeline/core/emergency"
 import { Schema, Struct } from "effect"
 import { defineRoutes } from "./route"
 

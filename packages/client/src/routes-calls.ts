@@ -1,4 +1,4 @@
-import { CallEndedBy, Disposition, RecordWrapUp, TransferTarget } from "@lifeline/core"
+import { CallEndedBy, Disposition, RecordWrapUp, TransferTarget } from "@lifeline/core/calls"
 import { Schema, Struct } from "effect"
 import { defineRoutes } from "./route"
 

@@ -1,4 +1,4 @@
-import { BasePresence, SetQueueServiceLevelTarget } from "@lifeline/core"
+import { BasePresence, SetQueueServiceLevelTarget } from "@lifeline/core/routing"
 import { Schema, Struct } from "effect"
 import { defineRoutes } from "./route"
 

@@ -1,24 +1,25 @@
+import { RequestCallback, SetQueueOverflow } from "@lifeline/core/callback"
 import {
   ConfigureCallbackPool,
   ConfigureEmergencyCarrier,
   ConfigureEmergencyRegions,
-  CreateQueue,
   DefineOutboundVoiceProfile,
-  DefinePresence,
-  DefineWorkstream,
   DialEmergency,
   EndEmergency,
-  EnqueueItem,
-  Id,
-  RegisterRep,
-  RequestCallback,
-  RouteIncoming,
   SetEmergencyContacts,
   SetNotificationTemplate,
-  SetQueueOverflow,
-  SetRepCapacity,
   SetRepMailbox,
-} from "@lifeline/core"
+} from "@lifeline/core/emergency"
+import { Id } from "@lifeline/core/ids"
+import {
+  CreateQueue,
+  DefinePresence,
+  DefineWorkstream,
+  EnqueueItem,
+  RegisterRep,
+  RouteIncoming,
+  SetRepCapacity,
+} from "@lifeline/core/routing"
 import { Schema, Struct } from "effect"
 import { AdvanceClock, ClockReading } from "./clock"
 import * as R from "./replies"

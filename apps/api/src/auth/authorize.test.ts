@@ -9,7 +9,8 @@ import {
   SimulatedTelephonyLive,
   VirtualClockLive,
 } from "@lifeline/adapters"
-import { CENTER_STREAM, Center, CenterLive, type CenterState, Store } from "@lifeline/core"
+import { CENTER_STREAM, Center, CenterLive, type CenterState } from "@lifeline/core/center"
+import { Store } from "@lifeline/core/ports"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { buildApp, liveHubOf } from "../app"

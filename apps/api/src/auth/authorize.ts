@@ -1,4 +1,6 @@
-import { Center, type CenterState, callRepsOf, Id, IssuedId } from "@lifeline/core"
+import { callRepsOf } from "@lifeline/core/calls"
+import { Center, type CenterState } from "@lifeline/core/center"
+import { Id, IssuedId } from "@lifeline/core/ids"
 import { Effect, Schema } from "effect"
 import { DECODE_OPTIONS } from "../request-body"
 import { Forbidden, type Principal, seesQueue } from "./principal"

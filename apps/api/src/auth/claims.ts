@@ -1,4 +1,4 @@
-import { Id } from "@lifeline/core"
+import { Id } from "@lifeline/core/ids"
 import { Schema } from "effect"
 import type { Principal } from "./principal"
 

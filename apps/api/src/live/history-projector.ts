@@ -4,15 +4,13 @@ import {
   LibsqlWebhooksLive,
   WebhookSenderLive,
 } from "@lifeline/adapters"
-import {
-  AuditReadModel,
-  CallbackReadModel,
-  Center,
-  DeliveryReadModel,
-  HistoryReadModel,
-  OperatorLogReadModel,
-  type StoreUnavailable,
-} from "@lifeline/core"
+import { AuditReadModel } from "@lifeline/core/audit"
+import { CallbackReadModel } from "@lifeline/core/callback"
+import { Center } from "@lifeline/core/center"
+import { OperatorLogReadModel } from "@lifeline/core/emergency"
+import { HistoryReadModel } from "@lifeline/core/history"
+import { DeliveryReadModel } from "@lifeline/core/outbox"
+import type { StoreUnavailable } from "@lifeline/core/ports"
 import { Duration, Effect, Layer, Queue } from "effect"
 
 /** How often a node projects what any node stored, when its own appends do not nudge it sooner. */

@@ -1,4 +1,4 @@
-import type { CenterEngine, CenterEvent } from "@lifeline/core"
+import type { CenterEngine, CenterEvent } from "@lifeline/core/center"
 import { Effect } from "effect"
 import { readModels } from "./read-models"
 

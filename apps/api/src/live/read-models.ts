@@ -1,12 +1,10 @@
 import { makeMemoryReadModels, type ReadModels } from "@lifeline/adapters"
-import {
-  AuditReadModel,
-  CallbackReadModel,
-  DeliveryReadModel,
-  HistoryReadModel,
-  OperatorLogReadModel,
-  Store,
-} from "@lifeline/core"
+import { AuditReadModel } from "@lifeline/core/audit"
+import { CallbackReadModel } from "@lifeline/core/callback"
+import { OperatorLogReadModel } from "@lifeline/core/emergency"
+import { HistoryReadModel } from "@lifeline/core/history"
+import { DeliveryReadModel } from "@lifeline/core/outbox"
+import { Store } from "@lifeline/core/ports"
 import { Effect, Option } from "effect"
 
 /** The memory read models of each memory store, made once per runtime (the store is its key). */

@@ -1,4 +1,4 @@
-import type { CenterEvent } from "@lifeline/core"
+import type { CenterEvent } from "@lifeline/core/center"
 import { Cause, Logger as EffectLogger, type LogLevel as EffectLogLevel } from "effect"
 import type { Context, MiddlewareHandler } from "hono"
 import { requestId } from "hono/request-id"

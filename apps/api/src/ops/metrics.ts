@@ -1,4 +1,5 @@
-import { type CenterEvent, type CenterState, queueView } from "@lifeline/core"
+import type { CenterEvent, CenterState } from "@lifeline/core/center"
+import { queueView } from "@lifeline/core/routing"
 import type { MiddlewareHandler } from "hono"
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client"
 import { routeOf } from "./log"

@@ -11,7 +11,7 @@ import {
   parseEventGridPost,
   type WebhookRejected,
 } from "@lifeline/adapters"
-import { Center, type ProviderCommand } from "@lifeline/core"
+import { Center, type ProviderCommand } from "@lifeline/core/center"
 import { Effect, Result } from "effect"
 import type { Context } from "hono"
 import { Hono } from "hono"

@@ -1,5 +1,5 @@
 import { IsoTime, ROUTES } from "@lifeline/client"
-import { AUDIT_PAGE_MAX, type AuditEntry } from "@lifeline/core"
+import { AUDIT_PAGE_MAX, type AuditEntry } from "@lifeline/core/audit"
 import { Effect, Schema } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"

@@ -1,4 +1,4 @@
-import type { Actor } from "@lifeline/core"
+import type { Actor } from "@lifeline/core/audit"
 import { Effect, Schema } from "effect"
 import type { Principal } from "../auth/principal"
 import type { ApiContext } from "../handle"

@@ -7,17 +7,14 @@ import {
   type CallbackListCursor,
   type CallbackListQuery,
   type CallbackRequestReply,
-  Center,
-  type CenterCommand,
   callbackView,
-  InvalidField,
-  InvalidState,
   numberProblem,
   queueOverflow,
   RequestCallback,
   SetQueueOverflow,
-  UnknownEntity,
-} from "@lifeline/core"
+} from "@lifeline/core/callback"
+import { Center, type CenterCommand } from "@lifeline/core/center"
+import { InvalidField, InvalidState, UnknownEntity } from "@lifeline/core/kernel"
 import { Effect, Schema, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"

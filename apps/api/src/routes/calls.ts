@@ -1,13 +1,8 @@
 import { CALL_ROUTES, type CallView, PlaceCallBody, WrapUp } from "@lifeline/client"
-import {
-  Center,
-  type CenterCommand,
-  hasRep,
-  legRepOf,
-  repCallsView,
-  TransferTarget,
-  UnknownEntity,
-} from "@lifeline/core"
+import { legRepOf, repCallsView, TransferTarget } from "@lifeline/core/calls"
+import { Center, type CenterCommand } from "@lifeline/core/center"
+import { UnknownEntity } from "@lifeline/core/kernel"
+import { hasRep } from "@lifeline/core/routing"
 import { Effect } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"

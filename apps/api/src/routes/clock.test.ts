@@ -1,5 +1,6 @@
 import { MemoryStoreLive, SystemClockLive } from "@lifeline/adapters"
-import { CENTER_STREAM, Center, CenterLive, Store } from "@lifeline/core"
+import { CENTER_STREAM, Center, CenterLive } from "@lifeline/core/center"
+import { Store } from "@lifeline/core/ports"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest"
 import { buildApp, liveHubOf } from "../app"

@@ -1,6 +1,6 @@
 import { VirtualClock } from "@lifeline/adapters"
 import { ROUTES } from "@lifeline/client"
-import { InvalidField } from "@lifeline/core"
+import { InvalidField } from "@lifeline/core/kernel"
 import { Effect, Option } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"

@@ -1,4 +1,4 @@
-import { Center, type CenterCommand } from "@lifeline/core"
+import { Center, type CenterCommand } from "@lifeline/core/center"
 import { Effect } from "effect"
 import { afterEach, describe, expect, it } from "vitest"
 import { type ApiHarness, apiHarness, KEYS } from "../test-kit"

@@ -1,12 +1,8 @@
 import { ROUTES } from "@lifeline/client"
-import {
-  DELIVERY_PAGE_MAX,
-  type DeliveryQuery,
-  type DeliveryRecord,
-  deliveryView,
-  pagesOf,
-  type StoreUnavailable,
-} from "@lifeline/core"
+import { deliveryView } from "@lifeline/core/center"
+import { pagesOf } from "@lifeline/core/history"
+import { DELIVERY_PAGE_MAX, type DeliveryQuery, type DeliveryRecord } from "@lifeline/core/outbox"
+import type { StoreUnavailable } from "@lifeline/core/ports"
 import { Effect, Stream } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"

@@ -1,5 +1,5 @@
 import { ROUTES } from "@lifeline/client"
-import { EmergencyCallDropped } from "@lifeline/core"
+import { EmergencyCallDropped } from "@lifeline/core/emergency"
 import { Effect, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"

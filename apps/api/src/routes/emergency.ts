@@ -19,8 +19,8 @@ import {
   SetNotificationTemplate,
   SetRepMailbox,
   supervisorEmergencyView,
-  UnknownEntity,
-} from "@lifeline/core"
+} from "@lifeline/core/emergency"
+import { UnknownEntity } from "@lifeline/core/kernel"
 import { Effect, Result, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"

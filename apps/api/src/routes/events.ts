@@ -1,5 +1,7 @@
 import { ROUTES } from "@lifeline/client"
-import { type CenterEvent, type CenterState, queueView, supervisorEmergencyView } from "@lifeline/core"
+import type { CenterEvent, CenterState } from "@lifeline/core/center"
+import { supervisorEmergencyView } from "@lifeline/core/emergency"
+import { queueView } from "@lifeline/core/routing"
 import { Effect } from "effect"
 import { type Context, Hono } from "hono"
 import { type SSEStreamingApi, streamSSE } from "hono/streaming"

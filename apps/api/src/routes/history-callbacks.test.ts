@@ -1,13 +1,8 @@
 import { VirtualClock } from "@lifeline/adapters"
-import {
-  CALLBACK_LIFETIME_MS,
-  CENTER_STREAM,
-  Center,
-  type CenterCommand,
-  type CenterEvent,
-  type HistoryRecord,
-  Store,
-} from "@lifeline/core"
+import { CALLBACK_LIFETIME_MS } from "@lifeline/core/callback"
+import { CENTER_STREAM, Center, type CenterCommand, type CenterEvent } from "@lifeline/core/center"
+import type { HistoryRecord } from "@lifeline/core/history"
+import { Store } from "@lifeline/core/ports"
 import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { type ApiHarness, apiHarness, KEYS, T0 } from "../test-kit"

@@ -1,5 +1,5 @@
 import { VirtualClock } from "@lifeline/adapters"
-import type { HistoryRecord } from "@lifeline/core"
+import type { HistoryRecord } from "@lifeline/core/history"
 import { Effect } from "effect"
 import { afterEach, beforeEach, describe, expect, it } from "vitest"
 import { buildApp } from "../app"

@@ -7,8 +7,8 @@ import {
   type HistoryQuery,
   historyCsvHeader,
   historyCsvLine,
-  InvalidField,
-} from "@lifeline/core"
+} from "@lifeline/core/history"
+import { InvalidField } from "@lifeline/core/kernel"
 import { Effect, Schema, Stream } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"

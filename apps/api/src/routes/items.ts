@@ -1,5 +1,7 @@
 import { ROUTES } from "@lifeline/client"
-import { EnqueueItem, Id, positionView, RouteIncoming, UnknownEntity } from "@lifeline/core"
+import { Id } from "@lifeline/core/ids"
+import { UnknownEntity } from "@lifeline/core/kernel"
+import { EnqueueItem, positionView, RouteIncoming } from "@lifeline/core/routing"
 import { Effect, Schema, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"

@@ -1,6 +1,7 @@
 import type { KeyView } from "@lifeline/adapters"
 import { ROUTES } from "@lifeline/client"
-import { Id, InvalidField, UnknownEntity } from "@lifeline/core"
+import { Id } from "@lifeline/core/ids"
+import { InvalidField, UnknownEntity } from "@lifeline/core/kernel"
 import { Effect, Schema } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"

@@ -1,5 +1,5 @@
 import { ROUTES } from "@lifeline/client"
-import { DefinePresence } from "@lifeline/core"
+import { DefinePresence } from "@lifeline/core/routing"
 import { Effect, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"

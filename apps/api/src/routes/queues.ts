@@ -1,5 +1,7 @@
 import { ROUTES } from "@lifeline/client"
-import { CreateQueue, DefineWorkstream, Id, queueView, UnknownEntity } from "@lifeline/core"
+import { Id } from "@lifeline/core/ids"
+import { UnknownEntity } from "@lifeline/core/kernel"
+import { CreateQueue, DefineWorkstream, queueView } from "@lifeline/core/routing"
 import { Effect, Schema, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"

@@ -1,13 +1,8 @@
 import { ROUTES } from "@lifeline/client"
-import {
-  assignedToRep,
-  Id,
-  offersForRep,
-  RegisterRep,
-  repView,
-  SetRepCapacity,
-  UnknownEntity,
-} from "@lifeline/core"
+import { assignedToRep, offersForRep, repView } from "@lifeline/core/center"
+import { Id } from "@lifeline/core/ids"
+import { UnknownEntity } from "@lifeline/core/kernel"
+import { RegisterRep, SetRepCapacity } from "@lifeline/core/routing"
 import { Effect, Schema, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"

@@ -1,4 +1,4 @@
-import { Center, type CenterCommand, type CenterState } from "@lifeline/core"
+import { Center, type CenterCommand, type CenterState } from "@lifeline/core/center"
 import { Effect } from "effect"
 import type { ContentfulStatusCode } from "hono/utils/http-status"
 import type { ApiContext } from "../handle"

@@ -1,6 +1,7 @@
 import type { SessionView } from "@lifeline/adapters"
 import { ROUTES } from "@lifeline/client"
-import { Id, UnknownEntity } from "@lifeline/core"
+import { Id } from "@lifeline/core/ids"
+import { UnknownEntity } from "@lifeline/core/kernel"
 import { Effect, Schema } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"

@@ -9,7 +9,7 @@ import {
   VirtualClock,
   VirtualClockLive,
 } from "@lifeline/adapters"
-import { CenterLive } from "@lifeline/core"
+import { CenterLive } from "@lifeline/core/center"
 import { Effect, Layer, ManagedRuntime } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { buildApp, liveHubOf } from "../app"

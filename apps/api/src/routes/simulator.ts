@@ -6,7 +6,8 @@ import {
   type TelephonyEvent,
 } from "@lifeline/adapters"
 import { ROUTES } from "@lifeline/client"
-import { Center, UnknownEntity } from "@lifeline/core"
+import { Center } from "@lifeline/core/center"
+import { UnknownEntity } from "@lifeline/core/kernel"
 import { Duration, Effect, Fiber, Schedule, Schema } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"

@@ -7,16 +7,16 @@ import {
   serviceLevelOf,
 } from "@lifeline/adapters"
 import { type QueueServiceLevel, ROUTES, type ServiceLevelDay, type SupervisorRep } from "@lifeline/client"
+import { isCallbackItem } from "@lifeline/core/callback"
+import type { CenterState } from "@lifeline/core/center"
+import { isTimeZone } from "@lifeline/core/emergency"
+import { UnknownEntity } from "@lifeline/core/kernel"
 import {
-  type CenterState,
-  isCallbackItem,
-  isTimeZone,
   type ServiceLevelTarget,
   SetQueueServiceLevelTarget,
   serviceLevelTargetOf,
-  UnknownEntity,
   workByRep,
-} from "@lifeline/core"
+} from "@lifeline/core/routing"
 import { Array as Arr, Effect, Option, Schema, Stream, Struct } from "effect"
 import { Hono } from "hono"
 import type { AuthEnv } from "../auth/middleware"

@@ -1,6 +1,7 @@
 import { type WebhookDelivery, type WebhookEndpoint, Webhooks } from "@lifeline/adapters"
 import { ROUTES, WEBHOOK_DELIVERY_PAGE_MAX } from "@lifeline/client"
-import { InvalidField, StoreUnavailable, UnknownEntity } from "@lifeline/core"
+import { InvalidField, UnknownEntity } from "@lifeline/core/kernel"
+import { StoreUnavailable } from "@lifeline/core/ports"
 import { Effect, Option, Schema } from "effect"
 import { Hono } from "hono"
 import { isLoopback } from "../auth/keys"

@@ -5,20 +5,22 @@ import {
   type CenterEvent,
   type CenterState,
   centerTimers,
-  type Domain,
   emptyCenterState,
-  emptyState,
   executeCenter,
+  replayCenter,
+} from "@lifeline/core/center"
+import type { Domain } from "@lifeline/core/engine"
+import {
+  emptyState,
   execute as executeRouting,
   ROUTING_STREAM,
   type RouterState,
   type RoutingCommand,
   type RoutingError,
   type RoutingEvent,
-  replayCenter,
   replay as replayRouting,
   routingTimers,
-} from "@lifeline/core"
+} from "@lifeline/core/routing"
 
 /** The whole contact center (routing, callback, emergency, outbox modules): what production runs. */
 export const centerDomain: Domain<CenterState, CenterCommand, CenterEvent, CenterError> = {

@@ -1,4 +1,4 @@
-import type { CenterCommand, CenterEvent } from "@lifeline/core"
+import type { CenterCommand, CenterEvent } from "@lifeline/core/center"
 import { describe, expect, it } from "vitest"
 import { runSimulation, SIM_START } from "../run"
 import { BUILT_IN_SCENARIO } from "../scenario"

@@ -1,13 +1,8 @@
-import {
-  type CenterCommand,
-  type CenterEvent,
-  type Domain,
-  decisionTimers,
-  eventsOf,
-  type RouterState,
-  type Timer,
-  TimerTable,
-} from "@lifeline/core"
+import type { CenterCommand, CenterEvent } from "@lifeline/core/center"
+import { type Domain, decisionTimers, TimerTable } from "@lifeline/core/engine"
+import { eventsOf } from "@lifeline/core/kernel"
+import type { Timer } from "@lifeline/core/ports"
+import type { RouterState } from "@lifeline/core/routing"
 import { Result } from "effect"
 
 /**

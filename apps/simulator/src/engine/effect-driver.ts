@@ -5,8 +5,8 @@ import {
   type CenterEvent,
   CenterLive,
   type CenterState,
-  type RouterState,
-} from "@lifeline/core"
+} from "@lifeline/core/center"
+import type { RouterState } from "@lifeline/core/routing"
 import { Effect, Layer, ManagedRuntime, Result } from "effect"
 import { type Core, type CoreDriver, RefusedCommand } from "./driver"
 

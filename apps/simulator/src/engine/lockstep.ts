@@ -1,4 +1,4 @@
-import { IndexedHeap, NOT_IN_HEAP } from "@lifeline/core"
+import { IndexedHeap, NOT_IN_HEAP } from "@lifeline/core/routing"
 import type { Simulation } from "./simulation"
 
 interface Next {

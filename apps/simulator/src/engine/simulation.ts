@@ -1,4 +1,5 @@
-import { type CenterCommand, type CenterEvent, ewtAtPosition, staffing } from "@lifeline/core"
+import type { CenterCommand, CenterEvent } from "@lifeline/core/center"
+import { ewtAtPosition, staffing } from "@lifeline/core/routing"
 import { Agenda, type SimEvent } from "../agenda"
 import { type Sampler, samplerOf, wholeMs } from "../distributions"
 import { nextArrival } from "../profile"

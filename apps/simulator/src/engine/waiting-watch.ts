@@ -1,4 +1,5 @@
-import type { CenterEvent, RouterState } from "@lifeline/core"
+import type { CenterEvent } from "@lifeline/core/center"
+import type { RouterState } from "@lifeline/core/routing"
 import type { IntervalStats } from "../interval-stats"
 
 /**

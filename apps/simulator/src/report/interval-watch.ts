@@ -1,4 +1,4 @@
-import type { CenterEvent } from "@lifeline/core"
+import type { CenterEvent } from "@lifeline/core/center"
 import type { TalkHook } from "../engine/simulation"
 import { WaitingWatch } from "../engine/waiting-watch"
 import type { IntervalStats } from "../interval-stats"

@@ -1,4 +1,5 @@
-import type { QueueView, RepView } from "@lifeline/core"
+import type { RepView } from "@lifeline/core/center"
+import type { QueueView } from "@lifeline/core/routing"
 import { createResource, Show } from "solid-js"
 import { pageClient } from "../app/session"
 import { ContactsEditor } from "./ContactsEditor"

@@ -1,6 +1,6 @@
 import type { LifelineClient } from "@lifeline/client"
-import type { RepView } from "@lifeline/core"
-import { contactAddress, isEmailAddress } from "@lifeline/core"
+import type { RepView } from "@lifeline/core/center"
+import { contactAddress, isEmailAddress } from "@lifeline/core/emergency"
 import { createResource, createSignal, For, Show } from "solid-js"
 import { reasonOf } from "../app/session"
 

@@ -1,5 +1,5 @@
 import type { LifelineClient } from "@lifeline/client"
-import type { RepView } from "@lifeline/core"
+import type { RepView } from "@lifeline/core/center"
 import { createResource, For, Show } from "solid-js"
 import { TableFrame } from "../app/TableFrame"
 

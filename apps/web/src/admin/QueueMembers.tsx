@@ -1,5 +1,6 @@
 import type { LifelineClient } from "@lifeline/client"
-import type { QueueView, RepView } from "@lifeline/core"
+import type { RepView } from "@lifeline/core/center"
+import type { QueueView } from "@lifeline/core/routing"
 import { createSignal, For, Show } from "solid-js"
 import { createProblem, offline } from "../app/connection"
 import { Icon } from "../app/icons"

@@ -1,5 +1,5 @@
 import { LifelineApiError, type LifelineClient, type ServiceLevelTarget } from "@lifeline/client"
-import type { QueueView } from "@lifeline/core"
+import type { QueueView } from "@lifeline/core/routing"
 import { createResource, createSignal, For, Show } from "solid-js"
 import { reasonOf } from "../app/session"
 

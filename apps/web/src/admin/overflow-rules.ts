@@ -1,4 +1,4 @@
-import type { OverflowRule } from "@lifeline/core"
+import type { OverflowRule } from "@lifeline/core/callback"
 
 /** One rule as the form edits it: a condition kind with one number, an action with a queue. */
 export interface RuleDraft {

@@ -1,4 +1,4 @@
-import type { RepEmergencyView } from "@lifeline/core"
+import type { RepEmergencyView } from "@lifeline/core/emergency"
 import { createSignal, Show } from "solid-js"
 import { createProblem } from "../app/connection"
 import { Icon } from "../app/icons"

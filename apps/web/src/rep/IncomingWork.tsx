@@ -1,5 +1,5 @@
 import type { LifelineClient } from "@lifeline/client"
-import type { OfferView } from "@lifeline/core"
+import type { OfferView } from "@lifeline/core/center"
 import { createEffect, createResource, createSignal, For, on, onCleanup, Show } from "solid-js"
 import { createProblem, offline } from "../app/connection"
 import { Icon } from "../app/icons"

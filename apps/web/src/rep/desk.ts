@@ -1,5 +1,6 @@
 import type { CallView, LifelineClient } from "@lifeline/client"
-import type { CenterEvent, EmergencyReadiness, OfferView, RepEmergencyView, RepView } from "@lifeline/core"
+import type { CenterEvent, OfferView, RepView } from "@lifeline/core/center"
+import type { EmergencyReadiness, RepEmergencyView } from "@lifeline/core/emergency"
 import { createSignal } from "solid-js"
 import { Unreachable } from "../app/connection"
 import { followLive } from "../app/live"

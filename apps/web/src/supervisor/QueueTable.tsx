@@ -1,5 +1,5 @@
 import type { ServiceLevelDay } from "@lifeline/client"
-import type { QueueView } from "@lifeline/core"
+import type { QueueView } from "@lifeline/core/routing"
 import { For, Index, Show } from "solid-js"
 import { TableFrame } from "../app/TableFrame"
 import { formatEwt, PRESENCE_COLUMNS } from "./format"

@@ -1,4 +1,4 @@
-import type { BasePresence } from "@lifeline/core"
+import type { BasePresence } from "@lifeline/core/routing"
 
 /** R5 EWT for people: whole seconds as m:ss, or why there is no estimate. */
 export const formatEwt = (ewtMs: number | null): string => {

@@ -1,5 +1,5 @@
 import type { Client, InStatement, Row } from "@libsql/client"
-import type { StoreUnavailable } from "@lifeline/core"
+import type { StoreUnavailable } from "@lifeline/core/ports"
 import { Context, Effect, Layer } from "effect"
 import { run } from "../readmodels/projector"
 import { type LibsqlStoreOptions, openDatabase } from "../store/libsql/open"

@@ -1,5 +1,5 @@
 import { it } from "@effect/vitest"
-import { Clock } from "@lifeline/core"
+import { Clock } from "@lifeline/core/ports"
 import { Deferred, Effect } from "effect"
 import { describe, expect } from "vitest"
 import { SystemClockLive } from "./system-clock"

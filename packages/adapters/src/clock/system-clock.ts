@@ -1,4 +1,4 @@
-import { Clock } from "@lifeline/core"
+import { Clock } from "@lifeline/core/ports"
 import { Effect, Layer, Queue } from "effect"
 
 /** setTimeout cannot wait longer than this; longer timers wake up and re-arm. */

@@ -1,4 +1,5 @@
-import { Clock, IndexedHeap, NOT_IN_HEAP } from "@lifeline/core"
+import { Clock } from "@lifeline/core/ports"
+import { IndexedHeap, NOT_IN_HEAP } from "@lifeline/core/routing"
 import { Context, Effect, Layer, Semaphore } from "effect"
 
 /**

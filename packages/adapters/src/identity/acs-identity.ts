@@ -1,6 +1,6 @@
 import { CommunicationIdentityClient } from "@azure/communication-identity"
 import type { Client } from "@libsql/client"
-import type { StoreUnavailable } from "@lifeline/core"
+import type { StoreUnavailable } from "@lifeline/core/ports"
 import { Context, Effect, Layer, Schema } from "effect"
 import { run } from "../readmodels/projector"
 import { type LibsqlStoreOptions, openDatabase } from "../store/libsql/open"

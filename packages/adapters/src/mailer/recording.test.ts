@@ -1,5 +1,5 @@
 import { it } from "@effect/vitest"
-import { type Mail, Mailer } from "@lifeline/core"
+import { type Mail, Mailer } from "@lifeline/core/ports"
 import { Effect } from "effect"
 import { describe, expect } from "vitest"
 import { RecordingMailer, RecordingMailerLive } from "./recording"

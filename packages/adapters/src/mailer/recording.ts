@@ -1,4 +1,4 @@
-import { type Mail, Mailer, MailRejected } from "@lifeline/core"
+import { type Mail, Mailer, MailRejected } from "@lifeline/core/ports"
 import { Context, Effect, Layer } from "effect"
 
 export interface RecordedMail {

@@ -1,4 +1,4 @@
-import { Mailer, MailRejected } from "@lifeline/core"
+import { Mailer, MailRejected } from "@lifeline/core/ports"
 import { Duration, Effect, Layer } from "effect"
 import { Resend } from "resend"
 

@@ -7,7 +7,7 @@ import {
   type AuditReadModel,
   auditTargetsOf,
   projectAuditBatch,
-} from "@lifeline/core"
+} from "@lifeline/core/audit"
 import { Effect } from "effect"
 import { readByKeys, run, type SqlProjection, splitPage, upsertRows } from "./projector"
 

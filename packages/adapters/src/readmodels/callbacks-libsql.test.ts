@@ -3,12 +3,11 @@ import {
   type CallbackListQuery,
   type CallbackListRecord,
   type CallbackReadModel,
-  CENTER_STREAM,
-  type CenterEvent,
   callbackListPageOf,
   DEFAULT_RETRY,
   projectCallbackList,
-} from "@lifeline/core"
+} from "@lifeline/core/callback"
+import { CENTER_STREAM, type CenterEvent } from "@lifeline/core/center"
 import { Effect } from "effect"
 import { describe, expect } from "vitest"
 import { makeLibsqlStore } from "../store/libsql/libsql-store"

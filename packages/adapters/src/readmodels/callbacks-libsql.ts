@@ -6,7 +6,7 @@ import {
   type CallbackReadModel,
   callbackListKeysOf,
   projectCallbackListBatch,
-} from "@lifeline/core"
+} from "@lifeline/core/callback"
 import { Effect } from "effect"
 import {
   makeSqlProjector,

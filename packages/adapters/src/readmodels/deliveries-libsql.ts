@@ -6,7 +6,7 @@ import {
   type DeliveryRecord,
   deliveryKeysOf,
   projectDeliveryBatch,
-} from "@lifeline/core"
+} from "@lifeline/core/outbox"
 import { Effect } from "effect"
 import { readByKeys, run, type SqlProjection, splitPage, upsertRows } from "./projector"
 

@@ -1,7 +1,6 @@
 import { it } from "@effect/vitest"
+import { CENTER_STREAM, type CenterEvent } from "@lifeline/core/center"
 import {
-  CENTER_STREAM,
-  type CenterEvent,
   type HistoryQuery,
   type HistoryReadModel,
   type HistoryRecord,
@@ -9,7 +8,7 @@ import {
   historyRecords,
   matchesHistoryQuery,
   projectHistory,
-} from "@lifeline/core"
+} from "@lifeline/core/history"
 import { Effect, Stream } from "effect"
 import { describe, expect } from "vitest"
 import { makeLibsqlStore } from "../store/libsql/libsql-store"

@@ -6,7 +6,7 @@ import {
   historyKeysOf,
   historyPages,
   projectHistoryBatch,
-} from "@lifeline/core"
+} from "@lifeline/core/history"
 import { Effect, Layer } from "effect"
 import { type LibsqlStoreOptions, openDatabase } from "../store/libsql/open"
 import {

@@ -1,6 +1,6 @@
+import { CENTER_STREAM } from "@lifeline/core/center"
 import {
   analyticsOfGroups,
-  CENTER_STREAM,
   emptyHistory,
   HistoryReadModel,
   historyGroups,
@@ -9,8 +9,8 @@ import {
   matchesHistoryQuery,
   pageOf,
   projectHistory,
-  Store,
-} from "@lifeline/core"
+} from "@lifeline/core/history"
+import { Store } from "@lifeline/core/ports"
 import { Effect, Layer } from "effect"
 import { makeMemoryProjector } from "./memory-projector"
 

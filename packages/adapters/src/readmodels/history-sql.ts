@@ -1,12 +1,12 @@
 import type { InArgs, InStatement, Row } from "@libsql/client"
+import type { Disposition } from "@lifeline/core/calls"
 import type {
-  Disposition,
   HistoryCursor,
   HistoryGroup,
   HistoryOutcome,
   HistoryQuery,
   HistoryRecord,
-} from "@lifeline/core"
+} from "@lifeline/core/history"
 import { upsertRows } from "./projector"
 
 /**

@@ -1,4 +1,5 @@
-import { CENTER_STREAM, type CenterEvent, type Store, type StoreUnavailable } from "@lifeline/core"
+import { CENTER_STREAM, type CenterEvent } from "@lifeline/core/center"
+import type { Store, StoreUnavailable } from "@lifeline/core/ports"
 import { Effect, Semaphore } from "effect"
 
 /** A read model kept in memory: caught up from the store's log, then read. */

@@ -1,5 +1,5 @@
 import type { Client } from "@libsql/client"
-import { type OperatorLogReadModel, type OperatorRecord, projectOperatorLog } from "@lifeline/core"
+import { type OperatorLogReadModel, type OperatorRecord, projectOperatorLog } from "@lifeline/core/emergency"
 import { Effect } from "effect"
 import { run, type SqlProjection, upsertRows } from "./projector"
 

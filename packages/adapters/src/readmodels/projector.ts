@@ -1,5 +1,6 @@
 import type { Client, InArgs, InStatement, Row } from "@libsql/client"
-import { CENTER_STREAM, type CenterEvent, StoreUnavailable } from "@lifeline/core"
+import { CENTER_STREAM, type CenterEvent } from "@lifeline/core/center"
+import { StoreUnavailable } from "@lifeline/core/ports"
 import { Effect, Semaphore } from "effect"
 import { decodeStoredCenterEvent } from "../store/event-codec"
 import { PROJECTION_MOVED_GUARD } from "../store/libsql/schema"

@@ -1,11 +1,7 @@
 import { it } from "@effect/vitest"
-import {
-  type Actor,
-  type AuditQuery,
-  CENTER_STREAM,
-  type CenterEvent,
-  NOTIFICATION_PURPOSE,
-} from "@lifeline/core"
+import type { Actor, AuditQuery } from "@lifeline/core/audit"
+import { CENTER_STREAM, type CenterEvent } from "@lifeline/core/center"
+import { NOTIFICATION_PURPOSE } from "@lifeline/core/emergency"
 import { Effect } from "effect"
 import { describe, expect } from "vitest"
 import { makeLibsqlStore } from "../store/libsql/libsql-store"

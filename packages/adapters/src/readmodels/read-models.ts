@@ -1,24 +1,21 @@
 import type { Client } from "@libsql/client"
+import { AuditReadModel, auditTrail, emptyAuditState, projectAudit } from "@lifeline/core/audit"
 import {
-  AuditReadModel,
-  auditTrail,
   type CallbackListRecord,
   CallbackReadModel,
   callbackListPageOf,
+  projectCallbackList,
+} from "@lifeline/core/callback"
+import { type OperatorLogEntry, OperatorLogReadModel, projectOperatorLog } from "@lifeline/core/emergency"
+import { HistoryReadModel } from "@lifeline/core/history"
+import {
   compareDeliveries,
   DeliveryReadModel,
   type DeliveryRecord,
   deliveryPageOf,
-  emptyAuditState,
-  HistoryReadModel,
-  type OperatorLogEntry,
-  OperatorLogReadModel,
-  projectAudit,
-  projectCallbackList,
   projectDeliveries,
-  projectOperatorLog,
-  Store,
-} from "@lifeline/core"
+} from "@lifeline/core/outbox"
+import { Store } from "@lifeline/core/ports"
 import { Context, Effect, Layer } from "effect"
 import { type LibsqlStoreOptions, openDatabase } from "../store/libsql/open"
 import { auditProjection, libsqlAuditPage } from "./audit-libsql"

@@ -1,5 +1,5 @@
 import { it } from "@effect/vitest"
-import type { HistoryRecord } from "@lifeline/core"
+import type { HistoryRecord } from "@lifeline/core/history"
 import { Effect } from "effect"
 import { describe, expect } from "vitest"
 import { openDatabase } from "../store/libsql/open"

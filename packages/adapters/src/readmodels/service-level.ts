@@ -1,5 +1,6 @@
 import type { Client, InArgs, InStatement, Row } from "@libsql/client"
-import type { HistoryRecord, StoreUnavailable } from "@lifeline/core"
+import type { HistoryRecord } from "@lifeline/core/history"
+import type { StoreUnavailable } from "@lifeline/core/ports"
 import { Context, Effect, Layer } from "effect"
 import { type LibsqlStoreOptions, openDatabase } from "../store/libsql/open"
 import { run } from "./projector"

@@ -1,4 +1,4 @@
-import type { CenterEvent } from "@lifeline/core"
+import type { CenterEvent } from "@lifeline/core/center"
 import { Schema } from "effect"
 import { describe, expect, it } from "vitest"
 import {

@@ -4,7 +4,7 @@ import {
   type CenterEvent,
   firstProblem,
   STAMPED_EVENT_TAGS,
-} from "@lifeline/core"
+} from "@lifeline/core/center"
 import { Result, type Schema, type SchemaAST, type SchemaIssue, SchemaParser } from "effect"
 import { SchemaJITCompiler } from "effect/schema"
 

@@ -8,7 +8,7 @@ import {
   type Timer,
   type TimerChange,
   VersionConflict,
-} from "@lifeline/core"
+} from "@lifeline/core/ports"
 import { Context, Effect, Layer } from "effect"
 
 interface Stream {

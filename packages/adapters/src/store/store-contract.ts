@@ -1,5 +1,5 @@
 import { it } from "@effect/vitest"
-import { SNAPSHOTS_KEPT, type Snapshots, type Store, type Timer } from "@lifeline/core"
+import { SNAPSHOTS_KEPT, type Snapshots, type Store, type Timer } from "@lifeline/core/ports"
 import { Effect, type Scope } from "effect"
 import { describe, expect } from "vitest"
 

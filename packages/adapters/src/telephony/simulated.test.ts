@@ -1,5 +1,5 @@
 import { it } from "@effect/vitest"
-import { Telephony } from "@lifeline/core"
+import { Telephony } from "@lifeline/core/ports"
 import { Effect, Result } from "effect"
 import { describe, expect } from "vitest"
 import type { TelephonyEvent } from "./events"

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto"
-import { Telephony, type TelephonyAction, TelephonyFailed } from "@lifeline/core"
+import { Telephony, type TelephonyAction, TelephonyFailed } from "@lifeline/core/ports"
 import { Context, Effect, Layer } from "effect"
 import { type CallEvent, type CallParty, type IncomingCall, type TelephonyEvent, toneOf } from "./events"
 

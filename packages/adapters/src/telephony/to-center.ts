@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto"
-import type { ProviderCommand } from "@lifeline/core"
+import type { ProviderCommand } from "@lifeline/core/center"
 import type { CallEvent, IncomingCall } from "./events"
 
 /**

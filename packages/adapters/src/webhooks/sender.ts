@@ -1,4 +1,5 @@
-import { Center, Clock } from "@lifeline/core"
+import { Center } from "@lifeline/core/center"
+import { Clock } from "@lifeline/core/ports"
 import { Duration, Effect, Layer, Queue } from "effect"
 import { Webhook } from "standardwebhooks"
 import { type AttemptOutcome, type ClaimedDelivery, Webhooks } from "./store"

@@ -1,5 +1,5 @@
 import type { WebhookType } from "@lifeline/client"
-import type { CenterEvent } from "@lifeline/core"
+import type { CenterEvent } from "@lifeline/core/center"
 
 /**
  * SPEC I3: the center event each webhook type of the contract (`WEBHOOK_TYPES` in

@@ -1,13 +1,10 @@
-import type { CenterModule } from "../center/module"
+import type { CenterState } from "../center/state"
 import { handlers } from "../kernel/handlers"
 import type { ReadReply } from "../kernel/module"
 import type { CallbackCommand } from "./commands"
 import type { OverflowSettings } from "./overflow"
 import { pendingFor } from "./schedule"
 import { type CallbackView, callbackView, queueOverflow } from "./views"
-
-/** The center's state as a module's decision sees it. */
-type CenterState = Parameters<CenterModule["decide"]>[0]
 
 /** Issue 20: what a callback command answers its caller, instead of the events it appended. */
 export type CallbackReply = CallbackRequestReply | CallbackView | OverflowSettings | null

@@ -1,6 +1,7 @@
 import { Result } from "effect"
 import type { CenterEvent } from "../center/events"
-import type { CenterDecision, CenterModule } from "../center/module"
+import type { CenterDecision } from "../center/module"
+import type { CenterState } from "../center/state"
 import { UnknownEntity } from "../kernel/errors"
 import { armTimer, disarmTimer } from "../ports/timer"
 import { hasRep } from "../routing/reads"
@@ -8,9 +9,6 @@ import { CALLBACK_LEASE_MS, LEASE_TIMERS, leaseLiveAt } from "./callback-lease"
 import type { EmergencyCommandOf } from "./commands"
 import { endSession } from "./session"
 import type { Session } from "./state"
-
-/** The center's state as a module's decision sees it (its own slice, others' read interfaces). */
-type CenterState = Parameters<CenterModule["decide"]>[0]
 
 /**
  * W5: an emergency session never stays open forever. When the rep's own call drops, the rep is

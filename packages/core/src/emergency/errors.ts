@@ -1,5 +1,5 @@
 import { Schema } from "effect"
-import type { RoutingError } from "../routing/errors"
+import type { SharedError } from "../kernel/errors"
 
 /**
  * E1/E2: why an emergency call cannot be placed through Lifeline. Each one blocks the call: the
@@ -29,5 +29,5 @@ export class EmergencyUnavailable extends Schema.TaggedError<EmergencyUnavailabl
   message: Schema.String,
 }) {}
 
-/** What emergency commands return as errors: the routing classes, each naming a field (N3). */
-export type EmergencyError = RoutingError
+/** What emergency commands return as errors: the shared vocabulary, each naming a field (N3). */
+export type EmergencyError = SharedError

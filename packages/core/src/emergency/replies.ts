@@ -1,4 +1,4 @@
-import type { CenterModule } from "../center/module"
+import type { CenterState } from "../center/state"
 import { handlers } from "../kernel/handlers"
 import type { ReadReply } from "../kernel/module"
 import type { BasePresence } from "../routing/presence"
@@ -7,9 +7,6 @@ import type { OutboundVoiceProfile } from "./carrier-path"
 import type { EmergencyCommand, EmergencyCommandOf } from "./commands"
 import type { RegionPolicy } from "./regions"
 import { callbackPoolView, emergencyContactsView, notificationTemplateView, repEmergencyView } from "./views"
-
-/** The center's state as a module's decision sees it: this module reads its own slice and others' read interfaces. */
-type CenterState = Parameters<CenterModule["decide"]>[0]
 
 /** Issue 20: what an emergency command answers (the dial answers its `DialOutcome`). */
 export type EmergencyReply =

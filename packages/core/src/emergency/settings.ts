@@ -2,8 +2,8 @@ import { Result } from "effect"
 import { stampOf } from "../audit/actor"
 import type { CenterDecision } from "../center/module"
 import type { CenterState } from "../center/state"
+import type { SharedError } from "../kernel/errors"
 import { InvalidField, UnknownEntity } from "../kernel/errors"
-import type { RoutingError } from "../routing/errors"
 import { hasRep } from "../routing/reads"
 import type { EmergencyCommandOf } from "./commands"
 import { parseContacts } from "./contacts"
@@ -23,7 +23,7 @@ export type SettingsCommand = EmergencyCommandOf<
 >
 
 const ok = (...events: EmergencyEvent[]): CenterDecision => Result.succeed(events)
-const fail = (error: RoutingError): CenterDecision => Result.fail(error)
+const fail = (error: SharedError): CenterDecision => Result.fail(error)
 const invalid = (field: string, message: string): CenterDecision => fail(new InvalidField({ field, message }))
 
 /** The index of the first repeat in `values`, or -1. */

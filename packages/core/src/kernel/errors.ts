@@ -40,6 +40,9 @@ export class InvalidState extends Schema.TaggedError<InvalidState>()("InvalidSta
   message: Schema.String,
 }) {}
 
+/** Any of the shared errors: what a module answers with when it has no domain-named error of its own. */
+export type SharedError = UnknownEntity | AlreadyExists | InvalidField | InvalidState | NotYours
+
 /** N4: a rep acts only on itself (403). */
 export class NotYours extends Schema.TaggedError<NotYours>()("NotYours", {
   field: Schema.String,

@@ -1,4 +1,4 @@
-import type { AlreadyExists, InvalidField, InvalidState, NotYours, UnknownEntity } from "../kernel/errors"
+import type { SharedError } from "../kernel/errors"
 
 /** What routing commands answer with: the shared vocabulary, each naming the field (N3). */
-export type RoutingError = UnknownEntity | AlreadyExists | InvalidField | InvalidState | NotYours
+export type RoutingError = SharedError

@@ -1,4 +1,4 @@
-import type { CenterModule } from "../center/module"
+import type { CenterState } from "../center/state"
 import { type OfferView, offerView, type RepView, repView, type WorkView, workView } from "../center/views"
 import { handlers } from "../kernel/handlers"
 import type { ReadReply } from "../kernel/module"
@@ -15,9 +15,6 @@ import {
 } from "./reads"
 import { type PositionView, positionView, type QueueView, queueView } from "./views"
 import type { Workstream } from "./workstream"
-
-/** The center's state as a module's decision sees it: this module reads its own slice and others' read interfaces. */
-type CenterState = Parameters<CenterModule["decide"]>[0]
 
 /** Issue 20: what a routing command answers its caller, instead of the events it appended. */
 export type RoutingReply =

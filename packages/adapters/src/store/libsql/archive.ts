@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "node:fs"
 import { type Client, createClient, type InStatement, type Row } from "@libsql/client"
-import { CENTER_STREAM } from "@lifeline/core"
+import { CENTER_STREAM } from "@lifeline/core/center"
 import { Effect } from "effect"
 import { centerFold, latestFolded, type SnapshotFold } from "../snapshot/take"
 import { archivedUpTo } from "./archived"

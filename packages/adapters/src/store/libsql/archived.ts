@@ -1,5 +1,5 @@
 import type { Client, InStatement, Transaction } from "@libsql/client"
-import { ArchivedEvents, StoreUnavailable } from "@lifeline/core"
+import { ArchivedEvents, StoreUnavailable } from "@lifeline/core/ports"
 import { Effect, Layer } from "effect"
 import { type LibsqlStoreOptions, openDatabase } from "./open"
 

@@ -1,4 +1,4 @@
-import { GroupCommit } from "@lifeline/core"
+import { GroupCommit } from "@lifeline/core/ports"
 import { Effect, Layer } from "effect"
 import { isEmbedded } from "./open"
 

@@ -2,17 +2,9 @@ import { readFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { it } from "@effect/vitest"
 import type { Client } from "@libsql/client"
-import {
-  CENTER_STREAM,
-  type CenterEvent,
-  Routing,
-  type RoutingCommand,
-  type RoutingEvent,
-  RoutingLive,
-  SNAPSHOTS_KEPT,
-  STAMPED_EVENT_TAGS,
-  Store,
-} from "@lifeline/core"
+import { CENTER_STREAM, type CenterEvent, STAMPED_EVENT_TAGS } from "@lifeline/core/center"
+import { SNAPSHOTS_KEPT, Store } from "@lifeline/core/ports"
+import { Routing, type RoutingCommand, type RoutingEvent, RoutingLive } from "@lifeline/core/routing"
 import { Effect, Layer, Schema } from "effect"
 import { describe, expect } from "vitest"
 import { VirtualClock, VirtualClockLive } from "../../clock/virtual-clock"

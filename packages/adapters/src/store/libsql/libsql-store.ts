@@ -10,7 +10,7 @@ import {
   type Timer,
   type TimerChange,
   VersionConflict,
-} from "@lifeline/core"
+} from "@lifeline/core/ports"
 import { Context, Effect, Layer, type Scope } from "effect"
 import { codecFor, DEFAULT_EVENT_CODECS, type EventCodec, type EventCodecs } from "../event-codec"
 import { archivedEventsOn } from "./archived"

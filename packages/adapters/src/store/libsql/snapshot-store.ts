@@ -7,7 +7,7 @@ import {
   type Snapshots,
   StoreUnavailable,
   type StoreWriter,
-} from "@lifeline/core"
+} from "@lifeline/core/ports"
 import { Effect } from "effect"
 import type { EventCodec } from "../event-codec"
 import { decodeEventRows, readEventPage } from "./statements"

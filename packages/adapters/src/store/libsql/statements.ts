@@ -1,5 +1,5 @@
 import type { InArgs, InStatement, Row } from "@libsql/client"
-import { StoreUnavailable } from "@lifeline/core"
+import { StoreUnavailable } from "@lifeline/core/ports"
 import { and, asc, eq, fillPlaceholders, gt, inArray, lte, type SQLWrapper, sql } from "drizzle-orm"
 import { drizzle } from "drizzle-orm/libsql"
 import { Effect } from "effect"

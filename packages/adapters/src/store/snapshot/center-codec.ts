@@ -1,15 +1,13 @@
+import { type CallsState, emptyCallsState } from "@lifeline/core/calls"
+import { CENTER_STREAM, type CenterState } from "@lifeline/core/center"
+import type { SnapshotInfo } from "@lifeline/core/ports"
 import {
-  type CallsState,
-  CENTER_STREAM,
-  type CenterState,
-  emptyCallsState,
   IndexedHeap,
   type Membership,
   memberOrder,
   type QueueState,
-  type SnapshotInfo,
   WaitingQueue,
-} from "@lifeline/core"
+} from "@lifeline/core/routing"
 import * as devalue from "devalue"
 import { Result, Schema } from "effect"
 

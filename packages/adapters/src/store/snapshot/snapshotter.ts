@@ -3,7 +3,7 @@ import { existsSync } from "node:fs"
 // Not named createRequire: the bundles' banner (scripts/build.mjs) declares that name at the top.
 import { createRequire as requireFrom } from "node:module"
 import { fileURLToPath, pathToFileURL } from "node:url"
-import { SnapshotDecoder } from "@lifeline/core"
+import { SnapshotDecoder } from "@lifeline/core/ports"
 import { Effect, Layer, Queue } from "effect"
 import type { LibsqlStoreOptions } from "../libsql/open"
 import { centerSnapshotDecoder } from "./center-codec"

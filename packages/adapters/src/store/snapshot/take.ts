@@ -4,10 +4,8 @@ import {
   type CenterState,
   emptyCenterState,
   replayCenter,
-  type SnapshotInfo,
-  type Snapshots,
-  type StoreUnavailable,
-} from "@lifeline/core"
+} from "@lifeline/core/center"
+import type { SnapshotInfo, Snapshots, StoreUnavailable } from "@lifeline/core/ports"
 import { Effect, Result } from "effect"
 import { CENTER_SNAPSHOT_SCHEMA_VERSION, decodeCenterState, encodeCenterState } from "./center-codec"
 

@@ -1,6 +1,6 @@
 import { readdirSync } from "node:fs"
 import { constants, setPriority } from "node:os"
-import type { CenterState } from "@lifeline/core"
+import type { CenterState } from "@lifeline/core/center"
 import { Effect } from "effect"
 import { makeLibsqlStore } from "../libsql/libsql-store"
 import type { LibsqlStoreOptions } from "../libsql/open"

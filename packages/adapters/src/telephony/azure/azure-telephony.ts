@@ -1,5 +1,5 @@
 import { CallAutomationClient, type CallAutomationClientOptions } from "@azure/communication-call-automation"
-import { Telephony, type TelephonyAction, type TelephonyFailed } from "@lifeline/core"
+import { Telephony, type TelephonyAction, type TelephonyFailed } from "@lifeline/core/ports"
 import { Context, Duration, Effect, Layer } from "effect"
 import type { CallEvent, IncomingCall } from "../events"
 import { makeSeenIds } from "../seen-ids"

@@ -1,6 +1,6 @@
 import type { CallAutomationClient, CallInvite, TextSource } from "@azure/communication-call-automation"
 import { createIdentifierFromRawId } from "@azure/communication-common"
-import { type TelephonyAction, TelephonyFailed } from "@lifeline/core"
+import { type TelephonyAction, TelephonyFailed } from "@lifeline/core/ports"
 import { Effect } from "effect"
 import type { AcsCallRecord, CallDirectory } from "./call-directory"
 import { type AzureTelephonyConfig, DEFAULT_VOICE } from "./config"

@@ -1,4 +1,4 @@
-import type { StoreUnavailable } from "@lifeline/core"
+import type { StoreUnavailable } from "@lifeline/core/ports"
 import type { Effect } from "effect"
 import type { CallDirectory } from "./call-directory"
 import type { CallbackJwtConfig } from "./callback-jwt"

@@ -1,4 +1,4 @@
-import { TelephonyFailed } from "@lifeline/core"
+import { TelephonyFailed } from "@lifeline/core/ports"
 
 /**
  * SDK failures as the port's error. The SDK throws a `RestError` (`statusCode` when ACS answered,
