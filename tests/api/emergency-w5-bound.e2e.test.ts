@@ -3,6 +3,8 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { bundleChild, type Child, migrationsFolder, startChild, stop } from "../durability/processes"
+import { eventsSeen, openEvents } from "../ops/kit"
+import { eventually } from "./harness"
 
 /**
  * W5, E10 (issue 19) on a sandbox node as an integrator runs it: the API's own main, bundled,
@@ -47,44 +49,6 @@ const call = async (url: string, key: string, method: string, path: string, body
   return { status: res.status, body: (text === "" ? null : JSON.parse(text)) as Json }
 }
 
-/** The rep's live stream: every event it is sent, as it arrives. */
-const openStream = async (url: string, key: string) => {
-  const controller = new AbortController()
-  const res = await fetch(`${url}/api/events`, {
-    headers: { authorization: `Bearer ${key}` },
-    signal: controller.signal,
-  })
-  const seen: Json[] = []
-  const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader()
-  void (async () => {
-    let buffer = ""
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }))
-      if (done) return
-      buffer += value
-      const frames = buffer.split("\n\n")
-      buffer = frames.pop() ?? ""
-      for (const frame of frames)
-        for (const line of frame.split("\n"))
-          if (line.startsWith("data: ")) {
-            const data = JSON.parse(line.slice(6)) as unknown
-            if (Array.isArray(data)) seen.push(...(data as Json[]))
-          }
-    }
-  })()
-  return { seen, close: () => controller.abort() }
-}
-
-const eventually = async <A>(check: () => A | undefined | Promise<A | undefined>, ms = 3_000): Promise<A> => {
-  const until = Date.now() + ms
-  for (;;) {
-    const value = await check()
-    if (value !== undefined) return value
-    if (Date.now() > until) throw new Error(`not within ${ms} ms`)
-    await new Promise((r) => setTimeout(r, 10))
-  }
-}
-
 describe("W5 a silent emergency session ends after the bounded time (issue 19, sandbox node over HTTP)", () => {
   it("W5 E10 nobody reports anything: closing at the lease's end, presence restored after the pool's grace", async () => {
     child = startChild(
@@ -126,7 +90,7 @@ describe("W5 a silent emergency session ends after the bounded time (issue 19, s
     // E10: the presence before the emergency is what comes back.
     const before = "away"
     await ok(KEYS.ana, "PUT", "/api/reps/ana/presence", { presenceId: before })
-    const stream = await openStream(url, KEYS.ana)
+    const stream = await openEvents(url, KEYS.ana)
     const dialled = await ok(KEYS.ana, "POST", "/api/reps/ana/emergency", {
       dialString: "911",
       location: { region: "US" },
@@ -136,7 +100,9 @@ describe("W5 a silent emergency session ends after the bounded time (issue 19, s
 
     // The lease's end: the call is still believed up, so the session is closing, not ended.
     await advanceTo(T0 + LEASE)
-    const closing = await eventually(() => stream.seen.find((e) => e._tag === "EmergencySessionClosing"))
+    const closing = await eventually(() =>
+      eventsSeen(stream.messages).find((e) => e._tag === "EmergencySessionClosing"),
+    )
     expect(closing).toMatchObject({ repId: "ana", closesAt: T0 + LEASE + GRACE_MINUTES * MINUTE })
     expect(await presence()).toBe("busy_dnd")
 
@@ -145,7 +111,7 @@ describe("W5 a silent emergency session ends after the bounded time (issue 19, s
     await new Promise((r) => setTimeout(r, 150))
     expect(await presence()).toBe("busy_dnd")
     await advanceTo(T0 + LEASE + GRACE_MINUTES * MINUTE)
-    const ended = await eventually(() => stream.seen.find((e) => e._tag === "EmergencyEnded"))
+    const ended = await eventually(() => eventsSeen(stream.messages).find((e) => e._tag === "EmergencyEnded"))
     expect(ended).toMatchObject({ repId: "ana", reason: "no_word", restoredPresence: before })
     expect(await presence()).toBe(before)
     expect((await api(KEYS.ana, "GET", "/api/reps/ana/emergency")).body).toBeNull()
@@ -156,6 +122,6 @@ describe("W5 a silent emergency session ends after the bounded time (issue 19, s
     })
     expect(late).toMatchObject({ dropped: false, sessionEnded: false })
     expect(await presence()).toBe(before)
-    stream.close()
+    await stream.close()
   })
 })

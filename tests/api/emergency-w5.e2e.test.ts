@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { eventsSeen, openEvents } from "../ops/kit"
 import { type E2e, eventually, KEYS, startE2e } from "./harness"
 
 /**
@@ -15,39 +16,10 @@ afterAll(() => e2e.close())
 
 const PSAP = "+12025550911"
 
-/** The rep's live stream: every event's `_tag` and data as they arrive. */
-const openStream = async (key: string) => {
-  const controller = new AbortController()
-  const res = await fetch(`${e2e.url}/api/events`, {
-    headers: { authorization: `Bearer ${key}` },
-    signal: controller.signal,
-  })
-  const seen: Record<string, unknown>[] = []
-  const reader = (res.body as ReadableStream<Uint8Array>).pipeThrough(new TextDecoderStream()).getReader()
-  void (async () => {
-    let buffer = ""
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }))
-      if (done) return
-      buffer += value
-      const frames = buffer.split("\n\n")
-      buffer = frames.pop() ?? ""
-      for (const frame of frames)
-        for (const line of frame.split("\n"))
-          if (line.startsWith("data: ")) {
-            // An `events` frame is the batch's events about this rep; other frames are views.
-            const data = JSON.parse(line.slice(6)) as unknown
-            if (Array.isArray(data)) seen.push(...(data as Record<string, unknown>[]))
-          }
-    }
-  })()
-  return { seen, close: () => controller.abort() }
-}
-
 describe("W5 an emergency session never stays open forever (issue 19)", () => {
   it("W5 a drop is told and waits for the PSAP; the PSAP's end reaches the rep; the lease's end restores presence", async () => {
     const ana = e2e.as(KEYS.ana)
-    const stream = await openStream(KEYS.ana)
+    const stream = await openEvents(e2e.url, KEYS.ana)
     const started = await ana.dialEmergency("ana", { dialString: "911", location: { region: "US" } })
     if (started._tag !== "Started") throw new Error("the dial was refused")
     const callbackNumber = started.callbackNumber as string
@@ -63,7 +35,9 @@ describe("W5 an emergency session never stays open forever (issue 19)", () => {
       waitingUntil: started.callbackUntil,
       sessionEnded: false,
     })
-    const told = await eventually(() => stream.seen.find((e) => e._tag === "EmergencyCallDropped"))
+    const told = await eventually(() =>
+      eventsSeen(stream.messages).find((e) => e._tag === "EmergencyCallDropped"),
+    )
     expect(told).toMatchObject({ repId: "ana", reason: "networkDropped", callbackNumber })
     expect((await ana.rep("ana")).presenceId).toBe("busy_dnd")
     expect(await ana.emergencyPanel("ana")).toMatchObject({ sessionId: started.sessionId, callbackNumber })
@@ -78,7 +52,9 @@ describe("W5 an emergency session never stays open forever (issue 19)", () => {
 
     // E6: the PSAP calls back while the session waits; then hangs up. The rep hears both.
     await e2e.ring(PSAP, callbackNumber)
-    const redirected = await eventually(() => stream.seen.find((e) => e._tag === "PsapCallbackRedirected"))
+    const redirected = await eventually(() =>
+      eventsSeen(stream.messages).find((e) => e._tag === "PsapCallbackRedirected"),
+    )
     expect(await ana.emergencyPanel("ana")).toMatchObject({ psapCallback: true })
     // ACS tells Lifeline nothing more of a redirected call: the rep's calling client reports its end.
     const over = await ana.request("emergencyCallDropped", {
@@ -86,7 +62,9 @@ describe("W5 an emergency session never stays open forever (issue 19)", () => {
       body: { sessionId: started.sessionId, psapCallId: redirected.callId as string },
     })
     expect(over).toMatchObject({ dropped: true, waitingUntil: started.callbackUntil, sessionEnded: false })
-    expect(await eventually(() => stream.seen.find((e) => e._tag === "PsapCallbackEnded"))).toMatchObject({
+    expect(
+      await eventually(() => eventsSeen(stream.messages).find((e) => e._tag === "PsapCallbackEnded")),
+    ).toMatchObject({
       callId: redirected.callId,
       repId: "ana",
     })
@@ -95,11 +73,11 @@ describe("W5 an emergency session never stays open forever (issue 19)", () => {
 
     // W5: the lease's end (60 minutes after the dial) ends the waiting session and restores presence.
     await e2e.advance(60 * 60_000)
-    const ended = await eventually(() => stream.seen.find((e) => e._tag === "EmergencyEnded"))
+    const ended = await eventually(() => eventsSeen(stream.messages).find((e) => e._tag === "EmergencyEnded"))
     expect(ended).toMatchObject({ repId: "ana", reason: "lease_ended", restoredPresence: "available" })
     expect((await ana.rep("ana")).presenceId).toBe("available")
     expect(await ana.emergencyPanel("ana")).toBeNull()
-    stream.close()
+    await stream.close()
   })
 
   it("N4 only the rep itself reports its call dropped", async () => {

@@ -114,6 +114,10 @@ const sseMessage = (block: string, receivedAt: number): SseMessage | undefined =
  * A live client of GET /api/events as a browser's EventSource holds it: `messages` grows as they
  * arrive; `close` ends the stream. Resolves once the server answered the request.
  */
+/** The events a stream has carried so far, in order: the batches of its `events` frames. */
+export const eventsSeen = (messages: readonly SseMessage[]): Record<string, unknown>[] =>
+  messages.flatMap((m) => (m.event === "events" ? (JSON.parse(m.data) as Record<string, unknown>[]) : []))
+
 export const openEvents = async (url: string, key: string) => {
   const controller = new AbortController()
   const res = await fetch(`${url}/api/events`, {
