@@ -1,5 +1,6 @@
 import { Context, type Effect } from "effect"
 import type { CenterEvent } from "../center/events"
+import { keysetPage } from "../kernel/page"
 import type { StoreUnavailable } from "../ports/store"
 import type { CallbackCloseReason, CallbackSource } from "./events"
 import type { CallbackStatus } from "./state"
@@ -206,15 +207,10 @@ export const callbackListPageOf = (
   const selected = [...records]
     .filter((r) => matchesCallbackQuery(r, query) && (after === null || compareCallbacks(r, after) > 0))
     .sort(compareCallbacks)
-  const page = selected.slice(0, limit)
-  const last = page.at(-1)
-  return {
-    records: page,
-    next:
-      selected.length > limit && last !== undefined
-        ? { requestedAt: last.requestedAt, callbackId: last.callbackId }
-        : null,
-  }
+  return keysetPage(selected, limit, (last) => ({
+    requestedAt: last.requestedAt,
+    callbackId: last.callbackId,
+  }))
 }
 
 /** I2: the callback list as a read model (issue 20), libSQL or memory behind it. */

@@ -1,5 +1,6 @@
 import { Context, type Effect } from "effect"
 import type { CenterEvent } from "../center/events"
+import { keysetPage } from "../kernel/page"
 import type { StoreUnavailable } from "../ports/store"
 import { OUTBOX_EVENT_TAGS, type OutboxEvent } from "./events"
 import type { DeliveryAttempt, DeliveryStatus } from "./message"
@@ -166,15 +167,7 @@ export const deliveryPageOf = (
       (query.purpose === undefined || r.purpose === query.purpose) &&
       (after === null || compareDeliveries(r, after) > 0),
   )
-  const records = selected.slice(0, limit)
-  const last = records.at(-1)
-  return {
-    records,
-    next:
-      selected.length > limit && last !== undefined
-        ? { queuedAt: last.queuedAt, messageId: last.messageId }
-        : null,
-  }
+  return keysetPage(selected, limit, (last) => ({ queuedAt: last.queuedAt, messageId: last.messageId }))
 }
 
 /**
