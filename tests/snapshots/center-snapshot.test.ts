@@ -138,6 +138,25 @@ describe("center snapshots (issue 22, N1)", () => {
     expect(lines.some((l) => l.includes(".offerable:IndexedHeap"))).toBe(true)
   })
 
+  it("a version-5 snapshot (calls indexed by rep) is upcast: the same legs, no index", () => {
+    const replayed = replayOf(events)
+    expect(replayed.calls.legs.size).toBeGreaterThan(0)
+    // A version-5 state also kept each rep's legs in a set, sharing the leg objects.
+    const older = replayOf(events)
+    const byRep = new Map<string, Set<unknown>>()
+    for (const leg of older.calls.legs.values())
+      byRep.set(leg.repId, (byRep.get(leg.repId) ?? new Set()).add(leg))
+    Object.assign(older.calls, { byRep })
+    const payload = encodeCenterState(older, end, 1)
+    const newline = payload.indexOf("\n")
+    const envelope = { ...JSON.parse(payload.slice(0, newline)), schemaVersion: 5 }
+    const v5 = `${JSON.stringify(envelope)}${payload.slice(newline)}`
+    expect(Result.isFailure(decodeCenterState(v5, undefined, {}))).toBe(true)
+    const upcast = decode(v5)
+    expect(upcast.calls).not.toHaveProperty("byRep")
+    expect(sameState(upcast, replayed)).toBeUndefined()
+  })
+
   it("a payload this build cannot read is refused with the reason, never thrown", () => {
     const payload = encodeCenterState(replayOf(events.slice(0, 500)), 500, 1)
     const [head = "", body = ""] = [

@@ -41,7 +41,8 @@ describe("B7 sub-centers on worker threads", () => {
     ])
     // The printed table is the same bytes too.
     expect(cli(["run", path, "--workers", "2"])).toBe(formatSummary(runSimulation({ seed: 5, scenario })))
-  })
+    // Three CLI runs through tsx: about 1.5 s each on an idle machine, more on a busy one.
+  }, 30_000)
 
   it("with an event log, --workers runs in lockstep in one thread: the log is the library's, byte for byte", () => {
     const log = join(dir, "two.jsonl")

@@ -52,5 +52,18 @@ export const IssuedId = Schema.Trimmed.check(
  */
 export const ISSUED_ID_SEPARATOR = "~"
 
-/** An id built from others: `issuedId("callback", "cb-7", "dial", 2)` is `callback~cb-7~dial~2`. */
-export const issuedId = (...parts: readonly (string | number)[]): string => parts.join(ISSUED_ID_SEPARATOR)
+type IdPart = string | number
+
+/**
+ * An id built from others: `issuedId("callback", "cb-7", "dial", 2)` is `callback~cb-7~dial~2`.
+ * Two to five parts, written out rather than a rest parameter joined: an offer id is made for
+ * every offer, and `Array.prototype.join` over a fresh array cost the router about 3% of its time.
+ */
+export const issuedId = (a: IdPart, b: IdPart, c?: IdPart, d?: IdPart, e?: IdPart): string => {
+  let id = `${a}${ISSUED_ID_SEPARATOR}${b}`
+  if (c === undefined) return id
+  id += `${ISSUED_ID_SEPARATOR}${c}`
+  if (d === undefined) return id
+  id += `${ISSUED_ID_SEPARATOR}${d}`
+  return e === undefined ? id : `${id}${ISSUED_ID_SEPARATOR}${e}`
+}

@@ -2,44 +2,23 @@ import type { CallEvent, CallEventOf } from "./events"
 import { legOf } from "./reads"
 import { type CallLeg, type CallState, type CallsState, legKey } from "./state"
 
-const repLegs = (calls: CallsState, repId: string): Set<CallLeg> => {
-  let legs = calls.byRep.get(repId)
-  if (legs === undefined) {
-    legs = new Set()
-    calls.byRep.set(repId, legs)
-  }
-  return legs
-}
-
 /** A new leg is the call's latest; the previous rep's ended leg waits for its wrap-up in `earlier`. */
 const addLeg = (calls: CallsState, leg: CallLeg): void => {
   const previous = calls.legs.get(leg.callId)
-  if (previous !== undefined) {
-    // The same rep again replaces its own leg; another rep's waits for its wrap-up.
-    if (previous.repId === leg.repId) calls.byRep.get(leg.repId)?.delete(previous)
-    else calls.earlier.set(legKey(previous.callId, previous.repId), previous)
-  }
-  if (calls.earlier.size > 0) removeEarlier(calls, leg.callId, leg.repId)
+  // Another rep's leg waits for its wrap-up; the same rep again replaces its own.
+  if (previous !== undefined && previous.repId !== leg.repId)
+    calls.earlier.set(legKey(previous.callId, previous.repId), previous)
+  if (calls.earlier.size > 0) calls.earlier.delete(legKey(leg.callId, leg.repId))
   calls.legs.set(leg.callId, leg)
-  repLegs(calls, leg.repId).add(leg)
-}
-
-const removeEarlier = (calls: CallsState, callId: string, repId: string): void => {
-  const key = legKey(callId, repId)
-  const earlier = calls.earlier.get(key)
-  if (earlier === undefined) return
-  calls.earlier.delete(key)
-  calls.byRep.get(repId)?.delete(earlier)
 }
 
 export const removeLeg = (calls: CallsState, callId: string, repId: string): void => {
   const latest = calls.legs.get(callId)
   if (latest?.repId === repId) {
     calls.legs.delete(callId)
-    calls.byRep.get(repId)?.delete(latest)
     return
   }
-  if (calls.earlier.size > 0) removeEarlier(calls, callId, repId)
+  if (calls.earlier.size > 0) calls.earlier.delete(legKey(callId, repId))
 }
 
 const connected = (e: CallEventOf<"CallConnected">): CallLeg => ({

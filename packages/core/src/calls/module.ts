@@ -6,6 +6,7 @@ import type { CenterAsks, CenterModule, Emit } from "../center/module"
 // and its follow-ups ask routing, both typed by the center over its state (kernel `Module`,
 // `Ask`); known to the module-walls check (.dependency-cruiser-known-violations.json).
 import type { CenterState } from "../center/state"
+import { issuedId } from "../ids"
 import { handlers } from "../kernel/handlers"
 import type { RoutingCommand } from "../routing/commands"
 import { itemOf } from "../routing/reads"
@@ -13,10 +14,15 @@ import { CALL_COMMAND_TAGS, type CallCommand } from "./commands"
 import { decideCall } from "./decide"
 import type { CallEvent, CallEventOf } from "./events"
 import { evolveCalls, removeLeg } from "./evolve"
+import { telephonyMessage } from "./telephony-message"
 
 export { type CallDecision, decideCall, decideCallProvider } from "./decide"
 
-/** A rep accepted a routed call: its leg begins, connected (lines.ts bridges the caller). */
+/**
+ * A rep accepted a routed call: its leg begins, connected, and the waiting caller is bridged to
+ * that rep (the provider's Connect, through the outbox). One follow-up does both, in that order,
+ * so an accepted call is looked at once.
+ */
 const connectLeg = (
   event: Extract<CenterEvent, { _tag: "OfferAccepted" }>,
   state: CenterState,
@@ -25,20 +31,29 @@ const connectLeg = (
 ): void => {
   if (isCallbackItem(state.callback, event.itemId)) return
   const item = itemOf(state.routing, event.itemId)
-  if (item === undefined) return
-  emit({
-    _tag: "CallConnected",
-    callId: event.itemId,
-    repId: event.repId,
-    itemId: event.itemId,
-    from: item.attributes.from ?? "",
-    to: item.attributes.to ?? "",
-    queueId: item.queue.config.queueId,
-    // Events are never changed: the item's attributes are shared, not copied.
-    attributes: item.attributes,
-    waitedMs: Math.max(0, now - item.arrivedAt),
-    at: now,
-  })
+  if (item !== undefined)
+    emit({
+      _tag: "CallConnected",
+      callId: event.itemId,
+      repId: event.repId,
+      itemId: event.itemId,
+      from: item.attributes.from ?? "",
+      to: item.attributes.to ?? "",
+      queueId: item.queue.config.queueId,
+      // Events are never changed: the item's attributes are shared, not copied.
+      attributes: item.attributes,
+      waitedMs: Math.max(0, now - item.arrivedAt),
+      at: now,
+    })
+  emit(
+    telephonyMessage(
+      issuedId("call", event.itemId, "connect", event.offerId),
+      { _tag: "Connect", callId: event.itemId, repId: event.repId },
+      "connect",
+      event.itemId,
+      now,
+    ),
+  )
 }
 
 /** Ask routing and emit what it decided; whether it agreed (a refusal changes nothing). */

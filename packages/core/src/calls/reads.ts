@@ -11,10 +11,18 @@ export const legOf = (calls: CallsState, callId: string, repId: string): CallLeg
   return calls.earlier.size === 0 ? undefined : calls.earlier.get(legKey(callId, repId))
 }
 
-/** A rep's legs that are up or wait for wrap-up, oldest first. */
-export const legsOfRep = (calls: CallsState, repId: string): readonly CallLeg[] => [
-  ...(calls.byRep.get(repId) ?? []),
-]
+/**
+ * A rep's legs that are up or wait for wrap-up, oldest first: by when the call was connected to
+ * the rep (a ringing outbound call by when it was placed), ties in the slice's order.
+ */
+export const legsOfRep = (calls: CallsState, repId: string): readonly CallLeg[] => {
+  const legs: CallLeg[] = []
+  for (const leg of calls.earlier.values()) if (leg.repId === repId) legs.push(leg)
+  for (const leg of calls.legs.values()) if (leg.repId === repId) legs.push(leg)
+  return legs.length < 2 ? legs : legs.sort((a, b) => began(a) - began(b))
+}
+
+const began = (leg: CallLeg): number => leg.connectedAt ?? leg.since
 
 /** The live leg of a call (earlier legs all ended by a transfer); undefined when none is up. */
 export const liveLegOf = (calls: CallsState, callId: string): CallLeg | undefined => {

@@ -33,15 +33,15 @@ export interface CallLeg {
  * completion removes its leg, so the slice holds what is live, not the log's age; history keeps
  * the rest). A call has one leg per rep who had it: its latest in `legs`, and, after a transfer,
  * the earlier reps' ended legs waiting for their wrap-up in `earlier` (few: the common call never
- * has one, so a call costs one map entry and no key string).
+ * has one, so a call costs one map entry and no key string). A rep's legs are found by a pass
+ * over both (reads.ts `legsOfRep`): that is a read for the rep's screen, while every accepted and
+ * completed call would pay for an index by rep (schema version 6 dropped it).
  */
 export interface CallsState {
   /** Each call's latest leg, by call id. */
   readonly legs: Map<string, CallLeg>
   /** Ended legs of calls that went on to another rep, by `legKey(callId, repId)`. */
   readonly earlier: Map<string, CallLeg>
-  /** Each rep's legs, in the order they began (a rep's set is kept once made: reps are few). */
-  readonly byRep: Map<string, Set<CallLeg>>
   /** Outbound calls placed so far: the next one's id (deterministic, N1). */
   outboundPlaced: number
 }
@@ -49,7 +49,6 @@ export interface CallsState {
 export const emptyCallsState = (): CallsState => ({
   legs: new Map(),
   earlier: new Map(),
-  byRep: new Map(),
   outboundPlaced: 0,
 })
 

@@ -40,11 +40,24 @@ for (const m of CENTER_MODULES) for (const tag of m.commands) BY_COMMAND.set(tag
 export const CENTER_COMMAND_TAGS: readonly string[] = [...BY_COMMAND.keys(), ...PROVIDER_COMMAND_TAGS]
 
 type Guard = AnyHandler<CenterCommand, [CenterState, number], CenterError | undefined>
-/** Per command tag, the guards that may refuse it, in `CENTER_MODULES` order. */
-const GUARDS = new Map<string, readonly Guard[]>(
-  CENTER_COMMAND_TAGS.map((tag) => [tag, CENTER_MODULES.flatMap((m) => m.guards?.of(tag) ?? [])]),
+
+/**
+ * What the center does with a command of one tag, found with one lookup: the guards that may
+ * refuse it (in `CENTER_MODULES` order), then the module that decides it, or the provider path.
+ */
+interface CommandRoute {
+  readonly guards: readonly Guard[]
+  readonly decider: CenterModule | "provider"
+}
+const COMMAND_ROUTES = new Map<string, CommandRoute>(
+  CENTER_COMMAND_TAGS.map((tag) => [
+    tag,
+    {
+      guards: CENTER_MODULES.flatMap((m) => m.guards?.of(tag) ?? []),
+      decider: PROVIDER_COMMAND_TAGS.has(tag) ? "provider" : (BY_COMMAND.get(tag) as CenterModule),
+    },
+  ]),
 )
-const NO_GUARDS: readonly Guard[] = []
 
 /** What the center calls for events of one tag, in `CENTER_MODULES` order, from the modules' registrations. */
 interface Route {
@@ -87,17 +100,18 @@ const REPLIERS = new Map<string, Replier>(
 type CenterDecided = Decision<CenterEvent, CenterError>
 
 const decide = (state: CenterState, command: CenterCommand, now: number): CenterDecided => {
-  const guards = GUARDS.get(command._tag) ?? NO_GUARDS
+  const routed = COMMAND_ROUTES.get(command._tag)
+  if (routed === undefined) {
+    return Result.fail(new InvalidField({ field: "_tag", message: `unknown command '${command._tag}'` }))
+  }
+  const guards = routed.guards
   for (let i = 0; i < guards.length; i++) {
     const refused = (guards[i] as Guard)(command, state, now)
     if (refused !== undefined) return Result.fail(refused)
   }
-  if (PROVIDER_COMMAND_TAGS.has(command._tag)) return decideProvider(state, command as ProviderCommand, now)
-  const module = BY_COMMAND.get(command._tag)
-  if (module === undefined) {
-    return Result.fail(new InvalidField({ field: "_tag", message: `unknown command '${command._tag}'` }))
-  }
-  return module.decide(state, command, now, ASKS)
+  const decider = routed.decider
+  if (decider === "provider") return decideProvider(state, command as ProviderCommand, now)
+  return decider.decide(state, command, now, ASKS)
 }
 
 /** N2: a provider event is acted on once; a repeat (same event id) changes nothing. */
@@ -198,17 +212,19 @@ const applyDecided = (state: CenterState, decided: readonly CenterEvent[], now: 
 
 /** Every applied event's follow-ups, in order, including those of the follow-ups themselves. */
 const followUps = (state: CenterState, out: CenterEvent[], now: number, apply: Emit): void => {
-  const routed: RoutingEvent[] = []
+  // A fresh array only once one was used: truncating with `length = 0` is a runtime call.
+  let offers: RoutingEvent[] = []
   for (let i = 0; i < out.length; i++) {
     const event = out[i] as CenterEvent
     const { routingFollowUp, followUp } = route(event._tag)
     for (let j = 0; j < routingFollowUp.length; j++) {
-      routed.length = 0
-      ;(routingFollowUp[j] as RoutingFollowUp)(event, state, now, routed)
-      for (const r of routed) {
+      if (offers.length > 0) offers = []
+      ;(routingFollowUp[j] as RoutingFollowUp)(event, state, now, offers)
+      for (let k = 0; k < offers.length; k++) {
+        const r = offers[k] as RoutingEvent
         evolveCenter(state, r)
         const others = route(r._tag).evolveButRouting
-        for (let k = 0; k < others.length; k++) (others[k] as EvolveHandler)(r, state)
+        for (let m = 0; m < others.length; m++) (others[m] as EvolveHandler)(r, state)
         out.push(r)
       }
     }

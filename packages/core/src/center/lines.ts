@@ -1,5 +1,4 @@
 import { Result } from "effect"
-import { isCallbackItem } from "../callback/reads"
 import { decideCallProvider } from "../calls/module"
 import { telephonyMessage } from "../calls/telephony-message"
 import { issuedId } from "../ids"
@@ -7,7 +6,7 @@ import { handlers } from "../kernel/handlers"
 import { itemOf } from "../routing/reads"
 import type { ProviderCommand } from "./commands"
 import type { CenterEvent } from "./events"
-import type { CenterAsks, CenterDecision, CenterModule, Emit } from "./module"
+import type { CenterAsks, CenterDecision, CenterModule } from "./module"
 import type { CenterState } from "./state"
 
 export { telephonyMessage } from "../calls/telephony-message"
@@ -59,25 +58,13 @@ export const decideProviderDefault = (
   }
 }
 
-/** When a rep accepts an ordinary call, the waiting caller is bridged to that rep. */
+/**
+ * Ordinary inbound lines decide only provider events (above); when a rep accepts an ordinary
+ * call, the calls module bridges the caller (calls/module.ts `connectLeg`).
+ */
 export const linesModule: CenterModule = {
   name: "lines",
   commands: new Set(),
   decide: () => Result.succeed([]),
   evolve: handlers<CenterEvent, [CenterState]>(),
-  followUp: handlers<CenterEvent, [CenterState, number, Emit, CenterAsks]>().on(
-    "OfferAccepted",
-    (event, state, now, emit) => {
-      if (isCallbackItem(state.callback, event.itemId)) return
-      emit(
-        telephonyMessage(
-          issuedId("call", event.itemId, "connect", event.offerId),
-          { _tag: "Connect", callId: event.itemId, repId: event.repId },
-          "connect",
-          event.itemId,
-          now,
-        ),
-      )
-    },
-  ),
 }

@@ -32,7 +32,7 @@ export const CENTER_SNAPSHOT_FORMAT = "lifeline.center-state.devalue"
  * the new shape's fingerprint below: a snapshot of another version is then skipped (or upcast,
  * when an upcast from it is registered in `UPCASTS`) instead of decoding into a wrong state.
  */
-export const CENTER_SNAPSHOT_SCHEMA_VERSION = 5
+export const CENTER_SNAPSHOT_SCHEMA_VERSION = 6
 
 /**
  * The fingerprint of the state's shape at each schema version (tests/snapshots: the keys and
@@ -47,6 +47,7 @@ export const CENTER_STATE_SHAPES: Readonly<Record<number, string>> = {
   3: "eea50e565456e4a5",
   4: "05998b7b4de29ab6",
   5: "014bdcad593c04ae",
+  6: "8d25f9e3713a1e0a",
 }
 
 /** The parts of a version-1 state that version 2 no longer has (issue 22: read models in SQL). */
@@ -133,6 +134,21 @@ const upcastFrom4 = (older: unknown): unknown => {
   return state
 }
 
+/** The part of a version-5 state that version 6 no longer has. */
+interface StateV5 {
+  readonly calls: { byRep?: unknown }
+}
+
+/**
+ * Version 5 to 6 (issue 18, speed): the calls module no longer keeps its legs indexed by rep (a
+ * rep's legs are read by a pass over the slice), so the index is dropped; the legs stay.
+ */
+const upcastFrom5 = (older: unknown): unknown => {
+  const state = older as StateV5
+  delete state.calls.byRep
+  return state
+}
+
 /**
  * Older encodings this build can still read: from a schema version to a function that turns the
  * decoded value of that version into the next version's.
@@ -142,6 +158,7 @@ export const UPCASTS: Readonly<Record<number, (older: unknown) => unknown>> = {
   2: upcastFrom2,
   3: upcastFrom3,
   4: upcastFrom4,
+  5: upcastFrom5,
 }
 
 export const SnapshotEnvelope = Schema.Struct({
