@@ -3,7 +3,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { bundleChild, type Child, migrationsFolder, startChild, stop } from "../durability/processes"
-import { eventsSeen, openEvents } from "../ops/kit"
+import { apiCall, apiRequest, eventsSeen, openEvents } from "../ops/kit"
 import { eventually } from "./harness"
 
 /**
@@ -35,20 +35,6 @@ afterAll(async () => {
   if (bundle !== "") rmSync(bundle, { force: true })
 })
 
-/** JSON over HTTP with a key; the status kept. */
-const call = async (url: string, key: string, method: string, path: string, body?: unknown) => {
-  const res = await fetch(`${url}${path}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${key}`,
-      ...(body === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  const text = await res.text()
-  return { status: res.status, body: (text === "" ? null : JSON.parse(text)) as Json }
-}
-
 describe("W5 a silent emergency session ends after the bounded time (issue 19, sandbox node over HTTP)", () => {
   it("W5 E10 nobody reports anything: closing at the lease's end, presence restored after the pool's grace", async () => {
     child = startChild(
@@ -64,13 +50,13 @@ describe("W5 a silent emergency session ends after the bounded time (issue 19, s
       },
     )
     const url = READY.exec(await child.waitFor((l) => READY.test(l), 20_000))?.[1] ?? ""
-    const api = (key: string, method: string, path: string, body?: unknown) =>
-      call(url, key, method, path, body)
-    const ok = async (key: string, method: string, path: string, body?: unknown) => {
-      const res = await api(key, method, path, body)
-      if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`)
-      return res.body
+    /** JSON over HTTP with a key, the status kept; `ok` throws on a status of 300 or more. */
+    const api = async (key: string, method: string, path: string, body?: unknown) => {
+      const { status, text } = await apiRequest(url, key, method, path, body)
+      return { status, body: (text === "" ? null : JSON.parse(text)) as Json }
     }
+    const ok = async (key: string, method: string, path: string, body?: unknown) =>
+      JSON.parse((await apiCall(url, key, method, path, body)).text) as Json
     const advanceTo = (at: number) =>
       ok(KEYS.admin, "POST", "/api/clock/advance", { to: new Date(at).toISOString() })
     const presence = async () => (await ok(KEYS.ana, "GET", "/api/reps/ana")).presenceId

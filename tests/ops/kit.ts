@@ -70,8 +70,8 @@ export const opsKit = (prefix: string) => {
   return { tempDir, tempDb, start, stop }
 }
 
-/** One request to a node's API with a key; a status of 300 or more throws with the answer. */
-export const apiCall = async (url: string, key: string, method: string, path: string, body?: unknown) => {
+/** One request to a node's API with a key, whatever its status: the status, headers and text. */
+export const apiRequest = async (url: string, key: string, method: string, path: string, body?: unknown) => {
   const res = await fetch(`${url}${path}`, {
     method,
     headers: {
@@ -80,9 +80,14 @@ export const apiCall = async (url: string, key: string, method: string, path: st
     },
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   })
-  const text = await res.text()
-  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`)
-  return { status: res.status, headers: res.headers, text }
+  return { status: res.status, headers: res.headers, text: await res.text() }
+}
+
+/** `apiRequest` where a status of 300 or more throws with the answer. */
+export const apiCall = async (url: string, key: string, method: string, path: string, body?: unknown) => {
+  const res = await apiRequest(url, key, method, path, body)
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.text}`)
+  return res
 }
 
 /** A message of a server-sent event stream, with when this client received it. */

@@ -7,12 +7,11 @@ import {
   DEFAULT_RETRY,
   projectCallbackList,
 } from "@lifeline/core/callback"
-import { CENTER_STREAM, type CenterEvent } from "@lifeline/core/center"
+import type { CenterEvent } from "@lifeline/core/center"
 import { Effect } from "effect"
 import { describe, expect } from "vitest"
-import { makeLibsqlStore } from "../store/libsql/libsql-store"
 import { openDatabase } from "../store/libsql/open"
-import { tempDbUrl } from "../store/libsql/test-db"
+import { appendAll, tempDbUrl } from "../store/libsql/test-db"
 import { makeLibsqlCallbacks } from "./callbacks-libsql"
 
 const T0 = Date.UTC(2026, 11, 1, 9, 0)
@@ -103,17 +102,6 @@ const day = (n: number, first = 0): CenterEvent[] => {
   }
   return out
 }
-
-const appendAll = (url: string, events: readonly CenterEvent[], size = 97) =>
-  Effect.scoped(
-    Effect.gen(function* () {
-      const store = yield* makeLibsqlStore(url)
-      let version = yield* store.version(CENTER_STREAM)
-      for (let i = 0; i < events.length; i += size)
-        version = yield* store.append(CENTER_STREAM, version, events.slice(i, i + size), [])
-      return version
-    }),
-  )
 
 const everyPage = (model: CallbackReadModel["Service"], query: CallbackListQuery, limit: number) =>
   Effect.gen(function* () {

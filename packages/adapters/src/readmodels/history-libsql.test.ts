@@ -11,9 +11,8 @@ import {
 } from "@lifeline/core/history"
 import { Effect, Stream } from "effect"
 import { describe, expect } from "vitest"
-import { makeLibsqlStore } from "../store/libsql/libsql-store"
 import { openDatabase } from "../store/libsql/open"
-import { tempDbUrl } from "../store/libsql/test-db"
+import { appendAll, tempDbUrl } from "../store/libsql/test-db"
 import { makeMemoryStore } from "../store/memory-store"
 import { makeLibsqlHistory } from "./history-libsql"
 import { makeMemoryHistory } from "./history-memory"
@@ -66,18 +65,6 @@ const day = (n: number, first = 0): CenterEvent[] => {
 }
 
 /** Append events to the center's stream of the file, in appends of `size`. */
-const appendAll = (url: string, events: readonly CenterEvent[], size = 97) =>
-  Effect.scoped(
-    Effect.gen(function* () {
-      const store = yield* makeLibsqlStore(url)
-      let version = yield* store.version(CENTER_STREAM)
-      for (let i = 0; i < events.length; i += size) {
-        version = yield* store.append(CENTER_STREAM, version, events.slice(i, i + size), [])
-      }
-      return version
-    }),
-  )
-
 const everyPage = (model: HistoryReadModel["Service"], query: HistoryQuery, limit: number) =>
   Effect.gen(function* () {
     const pages: (readonly HistoryRecord[])[] = []

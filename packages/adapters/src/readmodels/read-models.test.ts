@@ -4,9 +4,8 @@ import { CENTER_STREAM, type CenterEvent } from "@lifeline/core/center"
 import { NOTIFICATION_PURPOSE } from "@lifeline/core/emergency"
 import { Effect } from "effect"
 import { describe, expect } from "vitest"
-import { makeLibsqlStore } from "../store/libsql/libsql-store"
 import { openDatabase } from "../store/libsql/open"
-import { tempDbUrl } from "../store/libsql/test-db"
+import { appendAll, tempDbUrl } from "../store/libsql/test-db"
 import { makeMemoryStore } from "../store/memory-store"
 import { makeLibsqlReadModels, makeMemoryReadModels, type ReadModels } from "./read-models"
 
@@ -93,16 +92,6 @@ const rounds = (n: number): CenterEvent[] => {
   }
   return out
 }
-
-const appendAll = (url: string, events: readonly CenterEvent[], size = 97) =>
-  Effect.scoped(
-    Effect.gen(function* () {
-      const store = yield* makeLibsqlStore(url)
-      let version = yield* store.version(CENTER_STREAM)
-      for (let i = 0; i < events.length; i += size)
-        version = yield* store.append(CENTER_STREAM, version, events.slice(i, i + size), [])
-    }),
-  )
 
 const AUDIT_QUERIES: readonly AuditQuery[] = [
   { limit: 1_000 },

@@ -1,6 +1,6 @@
 import { Context, type Effect } from "effect"
 import type { CenterEvent } from "../center/events"
-import { keysetPage } from "../kernel/page"
+import { keysetPage, projectTouched } from "../kernel/page"
 import type { StoreUnavailable } from "../ports/store"
 import type { CallbackCloseReason, CallbackSource } from "./events"
 import type { CallbackStatus } from "./state"
@@ -145,16 +145,14 @@ export const projectCallbackList = (
 export const projectCallbackListBatch = (
   stored: Iterable<CallbackListRecord>,
   events: readonly CenterEvent[],
-): CallbackListRecord[] => {
-  const records = new Map<string, CallbackListRecord>()
-  for (const r of stored) records.set(r.callbackId, { ...r })
-  const out: CallbackListRecord[] = []
-  for (const id of projectCallbackList(records, events)) {
-    const record = records.get(id)
-    if (record !== undefined) out.push(record)
-  }
-  return out
-}
+): CallbackListRecord[] =>
+  projectTouched(
+    stored,
+    events,
+    (r) => r.callbackId,
+    (r) => ({ ...r }),
+    projectCallbackList,
+  )
 
 /** The list's order is newest first: requested later first, then by callback id, descending. */
 export interface CallbackListCursor {

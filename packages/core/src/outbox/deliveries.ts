@@ -1,6 +1,6 @@
 import { Context, type Effect } from "effect"
 import type { CenterEvent } from "../center/events"
-import { keysetPage } from "../kernel/page"
+import { keysetPage, projectTouched } from "../kernel/page"
 import type { StoreUnavailable } from "../ports/store"
 import { OUTBOX_EVENT_TAGS, type OutboxEvent } from "./events"
 import type { DeliveryAttempt, DeliveryStatus } from "./message"
@@ -122,16 +122,14 @@ export const projectDeliveries = (
 export const projectDeliveryBatch = (
   stored: Iterable<DeliveryRecord>,
   events: readonly CenterEvent[],
-): DeliveryRecord[] => {
-  const records = new Map<string, DeliveryRecord>()
-  for (const r of stored) records.set(r.messageId, { ...r, history: [...r.history] })
-  const out: DeliveryRecord[] = []
-  for (const id of projectDeliveries(records, events)) {
-    const record = records.get(id)
-    if (record !== undefined) out.push(record)
-  }
-  return out
-}
+): DeliveryRecord[] =>
+  projectTouched(
+    stored,
+    events,
+    (r) => r.messageId,
+    (r) => ({ ...r, history: [...r.history] }),
+    projectDeliveries,
+  )
 
 /** Deliveries' order: queued first, then by message id (what pages follow). */
 export interface DeliveryCursor {

@@ -1,4 +1,4 @@
-import { ISSUED_ID_SEPARATOR } from "../ids"
+import { issuedId } from "../ids"
 import type { EventOf, RoutingEvent } from "./events"
 import { applyOffer } from "./evolve"
 import { passesOver } from "./refusals"
@@ -117,8 +117,7 @@ const compareEffective = (
 /** R4: the item's next offer to `repId`, numbered by its offers so far, ringing for its queue's timeout. */
 export const offerMade = (item: ItemState, repId: string, now: number): EventOf<"OfferMade"> => ({
   _tag: "OfferMade",
-  // issuedId's rule, written out: the router makes an offer id on every decision.
-  offerId: `${item.itemId}${ISSUED_ID_SEPARATOR}${item.offers + 1}`,
+  offerId: issuedId(item.itemId, item.offers + 1),
   itemId: item.itemId,
   repId,
   at: now,
