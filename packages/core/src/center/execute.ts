@@ -9,6 +9,7 @@ import type { EmergencyReply } from "../emergency/replies"
 import { InvalidField } from "../kernel/errors"
 import type { AnyHandler } from "../kernel/handlers"
 import { type Decision, eventsOf, isReplied, type ReadReply, type Replied } from "../kernel/module"
+import { tagTable } from "../kernel/tags"
 import { type DeliveryRetried, outboxModule } from "../outbox/module"
 import type { TimerChange } from "../ports/timer"
 import type { RoutingEvent } from "../routing/events"
@@ -49,7 +50,7 @@ interface CommandRoute {
   readonly guards: readonly Guard[]
   readonly decider: CenterModule | "provider"
 }
-const COMMAND_ROUTES = new Map<string, CommandRoute>(
+const COMMAND_ROUTES = tagTable<CommandRoute>(
   CENTER_COMMAND_TAGS.map((tag) => [
     tag,
     {
@@ -80,17 +81,17 @@ const routeOf = (tag: string): Route => ({
   followUp: CENTER_MODULES.flatMap((m) => m.followUp?.of(tag) ?? []),
   timers: CENTER_MODULES.flatMap((m) => m.timers?.of(tag) ?? []),
 })
-const ROUTES = new Map<string, Route>(CENTER_EVENT_TAGS.map((tag) => [tag, routeOf(tag)]))
+const ROUTES = tagTable(CENTER_EVENT_TAGS.map((tag) => [tag, routeOf(tag)]))
 /** A tag no module registered: nothing acts on it. */
 const NO_ROUTE = routeOf("")
-const route = (tag: string): Route => ROUTES.get(tag) ?? NO_ROUTE
+const route = (tag: string): Route => ROUTES(tag) ?? NO_ROUTE
 
 /** What modules may ask of each other: the same function for every command (no closure per call). */
 const ASKS: CenterAsks = { routing: askRouting }
 
 type Replier = AnyHandler<CenterCommand, [CenterState], ReadReply<CenterState, unknown> | undefined>
 /** Per command tag, what it answers its caller (the module owning the tag registers it). */
-const REPLIERS = new Map<string, Replier>(
+const REPLIERS = tagTable<Replier>(
   CENTER_COMMAND_TAGS.flatMap((tag) => {
     const [replier] = CENTER_MODULES.flatMap((m) => m.replies?.of(tag) ?? [])
     return replier === undefined ? [] : [[tag, replier] as const]
@@ -100,7 +101,7 @@ const REPLIERS = new Map<string, Replier>(
 type CenterDecided = Decision<CenterEvent, CenterError>
 
 const decide = (state: CenterState, command: CenterCommand, now: number): CenterDecided => {
-  const routed = COMMAND_ROUTES.get(command._tag)
+  const routed = COMMAND_ROUTES(command._tag)
   if (routed === undefined) {
     return Result.fail(new InvalidField({ field: "_tag", message: `unknown command '${command._tag}'` }))
   }
@@ -176,7 +177,7 @@ export const executeCenterReplied = (
   if (Result.isFailure(decided)) return Result.fail(decided.failure)
   const given = decided.success
   // Asked on the state the command was decided on (an accepted offer is gone after), read after.
-  const read = isReplied(given) ? undefined : REPLIERS.get(command._tag)?.(command, state)
+  const read = isReplied(given) ? undefined : REPLIERS(command._tag)?.(command, state)
   const events = applyDecided(state, eventsOf(given), now)
   const reply = isReplied(given) ? given.reply : read?.(state, now)
   return Result.succeed({ events, reply: reply as CenterReply })

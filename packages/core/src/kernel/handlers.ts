@@ -5,6 +5,8 @@
  * the only list, so nothing has to be kept in step with a switch by hand.
  */
 
+import { tagTable } from "./tags"
+
 type Tagged = { readonly _tag: string }
 
 /** A handler of the members of `E` whose tag is `T`, with the context `Ctx` after the event. */
@@ -33,18 +35,21 @@ const NONE: readonly never[] = []
 
 const build = <E extends Tagged, Ctx extends readonly unknown[], R>(
   byTag: ReadonlyMap<string, readonly AnyHandler<E, Ctx, R>[]>,
-): Handlers<E, Ctx, R> => ({
-  on: (tags, handler) => {
-    const next = new Map(byTag)
-    for (const tag of typeof tags === "string" ? [tags] : (tags as readonly string[])) {
-      // The handler is only ever called with an event of one of its tags (`of` is keyed by tag).
-      next.set(tag, [...(next.get(tag) ?? NONE), handler as unknown as AnyHandler<E, Ctx, R>])
-    }
-    return build(next)
-  },
-  of: (tag) => byTag.get(tag) ?? NONE,
-  tags: new Set(byTag.keys()),
-})
+): Handlers<E, Ctx, R> => {
+  const table = tagTable(byTag)
+  return {
+    on: (tags, handler) => {
+      const next = new Map(byTag)
+      for (const tag of typeof tags === "string" ? [tags] : (tags as readonly string[])) {
+        // The handler is only ever called with an event of one of its tags (`of` is keyed by tag).
+        next.set(tag, [...(next.get(tag) ?? NONE), handler as unknown as AnyHandler<E, Ctx, R>])
+      }
+      return build(next)
+    },
+    of: (tag) => table(tag) ?? NONE,
+    tags: new Set(byTag.keys()),
+  }
+}
 
 /** An empty set of handlers of the tagged union `E`, each called as `(event, ...ctx) => R`. */
 export const handlers = <E extends Tagged, Ctx extends readonly unknown[] = [], R = void>(): Handlers<
