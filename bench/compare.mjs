@@ -6,7 +6,8 @@
  * as it is, uncommitted changes included. Both are bundled the way the package scripts bundle
  * them, then run interleaved, alternating which goes first (ABBA…), so drift of a shared machine
  * falls on both. Prints every figure's medians and the new/old ratio with a 95% bootstrap
- * interval: above 1 is faster (every figure is a rate).
+ * interval, and the median of the rounds' paired ratios with its own: above 1 is faster (every
+ * figure is a rate).
  *
  * Usage: node bench/compare.mjs [--ref <git ref>] [--rounds <n>] [--bench routing,simulator]
  *                               [--sim-args="<simulator bench flags>"]
@@ -76,7 +77,12 @@ const BENCHES = {
   },
 }
 
+// `pnpm bench:compare -- --ref …` hands the script a leading `--`, which would end the options.
+const argv = process.argv.slice(2)
+if (argv[0] === "--") argv.shift()
+
 const { values: options } = parseArgs({
+  args: argv,
   options: {
     ref: { type: "string", default: "HEAD" },
     rounds: { type: "string", default: "5" },
@@ -184,14 +190,23 @@ const seeded = (seed) => {
   }
 }
 
-/** 95% percentile bootstrap interval of median(new) / median(old), each side resampled alone. */
-const ratioInterval = (old, now, resamples = 10_000) => {
+/** A 95% percentile bootstrap interval of `statistic` over resamples of `xs` (seeded: same samples, same interval). */
+const bootstrap = (statistic, resamples = 10_000) => {
   const random = seeded(20_251_204)
   const resample = (xs) => xs.map(() => xs[Math.floor(random() * xs.length)])
-  const ratios = Array.from({ length: resamples }, () => median(resample(now)) / median(resample(old)))
-  ratios.sort((a, b) => a - b)
-  return [ratios[Math.floor(0.025 * resamples)], ratios[Math.floor(0.975 * resamples) - 1]]
+  const values = Array.from({ length: resamples }, () => statistic(resample))
+  values.sort((a, b) => a - b)
+  return [values[Math.floor(0.025 * resamples)], values[Math.floor(0.975 * resamples) - 1]]
 }
+
+/** median(new) / median(old), each side resampled alone. */
+const ratioInterval = (old, now) => bootstrap((resample) => median(resample(now)) / median(resample(old)))
+
+/**
+ * The median of the rounds' own ratios new/old, the rounds resampled: the two builds of a round
+ * run back to back, so a shared machine's slow spell mostly falls on both and cancels.
+ */
+const pairedInterval = (ratios) => bootstrap((resample) => median(resample(ratios)))
 
 const fmt = (n) => Math.round(n).toLocaleString("en-US")
 
@@ -223,14 +238,20 @@ const main = async () => {
         const last = (side) => samples[side][i].map(fmt).join(" / ")
         console.log(`  ${name} round ${i + 1}: old ${last("old")}; new ${last("new")}`)
       }
-      console.log(`${name}: figure, old median, new median, new/old [95% bootstrap interval]`)
+      console.log(
+        `${name}: figure, old median, new median, new/old [95% bootstrap interval]; ` +
+          "paired: the median of the rounds' new/old [95% bootstrap interval]",
+      )
       bench.figures.forEach(([label], f) => {
         const old = samples.old.map((s) => s[f])
         const now = samples.new.map((s) => s[f])
         const [low, high] = ratioInterval(old, now)
         const ratio = median(now) / median(old)
+        const paired = now.map((n, i) => n / old[i])
+        const [pairedLow, pairedHigh] = pairedInterval(paired)
         console.log(
-          `  ${label}: ${fmt(median(old))} -> ${fmt(median(now))}, ${ratio.toFixed(3)} [${low.toFixed(3)}, ${high.toFixed(3)}]`,
+          `  ${label}: ${fmt(median(old))} -> ${fmt(median(now))}, ${ratio.toFixed(3)} [${low.toFixed(3)}, ${high.toFixed(3)}]; ` +
+            `paired ${median(paired).toFixed(3)} [${pairedLow.toFixed(3)}, ${pairedHigh.toFixed(3)}]`,
         )
       })
     }

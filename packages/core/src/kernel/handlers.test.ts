@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest"
 import { handlers } from "./handlers"
+import { tagTable } from "./tags"
 
 type Ev =
   | { readonly _tag: "A"; readonly a: number }
@@ -24,5 +25,17 @@ describe("kernel: handlers registered by tag (issue 18)", () => {
     const more = base.on("A", () => "second")
     expect(more.of("A").map((f) => f({ _tag: "A", a: 0 }))).toEqual(["first", "second"])
     expect(base.of("A")).toHaveLength(1)
+  })
+
+  it("a lookup by tag answers only registered tags: an Object property name is not one", () => {
+    const table = tagTable([
+      ["A", 1],
+      ["B", 2],
+    ])
+    expect([table("A"), table("B"), table("C")]).toEqual([1, 2, undefined])
+    for (const name of ["constructor", "toString", "__proto__", "hasOwnProperty"])
+      expect(table(name)).toBeUndefined()
+    const h = handlers<Ev>().on("A", () => {})
+    expect(h.of("constructor")).toEqual([])
   })
 })
