@@ -168,36 +168,62 @@ describe("issue 19: the rep's workspace as a product, in Chromium against the re
     await page.getByRole("button", { name: "Answer" }).waitFor()
   })
 
-  it("issue 19 C6: an accepted callback shows Dialling, then Connected, then Ended, with the times", async () => {
+  /**
+   * Ben accepts a callback on his page: it waits first in billing, ahead of the waiting calls,
+   * and his next free place takes it (he takes what rings for him, then completes all his work).
+   * Its dial is the next CreateCall.
+   */
+  const benAcceptsCallback = async (number: string) => {
     const ben = web.api.as(KEYS.ben)
     const page = await web.open("#/rep/ben", { viewport: DESKTOP })
     await page.getByRole("heading", { name: "Ben Okafor" }).waitFor()
     const placed = () => web.api.acs.performed.filter((p) => p.operation === "CreateCall")
     const before = placed().length
-    await web.api
-      .as(KEYS.integrator)
-      .requestCallback({ queueId: "billing", number: "+15557654000", priority: 1000 })
-    const [first] = await ben.call<{ itemId: string }[]>("GET", "/api/reps/ben/work")
-    await ben.complete(first?.itemId as string)
-    const offer = page.getByRole("article", { name: "Callback" })
-    await offer.getByRole("button", { name: "Accept callback" }).click()
-    const state = page.getByRole("form", { name: /^Callback/ }).locator(".call-state")
+    for (const o of await ben.call<{ offerId: string }[]>("GET", "/api/reps/ben/offers"))
+      await ben.call("POST", `/api/offers/${encodeURIComponent(o.offerId)}/accept`)
+    await web.api.as(KEYS.integrator).requestCallback({ queueId: "billing", number, priority: 1000 })
+    for (const w of await ben.call<{ itemId: string }[]>("GET", "/api/reps/ben/work"))
+      await ben.complete(w.itemId)
+    await page
+      .getByRole("article", { name: "Callback" })
+      .getByRole("button", { name: "Accept callback" })
+      .click()
+    const form = page.getByRole("form", { name: /^Callback/ })
+    return { page, form, state: form.locator(".call-state"), dial: () => eventually(() => placed()[before]) }
+  }
+
+  it("issue 19 C6: an accepted callback shows Dialling, then Connected, then Ended, with the times", async () => {
+    const { page, form, state, dial } = await benAcceptsCallback("+15557654000")
     await poll(() => state.getAttribute("data-state")).toBe("dialling")
     expect(await state.textContent()).toContain("Dialling the customer")
-    const call = await eventually(() => placed()[before])
+    const call = await dial()
     await web.api.acs.callConnected(call.callConnectionId as string)
     await poll(() => state.getAttribute("data-state")).toBe("connected")
     expect(await state.textContent()).toMatch(/Connected · \d+:\d\d \(answered after \d+:\d\d\)/)
     // The rep completes the work: the card says it ended, with the times.
-    await page
-      .getByRole("form", { name: /^Callback/ })
-      .getByRole("button", { name: "Complete" })
-      .click()
+    await form.getByRole("button", { name: "Complete" }).click()
     const ended = page.getByRole("group", { name: "Callback ended" })
     await poll(() => ended.locator(".call-state").textContent()).toMatch(
       /^Ended: connected for \d+:\d\d, answered after \d+:\d\d\.$/,
     )
     await lookAt(page, "rep-callback-ended")
+  })
+
+  it("W1 C6: the customer of a connected callback hangs up: the rep sees it, and completes the work", async () => {
+    const { page, form, state, dial } = await benAcceptsCallback("+15557654001")
+    const call = await dial()
+    await web.api.acs.callConnected(call.callConnectionId as string)
+    await poll(() => state.getAttribute("data-state")).toBe("connected")
+    await web.api.acs.disconnected(call.callConnectionId as string)
+    // The work stays Ben's: the form says the customer hung up, and Complete is still there.
+    await poll(() => state.textContent()).toMatch(
+      /^The customer hung up: connected for \d+:\d\d, answered after \d+:\d\d\.$/,
+    )
+    await form.getByRole("button", { name: "Complete" }).click()
+    const ended = page.getByRole("group", { name: "Callback ended" })
+    await poll(() => ended.locator(".call-state").textContent()).toMatch(
+      /^The customer hung up: connected for/,
+    )
   })
 
   it("issue 19: the server goes away and comes back: a banner, controls disabled, errors in words, the select back on the applied value", async () => {

@@ -20,7 +20,7 @@ const PROGRESS_WORDS: Readonly<Record<"dialling" | "connected", string>> = {
 const endedWords = (p: CallbackProgress): string =>
   p.connectedAt === null
     ? `Ended after ${formatDuration(p.at - p.dialledAt)} of ringing: the customer was not reached.`
-    : `Ended: connected for ${formatDuration(p.at - p.connectedAt)}, answered after ${formatDuration(p.connectedAt - p.dialledAt)}.`
+    : `${p.customerHungUp ? "The customer hung up" : "Ended"}: connected for ${formatDuration(p.at - p.connectedAt)}, answered after ${formatDuration(p.connectedAt - p.dialledAt)}.`
 
 /** A conversation's key: its work item, or the call id of an outbound call (which has no item). */
 const keyOfCall = (call: CallView): string =>

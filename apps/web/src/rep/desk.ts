@@ -40,6 +40,8 @@ export interface CallbackProgress {
   readonly dialledAt: number
   /** When the customer answered; null if they never did. */
   readonly connectedAt: number | null
+  /** W1: the customer hung up (the work stays the rep's to complete). */
+  readonly customerHungUp: boolean
 }
 
 /** E6: a PSAP calling the rep back during the current emergency session. */
@@ -161,15 +163,23 @@ export const createDesk = (api: LifelineClient, repId: string) => {
     pending = run
     return run
   }
-  const setProgress = (itemId: string, state: CallbackProgress["state"], at: number) =>
+  const setProgress = (
+    itemId: string,
+    state: CallbackProgress["state"],
+    at: number,
+    customerHungUp = false,
+  ) =>
     setCallbacks((m) => {
       const prev = m.get(itemId)
       if (prev === undefined && state !== "dialling") return m
+      // An end already shown keeps its time: completing after the customer hung up is not a longer call.
+      if (prev?.state === "ended" && state === "ended") return m
       return new Map(m).set(itemId, {
         state,
         at,
         dialledAt: prev?.dialledAt ?? at,
         connectedAt: state === "connected" ? at : (prev?.connectedAt ?? null),
+        customerHungUp,
       })
     })
   const forget = (itemId: string) =>
@@ -194,8 +204,12 @@ export const createDesk = (api: LifelineClient, repId: string) => {
       case "CallbackConnected":
         setProgress(callbackItems.get(e.callbackId) ?? e.callbackId, "connected", e.at)
         break
+      // W1: the customer hung up; the work stays the rep's until they complete it.
+      case "CallbackCallEnded":
+        setProgress(callbackItems.get(e.callbackId) ?? e.callbackId, "ended", e.at, true)
+        break
       // The rep's stream says when the work left the rep: not answered (held for a retry),
-      // closed, or completed. (A customer hanging up a connected callback sends the rep nothing.)
+      // closed, or completed.
       case "ItemHeld":
       case "ItemClosed":
       case "WorkCompleted":

@@ -170,10 +170,32 @@ describe("B1 callback retries", () => {
     h.run(answer)
     expect(h.run(answer)).toEqual([])
     expect(h.run(failed("cb~dial~1"))).toEqual([])
-    expect(h.run(hungUp("cb~dial~1"))).toEqual([])
     expect(h.run(failed("cb~dial~9"))).toEqual([])
+    const hangUp = hungUp("cb~dial~1")
+    h.run(hangUp)
+    expect(h.run(hangUp)).toEqual([])
     expect(actionsOf(h, "Connect")).toHaveLength(1)
     expect(callbackView(h.state, "cb")).toMatchObject({ status: "connected", attempts: 0 })
+  })
+
+  it("W1/C6 the customer of a connected callback hangs up: the rep is told, and the work stays theirs to complete", () => {
+    const h = callbackOfferedToAnn()
+    accept(h, "ann")
+    placed(h, 1)
+    h.advance(5_000)
+    h.run(answered("cb~dial~1"))
+    h.advance(90_000)
+    const ended = h.run(hungUp("cb~dial~1"))
+    expect(ended).toEqual([
+      { _tag: "ProviderEventHandled", eventId: expect.any(String), at: 95_000 },
+      { _tag: "CallbackCallEnded", callbackId: "cb", callId: "cb~dial~1", repId: "ann", at: 95_000 },
+    ])
+    // No retry, no hang-up sent (the call is over), the rep still holds the work.
+    expect(actions(h, ended)).toEqual([])
+    const item = h.state.routing.items.get("cb")
+    expect([item?.status, item?.assignedTo?.repId]).toEqual(["assigned", "ann"])
+    const done = h.run({ _tag: "CompleteWork", itemId: "cb", repId: "ann" })
+    expect(h.eventsOf("CallbackClosed", done)).toMatchObject([{ reason: "served", attempts: 0 }])
   })
 
   it("B1/C8 a retry that would come after the contact window ends closes the callback instead", () => {

@@ -79,9 +79,13 @@ export const onLeg = (
         ? none
         : Result.succeed(failAttempt(state, record, command.reason, now, false, asks))
     case "CallEnded":
-      return dial === null || dial.connected
-        ? none
-        : Result.succeed(failAttempt(state, record, "ended before answer", now, false, asks))
+      if (dial === null) return none
+      // W1: the rep sees the customer hang up; the work stays theirs to wrap up and complete.
+      if (dial.connected)
+        return Result.succeed([
+          { _tag: "CallbackCallEnded", callbackId, callId: dial.callId, repId: dial.repId, at: now },
+        ])
+      return Result.succeed(failAttempt(state, record, "ended before answer", now, false, asks))
   }
 }
 

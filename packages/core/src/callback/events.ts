@@ -121,6 +121,16 @@ export const CallbackEventSchemas = {
     repId: Schema.String,
     at: Schema.Number,
   }),
+  /**
+   * W1, C6: the customer of a connected callback hung up. The rep's call is over; the work stays
+   * the rep's to wrap up and complete, as after a routed caller hangs up.
+   */
+  CallbackCallEnded: Schema.TaggedStruct("CallbackCallEnded", {
+    callbackId: Schema.String,
+    callId: Schema.String,
+    repId: Schema.String,
+    at: Schema.Number,
+  }),
   /** B1: the dial failed or was not answered; retried at `retryAt`, or not (null). */
   CallbackAttemptFailed: Schema.TaggedStruct("CallbackAttemptFailed", {
     callbackId: Schema.String,
