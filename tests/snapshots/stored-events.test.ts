@@ -20,7 +20,7 @@ import { memorySink } from "../../apps/simulator/src/engine/event-log"
 import { runSimulation } from "../../apps/simulator/src/run"
 import { loadScenarioFile } from "../../apps/simulator/src/scenario-file"
 import * as callbackKit from "../../packages/core/src/callback/callback.property.test-kit"
-import { CALLER, overflowCenter } from "../../packages/core/src/callback/test-kit"
+import { accept, answered, CALLER, hungUp, overflowCenter } from "../../packages/core/src/callback/test-kit"
 import { callsScript } from "../../packages/core/src/calls/test-kit"
 import { dial, emergencyCenter, inbound, POOL } from "../../packages/core/src/emergency/test-kit"
 import * as routerKit from "../../packages/core/src/routing/router.property.test-kit"
@@ -88,7 +88,13 @@ const callbackScript = (): CenterEvent[] => {
     refusing,
   )
   if (Result.isFailure(refused)) throw new Error(refused.failure.message)
-  return [...h.log, ...eventsOf(refused.success)]
+  // W1: the customer of a connected callback hangs up.
+  const connected = overflowCenter({ presence: "available" })
+  connected.run({ _tag: "RequestCallback", callbackId: "cb-hung-up", number: CALLER, queueId: "q" })
+  accept(connected, "ann")
+  connected.run(answered("cb-hung-up~dial~1"))
+  connected.run(hungUp("cb-hung-up~dial~1"))
+  return [...h.log, ...eventsOf(refused.success), ...connected.log]
 }
 
 const routingWorlds = (): CenterEvent[] =>
