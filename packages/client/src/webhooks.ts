@@ -25,6 +25,7 @@ export const WEBHOOK_TYPES = [
   "callback.offered",
   "callback.dialed",
   "callback.connected",
+  "callback.call_ended",
   "callback.attempt_failed",
   "callback.cancelled",
   "callback.rescheduled",

@@ -26,6 +26,8 @@ export const WEBHOOK_TYPE_OF = {
   CallbackOffered: "callback.offered",
   CallbackDialed: "callback.dialed",
   CallbackConnected: "callback.connected",
+  // W1: the customer of a connected callback hung up (the rep still completes the work).
+  CallbackCallEnded: "callback.call_ended",
   CallbackAttemptFailed: "callback.attempt_failed",
   // I2: an integrator's cancel (CallbackClosed follows) and a moved window with its new deadline.
   // CallbackRefused has no type: it records an internal refusal, the callback stays as it was and
