@@ -57,8 +57,6 @@ export class TimerTable<C> {
   private readonly armed = new Map<string, Entry<C>>()
   private readonly heap: IndexedHeap<Entry<C>> | undefined
   private fresh: Entry<C>[] = []
-  /** The entry armed last: most disarms name it (an offer accepted at once). */
-  private last: Entry<C> | undefined = undefined
 
   constructor(options: { readonly dueOrder: boolean }) {
     this.heap = options.dueOrder ? new IndexedHeap<Entry<C>>(dueFirst) : undefined
@@ -82,18 +80,13 @@ export class TimerTable<C> {
     this.disarm(timer.timerId)
     const entry: Entry<C> = { timer, seq: ++this.seq, heapIndex: NOT_IN_HEAP, live: true }
     this.armed.set(timer.timerId, entry)
-    this.last = entry
     if (this.heap !== undefined) this.fresh.push(entry)
   }
 
   disarm(timerId: string): void {
-    // The id is often a string built just now: comparing it with the last armed id is cheaper
-    // than hashing it. Once that entry is gone, no entry has its id (arming again moves `last`).
-    const last = this.last
-    const entry = last !== undefined && last.timer.timerId === timerId ? last : this.armed.get(timerId)
-    if (entry === undefined || !entry.live) return
-    // By the stored key, whose hash is known.
-    this.armed.delete(entry.timer.timerId)
+    const entry = this.armed.get(timerId)
+    if (entry === undefined) return
+    this.armed.delete(timerId)
     entry.live = false
     if (entry.heapIndex !== NOT_IN_HEAP) this.heap?.remove(entry)
   }
